@@ -1,0 +1,35 @@
+// Which backend runs the hot loops. Ops call kernels() at the moment they need one, so a
+// setBackend() between two steps takes effect at once.
+import type { BackendName, KernelBackend } from "./types.ts";
+import { jsBackend } from "./js/index.ts";
+import { createWasmBackend } from "./wasm/index.ts";
+
+export type { BackendName, KernelBackend, Conv2dGeometry, Pool2dGeometry } from "./types.ts";
+
+let wasmBackend: KernelBackend | null | undefined; // undefined: not tried yet
+function loadWasm(): KernelBackend | null {
+  if (wasmBackend === undefined) wasmBackend = createWasmBackend();
+  return wasmBackend;
+}
+
+let current: KernelBackend = loadWasm() ?? jsBackend;
+
+export function setBackend(name: BackendName): void {
+  if (name === "js") current = jsBackend;
+  else if (name === "wasm") {
+    const wasm = loadWasm();
+    if (!wasm) throw new Error("setBackend: the \"wasm\" backend needs WebAssembly SIMD, which this runtime lacks");
+    current = wasm;
+  } else {
+    throw new Error(`setBackend: expected "js" or "wasm", got ${JSON.stringify(name)}`);
+  }
+}
+
+export function getBackend(): BackendName {
+  return current.name;
+}
+
+/** The backend ops should call right now. */
+export function kernels(): KernelBackend {
+  return current;
+}

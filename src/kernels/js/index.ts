@@ -1,0 +1,15 @@
+// The readable reference backend: plain loops, one file per family.
+import type { KernelBackend } from "../types.ts";
+import { gemm } from "./gemm.ts";
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.ts";
+import { maxPool2d, maxPool2dBackward } from "./pool.ts";
+
+export const jsBackend: KernelBackend = {
+  name: "js",
+  gemm,
+  conv2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  maxPool2d,
+  maxPool2dBackward,
+};

@@ -1,0 +1,66 @@
+// The seam between tensor ops and the hot loops. Ops hand raw Float32Arrays and a geometry to a
+// KernelBackend; "js" (plain loops) and "wasm" (SIMD assembled from .wat text) implement it.
+// All arrays are contiguous row-major. Outputs are overwritten unless `accumulate` says otherwise.
+
+/** Shapes for a 2-D convolution: input [batch, inChannels, inHeight, inWidth],
+ *  weight [outChannels, inChannels, kernelHeight, kernelWidth], output [batch, outChannels, outHeight, outWidth],
+ *  outHeight = floor((inHeight + 2*padH - dilationH*(kernelHeight-1) - 1) / strideH) + 1 (same for width). */
+export interface Conv2dGeometry {
+  batch: number;
+  inChannels: number;
+  inHeight: number;
+  inWidth: number;
+  outChannels: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+/** Shapes for 2-D pooling over input [batch, channels, inHeight, inWidth] -> [batch, channels, outHeight, outWidth]. */
+export interface Pool2dGeometry {
+  batch: number;
+  channels: number;
+  inHeight: number;
+  inWidth: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+export type BackendName = "js" | "wasm";
+
+export interface KernelBackend {
+  readonly name: BackendName;
+
+  /** c[m×n] = op(a)·op(b), or c += op(a)·op(b) when accumulate.
+   *  op(a) is m×k: a is stored m×k, or k×m when transA. op(b) is k×n: b is stored k×n, or n×k when transB. */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean,
+  ): void;
+
+  /** out = conv2d(input, weight) + bias (bias may be null). */
+  conv2d(input: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2dGeometry): void;
+  /** gradInput = d(loss)/d(input) given gradOut [batch, outChannels, outHeight, outWidth]. Overwrites gradInput. */
+  conv2dBackwardInput(gradOut: Float32Array, weight: Float32Array, gradInput: Float32Array, g: Conv2dGeometry): void;
+  /** gradWeight = d(loss)/d(weight). Overwrites gradWeight. (The bias gradient is a plain sum, done by the op.) */
+  conv2dBackwardWeight(input: Float32Array, gradOut: Float32Array, gradWeight: Float32Array, g: Conv2dGeometry): void;
+
+  /** out = max over each window; padding never wins. argmax[i] = index of the winning element within its
+   *  (batch, channel) input plane (row * inWidth + col), the first maximum in row-major window order. */
+  maxPool2d(input: Float32Array, out: Float32Array, argmax: Int32Array, g: Pool2dGeometry): void;
+  /** gradInput = scatter-add of gradOut through argmax. Overwrites gradInput. */
+  maxPool2dBackward(gradOut: Float32Array, argmax: Int32Array, gradInput: Float32Array, g: Pool2dGeometry): void;
+}
