@@ -1,0 +1,5 @@
+// The public surface (shared/design/API.md). `import * as torch from "./src/index.ts"` reads like PyTorch.
+export * from "./tensor/index.ts";
+export { manualSeed } from "./random.ts";
+export { setBackend, getBackend, type BackendName } from "./kernels/index.ts";
+export { Value } from "./scalar.ts";

@@ -1,0 +1,71 @@
+// Checks autograd against central finite differences.
+//
+// The output is reduced to one number L = sum(fn(inputs) * v) with a fixed pseudo-random v, so one
+// backward pass gives dL/dx for every input element; each is compared with (L(x+eps) - L(x-eps)) / 2eps.
+// A random v checks the whole Jacobian up to a chance cancellation, at the cost of one backward.
+//
+// Float32 is coarse for differencing: with eps = 1e-3 the rounding error of L (about 1e-7 * |L|)
+// is amplified by 1/(2 eps), so tolerances are around 1e-3 absolute and 1e-2 relative.
+import { noGrad } from "./autograd.ts";
+import { Tensor } from "./tensor.ts";
+
+export interface GradcheckOptions {
+  eps?: number;
+  atol?: number;
+  rtol?: number;
+}
+
+/** Weights in [-1, 1) from a small local generator, so gradcheck never disturbs manualSeed's stream. */
+function projection(n: number): Float64Array {
+  let s = 0x2545f491;
+  return Float64Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
+
+export function gradcheck(
+  fn: (...inputs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  { eps = 1e-3, atol = 1e-3, rtol = 1e-2 }: GradcheckOptions = {},
+): true {
+  const xs = inputs.map((t) => {
+    const x = t.detach().clone();
+    if (t.requiresGrad) x.requiresGrad = true;
+    return x;
+  });
+  if (!xs.some((x) => x.requiresGrad)) throw new Error("gradcheck: no input requires grad, so there is nothing to check");
+  const out = fn(...xs);
+  const v = projection(out.numel());
+  const vTensor = new Tensor(Float32Array.from(v), out.shape);
+  out.mul(vTensor).sum().backward();
+
+  const lossAt = (): number =>
+    noGrad(() => {
+      const y = fn(...xs).data;
+      let total = 0;
+      for (let i = 0; i < y.length; i++) total += y[i]! * v[i]!;
+      return total;
+    });
+
+  xs.forEach((x, which) => {
+    if (!x.requiresGrad) return;
+    const analytic = x.grad?.data ?? new Float32Array(x.numel());
+    for (let i = 0; i < x.numel(); i++) {
+      const original = x.data[i]!;
+      x.data[i] = original + eps;
+      const plus = lossAt();
+      x.data[i] = original - eps;
+      const minus = lossAt();
+      x.data[i] = original;
+      const numeric = (plus - minus) / (2 * eps);
+      if (!(Math.abs(analytic[i]! - numeric) <= atol + rtol * Math.abs(numeric))) {
+        throw new Error(
+          `gradcheck: input ${which} (shape [${x.shape.join(", ")}]) disagrees at flat index ${i}: ` +
+            `autograd ${analytic[i]} vs finite difference ${numeric} (atol ${atol}, rtol ${rtol})`,
+        );
+      }
+    }
+  });
+  return true;
+}

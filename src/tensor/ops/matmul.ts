@@ -1,0 +1,132 @@
+// Matrix products. The multiply itself always runs in a kernel (kernels/), so the wasm backend
+// speeds up every matmul, Linear and backward pass; this file only arranges shapes.
+import { record } from "../autograd.ts";
+import { kernels } from "../../kernels/index.ts";
+import { broadcastShapes, expandData, numelOf, shapeString, sumToShape } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+
+function shapeError(a: readonly number[], b: readonly number[]): Error {
+  const [m, k1] = a.length === 1 ? [1, a[0]] : [a.at(-2), a.at(-1)];
+  const [k2, n] = b.length === 1 ? [b[0], 1] : [b.at(-2), b.at(-1)];
+  return new Error(`mat1 and mat2 shapes cannot be multiplied (${m}x${k1} and ${k2}x${n})`);
+}
+
+/** C[m,n] = op(A)·op(B) into a fresh array; transB reads b as stored [n,k]. */
+export function gemm(a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA = false, transB = false): Float32Array {
+  const c = new Float32Array(m * n);
+  kernels().gemm(transA, transB, m, n, k, a, b, c, false);
+  return c;
+}
+
+/** 2-D × 2-D: the core everything else reduces to. */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.shape.length !== 2 || b.shape.length !== 2 || a.shape[1] !== b.shape[0]) throw shapeError(a.shape, b.shape);
+  const [m, k] = a.shape as unknown as [number, number];
+  const n = b.shape[1]!;
+  const out = new Tensor(gemm(a.data, b.data, m, n, k), [m, n]);
+  return record(out, "MmBackward0", [a, b], (g) => [
+    a.requiresGrad ? new Tensor(gemm(g.data, b.data, m, k, n, false, true), [m, k]) : null, // dA = dC·Bᵀ
+    b.requiresGrad ? new Tensor(gemm(a.data, g.data, k, n, m, true, false), [k, n]) : null, // dB = Aᵀ·dC
+  ]);
+}
+
+/** torch.matmul: dot for 1-D·1-D, matrix-vector, and batched with broadcast batch dims. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.dtype !== b.dtype && !(a.dtype === "float32" && b.dtype === "float32")) {
+    throw new Error(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
+  }
+  const ra = a.shape.length, rb = b.shape.length;
+  if (ra === 0 || rb === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${ra}D and ${rb}D`);
+  if (ra === 1 && rb === 1) {
+    if (a.shape[0] !== b.shape[0]) {
+      throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+    }
+    const out = new Tensor(gemm(a.data, b.data, 1, 1, a.shape[0]!), []);
+    return record(out, "DotBackward0", [a, b], (g) => [b.mul(g), a.mul(g)]);
+  }
+  if (ra === 2 && rb === 2) return mm(a, b);
+  if (ra === 2 && rb === 1) {
+    if (a.shape[1] !== b.shape[0]) throw shapeError(a.shape, b.shape);
+    const [m, k] = [a.shape[0]!, a.shape[1]!];
+    const out = new Tensor(gemm(a.data, b.data, m, 1, k), [m]);
+    return record(out, "MvBackward0", [a, b], (g) => [
+      a.requiresGrad ? new Tensor(gemm(g.data, b.data, m, k, 1), [m, k]) : null,
+      b.requiresGrad ? new Tensor(gemm(a.data, g.data, k, 1, m, true), [k]) : null,
+    ]);
+  }
+  if (ra === 1 && rb === 2) return mm(a.unsqueeze(0), b).squeeze(0);
+  return batchedMatmul(a, b);
+}
+
+/** Batched matmul: leading dims broadcast, the last two multiply. 1-D operands gain and lose a dim. */
+function batchedMatmul(a: Tensor, b: Tensor): Tensor {
+  const A = a.shape.length === 1 ? a.unsqueeze(0) : a;
+  const B = b.shape.length === 1 ? b.unsqueeze(1) : b;
+  const [m, k] = [A.shape.at(-2)!, A.shape.at(-1)!];
+  const [k2, n] = [B.shape.at(-2)!, B.shape.at(-1)!];
+  if (k !== k2) throw shapeError(a.shape, b.shape);
+  let batch: number[];
+  try {
+    batch = broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2));
+  } catch {
+    throw new Error(`matmul: batch dimensions of ${shapeString(a.shape)} and ${shapeString(b.shape)} cannot be broadcast together`);
+  }
+  const count = numelOf(batch);
+  const aFull = [...batch, m, k], bFull = [...batch, k, n];
+  const aData = expandData(A.data, A.shape, aFull);
+  const bData = expandData(B.data, B.shape, bFull);
+  const out = new Float32Array(count * m * n);
+  const kern = kernels();
+  for (let i = 0; i < count; i++) {
+    kern.gemm(false, false, m, n, k, aData.subarray(i * m * k, (i + 1) * m * k), bData.subarray(i * k * n, (i + 1) * k * n),
+      out.subarray(i * m * n, (i + 1) * m * n), false);
+  }
+  let shape = [...batch, m, n];
+  if (a.shape.length === 1) shape = [...batch, n];
+  if (b.shape.length === 1) shape = a.shape.length === 1 ? batch : [...batch, m];
+  const result = new Tensor(out, shape);
+  return record(result, "BmmBackward0", [a, b], (g) => {
+    const gA = new Float32Array(count * m * k);
+    const gB = new Float32Array(count * k * n);
+    for (let i = 0; i < count; i++) {
+      const gi = g.data.subarray(i * m * n, (i + 1) * m * n);
+      kern.gemm(false, true, m, k, n, gi, bData.subarray(i * k * n, (i + 1) * k * n), gA.subarray(i * m * k, (i + 1) * m * k), false);
+      kern.gemm(true, false, k, n, m, aData.subarray(i * m * k, (i + 1) * m * k), gi, gB.subarray(i * k * n, (i + 1) * k * n), false);
+    }
+    return [
+      new Tensor(sumToShape(gA, aFull, A.shape), a.shape),
+      new Tensor(sumToShape(gB, bFull, B.shape), b.shape),
+    ];
+  });
+}
+
+/** F.linear: x·Wᵀ + b with W stored [out, in], as nn.Linear keeps it. For a 2-D input with a bias
+ *  this is PyTorch's addmm (grad_fn AddmmBackward0); the kernel reads W transposed in place. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const inFeatures = weight.shape[1]!, outFeatures = weight.shape[0]!;
+  if (x.shape.length === 0 || x.shape.at(-1) !== inFeatures) {
+    const rows = x.shape.length <= 1 ? 1 : numelOf(x.shape.slice(0, -1));
+    throw new Error(`mat1 and mat2 shapes cannot be multiplied (${rows}x${x.shape.at(-1) ?? 1} and ${inFeatures}x${outFeatures})`);
+  }
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outFeatures)) {
+    throw new Error(`linear: expected bias of shape [${outFeatures}], got ${shapeString(bias.shape)}`);
+  }
+  if (x.shape.length !== 2) {
+    const y = matmul(x, weight.T);
+    return bias ? y.add(bias) : y;
+  }
+  const m = x.shape[0]!;
+  const data = new Float32Array(m * outFeatures);
+  if (bias) for (let i = 0; i < m; i++) data.set(bias.data, i * outFeatures);
+  kernels().gemm(false, true, m, outFeatures, inFeatures, x.data, weight.data, data, bias != null);
+  const out = new Tensor(data, [m, outFeatures]);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return record(out, bias ? "AddmmBackward0" : "MmBackward0", inputs, (g) => {
+    const grads: (Tensor | null)[] = [
+      x.requiresGrad ? new Tensor(gemm(g.data, weight.data, m, inFeatures, outFeatures), [m, inFeatures]) : null, // g·W
+      weight.requiresGrad ? new Tensor(gemm(g.data, x.data, outFeatures, inFeatures, m, true), [outFeatures, inFeatures]) : null, // gᵀ·x
+    ];
+    if (bias) grads.push(new Tensor(sumToShape(g.data, g.shape, [1, outFeatures]), [outFeatures]));
+    return grads;
+  });
+}

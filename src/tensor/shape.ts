@@ -1,0 +1,140 @@
+// Shapes, strides and broadcasting, handled once here so no op re-derives them.
+
+/** A tensor's shape: an array of numbers that prints as PyTorch's `torch.Size([150, 4])`. */
+export class Size extends Array<number> {
+  static override get [Symbol.species]() {
+    return Array; // map/filter/slice give plain arrays, not more Sizes
+  }
+  static fromDims(dims: readonly number[]): Size {
+    const size = new Size();
+    for (const d of dims) size.push(d);
+    return size;
+  }
+  override toString(): string {
+    return `torch.Size([${this.join(", ")}])`;
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+export function numelOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides in elements: the last dimension moves fastest. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export function shapeString(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/** Accepts `f(2, 3)` and `f([2, 3])` alike. */
+export function shapeArgs(args: readonly (number | readonly number[])[]): number[] {
+  const dims = args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
+  for (const d of dims) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`expected a shape of non-negative integers, got ${shapeString(dims)}`);
+  }
+  return [...dims];
+}
+
+/** Turns a possibly negative dim into 0..rank-1, with PyTorch's error when it is out of range. */
+export function normalizeDim(dim: number, rank: number, allowEnd = false): number {
+  const size = Math.max(rank, 1) + (allowEnd ? 1 : 0);
+  if (!Number.isInteger(dim) || dim < -size || dim >= size) {
+    const lo = -size, hi = size - 1;
+    throw new Error(`Dimension out of range (expected to be in range of [${lo}, ${hi}], but got ${dim})`);
+  }
+  return dim < 0 ? dim + size : dim;
+}
+
+/** The broadcast shape of two shapes (numpy rules: align right, 1 stretches), or an error naming both. */
+export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(
+        `The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}` +
+          ` (shapes ${shapeString(a)} and ${shapeString(b)} cannot be broadcast together)`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Strides that read a tensor of `shape` as if it had `target` shape: 0 where it is broadcast. */
+export function broadcastStrides(shape: readonly number[], target: readonly number[]): number[] {
+  const own = stridesOf(shape);
+  const offset = target.length - shape.length;
+  return target.map((_, i) => {
+    const j = i - offset;
+    return j < 0 || shape[j] === 1 ? 0 : own[j]!;
+  });
+}
+
+/** Copies `src` (of `shape`) broadcast to `target` into a new contiguous array. */
+export function expandData(src: Float32Array, shape: readonly number[], target: readonly number[]): Float32Array {
+  if (sameShape(shape, target)) return src.slice();
+  const out = new Float32Array(numelOf(target));
+  const strides = broadcastStrides(shape, target);
+  forEachIndex(target, strides, (o, s) => {
+    out[o] = src[s]!;
+  });
+  return out;
+}
+
+/** Sums `grad` (of broadcast shape `from`) back down to `to`: the adjoint of broadcasting. */
+export function sumToShape(grad: Float32Array, from: readonly number[], to: readonly number[]): Float32Array {
+  if (sameShape(from, to)) return grad;
+  const out = new Float32Array(numelOf(to));
+  const strides = broadcastStrides(to, from);
+  forEachIndex(from, strides, (o, s) => {
+    out[s] += grad[o]!;
+  });
+  return out;
+}
+
+/** Walks every position of `shape` in row-major order, calling visit(flatIndex, offsetUnderStrides).
+ *  The innermost dimension runs as a plain loop, which keeps broadcasting cheap for the common cases. */
+export function forEachIndex(shape: readonly number[], strides: readonly number[], visit: (flat: number, offset: number) => void): void {
+  const rank = shape.length;
+  const total = numelOf(shape);
+  if (total === 0) return;
+  if (rank === 0) {
+    visit(0, 0);
+    return;
+  }
+  const inner = shape[rank - 1]!;
+  const innerStride = strides[rank - 1]!;
+  const counter = new Array<number>(rank - 1).fill(0);
+  let offset = 0;
+  for (let flat = 0; flat < total; flat += inner) {
+    for (let j = 0; j < inner; j++) visit(flat + j, offset + j * innerStride);
+    // advance the odometer over the outer dimensions
+    for (let d = rank - 2; d >= 0; d--) {
+      counter[d]!++;
+      offset += strides[d]!;
+      if (counter[d]! < shape[d]!) break;
+      offset -= strides[d]! * shape[d]!;
+      counter[d] = 0;
+    }
+  }
+}
