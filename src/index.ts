@@ -3,3 +3,4 @@ export * from "./tensor/index.ts";
 export { manualSeed } from "./random.ts";
 export { setBackend, getBackend, type BackendName } from "./kernels/index.ts";
 export { Value } from "./scalar.ts";
+export * as nn from "./nn/index.ts";

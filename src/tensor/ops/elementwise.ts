@@ -183,3 +183,8 @@ export const gt = (a: Tensor, b: Operand) => compare(a, b, (x, y) => x > y);
 export const lt = (a: Tensor, b: Operand) => compare(a, b, (x, y) => x < y);
 export const ge = (a: Tensor, b: Operand) => compare(a, b, (x, y) => x >= y);
 export const le = (a: Tensor, b: Operand) => compare(a, b, (x, y) => x <= y);
+
+/** `g` summed down to `shape` (the adjoint of broadcasting), as a tensor. */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  return sameShape(g.shape, shape) ? g : new Tensor(sumToShape(g.data, g.shape, shape), shape, g.dtype);
+}

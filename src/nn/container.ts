@@ -1,0 +1,26 @@
+// nn.Sequential: modules run one after another, registered as "0", "1", ... (PyTorch's repr numbering).
+import { Module } from "./module.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+
+export class Sequential extends Module {
+  constructor(...modules: Module[]) {
+    super();
+    modules.forEach((m, i) => {
+      if (!(m instanceof Module)) throw new Error(`Sequential: argument ${i} is not a Module`);
+      (this as unknown as Record<string, Module>)[String(i)] = m;
+    });
+  }
+  override forward(x: Tensor): Tensor {
+    return this.children().reduce((h, m) => m(h), x);
+  }
+  override get length(): number {
+    return this.children().length;
+  }
+  /** The i-th module (negative counts from the end), like seq[i]. */
+  at(i: number): Module {
+    const children = this.children();
+    const m = children.at(i);
+    if (!m) throw new Error(`index ${i} is out of range for a Sequential of ${children.length} modules`);
+    return m;
+  }
+}

@@ -1,0 +1,5 @@
+// nn.functional: every layer's operation as a plain function.
+export { linear } from "../tensor/ops/matmul.ts";
+export { relu, sigmoid, tanh } from "../tensor/ops/elementwise.ts";
+export { softmax, logSoftmax } from "./ops/activation.ts";
+export { mseLoss, crossEntropy, nllLoss, bceLoss, type Reduction } from "./ops/loss.ts";

@@ -1,0 +1,9 @@
+// The nn namespace: `nn.Linear`, `nn.functional.relu`, ...
+export { Module, Parameter } from "./module.ts";
+export { Linear } from "./linear.ts";
+export { ReLU, Sigmoid, Tanh, Softmax, LogSoftmax } from "./activation.ts";
+export { MSELoss, CrossEntropyLoss, BCELoss } from "./loss.ts";
+export { Sequential } from "./container.ts";
+export { Flatten } from "./flatten.ts";
+export * as functional from "./functional.ts";
+export * as init from "./init.ts";

@@ -1,0 +1,30 @@
+// nn.Linear: y = x·Wᵀ + b, with W stored [out, in] as PyTorch stores it.
+import { Module, Parameter } from "./module.ts";
+import { fanIn, uniformFanIn_ } from "./init.ts";
+import { empty } from "../tensor/create.ts";
+import { linear } from "../tensor/ops/matmul.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+
+export class Linear extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, { bias = true }: { bias?: boolean } = {}) {
+    super();
+    for (const [name, n] of [["in_features", inFeatures], ["out_features", outFeatures]] as const) {
+      if (!Number.isInteger(n) || n < 0) throw new Error(`Linear: ${name} must be a non-negative integer, got ${n}`);
+    }
+    this.weight = new Parameter(empty(outFeatures, inFeatures));
+    this.bias = bias ? new Parameter(empty(outFeatures)) : null;
+    uniformFanIn_(this.weight, inFeatures);
+    if (this.bias) uniformFanIn_(this.bias, fanIn(this.weight));
+  }
+
+  override forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias ? "True" : "False"}`;
+  }
+}

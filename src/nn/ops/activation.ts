@@ -1,0 +1,74 @@
+// Softmax and log-softmax along a dim, fused with their own backward (beside them, the composite
+// exp(x) / exp(x).sum(dim) gives the same numbers; the tests check one against the other).
+import { record } from "../../tensor/autograd.ts";
+import { normalizeDim, numelOf } from "../../tensor/shape.ts";
+import { Tensor } from "../../tensor/tensor.ts";
+
+/** View a shape as [outer, n, inner] around dim, so work along dim is three plain loops. */
+export function around(shape: readonly number[], dim: number): [number, number, number] {
+  return [numelOf(shape.slice(0, dim)), shape[dim] ?? 1, numelOf(shape.slice(dim + 1))];
+}
+
+/** For each line along dim: out = f(line), with the max subtracted first so exp never overflows. */
+function alongDim(x: Tensor, dim: number, log: boolean): Float32Array {
+  const d = normalizeDim(dim, x.shape.length);
+  const [outer, n, inner] = around(x.shape, d);
+  const out = new Float32Array(x.numel());
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const at = (j: number) => (o * n + j) * inner + i;
+      let max = -Infinity;
+      for (let j = 0; j < n; j++) max = Math.max(max, x.data[at(j)]!);
+      let total = 0;
+      for (let j = 0; j < n; j++) total += Math.exp(x.data[at(j)]! - max);
+      const logTotal = Math.log(total);
+      for (let j = 0; j < n; j++) {
+        const shifted = x.data[at(j)]! - max;
+        out[at(j)] = log ? shifted - logTotal : Math.exp(shifted) / total;
+      }
+    }
+  }
+  return out;
+}
+
+/** Sum of g*w along dim for each line (w = 1 when omitted). */
+function lineSums(g: Tensor, w: Float32Array | null, dim: number): [Float32Array, (o: number, i: number, j: number) => number, number, number, number] {
+  const [outer, n, inner] = around(g.shape, dim);
+  const at = (o: number, i: number, j: number) => (o * n + j) * inner + i;
+  const sums = new Float32Array(outer * inner);
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < inner; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += g.data[at(o, i, j)]! * (w ? w[at(o, i, j)]! : 1);
+      sums[o * inner + i] = s;
+    }
+  return [sums, at, outer, n, inner];
+}
+
+export function softmax(x: Tensor, dim: number): Tensor {
+  const out = new Tensor(alongDim(x, dim, false), x.shape);
+  const d = normalizeDim(dim, x.shape.length);
+  return record(out, "SoftmaxBackward0", [x], (g) => {
+    // dx = y * (g - sum(g * y))
+    const [sums, at, outer, n, inner] = lineSums(g, out.data, d);
+    const dx = new Float32Array(x.numel());
+    for (let o = 0; o < outer; o++)
+      for (let i = 0; i < inner; i++)
+        for (let j = 0; j < n; j++) dx[at(o, i, j)] = out.data[at(o, i, j)]! * (g.data[at(o, i, j)]! - sums[o * inner + i]!);
+    return [new Tensor(dx, x.shape)];
+  });
+}
+
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  const out = new Tensor(alongDim(x, dim, true), x.shape);
+  const d = normalizeDim(dim, x.shape.length);
+  return record(out, "LogSoftmaxBackward0", [x], (g) => {
+    // dx = g - softmax(x) * sum(g)
+    const [sums, at, outer, n, inner] = lineSums(g, null, d);
+    const dx = new Float32Array(x.numel());
+    for (let o = 0; o < outer; o++)
+      for (let i = 0; i < inner; i++)
+        for (let j = 0; j < n; j++) dx[at(o, i, j)] = g.data[at(o, i, j)]! - Math.exp(out.data[at(o, i, j)]!) * sums[o * inner + i]!;
+    return [new Tensor(dx, x.shape)];
+  });
+}
