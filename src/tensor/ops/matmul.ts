@@ -120,13 +120,14 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias) for (let i = 0; i < m; i++) data.set(bias.data, i * outFeatures);
   kernels().gemm(false, true, m, outFeatures, inFeatures, x.data, weight.data, data, bias != null);
   const out = new Tensor(data, [m, outFeatures]);
-  const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(out, bias ? "AddmmBackward0" : "MmBackward0", inputs, (g) => {
-    const grads: (Tensor | null)[] = [
-      x.requiresGrad ? new Tensor(gemm(g.data, weight.data, m, inFeatures, outFeatures), [m, inFeatures]) : null, // g·W
-      weight.requiresGrad ? new Tensor(gemm(g.data, x.data, outFeatures, inFeatures, m, true), [outFeatures, inFeatures]) : null, // gᵀ·x
-    ];
-    if (bias) grads.push(new Tensor(sumToShape(g.data, g.shape, [1, outFeatures]), [outFeatures]));
-    return grads;
-  });
+  const backward = (g: Tensor): (Tensor | null)[] => [
+    x.requiresGrad ? new Tensor(gemm(g.data, weight.data, m, inFeatures, outFeatures), [m, inFeatures]) : null, // g·W
+    weight.requiresGrad ? new Tensor(gemm(g.data, x.data, outFeatures, inFeatures, m, true), [outFeatures, inFeatures]) : null, // gᵀ·x
+  ];
+  if (!bias) return record(out, "MmBackward0", [x, weight], backward);
+  // PyTorch computes addmm(bias, x, Wᵀ), so the bias comes first in grad_fn.next_functions.
+  return record(out, "AddmmBackward0", [bias, x, weight], (g) => [
+    new Tensor(sumToShape(g.data, g.shape, [1, outFeatures]), [outFeatures]),
+    ...backward(g),
+  ]);
 }
