@@ -234,7 +234,11 @@ export class Tensor {
   }
   uniform_(from = 0, to = 1): this { return this.fillWith("uniform_", () => from + (to - from) * random()); }
   normal_(mean = 0, std = 1): this { return this.fillWith("normal_", () => mean + std * randomNormal()); }
-  fill_(value: number): this { return this.fillWith("fill_", () => value); }
+  fill_(value: number): this {
+    this.checkInPlace("fill_");
+    this.data.fill(this.dtype === "float32" ? value : Math.trunc(value));
+    return this;
+  }
   zero_(): this { return this.fill_(0); }
   add_(other: Operand, alpha = 1): this {
     const o = this.operandData("add_", other);
