@@ -7,3 +7,5 @@ export { Sequential } from "./container.ts";
 export { Flatten } from "./flatten.ts";
 export * as functional from "./functional.ts";
 export * as init from "./init.ts";
+export { Dropout } from "./dropout.ts";
+export { BatchNorm2d } from "./batchnorm.ts";

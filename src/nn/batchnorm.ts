@@ -1,0 +1,68 @@
+// nn.BatchNorm2d: per-channel normalisation of [N, C, H, W] with a learned scale (weight) and shift
+// (bias), and running estimates of mean and variance for evaluation.
+import { Module, Parameter } from "./module.ts";
+import { ones, tensor, zeros } from "../tensor/create.ts";
+import { shapeString } from "../tensor/shape.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { batchNorm } from "./ops/batchnorm.ts";
+import { pyFloat } from "./dropout.ts";
+
+export interface BatchNorm2dOptions {
+  eps?: number;
+  /** null: a plain cumulative average of every batch seen, as PyTorch's momentum=None. */
+  momentum?: number | null;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+export class BatchNorm2d extends Module {
+  weight: Parameter | null;
+  bias: Parameter | null;
+  declare runningMean: Tensor | null;
+  declare runningVar: Tensor | null;
+  declare numBatchesTracked: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+
+  constructor(readonly numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true }: BatchNorm2dOptions = {}) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new Error(`BatchNorm2d: num_features must be a positive integer, got ${numFeatures}`);
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = affine;
+    this.trackRunningStats = trackRunningStats;
+    this.weight = affine ? new Parameter(ones(numFeatures)) : null;
+    this.bias = affine ? new Parameter(zeros(numFeatures)) : null;
+    if (trackRunningStats) {
+      this.registerBuffer("runningMean", zeros(numFeatures));
+      this.registerBuffer("runningVar", ones(numFeatures));
+      this.registerBuffer("numBatchesTracked", tensor(0, { dtype: "int64" }));
+    } else {
+      this.runningMean = this.runningVar = this.numBatchesTracked = null;
+    }
+  }
+
+  override forward(x: Tensor): Tensor {
+    if (x.shape.length !== 4) throw new Error(`expected 4D input (got ${x.shape.length}D input)`);
+    if (x.shape[1] !== this.numFeatures) {
+      throw new Error(`BatchNorm2d(${this.numFeatures}): expected input with ${this.numFeatures} channels, got ${shapeString(x.shape)}`);
+    }
+    // Batch statistics while training, and always when there are no running estimates to use.
+    const useBatchStats = this.training || this.runningMean === null;
+    let factor = this.momentum ?? 0;
+    const tracked = this.numBatchesTracked ? this.numBatchesTracked.data[0]! + 1 : 0;
+    if (this.training && this.momentum === null) factor = 1 / tracked; // cumulative average
+    // While training this also moves the running stats; in eval it only reads them.
+    const out = batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, useBatchStats, factor, this.eps);
+    if (this.training && this.numBatchesTracked) this.numBatchesTracked.data[0] = tracked; // only once the call succeeded
+    return out;
+  }
+
+  override extraRepr(): string {
+    const momentum = this.momentum === null ? "None" : pyFloat(this.momentum);
+    const bool = (b: boolean) => (b ? "True" : "False");
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${bool(this.affine)}, track_running_stats=${bool(this.trackRunningStats)}`;
+  }
+}

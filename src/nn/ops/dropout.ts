@@ -1,0 +1,27 @@
+// Inverted dropout: in training each element is zeroed with probability p and the survivors are
+// scaled by 1/(1-p), so the expected value of every element is unchanged and evaluation needs no
+// rescaling (it is the identity).
+import { record } from "../../tensor/autograd.ts";
+import { Tensor } from "../../tensor/tensor.ts";
+import { random } from "../../random.ts";
+
+export function checkDropoutProbability(p: number): number {
+  if (!(p >= 0 && p <= 1)) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
+  return p;
+}
+
+export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+  checkDropoutProbability(p);
+  if (!training || p === 0) return x;
+  // keep[i] is drawn from the global seeded generator: kept with probability 1 - p
+  const keep = new Uint8Array(x.numel());
+  for (let i = 0; i < keep.length; i++) keep[i] = random() >= p ? 1 : 0;
+  const scale = (data: Float32Array): Float32Array => {
+    const out = new Float32Array(data.length);
+    // p = 1 keeps nothing, so the division by 1 - p = 0 never happens
+    for (let i = 0; i < data.length; i++) out[i] = keep[i] ? data[i]! / (1 - p) : 0;
+    return out;
+  };
+  // The op is x * (mask / (1-p)), hence PyTorch's name for it.
+  return record(new Tensor(scale(x.data), x.shape), "MulBackward0", [x], (g) => [new Tensor(scale(g.data), x.shape)]);
+}
