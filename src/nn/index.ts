@@ -7,5 +7,8 @@ export { Sequential } from "./container.ts";
 export { Flatten } from "./flatten.ts";
 export * as functional from "./functional.ts";
 export * as init from "./init.ts";
+export { Conv2d } from "./conv.ts";
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from "./pooling.ts";
 export { Dropout } from "./dropout.ts";
 export { BatchNorm2d } from "./batchnorm.ts";
+export { summary } from "./summary.ts";

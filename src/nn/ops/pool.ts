@@ -1,0 +1,112 @@
+// 2-D pooling: max, average and adaptive average, forward and backward side by side.
+// Output size (ceil_mode=False): floor((in + 2*padding - kernel) / stride) + 1.
+import { record } from "../../tensor/autograd.ts";
+import { shapeString } from "../../tensor/shape.ts";
+import { Tensor } from "../../tensor/tensor.ts";
+import { kernels } from "../../kernels/index.ts";
+import type { Pool2dGeometry } from "../../kernels/types.ts";
+// Average pooling is not on the kernel seam (it is cheap next to convolution), so these ops call
+// the readable js loops directly whatever the backend.
+import * as jsPool from "../../kernels/js/pool.ts";
+import { pair, type Pair } from "./conv.ts";
+
+export interface Pool2dOptions {
+  /** Defaults to the kernel size: windows side by side, not overlapping. */
+  stride?: Pair | null;
+  padding?: Pair;
+}
+
+export interface AvgPool2dOptions extends Pool2dOptions {
+  /** Whether the zeros of the padding count in the divisor (PyTorch's default: yes). */
+  countIncludePad?: boolean;
+}
+
+/** [N, C, H, W] (or [C, H, W], as a batch of one) -> [batch, channels, H, W], or PyTorch's error. */
+function planes(input: Tensor, op: string): [number, number, number, number] {
+  if (input.shape.length === 3) return [1, input.shape[0]!, input.shape[1]!, input.shape[2]!];
+  if (input.shape.length === 4) return input.shape as unknown as [number, number, number, number];
+  throw new Error(`${op}: non-empty 3D or 4D (batch mode) tensor expected for input, but got input of size: ${shapeString(input.shape)}`);
+}
+
+/** Checks kernel/stride/padding and works out the geometry of a sliding-window pooling. */
+function poolGeometry(input: Tensor, op: string, kernelSize: Pair, options: Pool2dOptions): Pool2dGeometry {
+  const [batch, channels, inHeight, inWidth] = planes(input, op);
+  const [kernelHeight, kernelWidth] = pair(kernelSize, "kernel_size");
+  const [strideH, strideW] = pair(options.stride ?? kernelSize, "stride");
+  const [padH, padW] = pair(options.padding ?? 0, "padding");
+  if (kernelHeight <= 0 || kernelWidth <= 0) {
+    throw new Error(`kernel size should be greater than zero, but got kH: ${kernelHeight} kW: ${kernelWidth}`);
+  }
+  if (strideH <= 0 || strideW <= 0) throw new Error(`stride should be greater than zero, but got dH: ${strideH} dW: ${strideW}`);
+  // A window of more padding than half its size could sit entirely in the padding.
+  for (const [pad, kernel] of [[padH, kernelHeight], [padW, kernelWidth]] as const) {
+    if (pad < 0 || pad > kernel / 2) {
+      throw new Error(`pad should be at most half of effective kernel size, but got pad=${pad}, kernel_size=${kernel} and dilation=1`);
+    }
+  }
+  const outHeight = Math.floor((inHeight + 2 * padH - kernelHeight) / strideH) + 1;
+  const outWidth = Math.floor((inWidth + 2 * padW - kernelWidth) / strideW) + 1;
+  if (outHeight < 1 || outWidth < 1) {
+    throw new Error(
+      `Given input size: (${channels}x${inHeight}x${inWidth}). Calculated output size: (${channels}x${outHeight}x${outWidth}). Output size is too small`,
+    );
+  }
+  return { batch, channels, inHeight, inWidth, kernelHeight, kernelWidth, strideH, strideW, padH, padW, outHeight, outWidth };
+}
+
+/** The output tensor for a pooling of `input`: same rank, last two dims replaced. */
+function pooledOutput(input: Tensor, outHeight: number, outWidth: number): Tensor {
+  const shape = [...input.shape.slice(0, -2), outHeight, outWidth];
+  return new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
+}
+
+/** Max over each window. Padding never wins: padded positions are skipped, not read as zeros.
+ *  The gradient goes to the element that won, the first maximum in row-major window order on ties. */
+export function maxPool2d(input: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
+  const g = poolGeometry(input, "max_pool2d", kernelSize, options);
+  const out = pooledOutput(input, g.outHeight, g.outWidth);
+  const argmax = new Int32Array(out.numel());
+  kernels().maxPool2d(input.data, out.data, argmax, g);
+  return record(out, "MaxPool2DWithIndicesBackward0", [input], (grad) => {
+    const gradInput = new Tensor(new Float32Array(input.numel()), input.shape);
+    kernels().maxPool2dBackward(grad.data, argmax, gradInput.data, g);
+    return [gradInput];
+  });
+}
+
+/** Mean over each window; the gradient spreads evenly back over the window's elements. */
+export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
+  const g = poolGeometry(input, "avg_pool2d", kernelSize, options);
+  const countIncludePad = options.countIncludePad ?? true;
+  const out = pooledOutput(input, g.outHeight, g.outWidth);
+  jsPool.avgPool2d(input.data, out.data, g, { countIncludePad });
+  return record(out, "AvgPool2DBackward0", [input], (grad) => {
+    const gradInput = new Tensor(new Float32Array(input.numel()), input.shape);
+    jsPool.avgPool2dBackward(grad.data, gradInput.data, g, { countIncludePad });
+    return [gradInput];
+  });
+}
+
+/** A target size: one number for both dims, or [height, width] where null keeps the input's size. */
+export type AdaptiveSize = number | readonly [number | null, number | null];
+
+/** Average pooling to a fixed output size. Output cell i along a dim of length `in` averages
+ *  input indices floor(i*in/out) .. ceil((i+1)*in/out) - 1, so the bins cover the input and may overlap. */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+  const [batch, channels, inHeight, inWidth] = planes(input, "adaptive_avg_pool2d");
+  const [h, w] = typeof outputSize === "number" ? [outputSize, outputSize] : outputSize;
+  const outHeight = h ?? inHeight, outWidth = w ?? inWidth;
+  if (!Number.isInteger(outHeight) || !Number.isInteger(outWidth) || outHeight < 1 || outWidth < 1) {
+    throw new Error(`adaptive_avg_pool2d: output_size must be positive integers, got ${JSON.stringify(outputSize)}`);
+  }
+  if (inHeight < 1 || inWidth < 1) {
+    throw new Error(`adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ${shapeString(input.shape)}`);
+  }
+  const out = pooledOutput(input, outHeight, outWidth);
+  jsPool.adaptiveAvgPool2d(input.data, out.data, batch, channels, inHeight, inWidth, outHeight, outWidth);
+  return record(out, "AdaptiveAvgPool2DBackward0", [input], (grad) => {
+    const gradInput = new Tensor(new Float32Array(input.numel()), input.shape);
+    jsPool.adaptiveAvgPool2dBackward(grad.data, gradInput.data, batch, channels, inHeight, inWidth, outHeight, outWidth);
+    return [gradInput];
+  });
+}

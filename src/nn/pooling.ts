@@ -1,0 +1,63 @@
+// Pooling layers: thin Modules over the functional forms in ops/pool.ts. Their reprs print the
+// arguments as given (an int as `2`, a pair as `(2, 2)`), as PyTorch does.
+import { Module } from "./module.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type AdaptiveSize } from "./ops/pool.ts";
+import type { Pair } from "./ops/conv.ts";
+
+/** Python's spelling of an int, a tuple, or None. */
+function py(value: number | null | readonly (number | null)[]): string {
+  if (value === null) return "None";
+  return typeof value === "number" ? String(value) : `(${value.map(py).join(", ")})`;
+}
+
+export class MaxPool2d extends Module {
+  readonly stride: Pair;
+  readonly padding: Pair;
+
+  constructor(readonly kernelSize: Pair, { stride, padding = 0 }: { stride?: Pair | null; padding?: Pair } = {}) {
+    super();
+    this.stride = stride ?? kernelSize;
+    this.padding = padding;
+  }
+  override forward(x: Tensor): Tensor {
+    return maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
+  }
+  override extraRepr(): string {
+    return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}, dilation=1, ceil_mode=False`;
+  }
+}
+
+export class AvgPool2d extends Module {
+  readonly stride: Pair;
+  readonly padding: Pair;
+  readonly countIncludePad: boolean;
+
+  constructor(
+    readonly kernelSize: Pair,
+    { stride, padding = 0, countIncludePad = true }: { stride?: Pair | null; padding?: Pair; countIncludePad?: boolean } = {},
+  ) {
+    super();
+    this.stride = stride ?? kernelSize;
+    this.padding = padding;
+    this.countIncludePad = countIncludePad;
+  }
+  override forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, countIncludePad: this.countIncludePad });
+  }
+  override extraRepr(): string {
+    return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}`;
+  }
+}
+
+export class AdaptiveAvgPool2d extends Module {
+  constructor(readonly outputSize: AdaptiveSize) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+  override extraRepr(): string {
+    return `output_size=${py(this.outputSize)}`;
+  }
+}
