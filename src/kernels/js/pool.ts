@@ -1,5 +1,175 @@
-// Placeholder: the pooling loops land in a later commit.
+// 2-D pooling as a sliding window over each (batch, channel) plane on its own: max, average, and
+// adaptive average, forward and backward side by side, with PyTorch's rules for padding and ties.
+//
+// A window for output pixel (oh, ow) covers input rows oh*strideH - padH ... + kernelHeight - 1
+// (columns likewise); rows and columns outside the input are padding. Output size, per axis:
+//   outHeight = floor((inHeight + 2*padH - kernelHeight) / strideH) + 1
 import type { Pool2dGeometry } from "../types.ts";
-const todo = (): never => { throw new Error("pooling kernels are not implemented yet"); };
-export function maxPool2d(_i: Float32Array, _o: Float32Array, _a: Int32Array, _g: Pool2dGeometry): void { todo(); }
-export function maxPool2dBackward(_go: Float32Array, _a: Int32Array, _gi: Float32Array, _g: Pool2dGeometry): void { todo(); }
+
+/** out = max over each window; padding never wins (it is skipped, never compared).
+ *  argmax = index of the winner within its (batch, channel) input plane, row * inWidth + col: the
+ *  FIRST maximum in row-major window order. As in PyTorch, a NaN in the window wins (NaN is the max),
+ *  and when several are NaN the index is that of the last one, as PyTorch's CPU kernel does. */
+export function maxPool2d(input: Float32Array, out: Float32Array, argmax: Int32Array, g: Pool2dGeometry): void {
+  const { inHeight, inWidth, kernelHeight, kernelWidth, outHeight, outWidth } = g;
+  const planes = g.batch * g.channels;
+  for (let p = 0; p < planes; p++) {
+    const inBase = p * inHeight * inWidth;
+    const outBase = p * outHeight * outWidth;
+    for (let oh = 0; oh < outHeight; oh++) {
+      const ihTop = oh * g.strideH - g.padH;
+      for (let ow = 0; ow < outWidth; ow++) {
+        const iwLeft = ow * g.strideW - g.padW;
+        let best = -Infinity;
+        let bestIndex = -1; // stays -1 only if the whole window were padding (the op forbids that)
+        for (let ih = Math.max(ihTop, 0); ih < Math.min(ihTop + kernelHeight, inHeight); ih++) {
+          for (let iw = Math.max(iwLeft, 0); iw < Math.min(iwLeft + kernelWidth, inWidth); iw++) {
+            const index = ih * inWidth + iw;
+            const v = input[inBase + index]!;
+            // Strictly greater: a later equal value does not take over, so the first maximum keeps
+            // the gradient. The first real element always starts the window (even if it is -Infinity).
+            if (bestIndex < 0 || v > best || Number.isNaN(v)) {
+              best = v;
+              bestIndex = index;
+            }
+          }
+        }
+        out[outBase + oh * outWidth + ow] = best;
+        argmax[outBase + oh * outWidth + ow] = bestIndex;
+      }
+    }
+  }
+}
+
+/** gradInput = scatter-add of gradOut through argmax (windows may overlap, so add). Overwrites gradInput. */
+export function maxPool2dBackward(gradOut: Float32Array, argmax: Int32Array, gradInput: Float32Array, g: Pool2dGeometry): void {
+  const inPlane = g.inHeight * g.inWidth;
+  const outPlane = g.outHeight * g.outWidth;
+  gradInput.fill(0, 0, g.batch * g.channels * inPlane);
+  for (let p = 0; p < g.batch * g.channels; p++) {
+    for (let o = 0; o < outPlane; o++) {
+      const winner = argmax[p * outPlane + o]!;
+      if (winner >= 0) gradInput[p * inPlane + winner]! += gradOut[p * outPlane + o]!;
+    }
+  }
+}
+
+export interface AvgPool2dOptions {
+  /** Whether the padding's zeros count in the divisor. PyTorch's default (count_include_pad=True): yes. */
+  countIncludePad: boolean;
+}
+
+/** The window of output pixel (oh, ow), clipped to the input, and what its sum is divided by.
+ *  PyTorch's rule: the divisor with count_include_pad is the window clipped to input+padding
+ *  (a window hanging past the padding, possible with a large stride, does not count the overhang);
+ *  without it, the number of real input pixels in the window. */
+function avgWindow(g: Pool2dGeometry, oh: number, ow: number, countIncludePad: boolean) {
+  let hStart = oh * g.strideH - g.padH;
+  let wStart = ow * g.strideW - g.padW;
+  let hEnd = Math.min(hStart + g.kernelHeight, g.inHeight + g.padH);
+  let wEnd = Math.min(wStart + g.kernelWidth, g.inWidth + g.padW);
+  const paddedSize = (hEnd - hStart) * (wEnd - wStart);
+  hStart = Math.max(hStart, 0);
+  wStart = Math.max(wStart, 0);
+  hEnd = Math.min(hEnd, g.inHeight);
+  wEnd = Math.min(wEnd, g.inWidth);
+  const divisor = countIncludePad ? paddedSize : (hEnd - hStart) * (wEnd - wStart);
+  return { hStart, hEnd, wStart, wEnd, divisor };
+}
+
+/** out = mean over each window (see avgWindow for the divisor). Overwrites out. */
+export function avgPool2d(input: Float32Array, out: Float32Array, g: Pool2dGeometry, options: AvgPool2dOptions): void {
+  const { inHeight, inWidth, outHeight, outWidth } = g;
+  for (let p = 0; p < g.batch * g.channels; p++) {
+    const inBase = p * inHeight * inWidth;
+    const outBase = p * outHeight * outWidth;
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const { hStart, hEnd, wStart, wEnd, divisor } = avgWindow(g, oh, ow, options.countIncludePad);
+        let sum = 0;
+        for (let ih = hStart; ih < hEnd; ih++) {
+          for (let iw = wStart; iw < wEnd; iw++) sum += input[inBase + ih * inWidth + iw]!;
+        }
+        // An empty window (all padding) would give 0/0; PyTorch writes 0 there.
+        out[outBase + oh * outWidth + ow] = divisor > 0 && hEnd > hStart && wEnd > wStart ? sum / divisor : 0;
+      }
+    }
+  }
+}
+
+/** gradInput: each window hands gradOut / divisor to every real input pixel in it. Overwrites gradInput. */
+export function avgPool2dBackward(gradOut: Float32Array, gradInput: Float32Array, g: Pool2dGeometry, options: AvgPool2dOptions): void {
+  const { inHeight, inWidth, outHeight, outWidth } = g;
+  gradInput.fill(0, 0, g.batch * g.channels * inHeight * inWidth);
+  for (let p = 0; p < g.batch * g.channels; p++) {
+    const inBase = p * inHeight * inWidth;
+    const outBase = p * outHeight * outWidth;
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const { hStart, hEnd, wStart, wEnd, divisor } = avgWindow(g, oh, ow, options.countIncludePad);
+        if (divisor <= 0) continue;
+        const share = gradOut[outBase + oh * outWidth + ow]! / divisor;
+        for (let ih = hStart; ih < hEnd; ih++) {
+          for (let iw = wStart; iw < wEnd; iw++) gradInput[inBase + ih * inWidth + iw]! += share;
+        }
+      }
+    }
+  }
+}
+
+/** PyTorch's adaptive windows: output i of `outSize` covers input [floor(i*in/out), ceil((i+1)*in/out)).
+ *  Neighbouring windows may overlap by one (5 -> 3 gives [0,2), [1,4), [3,5)). */
+export function adaptiveStart(i: number, inSize: number, outSize: number): number {
+  return Math.floor((i * inSize) / outSize);
+}
+export function adaptiveEnd(i: number, inSize: number, outSize: number): number {
+  return Math.ceil(((i + 1) * inSize) / outSize);
+}
+
+/** out [batch, channels, outH, outW] = mean of each adaptive window of input [batch, channels, inH, inW]. */
+export function adaptiveAvgPool2d(
+  input: Float32Array, out: Float32Array,
+  batch: number, channels: number, inH: number, inW: number, outH: number, outW: number,
+): void {
+  for (let p = 0; p < batch * channels; p++) {
+    const inBase = p * inH * inW;
+    const outBase = p * outH * outW;
+    for (let oh = 0; oh < outH; oh++) {
+      const hStart = adaptiveStart(oh, inH, outH);
+      const hEnd = adaptiveEnd(oh, inH, outH);
+      for (let ow = 0; ow < outW; ow++) {
+        const wStart = adaptiveStart(ow, inW, outW);
+        const wEnd = adaptiveEnd(ow, inW, outW);
+        let sum = 0;
+        for (let ih = hStart; ih < hEnd; ih++) {
+          for (let iw = wStart; iw < wEnd; iw++) sum += input[inBase + ih * inW + iw]!;
+        }
+        out[outBase + oh * outW + ow] = sum / ((hEnd - hStart) * (wEnd - wStart));
+      }
+    }
+  }
+}
+
+/** gradInput: each adaptive window hands gradOut / (its size) to every input pixel in it. Overwrites gradInput. */
+export function adaptiveAvgPool2dBackward(
+  gradOut: Float32Array, gradInput: Float32Array,
+  batch: number, channels: number, inH: number, inW: number, outH: number, outW: number,
+): void {
+  gradInput.fill(0, 0, batch * channels * inH * inW);
+  for (let p = 0; p < batch * channels; p++) {
+    const inBase = p * inH * inW;
+    const outBase = p * outH * outW;
+    for (let oh = 0; oh < outH; oh++) {
+      const hStart = adaptiveStart(oh, inH, outH);
+      const hEnd = adaptiveEnd(oh, inH, outH);
+      for (let ow = 0; ow < outW; ow++) {
+        const wStart = adaptiveStart(ow, inW, outW);
+        const wEnd = adaptiveEnd(ow, inW, outW);
+        const share = gradOut[outBase + oh * outW + ow]! / ((hEnd - hStart) * (wEnd - wStart));
+        for (let ih = hStart; ih < hEnd; ih++) {
+          for (let iw = wStart; iw < wEnd; iw++) gradInput[inBase + ih * inW + iw]! += share;
+        }
+      }
+    }
+  }
+}
