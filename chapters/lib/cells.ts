@@ -1,0 +1,208 @@
+/**
+ * The cell runner: a chapter is a list of cells, one per code cell of the article it follows.
+ *
+ *   import { chapter } from "./lib/cells.ts";
+ *
+ *   const ch = chapter("05", "Learning", { epochs: 2 });   // per-chapter defaults for the flags
+ *   torch.manualSeed(ch.flags.seed);
+ *
+ *   ch.cell("5.2 loss of one sample", () => {
+ *     console.log("loss:", loss.item());
+ *   });
+ *   await ch.cell("5.4 training", async () => { ... });  // async cells too
+ *   ch.cell("5.5 w after one step", () => w);               // a returned value is printed
+ *
+ * Each cell prints a header naming the article section, runs, and prints its output. Cells run in
+ * the order they are declared, even when an async one is not awaited. Sync cells run on the spot,
+ * so plain top-level code between them sees their effects, as in a notebook.
+ *
+ * Flags, parsed once from the command line: --step (wait for Enter before each cell, only when
+ * stdin is a terminal; a piped or CI run never waits), --epochs N, --limit N, --seed N.
+ * `cell(title, body)` on its own uses a default chapter with no banner.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+// ---- flags ----
+
+export interface Flags {
+  /** --step: pause before each cell (only honoured when stdin is a terminal). */
+  step: boolean;
+  /** --epochs N: how long training chapters train. */
+  epochs: number;
+  /** --limit N: use at most N samples (or batches, as the chapter says); Infinity when not given. */
+  limit: number;
+  /** --seed N: for torch.manualSeed. */
+  seed: number;
+  /** Everything not understood above, in order, for the chapter to use as it likes. */
+  rest: string[];
+}
+
+export type FlagDefaults = Partial<Pick<Flags, "epochs" | "limit" | "seed">>;
+
+const BUILT_IN: Omit<Flags, "rest"> = { step: false, epochs: 1, limit: Infinity, seed: 0 };
+
+type Given = Partial<Omit<Flags, "rest">> & { rest: string[] };
+
+/** What the command line says, and nothing more (defaults are merged in later). */
+function readArgs(argv: readonly string[]): Given {
+  const given: Given = { rest: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1; // --epochs=3 as well as --epochs 3
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (name === "--step") {
+      given.step = true;
+    } else if (name === "--epochs" || name === "--limit" || name === "--seed") {
+      const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      const value = Number(text);
+      const least = name === "--seed" ? 0 : 1;
+      if (text === undefined || text.trim() === "" || !Number.isInteger(value) || value < least) {
+        throw new Error(`${name} expects a whole number ≥ ${least}, got ${text === undefined ? "nothing" : JSON.stringify(text)}`);
+      }
+      given[name.slice(2) as "epochs" | "limit" | "seed"] = value;
+    } else {
+      given.rest.push(arg);
+    }
+  }
+  return given;
+}
+
+/** Reads --step, --epochs N, --limit N, --seed N (also --epochs=N) out of argv; defaults fill the gaps. */
+export function parseFlags(argv: readonly string[], defaults: FlagDefaults = {}): Flags {
+  return merge(readArgs(argv), defaults);
+}
+
+function merge(given: Given, defaults: FlagDefaults): Flags {
+  return { ...BUILT_IN, ...defaults, ...given, rest: [...given.rest] };
+}
+
+let commandLine: Given | null = null;
+
+/** The flags of this run (process.argv, parsed once) with a chapter's own defaults. */
+export function flags(defaults: FlagDefaults = {}): Flags {
+  try {
+    commandLine ??= readArgs(process.argv.slice(2));
+  } catch (error) {
+    // A typo on the command line deserves one clear line, not a stack trace.
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  return merge(commandLine, defaults);
+}
+
+// ---- output files ----
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+/** A path under out/ at the repository root for a file a chapter writes (the folders are created). */
+export function outPath(name: string): string {
+  const path = join(repoRoot, "out", name);
+  mkdirSync(dirname(path), { recursive: true });
+  return path;
+}
+
+/** Prints where a file went, relative to the current folder when that is shorter. */
+export function wrote(path: string): void {
+  const rel = relative(process.cwd(), resolve(path));
+  console.log(`wrote ${rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : resolve(path)}`);
+}
+
+// ---- cells ----
+
+export interface ChapterOptions extends FlagDefaults {
+  /** The command line to read flags from (default: process.argv.slice(2)). */
+  argv?: readonly string[];
+  /** Where headers and returned values go (default: console.log). */
+  print?: (...args: unknown[]) => void;
+  /** Whether --step may wait for Enter (default: stdin is a terminal). */
+  interactive?: boolean;
+}
+
+export interface Chapter {
+  readonly number: string;
+  readonly title: string;
+  readonly flags: Flags;
+  /** Prints the header, (with --step) waits for Enter, runs body and prints what it returns.
+   *  The promise settles when this cell has run; cells declared later wait for it. */
+  cell(title: string, body: () => unknown): Promise<void>;
+}
+
+const WIDTH = 78;
+
+/** Columns a string takes in a terminal: CJK and full-width characters take two. */
+function columns(text: string): number {
+  let n = 0;
+  for (const ch of text) n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  return n;
+}
+
+function rule(label: string, char: string): string {
+  return `${char.repeat(2)} ${label} ${char.repeat(Math.max(2, WIDTH - 4 - columns(label)))}`;
+}
+
+/** Waits for Enter on the terminal; "q" then Enter, or Ctrl-C, quits the chapter. */
+function waitForEnter(): Promise<void> {
+  return new Promise((done) => {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    rl.on("SIGINT", () => { rl.close(); process.stdout.write("\n"); process.exit(130); });
+    rl.question("  ⏎ Enter runs this cell, q quits ", (answer) => {
+      rl.close(); // releases stdin, so the process can end after the last cell
+      if (answer.trim().toLowerCase() === "q") process.exit(0);
+      done();
+    });
+  });
+}
+
+export function chapter(number: string, title: string, options: ChapterOptions = {}): Chapter {
+  const { argv, print = console.log, interactive = process.stdin.isTTY === true, ...defaults } = options;
+  const parsed = argv ? parseFlags(argv, defaults) : flags(defaults);
+  const stepping = parsed.step && interactive;
+  if (title !== "") {
+    print(rule(`Chapter ${number} · ${title}`, "━"));
+    if (parsed.step && !interactive) print("(--step ignored: stdin is not a terminal)");
+  }
+
+  // The last cell still running asynchronously, if any; later cells queue behind it.
+  let pending: Promise<void> | null = null;
+
+  function run(body: () => unknown): void | Promise<void> {
+    const finish = (value: unknown) => { if (value !== undefined) print(value); };
+    const result = body();
+    if (result instanceof Promise) return result.then(finish);
+    finish(result);
+  }
+
+  function cell(cellTitle: string, body: () => unknown): Promise<void> {
+    if (pending === null && !stepping) {
+      // Nothing to wait for: run now, synchronously, like a line of a script.
+      print(`\n${rule(cellTitle, "─")}`);
+      const result = run(body);
+      if (!(result instanceof Promise)) return Promise.resolve();
+      const mine: Promise<void> = result.finally(() => { if (pending === mine) pending = null; });
+      pending = mine;
+      return mine;
+    }
+    const mine: Promise<void> = (pending ?? Promise.resolve())
+      .then(async () => {
+        print(`\n${rule(cellTitle, "─")}`);
+        if (stepping) await waitForEnter();
+        await run(body);
+      })
+      .finally(() => { if (pending === mine) pending = null; });
+    pending = mine;
+    return mine;
+  }
+
+  return { number, title, flags: parsed, cell };
+}
+
+let defaultChapter: Chapter | null = null;
+
+/** A cell of the default chapter (flags from the command line, no banner). */
+export function cell(title: string, body: () => unknown): Promise<void> {
+  defaultChapter ??= chapter("", "");
+  return defaultChapter.cell(title, body);
+}

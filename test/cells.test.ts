@@ -1,0 +1,184 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { chapter, parseFlags } from "../chapters/lib/cells.ts";
+import { chapterCommand, listChapters, main, readTitle, USAGE, type ChapterEntry } from "../chapters/lib/menu.ts";
+import { formatDuration, Progress } from "../chapters/lib/progress.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const fixtures = fileURLToPath(new URL("./fixtures/chapters/", import.meta.url));
+
+// ---- flags ----
+
+test("parseFlags: built-in defaults, a chapter's defaults, and the command line over both", () => {
+  assert.equal(parseFlags([]), { step: false, epochs: 1, limit: Infinity, seed: 0, rest: [] });
+  assert.equal(parseFlags([], { epochs: 50, seed: 1 }), { step: false, epochs: 50, limit: Infinity, seed: 1, rest: [] });
+  assert.equal(
+    parseFlags(["--epochs", "2", "--step", "--limit=100", "--seed", "0", "--plot", "x"], { epochs: 50, seed: 7 }),
+    { step: true, epochs: 2, limit: 100, seed: 0, rest: ["--plot", "x"] },
+  );
+});
+
+test("parseFlags: a missing or bad number is an error that names the flag", () => {
+  assert.throws(() => parseFlags(["--epochs"]), /--epochs expects a whole number ≥ 1, got nothing/);
+  assert.throws(() => parseFlags(["--epochs", "two"]), /--epochs expects a whole number ≥ 1, got "two"/);
+  assert.throws(() => parseFlags(["--limit", "0"]), /--limit expects a whole number ≥ 1/);
+  assert.throws(() => parseFlags(["--seed=-1"]), /--seed expects a whole number ≥ 0, got "-1"/);
+  assert.throws(() => parseFlags(["--epochs=1.5"]), /--epochs/);
+});
+
+// ---- cells ----
+
+test("cells print their headers in order, run sync cells on the spot and async cells in order", async () => {
+  const log: string[] = [];
+  const print = (...args: unknown[]) => log.push(args.map(String).join(" "));
+  const ch = chapter("05", "Learning", { argv: ["--epochs", "3"], epochs: 2, print });
+  assert.is(ch.flags.epochs, 3);
+  let sideEffect = 0;
+  ch.cell("5.1 sync", () => { sideEffect = 1; log.push("body 1"); });
+  assert.is(sideEffect, 1, "a sync cell with nothing before it runs before cell() returns");
+  // Not awaited: the next cells still wait for it.
+  void ch.cell("5.2 async", async () => {
+    await new Promise((done) => setTimeout(done, 15));
+    log.push("body 2");
+  });
+  void ch.cell("5.3 sync after async", () => { log.push("body 3"); });
+  await ch.cell("5.4 returns a value", async () => 42);
+  const headers = (line: string) => line.trim().startsWith("━━") || line.trim().startsWith("──");
+  assert.equal(
+    log.map((line) => (headers(line) ? line.trim().replace(/[━─]+$/, "").trim() : line)),
+    ["━━ Chapter 05 · Learning", "── 5.1 sync", "body 1", "── 5.2 async", "body 2", "── 5.3 sync after async", "body 3", "── 5.4 returns a value", "42"],
+  );
+});
+
+test("--step without a terminal never waits", async () => {
+  const log: string[] = [];
+  const ch = chapter("09", "Step", { argv: ["--step"], interactive: false, print: (...a) => log.push(a.join(" ")) });
+  await ch.cell("9.1", () => "ran");
+  assert.ok(log.includes("(--step ignored: stdin is not a terminal)"));
+  assert.is(log.at(-1), "ran");
+});
+
+test("a chapter file run as a child process (stdin a pipe, --step given) prints its cells in order and exits", async () => {
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, ["--import", "tsx", `${fixtures}01-cells-demo.ts`, "--step", "--seed", "4", "extra"], { cwd: root, timeout: 20_000 },
+      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
+  });
+  const lines = out.split("\n").filter((l) => l.trim() !== "");
+  const at = (text: string) => lines.findIndex((l) => l.includes(text));
+  assert.ok(at("Chapter 01 · Cells demo") === 0, out);
+  assert.ok(at("1.1 a sync cell") < at("epochs: 3 seed: 4 rest: extra"));
+  assert.ok(at("epochs: 3") < at("1.2 an async cell") && at("1.2 an async cell") < at("after the timeout"));
+  assert.ok(at("after the timeout") < at("1.3 a cell that returns a value") && at("1.3") < at("a,b,c"), out);
+});
+
+// ---- menu ----
+
+test("the menu lists NN-*.ts files in number order with the first line of their doc comment", () => {
+  const chapters = listChapters(fixtures);
+  assert.equal(chapters.map((c) => [c.number, c.file, c.title]), [
+    [1, "01-cells-demo.ts", "Cells demo: sync and async cells, in order"],
+    [3, "03-no-comment.ts", "no comment"], // no doc comment: the name stands in
+    [12, "12-second.ts", "A title on the second line of the doc comment"],
+  ]);
+  assert.is(readTitle("/** 05 · What learning does */\nx"), "What learning does");
+  assert.is(readTitle("/** Plain title\n * more */"), "Plain title");
+  assert.is(readTitle("// a line comment\n/** not first */"), "");
+});
+
+test("menu: no number and no terminal prints the list and the usage, exit 0; a number runs that chapter with the rest", async () => {
+  const printed: string[] = [];
+  const ran: [string, readonly string[]][] = [];
+  const run = async (entry: ChapterEntry, args: readonly string[]) => { ran.push([entry.file, args]); return 0; };
+  const print = (text: string) => printed.push(text);
+  assert.is(await main([], { dir: fixtures, interactive: false, print, run }), 0);
+  assert.ok(printed.join("\n").includes(" 12  A title on the second line"), printed.join("\n"));
+  assert.ok(printed.join("\n").includes(USAGE));
+  assert.equal(ran, []);
+  assert.is(await main(["12", "--epochs", "1"], { dir: fixtures, interactive: false, print, run }), 0);
+  assert.equal(ran, [["12-second.ts", ["--epochs", "1"]]]);
+  assert.is(await main(["7"], { dir: fixtures, interactive: false, print, run }), 1);
+  assert.match(printed.at(-1)!, /no chapter "7"/);
+});
+
+test("menu: a chapter runs as `node --import tsx <file> args` and its output and exit code come through", async () => {
+  const entry = listChapters(fixtures).find((c) => c.number === 12)!;
+  const { command, args } = chapterCommand(entry, ["--limit", "5"]);
+  assert.is(command, process.execPath);
+  assert.equal(args, ["--import", "tsx", entry.path, "--limit", "5"]);
+  const child = await new Promise<string>((resolve, reject) => {
+    execFile(command, args, { cwd: root, timeout: 20_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+  });
+  assert.is(child.trim(), "chapter 12 ran with --limit 5");
+});
+
+// ---- progress ----
+
+function fakeStream(isTTY: boolean) {
+  const chunks: string[] = [];
+  return { chunks, isTTY, write: (text: string) => { chunks.push(text); return true; } };
+}
+
+test("progress without a terminal: a plain line every N batches and at each epoch's end", () => {
+  let clock = 0;
+  const stream = fakeStream(false);
+  const progress = new Progress({ epochs: 2, batches: 4, batchSize: 10, everyBatches: 2, everySeconds: 1e9, stream, handleSigint: false, now: () => clock });
+  for (let epoch = 1; epoch <= 2; epoch++) {
+    for (let b = 1; b <= 4; b++) {
+      clock += 500; // half a second a batch: 20 images/s
+      progress.update(epoch, b);
+    }
+  }
+  progress.done();
+  assert.equal(stream.chunks, [
+    "epoch 1/2  batch 2/4  20 images/s  time left 0:03\n",
+    "epoch 1/2  batch 4/4  20 images/s  time left 0:02\n",
+    "epoch 2/2  batch 2/4  20 images/s  time left 0:01\n",
+    "epoch 2/2  batch 4/4  20 images/s  time left 0:00\n",
+  ]);
+  assert.is(formatDuration(3725), "1:02:05");
+});
+
+test("progress on a terminal: one line redrawn with \\r, and log() prints above it", () => {
+  let clock = 0;
+  const stream = fakeStream(true);
+  const progress = new Progress({ epochs: 1, batches: 3, stream, handleSigint: false, now: () => clock });
+  clock += 1000;
+  progress.update(1, 1);
+  progress.log("[1, 1] loss: 0.5");
+  clock += 1000;
+  progress.update(1, 3);
+  progress.done();
+  assert.equal(stream.chunks, [
+    "\repoch 1/1  batch 1/3  1 batches/s  time left 0:02\x1b[K",
+    "\r\x1b[K",
+    "[1, 1] loss: 0.5\n",
+    "\repoch 1/1  batch 1/3  1 batches/s  time left 0:02\x1b[K",
+    "\repoch 1/1  batch 3/3  2 batches/s  time left 0:00\x1b[K",
+    "\n",
+  ]);
+});
+
+test("progress: Ctrl-C sets stopped, the loop ends after its batch, and done() says so and lets go of SIGINT", () => {
+  const stream = fakeStream(false);
+  const before = process.listenerCount("SIGINT");
+  const progress = new Progress({ epochs: 3, batches: 100, stream, everySeconds: 1e9 });
+  assert.is(process.listenerCount("SIGINT"), before + 1);
+  let batches = 0;
+  for (let epoch = 1; epoch <= 3 && !progress.stopped; epoch++) {
+    for (let b = 1; b <= 100; b++) {
+      batches++;
+      if (epoch === 2 && b === 10) process.emit("SIGINT"); // as if the reader pressed Ctrl-C mid-batch
+      progress.update(epoch, b);
+      if (progress.stopped) break;
+    }
+  }
+  progress.done();
+  assert.is(batches, 110);
+  assert.is(process.listenerCount("SIGINT"), before);
+  assert.ok(stream.chunks.some((c) => c.startsWith("Ctrl-C: stopping after this batch")));
+  assert.is(stream.chunks.at(-1), "stopped early at epoch 2, batch 10\n");
+});
+
+test.run();
