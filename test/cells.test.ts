@@ -2,7 +2,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { chapter, parseFlags } from "../chapters/lib/cells.ts";
+import { existsSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { chapter, outPath, parseFlags, wrote } from "../chapters/lib/cells.ts";
 import { chapterCommand, listChapters, main, readTitle, USAGE, type ChapterEntry } from "../chapters/lib/menu.ts";
 import { formatDuration, Progress } from "../chapters/lib/progress.ts";
 
@@ -71,6 +73,22 @@ test("a chapter file run as a child process (stdin a pipe, --step given) prints 
   assert.ok(at("1.1 a sync cell") < at("epochs: 3 seed: 4 rest: extra"));
   assert.ok(at("epochs: 3") < at("1.2 an async cell") && at("1.2 an async cell") < at("after the timeout"));
   assert.ok(at("after the timeout") < at("1.3 a cell that returns a value") && at("1.3") < at("a,b,c"), out);
+});
+
+test("outPath puts files under out/ at the repository root and creates the folders; wrote() says where", () => {
+  const path = outPath("cells-test-probe/loss.svg");
+  assert.is(path, `${root}out/cells-test-probe/loss.svg`);
+  assert.ok(existsSync(dirname(path)));
+  rmSync(dirname(path), { recursive: true });
+  const logged: unknown[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => { logged.push(args.join(" ")); };
+  try {
+    wrote(path);
+  } finally {
+    console.log = log;
+  }
+  assert.equal(logged, [process.cwd() === root.replace(/\/$/, "") ? "wrote out/cells-test-probe/loss.svg" : `wrote ${path}`]);
 });
 
 // ---- menu ----
@@ -179,6 +197,27 @@ test("progress: Ctrl-C sets stopped, the loop ends after its batch, and done() s
   assert.is(process.listenerCount("SIGINT"), before);
   assert.ok(stream.chunks.some((c) => c.startsWith("Ctrl-C: stopping after this batch")));
   assert.is(stream.chunks.at(-1), "stopped early at epoch 2, batch 10\n");
+});
+
+test("progress: update() yields to the event loop when awaited; a loop that never yields gets Ctrl-C's usual meaning back", async () => {
+  const before = process.listenerCount("SIGINT");
+  let clock = 0;
+  const awaited = new Progress({ epochs: 1, batches: 100, stream: fakeStream(false), now: () => clock });
+  for (let b = 1; b <= 100; b++) {
+    clock += 50; // 5 s in all, but awaited: the loop turns, so Ctrl-C stays ours
+    await awaited.update(1, b);
+  }
+  assert.is(process.listenerCount("SIGINT"), before + 1);
+  awaited.done();
+
+  clock = 0;
+  const sync = new Progress({ epochs: 1, batches: 100, stream: fakeStream(false), now: () => clock });
+  for (let b = 1; b <= 100; b++) {
+    clock += 50;
+    void sync.update(1, b); // not awaited: the event loop never turns in here
+  }
+  assert.is(process.listenerCount("SIGINT"), before, "the SIGINT handler was given up");
+  sync.done();
 });
 
 test.run();

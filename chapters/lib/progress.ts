@@ -6,7 +6,7 @@
  *     let b = 0;
  *     for (const [x, t] of trainLoader) {
  *       ...one step...
- *       progress.update(epoch, ++b);
+ *       await progress.update(epoch, ++b);   // await: that is when Node can deliver Ctrl-C
  *       if (b % 500 === 0) progress.log(`[${epoch}, ${b}] loss: ${running / 500}`);
  *       if (progress.stopped) break;        // Ctrl-C: finish this batch, then leave
  *     }
@@ -17,6 +17,9 @@
  * (a pipe, CI) it writes a plain line every few seconds and at the end of each epoch. It writes to
  * stderr, so a chapter's stdout holds only what the article printed.
  * The first Ctrl-C sets `stopped` (the loop ends after the current batch); a second one exits.
+ * Node only delivers a signal when the event loop turns, so update() lets it turn (about ten times
+ * a second) when awaited. If it is not awaited the loop never yields; progress notices and gives
+ * Ctrl-C back its usual meaning (quit at once) rather than swallowing it until training ends.
  */
 
 export interface ProgressOptions {
@@ -65,6 +68,8 @@ export class Progress {
   private epoch = 0;
   private batch = 0;
   private sigint: (() => void) | null = null;
+  private lastYield: number;
+  private loopTurned = false; // set by a setImmediate probe: has the event loop turned since we started?
 
   constructor(options: ProgressOptions) {
     this.epochs = options.epochs;
@@ -77,6 +82,7 @@ export class Progress {
     this.now = options.now ?? (() => performance.now());
     this.started = this.now();
     this.lastPlain = this.started;
+    this.lastYield = this.started;
     if (options.handleSigint ?? true) {
       this.sigint = () => {
         if (this.stopped) {
@@ -88,11 +94,12 @@ export class Progress {
         this.log("Ctrl-C: stopping after this batch (press it again to quit now)");
       };
       process.on("SIGINT", this.sigint);
+      setImmediate(() => { this.loopTurned = true; });
     }
   }
 
-  /** Batch `batch` (1-based) of epoch `epoch` (1-based) is done. */
-  update(epoch: number, batch: number): void {
+  /** Batch `batch` (1-based) of epoch `epoch` (1-based) is done. Await it (see above). */
+  update(epoch: number, batch: number): Promise<void> {
     this.epoch = epoch;
     this.batch = batch;
     const t = this.now();
@@ -102,14 +109,21 @@ export class Progress {
         this.lastDraw = t;
         this.draw(this.status());
       }
-      return;
+    } else {
+      const byCount = this.everyBatches > 0 && batch % this.everyBatches === 0;
+      const byTime = t - this.lastPlain >= this.everySeconds * 1000;
+      if (byCount || byTime || batch === this.batches) {
+        this.lastPlain = t;
+        this.stream.write(this.status() + "\n");
+      }
     }
-    const byCount = this.everyBatches > 0 && batch % this.everyBatches === 0;
-    const byTime = t - this.lastPlain >= this.everySeconds * 1000;
-    if (byCount || byTime || batch === this.batches) {
-      this.lastPlain = t;
-      this.stream.write(this.status() + "\n");
+    if (this.sigint && !this.loopTurned && t - this.started > 2000) {
+      // Two seconds of batches and the event loop never turned: update() is not being awaited.
+      this.releaseSigint();
     }
+    if (t - this.lastYield < 100) return Promise.resolve();
+    this.lastYield = t;
+    return new Promise((resume) => setImmediate(resume)); // the poll phase before it delivers signals
   }
 
   /** Prints a line of the chapter's own (a running loss) without tearing the progress line. */
@@ -129,6 +143,10 @@ export class Progress {
     if (this.tty && this.line) this.stream.write("\n");
     this.line = "";
     if (this.stopped) this.stream.write(`stopped early at epoch ${this.epoch}, batch ${this.batch}\n`);
+    this.releaseSigint();
+  }
+
+  private releaseSigint(): void {
     if (this.sigint) process.off("SIGINT", this.sigint);
     this.sigint = null;
   }
