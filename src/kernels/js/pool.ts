@@ -17,13 +17,18 @@ export function maxPool2d(input: Float32Array, out: Float32Array, argmax: Int32A
     const inBase = p * inHeight * inWidth;
     const outBase = p * outHeight * outWidth;
     for (let oh = 0; oh < outHeight; oh++) {
+      // The window's rows, clipped to the real input: padding is never even looked at.
       const ihTop = oh * g.strideH - g.padH;
+      const hStart = Math.max(ihTop, 0);
+      const hEnd = Math.min(ihTop + kernelHeight, inHeight);
       for (let ow = 0; ow < outWidth; ow++) {
         const iwLeft = ow * g.strideW - g.padW;
+        const wStart = Math.max(iwLeft, 0);
+        const wEnd = Math.min(iwLeft + kernelWidth, inWidth);
         let best = -Infinity;
         let bestIndex = -1; // stays -1 only if the whole window were padding (the op forbids that)
-        for (let ih = Math.max(ihTop, 0); ih < Math.min(ihTop + kernelHeight, inHeight); ih++) {
-          for (let iw = Math.max(iwLeft, 0); iw < Math.min(iwLeft + kernelWidth, inWidth); iw++) {
+        for (let ih = hStart; ih < hEnd; ih++) {
+          for (let iw = wStart; iw < wEnd; iw++) {
             const index = ih * inWidth + iw;
             const v = input[inBase + index]!;
             // Strictly greater: a later equal value does not take over, so the first maximum keeps
