@@ -4,3 +4,4 @@ export { manualSeed } from "./random.ts";
 export { setBackend, getBackend, type BackendName } from "./kernels/index.ts";
 export { Value } from "./scalar.ts";
 export * as nn from "./nn/index.ts";
+export * as optim from "./optim/index.ts";

@@ -1,0 +1,73 @@
+// Adam (torch.optim.Adam), with PyTorch's bias correction and L2 weight decay:
+//
+//   g = grad + weightDecay * p                 (added to the gradient: this is Adam, not AdamW)
+//   m = beta1 * m + (1 - beta1) * g            (running mean of gradients)
+//   v = beta2 * v + (1 - beta2) * g * g        (running mean of squared gradients)
+//   t = number of steps this parameter has taken, from 1
+//   p = p - (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+//
+// m and v start at zero, so early on they are too small; dividing by (1 - beta^t) undoes that.
+// PyTorch puts eps after the correction of sqrt(v), as here.
+import type { Tensor } from "../tensor/tensor.ts";
+import { Optimizer, checkNonNegative } from "./optimizer.ts";
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: readonly [number, number];
+  eps?: number;
+  weightDecay?: number;
+}
+
+interface AdamState {
+  step: number;
+  expAvg: Float32Array;
+  expAvgSq: Float32Array;
+}
+
+export class Adam extends Optimizer {
+  lr: number;
+  readonly betas: readonly [number, number];
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly state = new Map<Tensor, AdamState>();
+
+  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+    super(params);
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = options;
+    checkNonNegative("learning rate", lr);
+    checkNonNegative("epsilon value", eps);
+    betas.forEach((beta, index) => {
+      if (!(beta >= 0 && beta < 1)) throw new Error(`Invalid beta parameter at index ${index}: ${beta}`);
+    });
+    checkNonNegative("weight_decay value", weightDecay);
+    this.lr = lr;
+    this.betas = [betas[0], betas[1]];
+    this.eps = eps;
+    this.weightDecay = weightDecay;
+  }
+
+  step(): void {
+    const { lr, eps, weightDecay } = this;
+    const [beta1, beta2] = this.betas;
+    for (const p of this.params) {
+      if (p.grad === null) continue;
+      const w = p.data;
+      const grad = p.grad.data;
+      let s = this.state.get(p);
+      if (s === undefined) {
+        s = { step: 0, expAvg: new Float32Array(w.length), expAvgSq: new Float32Array(w.length) };
+        this.state.set(p, s);
+      }
+      s.step += 1;
+      const stepSize = lr / (1 - beta1 ** s.step);
+      const sqrtCorrection2 = Math.sqrt(1 - beta2 ** s.step);
+      const { expAvg: m, expAvgSq: v } = s;
+      for (let i = 0; i < w.length; i++) {
+        const g = grad[i]! + weightDecay * w[i]!;
+        m[i] = beta1 * m[i]! + (1 - beta1) * g;
+        v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
+        w[i] = w[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / sqrtCorrection2 + eps);
+      }
+    }
+  }
+}

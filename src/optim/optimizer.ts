@@ -1,0 +1,35 @@
+// The part every optimiser shares: the list of parameters, zeroGrad(), and the checks PyTorch makes
+// when an optimiser is built. Subclasses write step().
+import { Tensor } from "../tensor/tensor.ts";
+
+export abstract class Optimizer {
+  /** The tensors this optimiser updates, in the order they were given. */
+  readonly params: Tensor[];
+
+  constructor(params: Iterable<Tensor>) {
+    if (params instanceof Tensor) {
+      // PyTorch's words: a lone tensor is a common slip for [tensor].
+      throw new Error("params argument given to the optimizer should be an iterable of Tensors or dicts, but got Tensor");
+    }
+    this.params = [...params];
+    if (this.params.length === 0) throw new Error("optimizer got an empty parameter list");
+    for (const p of this.params) {
+      if (!(p instanceof Tensor)) throw new Error(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
+      if (!p.isLeaf) throw new Error("can't optimize a non-leaf Tensor");
+    }
+  }
+
+  /** Sets every gradient to zero. The tensors stay (zeros, not null), as the article prints them;
+   *  a parameter that never had a gradient keeps null, so step() still skips it. */
+  zeroGrad(): void {
+    for (const p of this.params) p.grad?.data.fill(0);
+  }
+
+  /** One update of every parameter that has a gradient. Writes p.data directly: no graph is recorded. */
+  abstract step(): void;
+}
+
+/** Throws PyTorch's message when a hyperparameter is negative (or not a number at all). */
+export function checkNonNegative(name: string, value: number): void {
+  if (!(value >= 0)) throw new Error(`Invalid ${name}: ${value}`);
+}

@@ -1,0 +1,70 @@
+// Stochastic gradient descent with PyTorch's exact update rule (torch.optim.SGD):
+//
+//   g = grad + weightDecay * p                         (L2 penalty folded into the gradient)
+//   if momentum != 0:
+//     buf = g                                          on the first step (no dampening here!)
+//     buf = momentum * buf + (1 - dampening) * g       on every later step
+//     g   = nesterov ? g + momentum * buf : buf
+//   p = p - lr * g
+//
+// Note the velocity has no lr in it (Sutskever et al. put lr inside); PyTorch's docs point this out.
+import type { Tensor } from "../tensor/tensor.ts";
+import { Optimizer, checkNonNegative } from "./optimizer.ts";
+
+export interface SGDOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+}
+
+export class SGD extends Optimizer {
+  lr: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
+  /** One momentum buffer per parameter, created on that parameter's first step. */
+  readonly momentumBuffers = new Map<Tensor, Float32Array>();
+
+  constructor(params: Iterable<Tensor>, options: SGDOptions) {
+    super(params);
+    const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false } = options;
+    if (lr === undefined) throw new Error("SGD: lr is required (e.g. new optim.SGD(net.parameters(), { lr: 0.01 }))");
+    checkNonNegative("learning rate", lr);
+    checkNonNegative("momentum value", momentum);
+    checkNonNegative("weight_decay value", weightDecay);
+    if (nesterov && (momentum <= 0 || dampening !== 0)) {
+      throw new Error("Nesterov momentum requires a momentum and zero dampening");
+    }
+    this.lr = lr;
+    this.momentum = momentum;
+    this.dampening = dampening;
+    this.weightDecay = weightDecay;
+    this.nesterov = nesterov;
+  }
+
+  step(): void {
+    const { lr, momentum, dampening, weightDecay, nesterov } = this;
+    for (const p of this.params) {
+      if (p.grad === null) continue; // never reached by backward: PyTorch skips it too
+      const w = p.data;
+      const grad = p.grad.data;
+      let buf = this.momentumBuffers.get(p);
+      const firstStep = buf === undefined;
+      if (momentum !== 0 && buf === undefined) {
+        buf = new Float32Array(w.length);
+        this.momentumBuffers.set(p, buf);
+      }
+      for (let i = 0; i < w.length; i++) {
+        let g = grad[i]! + weightDecay * w[i]!;
+        if (buf !== undefined) {
+          buf[i] = firstStep ? g : momentum * buf[i]! + (1 - dampening) * g;
+          g = nesterov ? g + momentum * buf[i]! : buf[i]!;
+        }
+        w[i] = w[i]! - lr * g;
+      }
+    }
+  }
+}
