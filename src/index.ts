@@ -5,3 +5,5 @@ export { setBackend, getBackend, type BackendName } from "./kernels/index.ts";
 export { Value } from "./scalar.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";
+export * as data from "./data/index.ts";
+export * as transforms from "./data/transforms.ts";

@@ -1,0 +1,59 @@
+// DataLoader: walks a dataset in batches, reshuffling on every pass when asked
+// (torch.utils.data.DataLoader with batch_size, shuffle, drop_last, collate_fn).
+import type { Tensor } from "../tensor/tensor.ts";
+import { randperm } from "../random.ts";
+import { defaultCollate } from "./collate.ts";
+import type { Dataset } from "./dataset.ts";
+
+export interface DataLoaderOptions {
+  batchSize?: number;
+  /** A new order on every `for...of`, drawn from the global seeded generator (manualSeed). */
+  shuffle?: boolean;
+  /** Leave out the last batch when it would be smaller than batchSize. */
+  dropLast?: boolean;
+  /** Turns a list of samples into a batch; default: stack each field along a new dim 0. */
+  collate?: (samples: Tensor[][]) => Tensor[];
+}
+
+export class DataLoader<D extends Dataset = Dataset> {
+  readonly dataset: D;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly collate: ((samples: Tensor[][]) => Tensor[]) | undefined;
+
+  constructor(dataset: D, options: DataLoaderOptions = {}) {
+    const { batchSize = 1, shuffle = false, dropLast = false, collate } = options;
+    if (!Number.isInteger(batchSize) || batchSize <= 0) {
+      throw new Error(`batch_size should be a positive integer value, but got batch_size=${batchSize}`);
+    }
+    this.dataset = dataset;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.collate = collate;
+  }
+
+  /** The number of batches in one pass. */
+  get length(): number {
+    const n = this.dataset.length / this.batchSize;
+    return this.dropLast ? Math.floor(n) : Math.ceil(n);
+  }
+
+  *[Symbol.iterator](): Generator<Tensor[]> {
+    const n = this.dataset.length;
+    // The order is drawn when the pass starts, so each epoch gets its own.
+    const order = this.shuffle ? randperm(n) : Array.from({ length: n }, (_, i) => i);
+    for (let b = 0; b < this.length; b++) {
+      yield this.batch(order.slice(b * this.batchSize, (b + 1) * this.batchSize));
+    }
+  }
+
+  /** One batch: the dataset's own fast path if it has one (and no custom collate), else get() each and collate. */
+  private batch(indices: number[]): Tensor[] {
+    const { dataset, collate } = this;
+    if (collate === undefined && dataset.getBatch) return dataset.getBatch(indices);
+    const samples = indices.map((i) => dataset.get(i));
+    return (collate ?? defaultCollate)(samples);
+  }
+}

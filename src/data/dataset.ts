@@ -1,0 +1,67 @@
+// Datasets: anything with a length and a get(i) that returns one sample as a tuple of tensors
+// (for example [input, label]), like torch.utils.data.Dataset.
+import { Tensor } from "../tensor/tensor.ts";
+import { checkIndex, defaultCollate, gatherRows } from "./collate.ts";
+
+export interface Dataset {
+  readonly length: number;
+  /** Sample i, e.g. [input, label]. */
+  get(i: number): Tensor[];
+  /** Optional fast path: samples `indices` already collated into batch tensors (what
+   *  defaultCollate would make of get() on each index). DataLoader uses it when present. */
+  getBatch?(indices: readonly number[]): Tensor[];
+}
+
+/** Wraps tensors that share their first dimension: sample i is row i of each (torch TensorDataset). */
+export class TensorDataset implements Dataset {
+  readonly tensors: Tensor[];
+
+  constructor(...tensors: Tensor[]) {
+    if (tensors.length === 0) throw new Error("TensorDataset: expected at least one tensor");
+    const sizes = tensors.map((t) => (t.dim() === 0 ? "a 0-d tensor" : t.shape[0]));
+    if (tensors.some((t) => t.dim() === 0) || new Set(sizes).size > 1) {
+      throw new Error(`TensorDataset: size mismatch between tensors; every tensor needs the same first dimension, got ${sizes.join(", ")}`);
+    }
+    this.tensors = tensors;
+  }
+
+  get length(): number {
+    return this.tensors[0]!.shape[0]!;
+  }
+
+  get(i: number): Tensor[] {
+    const row = checkIndex(i, this.length);
+    // One row of each tensor, copied: a batch of one with its leading 1 dropped.
+    return this.tensors.map((t) => new Tensor(gatherRows(t, [row]).data, t.shape.slice(1), t.dtype));
+  }
+
+  getBatch(indices: readonly number[]): Tensor[] {
+    return this.tensors.map((t) => gatherRows(t, indices));
+  }
+}
+
+/** The samples of `dataset` at `indices`, in that order (torch.utils.data.Subset). */
+export class Subset implements Dataset {
+  readonly dataset: Dataset;
+  readonly indices: readonly number[];
+
+  constructor(dataset: Dataset, indices: readonly number[]) {
+    for (const i of indices) checkIndex(i, dataset.length);
+    this.dataset = dataset;
+    this.indices = indices;
+  }
+
+  get length(): number {
+    return this.indices.length;
+  }
+
+  get(i: number): Tensor[] {
+    return this.dataset.get(this.indices[checkIndex(i, this.length)]!);
+  }
+
+  /** Passes the fast path through when the underlying dataset has one. */
+  getBatch(indices: readonly number[]): Tensor[] {
+    const inner = indices.map((i) => this.indices[checkIndex(i, this.length)]!);
+    return this.dataset.getBatch ? this.dataset.getBatch(inner) : defaultCollate(inner.map((i) => this.dataset.get(i)));
+  }
+}
