@@ -7,7 +7,7 @@ import * as torch from "../src/index.ts";
 import { nn } from "../src/index.ts";
 import { chapter } from "./lib/cells.ts";
 
-const ch = chapter("01", "What is deep learning?", { seed: 1 });
+const ch = chapter("01", "What is deep learning?");
 torch.manualSeed(ch.flags.seed); // --seed N to try another
 
 ch.cell("part 1 · Google Colab の使い方 — which runtime is this?", () => {
