@@ -156,6 +156,7 @@ ch.cell("part 7 · 学習とテスト — the last batch: guesses next to labels
 });
 
 ch.cell("part 7 · 学習とテスト — accuracy on the 10000 test images", () => {
+  if (outputs === undefined) return console.log("(no training ran: --epochs 0)");
   let correct = 0;
   let total = 0;
 

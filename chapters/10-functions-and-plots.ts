@@ -199,6 +199,7 @@ await ch.cell("part 10 · 学習と精度評価の実行 — Net: train and vali
 });
 
 ch.cell("part 10 · 学習と精度評価の実行 — Net: the loss and accuracy curves", () => {
+  if (history.trainLossValues.length === 0) return console.log("(no epoch finished: nothing to plot)");
   const tLosses = history.trainLossValues;
   const tAccus = history.trainAccuracyValues;
   const vLosses = history.validLossValues;
@@ -258,6 +259,7 @@ await ch.cell("part 10 · 過学習とは — Net2 (with dropout): train and val
 });
 
 ch.cell("part 10 · 過学習とは — Net2: the loss and accuracy curves", () => {
+  if (history2.trainLossValues.length === 0) return console.log("(no epoch finished: nothing to plot)");
   const tLosses = history2.trainLossValues;
   const tAccus = history2.trainAccuracyValues;
   const vLosses = history2.validLossValues;
@@ -276,6 +278,7 @@ ch.cell("part 10 · 過学習とは — both histories as JSON", () => {
 });
 
 ch.cell("part 10 · 過学習とは — the test images, which neither network has seen", () => {
+  if (history.trainLossValues.length === 0) return console.log("(no training ran)");
   // The article leaves this to its notebook: validate() with the test loader.
   const criterion = new nn.CrossEntropyLoss();
   for (const [name, model] of [["Net", net], ["Net2", net2]] as const) {
