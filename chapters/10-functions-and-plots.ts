@@ -171,14 +171,15 @@ function getLoaders(dataset: data.Dataset): [data.DataLoader, data.DataLoader] {
   return [trainloader, validloader];
 }
 
-// Two series against the epoch, as an SVG file under out/ (the article shows them with matplotlib).
-function plotGraph(values1: number[], values2: number[], label1: string, label2: string, fileName: string): void {
+// Two series against the epoch, as an SVG file under out/ (the article shows them with matplotlib):
+// "Net loss" goes to out/10-net-loss.svg.
+function plotGraph(values1: number[], values2: number[], label1: string, label2: string, title: string): void {
   const svg = lineChart({
     series: [{ name: label1, y: values1, marker: true }, { name: label2, y: values2, marker: true }],
-    title: fileName.replace(/\.svg$/, ""),
+    title,
     xLabel: "epoch",
   });
-  const path = outPath(fileName);
+  const path = outPath(`10-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.svg`);
   writeFileSync(path, svg);
   wrote(path);
 }
@@ -205,8 +206,8 @@ ch.cell("part 10 · 学習と精度評価の実行 — Net: the loss and accurac
   const vLosses = history.validLossValues;
   const vAccus = history.validAccuracyValues;
 
-  plotGraph(tLosses, vLosses, "loss(train)", "loss(validate)", "10-net-loss.svg");
-  plotGraph(tAccus, vAccus, "accuracy(train)", "accuracy(validate)", "10-net-accuracy.svg");
+  plotGraph(tLosses, vLosses, "loss(train)", "loss(validate)", "Net loss");
+  plotGraph(tAccus, vAccus, "accuracy(train)", "accuracy(validate)", "Net accuracy");
   // Over many epochs the training loss keeps falling while the validation loss levels off and
   // creeps up again: the network is learning its 48000 training images rather than digits.
 });
@@ -265,8 +266,8 @@ ch.cell("part 10 · 過学習とは — Net2: the loss and accuracy curves", () 
   const vLosses = history2.validLossValues;
   const vAccus = history2.validAccuracyValues;
 
-  plotGraph(tLosses, vLosses, "loss(train)", "loss(validate)", "10-net2-loss.svg");
-  plotGraph(tAccus, vAccus, "accuracy(train)", "accuracy(validate)", "10-net2-accuracy.svg");
+  plotGraph(tLosses, vLosses, "loss(train)", "loss(validate)", "Net2 loss");
+  plotGraph(tAccus, vAccus, "accuracy(train)", "accuracy(validate)", "Net2 accuracy");
   // With dropout the training numbers are measured on a handicapped network, so they sit at or
   // below the validation ones, and the two curves stay together.
 });
