@@ -1,0 +1,224 @@
+;; Convolution helpers: im2col and col2im. The convolution itself becomes one GEMM (gemm.wat).
+;;
+;; im2col unrolls every receptive field into a column: the matrix "col" has one ROW per kernel tap
+;; (c, kh, kw) — K = C*KH*KW rows — and one COLUMN per output pixel (oh, ow):
+;;
+;;     col[(c*KH + kh)*KW + kw][oh*OW + ow] = input[c][ih][iw]    (0 where (ih, iw) is padding)
+;;     with ih = oh*strideH - padH + kh*dilationH,  iw = ow*strideW - padW + kw*dilationW.
+;;
+;; Then   out[oc][pixel]    = sum_r weight[oc][r] * col[r][pixel]        (forward:  W · col)
+;;        gradW[oc][r]      = sum_pixel gradOut[oc][pixel] * col[r][pixel] (weight:   gOut · colᵀ)
+;;        gradCol[r][pixel] = sum_oc weight[oc][r] * gradOut[oc][pixel]    (input:    Wᵀ · gOut)
+;; and col2im adds gradCol back onto the input pixels it was read from (a pixel read by several
+;; taps receives several contributions).
+;;
+;; The caller may lay the columns of several images side by side: $ldcol is the byte stride from
+;; one row of col to the next, so image n can write at column offset n*OH*OW of a wide matrix and
+;; one GEMM then serves the whole batch.
+;;
+;; Padding is a bounds check, done once per (tap, output row) rather than per pixel: for a fixed
+;; kw the valid output columns form one contiguous range [owLo, owHi), computed up front.
+
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; zero $count floats at $dst
+  (func $zero (param $dst i32) (param $count i32)
+    block $done
+      loop $vec  ;; 4 at a time
+        local.get $count  i32.const 4  i32.lt_s  br_if $done
+        local.get $dst  v128.const i32x4 0 0 0 0  v128.store align=4
+        local.get $dst  i32.const 16  i32.add  local.set $dst
+        local.get $count  i32.const 4  i32.sub  local.set $count
+        br $vec
+      end
+    end
+    block $done1
+      loop $one  ;; the rest, one by one
+        local.get $count  i32.const 0  i32.le_s  br_if $done1
+        local.get $dst  f32.const 0  f32.store
+        local.get $dst  i32.const 4  i32.add  local.set $dst
+        local.get $count  i32.const 1  i32.sub  local.set $count
+        br $one
+      end
+    end
+  )
+
+  ;; dst[i] = src[i * stride] for i < count ($stride in bytes; 4 means contiguous)
+  (func $gather (param $dst i32) (param $src i32) (param $count i32) (param $stride i32)
+    local.get $stride  i32.const 4  i32.eq
+    if  ;; contiguous: vector copies
+      block $done
+        loop $vec
+          local.get $count  i32.const 4  i32.lt_s  br_if $done
+          local.get $dst  local.get $src  v128.load align=4  v128.store align=4
+          local.get $dst  i32.const 16  i32.add  local.set $dst
+          local.get $src  i32.const 16  i32.add  local.set $src
+          local.get $count  i32.const 4  i32.sub  local.set $count
+          br $vec
+        end
+      end
+    end
+    block $done1
+      loop $one
+        local.get $count  i32.const 0  i32.le_s  br_if $done1
+        local.get $dst  local.get $src  f32.load  f32.store
+        local.get $dst  i32.const 4  i32.add  local.set $dst
+        local.get $src  local.get $stride  i32.add  local.set $src
+        local.get $count  i32.const 1  i32.sub  local.set $count
+        br $one
+      end
+    end
+  )
+
+  ;; dst[i * stride] += src[i] for i < count (the mirror image of $gather, for col2im)
+  (func $scatter_add (param $dst i32) (param $src i32) (param $count i32) (param $stride i32)
+    local.get $stride  i32.const 4  i32.eq
+    if
+      block $done
+        loop $vec
+          local.get $count  i32.const 4  i32.lt_s  br_if $done
+          local.get $dst
+          local.get $dst  v128.load align=4  local.get $src  v128.load align=4  f32x4.add
+          v128.store align=4
+          local.get $dst  i32.const 16  i32.add  local.set $dst
+          local.get $src  i32.const 16  i32.add  local.set $src
+          local.get $count  i32.const 4  i32.sub  local.set $count
+          br $vec
+        end
+      end
+    end
+    block $done1
+      loop $one
+        local.get $count  i32.const 0  i32.le_s  br_if $done1
+        local.get $dst  local.get $dst  f32.load  local.get $src  f32.load  f32.add  f32.store
+        local.get $dst  local.get $stride  i32.add  local.set $dst
+        local.get $src  i32.const 4  i32.add  local.set $src
+        local.get $count  i32.const 1  i32.sub  local.set $count
+        br $one
+      end
+    end
+  )
+
+  ;; First output column whose input column x0 + ow*s is >= 0, clamped to [0, OW].
+  (func $first_valid (param $x0 i32) (param $s i32) (param $ow i32) (result i32)
+    (local $v i32)
+    local.get $x0  i32.const 0  i32.ge_s
+    if (result i32)
+      i32.const 0
+    else  ;; ceil(-x0 / s)
+      i32.const 0  local.get $x0  i32.sub  local.get $s  i32.add  i32.const 1  i32.sub
+      local.get $s  i32.div_s
+    end
+    local.tee $v
+    local.get $ow  i32.gt_s
+    if (result i32)  local.get $ow  else  local.get $v  end
+  )
+
+  ;; im2col for one image (or col2im when $backward = 1: img += the columns, image must be zeroed
+  ;; by the caller first). $img: [C, H, W] floats; $col: K rows of OH*OW floats, row stride $ldcol bytes.
+  (func $walk
+    (param $backward i32) (param $img i32) (param $col i32) (param $ldcol i32)
+    (param $C i32) (param $H i32) (param $W i32) (param $KH i32) (param $KW i32)
+    (param $sH i32) (param $sW i32) (param $pH i32) (param $pW i32) (param $dH i32) (param $dW i32)
+    (param $OH i32) (param $OW i32)
+    (local $c i32) (local $kh i32) (local $kw i32) (local $oh i32)
+    (local $x0 i32) (local $owLo i32) (local $owHi i32) (local $ih i32)
+    (local $dst i32) (local $plane i32) (local $srcRow i32) (local $rowBytes i32)
+
+    local.get $OW  i32.const 2  i32.shl  local.set $rowBytes
+    loop $channels
+      ;; $plane: start of channel c in the image
+      local.get $img  local.get $c  local.get $H  i32.mul  local.get $W  i32.mul  i32.const 2  i32.shl  i32.add
+      local.set $plane
+      i32.const 0  local.set $kh
+      loop $taprows
+        i32.const 0  local.set $kw
+        loop $tapcols
+          ;; For this tap, output column ow reads input column x0 + ow*sW.
+          local.get $kw  local.get $dW  i32.mul  local.get $pW  i32.sub  local.set $x0
+          ;; valid range: x0 + ow*sW in [0, W)  <=>  ow in [owLo, owHi)
+          local.get $x0  local.get $sW  local.get $OW  call $first_valid  local.set $owLo
+          local.get $x0  local.get $W  i32.sub  local.get $sW  local.get $OW  call $first_valid  local.set $owHi
+          local.get $owHi  local.get $owLo  i32.lt_s
+          if  local.get $owLo  local.set $owHi  end
+
+          local.get $col  local.set $dst
+          i32.const 0  local.set $oh
+          loop $outrows
+            local.get $oh  local.get $sH  i32.mul  local.get $pH  i32.sub
+            local.get $kh  local.get $dH  i32.mul  i32.add  local.tee $ih
+            ;; one unsigned compare does both checks: a negative ih looks huge as u32
+            local.get $H  i32.ge_u
+            if  ;; the whole output row reads padding
+              local.get $backward  i32.eqz
+              if  local.get $dst  local.get $OW  call $zero  end
+            else
+              local.get $plane  local.get $ih  local.get $W  i32.mul  i32.const 2  i32.shl  i32.add
+              local.get $x0  local.get $owLo  local.get $sW  i32.mul  i32.add  i32.const 2  i32.shl  i32.add
+              local.set $srcRow  ;; address of input pixel (ih, x0 + owLo*sW)
+              local.get $backward
+              if
+                local.get $srcRow
+                local.get $dst  local.get $owLo  i32.const 2  i32.shl  i32.add
+                local.get $owHi  local.get $owLo  i32.sub
+                local.get $sW  i32.const 2  i32.shl
+                call $scatter_add
+              else
+                ;; padding on the left, the real pixels, padding on the right
+                local.get $dst  local.get $owLo  call $zero
+                local.get $dst  local.get $owLo  i32.const 2  i32.shl  i32.add
+                local.get $srcRow
+                local.get $owHi  local.get $owLo  i32.sub
+                local.get $sW  i32.const 2  i32.shl
+                call $gather
+                local.get $dst  local.get $owHi  i32.const 2  i32.shl  i32.add
+                local.get $OW  local.get $owHi  i32.sub
+                call $zero
+              end
+            end
+            local.get $dst  local.get $rowBytes  i32.add  local.set $dst
+            local.get $oh  i32.const 1  i32.add  local.tee $oh
+            local.get $OH  i32.lt_s
+            br_if $outrows
+          end
+
+          local.get $col  local.get $ldcol  i32.add  local.set $col  ;; next row of col
+          local.get $kw  i32.const 1  i32.add  local.tee $kw
+          local.get $KW  i32.lt_s
+          br_if $tapcols
+        end
+        local.get $kh  i32.const 1  i32.add  local.tee $kh
+        local.get $KH  i32.lt_s
+        br_if $taprows
+      end
+      local.get $c  i32.const 1  i32.add  local.tee $c
+      local.get $C  i32.lt_s
+      br_if $channels
+    end
+  )
+
+  (func (export "im2col")
+    (param $img i32) (param $col i32) (param $ldcol i32)
+    (param $C i32) (param $H i32) (param $W i32) (param $KH i32) (param $KW i32)
+    (param $sH i32) (param $sW i32) (param $pH i32) (param $pW i32) (param $dH i32) (param $dW i32)
+    (param $OH i32) (param $OW i32)
+    i32.const 0  local.get $img  local.get $col  local.get $ldcol
+    local.get $C  local.get $H  local.get $W  local.get $KH  local.get $KW
+    local.get $sH  local.get $sW  local.get $pH  local.get $pW  local.get $dH  local.get $dW
+    local.get $OH  local.get $OW
+    call $walk
+  )
+
+  (func (export "col2im")
+    (param $img i32) (param $col i32) (param $ldcol i32)
+    (param $C i32) (param $H i32) (param $W i32) (param $KH i32) (param $KW i32)
+    (param $sH i32) (param $sW i32) (param $pH i32) (param $pW i32) (param $dH i32) (param $dW i32)
+    (param $OH i32) (param $OW i32)
+    i32.const 1  local.get $img  local.get $col  local.get $ldcol
+    local.get $C  local.get $H  local.get $W  local.get $KH  local.get $KW
+    local.get $sH  local.get $sW  local.get $pH  local.get $pW  local.get $dH  local.get $dW
+    local.get $OH  local.get $OW
+    call $walk
+  )
+)
