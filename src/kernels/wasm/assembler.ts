@@ -41,7 +41,7 @@ const VALTYPES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64:
 
 // How the text after an opcode turns into immediates.
 type Imm =
-  | "none" | "local" | "global" | "label" | "func" | "block"
+  | "none" | "local" | "label" | "func" | "block"
   | "i32" | "i64" | "f32" | "f64" | "v128" | "lane"
   | { mem: number } // memarg; the number is the natural alignment as log2(bytes)
   | { memLane: number }; // memarg followed by a lane index
@@ -65,7 +65,6 @@ op("br", 0x0c, "label"); op("br_if", 0x0d, "label"); op("return", 0x0f); op("cal
 // Parametric and variable instructions.
 op("drop", 0x1a); op("select", 0x1b);
 op("local.get", 0x20, "local"); op("local.set", 0x21, "local"); op("local.tee", 0x22, "local");
-op("global.get", 0x23, "global"); op("global.set", 0x24, "global");
 // Memory: loads and stores carry a memarg (align as log2, then offset).
 op("i32.load", 0x28, { mem: 2 }); op("i64.load", 0x29, { mem: 3 });
 op("f32.load", 0x2a, { mem: 2 }); op("f64.load", 0x2b, { mem: 3 });
@@ -444,8 +443,6 @@ function encodeBody(f: FuncDecl, funcNames: Map<string, number>, source: string)
       const index = a.text.startsWith("$") ? funcNames.get(a.text) : Number(parseInteger(a.text));
       if (index === undefined || Number.isNaN(index)) fail(a, `unknown function ${a.text}`);
       out.push(...uleb128(index!));
-    } else if (imm === "global") {
-      fail(atom, "globals are not supported");
     } else if (imm === "i32") {
       const v = intImm(atom, "an i32");
       if (v < -(2n ** 31n) || v >= 2n ** 32n) fail(atom, `i32 constant out of range: ${v}`);
