@@ -1,0 +1,178 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import fc from "fast-check";
+import type { Conv2dGeometry } from "../src/kernels/types.ts";
+import { createWasmBackend } from "../src/kernels/wasm/index.ts";
+import { jsBackend } from "../src/kernels/js/index.ts";
+
+const wasm = createWasmBackend()!;
+
+// One float64 loop, written for this test, serves all three kernels: it visits every
+// (n, oc, oh, ow, ic, kh, kw) whose input pixel is inside the image and hands it to `visit`.
+function eachTap(g: Conv2dGeometry, visit: (inIdx: number, wIdx: number, outIdx: number) => void): void {
+  for (let n = 0; n < g.batch; n++)
+    for (let oc = 0; oc < g.outChannels; oc++)
+      for (let oh = 0; oh < g.outHeight; oh++)
+        for (let ow = 0; ow < g.outWidth; ow++)
+          for (let ic = 0; ic < g.inChannels; ic++)
+            for (let kh = 0; kh < g.kernelHeight; kh++)
+              for (let kw = 0; kw < g.kernelWidth; kw++) {
+                const ih = oh * g.strideH - g.padH + kh * g.dilationH;
+                const iw = ow * g.strideW - g.padW + kw * g.dilationW;
+                if (ih < 0 || ih >= g.inHeight || iw < 0 || iw >= g.inWidth) continue;
+                visit(
+                  ((n * g.inChannels + ic) * g.inHeight + ih) * g.inWidth + iw,
+                  ((oc * g.inChannels + ic) * g.kernelHeight + kh) * g.kernelWidth + kw,
+                  ((n * g.outChannels + oc) * g.outHeight + oh) * g.outWidth + ow,
+                );
+              }
+}
+
+// Each result is a sum of products rounded to float32 in some order. Bound: 2 * (terms + 2) * 2^-24
+// * sum of |terms| (twice the classic gamma bound), where `terms` is the most terms any output sums.
+function reference(g: Conv2dGeometry, input: Float32Array, weight: Float32Array, bias: Float32Array, gradOut: Float32Array) {
+  const sizes = {
+    out: g.batch * g.outChannels * g.outHeight * g.outWidth,
+    input: input.length, weight: weight.length,
+  };
+  const out = new Float64Array(sizes.out), outMag = new Float64Array(sizes.out), outTerms = new Float64Array(sizes.out);
+  const gi = new Float64Array(sizes.input), giMag = new Float64Array(sizes.input), giTerms = new Float64Array(sizes.input);
+  const gw = new Float64Array(sizes.weight), gwMag = new Float64Array(sizes.weight), gwTerms = new Float64Array(sizes.weight);
+  for (let o = 0; o < sizes.out; o++) {
+    const oc = Math.floor(o / (g.outHeight * g.outWidth)) % g.outChannels;
+    out[o] = bias[oc]!;
+    outMag[o] = Math.abs(bias[oc]!);
+    outTerms[o] = 1;
+  }
+  eachTap(g, (i, w, o) => {
+    const f = input[i]! * weight[w]!;
+    out[o] += f; outMag[o] += Math.abs(f); outTerms[o]++;
+    const d = gradOut[o]! * weight[w]!;
+    gi[i] += d; giMag[i] += Math.abs(d); giTerms[i]++;
+    const e = gradOut[o]! * input[i]!;
+    gw[w] += e; gwMag[w] += Math.abs(e); gwTerms[w]++;
+  });
+  return { out: [out, outMag, outTerms], gi: [gi, giMag, giTerms], gw: [gw, gwMag, gwTerms] } as const;
+}
+
+const U = 2 ** -24;
+function close(got: Float32Array, [want, mag, terms]: readonly Float64Array[], label: string): void {
+  const maxTerms = Math.max(1, ...terms!);
+  for (let i = 0; i < got.length; i++) {
+    const tol = 2 * (maxTerms + 2) * U * mag![i]! + 1e-30;
+    assert.ok(Math.abs(got[i]! - want![i]!) <= tol, `${label}[${i}] = ${got[i]}, expected ${want![i]} (tol ${tol})`);
+  }
+}
+
+const geometryArb: fc.Arbitrary<Conv2dGeometry> = fc.record({
+  batch: fc.integer({ min: 1, max: 3 }),
+  inChannels: fc.integer({ min: 1, max: 4 }),
+  inHeight: fc.integer({ min: 1, max: 11 }),
+  inWidth: fc.integer({ min: 1, max: 11 }),
+  outChannels: fc.integer({ min: 1, max: 6 }),
+  kernelHeight: fc.integer({ min: 1, max: 4 }),
+  kernelWidth: fc.integer({ min: 1, max: 4 }),
+  strideH: fc.integer({ min: 1, max: 3 }),
+  strideW: fc.integer({ min: 1, max: 3 }),
+  padH: fc.integer({ min: 0, max: 3 }),
+  padW: fc.integer({ min: 0, max: 3 }),
+  dilationH: fc.integer({ min: 1, max: 3 }),
+  dilationW: fc.integer({ min: 1, max: 3 }),
+}).map((g) => ({
+  ...g,
+  outHeight: Math.floor((g.inHeight + 2 * g.padH - g.dilationH * (g.kernelHeight - 1) - 1) / g.strideH) + 1,
+  outWidth: Math.floor((g.inWidth + 2 * g.padW - g.dilationW * (g.kernelWidth - 1) - 1) / g.strideW) + 1,
+})).filter((g) => g.outHeight >= 1 && g.outWidth >= 1);
+
+function data(g: Conv2dGeometry, seed: number) {
+  let s = seed >>> 0;
+  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  const make = (n: number) => Float32Array.from({ length: n }, rnd);
+  return {
+    input: make(g.batch * g.inChannels * g.inHeight * g.inWidth),
+    weight: make(g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth),
+    bias: make(g.outChannels),
+    gradOut: make(g.batch * g.outChannels * g.outHeight * g.outWidth),
+  };
+}
+
+function checkAll(g: Conv2dGeometry, seed: number): void {
+  const { input, weight, bias, gradOut } = data(g, seed);
+  const ref = reference(g, input, weight, bias, gradOut);
+  const label = JSON.stringify(g);
+  const out = new Float32Array(gradOut.length).fill(NaN); // every element must be written
+  wasm.conv2d(input, weight, bias, out, g);
+  close(out, ref.out, `forward ${label}`);
+  const gi = new Float32Array(input.length).fill(NaN);
+  wasm.conv2dBackwardInput(gradOut, weight, gi, g);
+  close(gi, ref.gi, `input grad ${label}`);
+  const gw = new Float32Array(weight.length).fill(NaN);
+  wasm.conv2dBackwardWeight(input, gradOut, gw, g);
+  close(gw, ref.gw, `weight grad ${label}`);
+  // Without bias the output is the plain sum.
+  const noBias = new Float32Array(gradOut.length);
+  wasm.conv2d(input, weight, null, noBias, g);
+  const [want, mag, terms] = ref.out;
+  const shifted = want.map((v, o) => v - bias[Math.floor(o / (g.outHeight * g.outWidth)) % g.outChannels]!);
+  close(noBias, [shifted, mag, terms], `forward without bias ${label}`);
+}
+
+test("wasm conv2d forward, input grad and weight grad match a float64 loop (strides, padding, dilation)", () => {
+  fc.assert(fc.property(geometryArb, fc.integer(), checkAll), { numRuns: 150 });
+});
+
+test("wasm conv2d on the MNIST CNN's two layers (batch 20)", () => {
+  const layer = (inC: number, size: number, outC: number): Conv2dGeometry => ({
+    batch: 20, inChannels: inC, inHeight: size, inWidth: size, outChannels: outC, kernelHeight: 5, kernelWidth: 5,
+    strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, outHeight: size - 4, outWidth: size - 4,
+  });
+  checkAll(layer(1, 28, 6), 1);
+  checkAll(layer(6, 12, 16), 2);
+});
+
+// The js kernels are written by another engineer; compare with them once they exist.
+function jsConvReady(): boolean {
+  const g: Conv2dGeometry = {
+    batch: 1, inChannels: 1, inHeight: 1, inWidth: 1, outChannels: 1, kernelHeight: 1, kernelWidth: 1,
+    strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, outHeight: 1, outWidth: 1,
+  };
+  try {
+    const one = new Float32Array([1]);
+    jsBackend.conv2d(one, one, null, new Float32Array(1), g);
+    jsBackend.conv2dBackwardInput(one, one, new Float32Array(1), g);
+    jsBackend.conv2dBackwardWeight(one, one, new Float32Array(1), g);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test("wasm conv2d agrees with the js backend (both within float32 rounding of the exact sums)", () => {
+  if (!jsConvReady()) return;
+  fc.assert(fc.property(geometryArb, fc.integer(), (g, seed) => {
+    const { input, weight, bias, gradOut } = data(g, seed);
+    const ref = reference(g, input, weight, bias, gradOut);
+    // Two float32 results each within tol of the exact sum are within 2*tol of each other.
+    const pair = (a: Float32Array, b: Float32Array, [, mag, terms]: readonly Float64Array[], what: string) => {
+      const maxTerms = Math.max(1, ...terms!);
+      for (let i = 0; i < a.length; i++) {
+        const tol = 4 * (maxTerms + 2) * U * mag![i]! + 1e-30;
+        assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `${what}[${i}]: js ${a[i]} vs wasm ${b[i]}`);
+      }
+    };
+    const o1 = new Float32Array(gradOut.length), o2 = new Float32Array(gradOut.length);
+    jsBackend.conv2d(input, weight, bias, o1, g);
+    wasm.conv2d(input, weight, bias, o2, g);
+    pair(o1, o2, ref.out, "forward");
+    const i1 = new Float32Array(input.length), i2 = new Float32Array(input.length);
+    jsBackend.conv2dBackwardInput(gradOut, weight, i1, g);
+    wasm.conv2dBackwardInput(gradOut, weight, i2, g);
+    pair(i1, i2, ref.gi, "input grad");
+    const w1 = new Float32Array(weight.length), w2 = new Float32Array(weight.length);
+    jsBackend.conv2dBackwardWeight(input, gradOut, w1, g);
+    wasm.conv2dBackwardWeight(input, gradOut, w2, g);
+    pair(w1, w2, ref.gw, "weight grad");
+  }), { numRuns: 60 });
+});
+
+test.run();
