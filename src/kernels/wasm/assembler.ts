@@ -42,7 +42,7 @@ const VALTYPES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64:
 // How the text after an opcode turns into immediates.
 type Imm =
   | "none" | "local" | "label" | "func" | "block"
-  | "i32" | "i64" | "f32" | "f64" | "v128" | "lane"
+  | "i32" | "i64" | "f32" | "f64" | "v128" | "lane" | "shuffle"
   | { mem: number } // memarg; the number is the natural alignment as log2(bytes)
   | { memLane: number }; // memarg followed by a lane index
 
@@ -91,6 +91,7 @@ simd("v128.const", 12, "v128");
 simd("v128.load32_zero", 92, { mem: 2 });
 simd("v128.load32_lane", 86, { memLane: 2 });
 simd("v128.store32_lane", 90, { memLane: 2 });
+simd("i8x16.shuffle", 13, "shuffle");
 simd("i32x4.splat", 17);
 simd("f32x4.splat", 19);
 simd("f32x4.extract_lane", 31, "lane");
@@ -464,6 +465,13 @@ function encodeBody(f: FuncDecl, funcNames: Map<string, number>, source: string)
         out.push(...new Uint8Array(new Int32Array(vals).buffer));
       } else {
         fail(shape, `v128.const shape ${shape.text} is not supported (use i32x4 or f32x4)`);
+      }
+    } else if (imm === "shuffle") {
+      // 16 byte-lane indices: 0..15 pick from the first operand, 16..31 from the second
+      for (let lane = 0; lane < 16; lane++) {
+        const v = intImm(atom, "16 lane indices");
+        if (v < 0n || v > 31n) fail(atom, `shuffle lane index ${v} out of range 0..31`);
+        out.push(Number(v));
       }
     } else if (imm === "lane") {
       const v = intImm(atom, "a lane index");

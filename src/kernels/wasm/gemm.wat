@@ -101,6 +101,35 @@
   )
 
   ;; ---------------------------------------------------------------------------------------
+  ;; transpose_store: r0..r3 are 4 rows of a 4×4 block; store its 4 COLUMNS at $dst, $dst+$stride,
+  ;; $dst+2*$stride, $dst+3*$stride. Packing needs this whenever the operand runs the "wrong" way
+  ;; (A row-major: rows run along p, but a packed step wants 4 rows at one p). Two rounds of
+  ;; shuffles: first interleave pairs of rows, then pairs of pairs. i8x16.shuffle picks bytes:
+  ;; 0..15 from its first operand, 16..31 from its second, so float lane f is bytes 4f..4f+3.
+  (func $transpose_store (param $dst i32) (param $stride i32)
+    (param $r0 v128) (param $r1 v128) (param $r2 v128) (param $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    ;; t0 = r0[0] r1[0] r0[1] r1[1]    t1 = r0[2] r1[2] r0[3] r1[3]   (same for r2, r3 -> t2, t3)
+    local.get $r0  local.get $r1  i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23  local.set $t0
+    local.get $r0  local.get $r1  i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31  local.set $t1
+    local.get $r2  local.get $r3  i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23  local.set $t2
+    local.get $r2  local.get $r3  i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31  local.set $t3
+    ;; column 0 = low halves of t0 and t2, column 1 = high halves, columns 2 and 3 from t1, t3
+    local.get $dst
+    local.get $t0  local.get $t2  i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    v128.store align=4
+    local.get $dst  local.get $stride  i32.add  local.tee $dst
+    local.get $t0  local.get $t2  i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31
+    v128.store align=4
+    local.get $dst  local.get $stride  i32.add  local.tee $dst
+    local.get $t1  local.get $t3  i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    v128.store align=4
+    local.get $dst  local.get $stride  i32.add
+    local.get $t1  local.get $t3  i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31
+    v128.store align=4
+  )
+
+  ;; ---------------------------------------------------------------------------------------
   ;; pack_a: copy the mc×kc block whose element (i,p) sits at $src + i*$rs + p*$cs into panels
   ;; of 4 rows at $dst: panel after panel, each kc groups of 4 floats. Rows past mc become 0.
   ;; A stored m×k has (rs, cs) = (4k, 4); stored transposed (k×m) it has (4, 4m).
@@ -114,7 +143,31 @@
       ;; $q points at A(i0, 0) and steps along p
       local.get $src  local.get $i0  local.get $rs  i32.mul  i32.add  local.set $q
       i32.const 0  local.set $p
+      ;; Fast path: a full panel of row-major A, 4 steps at a time: load 4 floats of each of the
+      ;; 4 rows and transpose them, so each step's 4 values land side by side.
+      local.get $rows  i32.const 4  i32.eq
+      local.get $cs  i32.const 4  i32.eq
+      i32.and
+      if
+        block $done4
+          loop $steps4
+            local.get $p  i32.const 4  i32.add  local.get $kc  i32.gt_s  br_if $done4
+            local.get $dst  i32.const 16
+            local.get $q  v128.load align=4
+            local.get $q  local.get $rs  i32.add  v128.load align=4
+            local.get $q  local.get $rs  i32.const 1  i32.shl  i32.add  v128.load align=4
+            local.get $q  local.get $rs  i32.const 3  i32.mul  i32.add  v128.load align=4
+            call $transpose_store
+            local.get $dst  i32.const 64  i32.add  local.set $dst
+            local.get $q  i32.const 16  i32.add  local.set $q
+            local.get $p  i32.const 4  i32.add  local.set $p
+            br $steps4
+          end
+        end
+      end
+      block $stepsDone
       loop $steps
+        local.get $p  local.get $kc  i32.ge_s  br_if $stepsDone
         ;; Fast path: a full panel of Aᵀ has its 4 rows next to each other: one vector copy.
         local.get $rows  i32.const 4  i32.eq
         local.get $rs  i32.const 4  i32.eq
@@ -141,9 +194,9 @@
         end
         local.get $dst  i32.const 16  i32.add  local.set $dst
         local.get $q  local.get $cs  i32.add  local.set $q
-        local.get $p  i32.const 1  i32.add  local.tee $p
-        local.get $kc  i32.lt_s
-        br_if $steps
+        local.get $p  i32.const 1  i32.add  local.set $p
+        br $steps
+      end
       end
       local.get $i0  i32.const 4  i32.add  local.tee $i0
       local.get $mc  i32.lt_s
@@ -157,6 +210,7 @@
   ;; B stored k×n has (rs, cs) = (4n, 4); stored transposed (n×k) it has (4, 4k).
   (func $pack_b (param $src i32) (param $rs i32) (param $cs i32) (param $kc i32) (param $nc i32) (param $dst i32)
     (local $j0 i32) (local $cols i32) (local $q i32) (local $p i32) (local $j i32) (local $addr i32)
+    (local $cs4 i32) (local $q4 i32)
     loop $panels
       ;; cols = min(8, nc - j0)
       local.get $nc  local.get $j0  i32.sub  local.tee $cols
@@ -165,7 +219,39 @@
       ;; $q points at B(0, j0) and steps along p
       local.get $src  local.get $j0  local.get $cs  i32.mul  i32.add  local.set $q
       i32.const 0  local.set $p
+      ;; Fast path: a full panel of Bᵀ (stored n×k, so each column of B runs along p), 4 steps at
+      ;; a time: load 4 floats of each of the 8 columns, transpose columns 0-3 and 4-7 separately.
+      local.get $cols  i32.const 8  i32.eq
+      local.get $rs  i32.const 4  i32.eq
+      i32.and
+      if
+        local.get $cs  i32.const 2  i32.shl  local.set $cs4  ;; 4 columns further on
+        block $done4
+          loop $steps4
+            local.get $p  i32.const 4  i32.add  local.get $kc  i32.gt_s  br_if $done4
+            local.get $dst  i32.const 32
+            local.get $q  v128.load align=4
+            local.get $q  local.get $cs  i32.add  v128.load align=4
+            local.get $q  local.get $cs  i32.const 1  i32.shl  i32.add  v128.load align=4
+            local.get $q  local.get $cs  i32.const 3  i32.mul  i32.add  v128.load align=4
+            call $transpose_store
+            local.get $q  local.get $cs4  i32.add  local.set $q4
+            local.get $dst  i32.const 16  i32.add  i32.const 32
+            local.get $q4  v128.load align=4
+            local.get $q4  local.get $cs  i32.add  v128.load align=4
+            local.get $q4  local.get $cs  i32.const 1  i32.shl  i32.add  v128.load align=4
+            local.get $q4  local.get $cs  i32.const 3  i32.mul  i32.add  v128.load align=4
+            call $transpose_store
+            local.get $dst  i32.const 128  i32.add  local.set $dst
+            local.get $q  i32.const 16  i32.add  local.set $q
+            local.get $p  i32.const 4  i32.add  local.set $p
+            br $steps4
+          end
+        end
+      end
+      block $stepsDone
       loop $steps
+        local.get $p  local.get $kc  i32.ge_s  br_if $stepsDone
         ;; Fast path: a full panel of row-major B is 8 contiguous floats: two vector copies.
         local.get $cols  i32.const 8  i32.eq
         local.get $cs  i32.const 4  i32.eq
@@ -193,9 +279,9 @@
         end
         local.get $dst  i32.const 32  i32.add  local.set $dst
         local.get $q  local.get $rs  i32.add  local.set $q
-        local.get $p  i32.const 1  i32.add  local.tee $p
-        local.get $kc  i32.lt_s
-        br_if $steps
+        local.get $p  i32.const 1  i32.add  local.set $p
+        br $steps
+      end
       end
       local.get $j0  i32.const 8  i32.add  local.tee $j0
       local.get $nc  i32.lt_s
