@@ -116,11 +116,13 @@ export function select(a: Tensor, indices: readonly number[]): Tensor {
   });
 }
 
-export type Range = readonly [number?, number?] | readonly [number?, number?, number?] | null | undefined;
+/** One dimension's `start:end:step`; `null` or a missing bound is Python's empty bound (`[null, 2]` is `:2`). */
+type Bound = number | null | undefined;
+export type Range = readonly [Bound?, Bound?] | readonly [Bound?, Bound?, Bound?] | null | undefined;
 
 /** Python's slice bounds: negative counts from the end, out-of-range clamps. */
 function resolveRange(range: Range, size: number): [number, number, number] {
-  const [start = 0, end = size, step = 1] = range ?? [];
+  const start = range?.[0] ?? 0, end = range?.[1] ?? size, step = range?.[2] ?? 1;
   if (!Number.isInteger(step) || step <= 0) throw new Error("slice step must be positive");
   const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const s = clamp(start), e = Math.max(clamp(end), clamp(start));
