@@ -20,11 +20,12 @@ test("parseFlags: built-in defaults, a chapter's defaults, and the command line 
     parseFlags(["--epochs", "2", "--step", "--limit=100", "--seed", "0", "--plot", "x"], { epochs: 50, seed: 7 }),
     { step: true, epochs: 2, limit: 100, seed: 0, rest: ["--plot", "x"] },
   );
+  assert.is(parseFlags(["--epochs", "0"], { epochs: 2 }).epochs, 0); // only the cells that need no training
 });
 
 test("parseFlags: a missing or bad number is an error that names the flag", () => {
-  assert.throws(() => parseFlags(["--epochs"]), /--epochs expects a whole number ≥ 1, got nothing/);
-  assert.throws(() => parseFlags(["--epochs", "two"]), /--epochs expects a whole number ≥ 1, got "two"/);
+  assert.throws(() => parseFlags(["--epochs"]), /--epochs expects a whole number ≥ 0, got nothing/);
+  assert.throws(() => parseFlags(["--epochs", "two"]), /--epochs expects a whole number ≥ 0, got "two"/);
   assert.throws(() => parseFlags(["--limit", "0"]), /--limit expects a whole number ≥ 1/);
   assert.throws(() => parseFlags(["--seed=-1"]), /--seed expects a whole number ≥ 0, got "-1"/);
   assert.throws(() => parseFlags(["--epochs=1.5"]), /--epochs/);

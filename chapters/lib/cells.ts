@@ -58,7 +58,7 @@ function readArgs(argv: readonly string[]): Given {
     } else if (name === "--epochs" || name === "--limit" || name === "--seed") {
       const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       const value = Number(text);
-      const least = name === "--seed" ? 0 : 1;
+      const least = name === "--limit" ? 1 : 0; // --epochs 0 runs only the cells that need no training
       if (text === undefined || text.trim() === "" || !Number.isInteger(value) || value < least) {
         throw new Error(`${name} expects a whole number ≥ ${least}, got ${text === undefined ? "nothing" : JSON.stringify(text)}`);
       }
