@@ -1,12 +1,15 @@
 // `npm run bench`: one table comparing the "js" and "wasm" kernel backends on the same data, in
 // one process. Every number is the median of several timed runs after warm-up runs.
 //
-// To add rows (e.g. training throughput in images/s for the MLP and the CNN), write a section
-// function like gemmSection() that calls compare(...) and add it to `sections` at the bottom;
-// compare() times both backends and appends one row to `rows`, which printTable() renders.
+// Sections: GEMM, the chapter-8 CNN's convolutions, and whole training steps (images/s) for the
+// chapter-7 MLP and the chapter-8 CNN. A section calls compare(...), which times both backends and
+// appends one row to `rows`; printTable() renders them.
+import * as torch from "../src/index.ts";
+import { nn, optim, data, transforms } from "../src/index.ts";
 import { jsBackend } from "../src/kernels/js/index.ts";
 import { createWasmBackend } from "../src/kernels/wasm/index.ts";
 import type { Conv2dGeometry, KernelBackend } from "../src/kernels/types.ts";
+import { MNIST } from "../datasets/mnist.ts";
 
 export interface Timing { medianMs: number; runs: number }
 
@@ -101,9 +104,57 @@ export function convSection(backends: Backends): void {
   }
 }
 
-// ---- Training throughput (images/s, MLP and CNN): to be added as another section ------------
+// ---- Training throughput: one whole step (forward, loss, backward, SGD step) at batch 20 -------
+// The networks, loss and optimiser of chapters 07 and 08, on the first 2000 real MNIST images.
+class MLP extends nn.Module {
+  fc1 = new nn.Linear(28 * 28, 64);
+  fc2 = new nn.Linear(64, 10);
+  override forward(x: torch.Tensor): torch.Tensor {
+    return this.fc2(nn.functional.relu(this.fc1(x.reshape(-1, 28 * 28))));
+  }
+}
+class CNN extends nn.Module {
+  conv1 = new nn.Conv2d(1, 6, 5);
+  pool = new nn.MaxPool2d(2, { stride: 2 });
+  conv2 = new nn.Conv2d(6, 16, 5);
+  fc1 = new nn.Linear(16 * 16, 64);
+  fc2 = new nn.Linear(64, 10);
+  override forward(x: torch.Tensor): torch.Tensor {
+    x = this.pool(nn.functional.relu(this.conv1(x)));
+    x = this.pool(this.conv2(x)).reshape(-1, 16 * 16);
+    return this.fc2(nn.functional.relu(this.fc1(x)));
+  }
+}
 
-export const sections: ((backends: Backends) => void)[] = [gemmSection, convSection];
+export function trainingSection(backends: Backends): void {
+  const BATCH = 20;
+  const transform = new transforms.Compose([new transforms.ToTensor(), new transforms.Normalize(0.5, 0.5)]);
+  const loader = new data.DataLoader(new MNIST({ train: true, transform, limit: 2000 }), { batchSize: BATCH });
+  const batches = [...loader]; // loaded once: the rows time the network, not the data pipeline
+  const before = torch.getBackend();
+  for (const [name, Net] of [["train MLP 784-64-10, batch 20", MLP], ["train CNN (chapter 8), batch 20", CNN]] as const) {
+    // One network per backend, from the same seed, so both start from the same weights.
+    const steppers = (["js", "wasm"] as const).map((backend) => {
+      torch.manualSeed(0);
+      const net = new Net();
+      const criterion = new nn.CrossEntropyLoss();
+      const optimizer = new optim.SGD(net.parameters(), { lr: 0.001, momentum: 0.9 });
+      let i = 0;
+      return () => {
+        torch.setBackend(backend);
+        const [inputs, labels] = batches[i++ % batches.length]!;
+        optimizer.zeroGrad();
+        criterion(net(inputs!), labels!).backward();
+        optimizer.step();
+      };
+    });
+    const run = (k: KernelBackend) => steppers[k === backends.js ? 0 : 1]!();
+    compare(name, "images/s", BATCH, run, backends, { warmup: 20, minRuns: 50, minMs: 1500, maxRuns: 2000 });
+  }
+  torch.setBackend(before);
+}
+
+export const sections: ((backends: Backends) => void)[] = [gemmSection, convSection, trainingSection];
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const wasm = createWasmBackend();
