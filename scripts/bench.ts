@@ -10,27 +10,7 @@ import { jsBackend } from "../src/kernels/js/index.ts";
 import { createWasmBackend } from "../src/kernels/wasm/index.ts";
 import type { Conv2dGeometry, KernelBackend } from "../src/kernels/types.ts";
 import { MNIST } from "../datasets/mnist.ts";
-
-export interface Timing { medianMs: number; runs: number }
-
-/** Median wall time of fn() in ms: `warmup` untimed calls, then at least `minRuns` timed calls and
- *  at least `minMs` of timed calls (capped at `maxRuns`). */
-export function bench(fn: () => void, { warmup = 2, minRuns = 5, maxRuns = 200, minMs = 300 } = {}): Timing {
-  for (let i = 0; i < warmup; i++) fn();
-  const times: number[] = [];
-  let total = 0;
-  while (times.length < maxRuns && (times.length < minRuns || total < minMs)) {
-    const t0 = performance.now();
-    fn();
-    const dt = performance.now() - t0;
-    times.push(dt);
-    total += dt;
-  }
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  const medianMs = times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
-  return { medianMs, runs: times.length };
-}
+import { medianTime as bench, type Timing, type TimingOptions } from "../chapters/lib/timing.ts";
 
 /** One line of the table: the same workload on both backends. `work` is what one call does, in
  *  `unit`'s numerator (floating-point operations for GFLOP/s, images for images/s). */
@@ -41,7 +21,7 @@ export type Backends = { js: KernelBackend; wasm: KernelBackend };
 
 /** Time `run` with each backend and append a row. */
 export function compare(name: string, unit: Row["unit"], work: number, run: (k: KernelBackend) => void,
-  backends: Backends, options?: Parameters<typeof bench>[1]): Row {
+  backends: Backends, options?: TimingOptions): Row {
   const row: Row = { name, unit, work, js: bench(() => run(backends.js), options), wasm: bench(() => run(backends.wasm), options) };
   rows.push(row);
   return row;

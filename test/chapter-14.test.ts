@@ -1,0 +1,47 @@
+// Chapter 14 runs on small settings (GEMM up to n = 64) and must show what it claims: the add4
+// module assembled from text and computing four sums, both backends agreeing to float32 rounding on
+// matmul, its backward and the convolutions, the same losses from both, and a timing table.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { has, lines, runChapter } from "./run-chapter.ts";
+
+const run = runChapter("14-simd-kernels", ["--limit", "64"]);
+
+/** The numbers of the line that starts with `start` (after it). */
+function numbersAfter(out: string, start: string): number[] {
+  const line = lines(out).find((l) => l.startsWith(start));
+  assert.ok(line, `no line starting ${JSON.stringify(start)} in:\n${out}`);
+  return [...line.slice(start.length).matchAll(/-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/g)].map((m) => Number(m[0]));
+}
+
+test("14: one f32x4.add in a module assembled from text", async () => {
+  const out = await run;
+  assert.match(out, /^assembled \d+ bytes; valid: true$/m);
+  has(out, "a + b:   [ 11, 22, 33, 44 ] (one f32x4.add)");
+  assert.match(out, /f32x4\.mul {2}f32x4\.add {2}local\.set \$c00/); // the micro-kernel's lines are shown
+});
+
+test("14: js and wasm agree to float32 rounding on matmul, its backward and conv2d", async () => {
+  const out = await run;
+  for (const start of ["A @ B ", "A @ v ", "batch @ B "]) {
+    const [relative] = numbersAfter(out, start).slice(-1);
+    assert.ok(relative! < 1e-5, `${start}: ${relative}`);
+  }
+  for (const d of numbersAfter(out, "backward   dA:")) assert.ok(d < 1e-5, `backward: ${d}`);
+  for (const layer of ["conv1 ", "conv2 "]) {
+    const diffs = numbersAfter(out, layer).slice(-3);
+    assert.is(diffs.length, 3);
+    for (const d of diffs) assert.ok(d < 1e-5, `${layer}: ${d}`);
+  }
+});
+
+test("14: the same losses from both backends, a GEMM row, images per second", async () => {
+  const out = await run;
+  assert.equal(numbersAfter(out, "  js: "), numbersAfter(out, "  wasm: "));
+  const [jsMs, jsRate, wasmMs, wasmRate, speedUp] = numbersAfter(out, "   64 "); // the row of n = 64
+  assert.ok(Math.abs(jsMs! / wasmMs! - speedUp!) < 0.1 * speedUp!, "speed-up is js time / wasm time");
+  assert.ok(jsRate! > 0 && wasmRate! > 0 && speedUp! > 0);
+  assert.match(out, /^wasm: [\d.]+ ms a step, \d+ images\/s \([\d.]+x\)$/m);
+});
+
+test.run();
