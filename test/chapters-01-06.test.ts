@@ -2,28 +2,13 @@
 // key figures: the exact ones of parts 1, 5 and 6, and accuracies near the article's for parts 2 and 3.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-
-const root = fileURLToPath(new URL("..", import.meta.url));
-
-/** Runs chapters/<name>.ts with tsx and resolves to its stdout; rejects with stderr on failure. */
-function runChapter(name: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["--import", "tsx", `chapters/${name}.ts`], { cwd: root, timeout: 50_000, maxBuffer: 1 << 24 },
-      (error, stdout, stderr) => (error ? reject(new Error(`${name} failed: ${error.message}\n${stderr}`)) : resolve(stdout)));
-  });
-}
+import { has, lines, runChapter } from "./run-chapter.ts";
 
 // Started together, so the slow training chapters overlap.
 const runs = Object.fromEntries(
   ["01-what-is-deep-learning", "02-hello-deep-learning", "03-datasets-and-tensors", "04-inside-the-network", "05-learning", "06-my-linear"]
     .map((name) => [name.slice(0, 2), runChapter(name)]),
 );
-for (const run of Object.values(runs)) run.catch(() => {}); // reported by the test that awaits it
-
-const lines = (out: string) => out.split("\n").map((l) => l.trimEnd());
-const has = (out: string, line: string) => assert.ok(lines(out).includes(line), `expected the line ${JSON.stringify(line)} in:\n${out}`);
 
 test("01: one node, one layer, and the 4-5-1 network's 31 parameters", async () => {
   const out = await runs["01"]!;

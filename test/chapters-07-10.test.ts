@@ -5,19 +5,8 @@
 // written to out/, and accuracies that show learning happened. Full runs are not part of the tests.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
-const root = fileURLToPath(new URL("..", import.meta.url));
-
-/** Runs chapters/<name>.ts with tsx and the given flags; resolves to its stdout, rejects with stderr on failure. */
-function runChapter(name: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["--import", "tsx", `chapters/${name}.ts`, ...args], { cwd: root, timeout: 85_000, maxBuffer: 1 << 24 },
-      (error, stdout, stderr) => (error ? reject(new Error(`${name} failed: ${error.message}\n${stderr}`)) : resolve(stdout)));
-  });
-}
+import { has, hasBlock, lines, root, runChapter } from "./run-chapter.ts";
 
 // Started together so they overlap on the two cores.
 const runs: Record<string, Promise<string>> = {
@@ -26,11 +15,6 @@ const runs: Record<string, Promise<string>> = {
   "09": runChapter("09-cnn-in-code", []),
   "10": runChapter("10-functions-and-plots", ["--epochs", "1", "--limit", "1000"]),
 };
-for (const run of Object.values(runs)) run.catch(() => {}); // reported by the test that awaits it
-
-const lines = (out: string) => out.split("\n").map((l) => l.trimEnd());
-const has = (out: string, line: string) => assert.ok(lines(out).includes(line), `expected the line ${JSON.stringify(line)} in:\n${out}`);
-const hasBlock = (out: string, block: string) => assert.ok(out.includes(block), `expected\n${block}\nin:\n${out}`);
 const outFile = (name: string) => readFileSync(`${root}out/${name}`);
 
 /** The test-accuracy line in the article's format; returns the accuracy. */
