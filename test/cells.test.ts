@@ -4,6 +4,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { existsSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
+import * as torch from "../src/index.ts";
 import { chapter, outPath, parseFlags, wrote } from "../chapters/lib/cells.ts";
 import { chapterCommand, listChapters, main, readTitle, USAGE, type ChapterEntry } from "../chapters/lib/menu.ts";
 import { formatDuration, Progress } from "../chapters/lib/progress.ts";
@@ -29,6 +30,22 @@ test("parseFlags: a missing or bad number is an error that names the flag", () =
   assert.throws(() => parseFlags(["--limit", "0"]), /--limit expects a whole number ≥ 1/);
   assert.throws(() => parseFlags(["--seed=-1"]), /--seed expects a whole number ≥ 0, got "-1"/);
   assert.throws(() => parseFlags(["--epochs=1.5"]), /--epochs/);
+});
+
+test("--backend js|wasm is read, and chapter() switches to it", () => {
+  assert.is(parseFlags(["--backend", "js"]).backend, "js");
+  assert.is(parseFlags(["--backend=wasm", "x"]).backend, "wasm");
+  assert.is(parseFlags([]).backend, undefined);
+  assert.throws(() => parseFlags(["--backend", "gpu"]), /--backend expects js or wasm, got "gpu"/);
+  assert.throws(() => parseFlags(["--backend"]), /--backend expects js or wasm, got nothing/);
+  const before = torch.getBackend();
+  try {
+    const other = before === "js" ? "wasm" : "js";
+    chapter("00", "", { argv: ["--backend", other], print: () => {} });
+    assert.is(torch.getBackend(), other);
+  } finally {
+    torch.setBackend(before);
+  }
 });
 
 // ---- cells ----

@@ -1,11 +1,28 @@
 // Runs every uvu suite under test/ in one process (uvu's own runner, through tsx), then prints the
-// closing line CI reads: "N passed, N failed". Usage: tsx test/run.ts [filter-substring]
+// closing line CI reads: "N passed, N failed".
+// Usage: tsx test/run.ts [--backend js|wasm] [filter-substring]
+// --backend makes that backend the default for every suite and, through TORCHLET_BACKEND, for
+// every chapter a suite runs; suites that compare the backends still switch explicitly.
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const root = new URL(".", import.meta.url).pathname;
-const filter = process.argv[2] ?? "";
+const args = process.argv.slice(2);
+const at = args.findIndex((a) => a === "--backend" || a.startsWith("--backend="));
+if (at >= 0) {
+  const [flag] = args.splice(at, 1);
+  const name = flag!.includes("=") ? flag!.slice(flag!.indexOf("=") + 1) : args.splice(at, 1)[0];
+  if (name !== "js" && name !== "wasm") {
+    console.error(`--backend expects js or wasm, got ${name === undefined ? "nothing" : JSON.stringify(name)}`);
+    process.exit(2);
+  }
+  process.env.TORCHLET_BACKEND = name;
+  const { setBackend, getBackend } = await import("../src/index.ts");
+  setBackend(name);
+  console.log(`backend: ${getBackend()}`);
+}
+const filter = args[0] ?? "";
 
 function findSuites(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((name) => {

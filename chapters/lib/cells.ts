@@ -17,13 +17,16 @@
  * so plain top-level code between them sees their effects, as in a notebook.
  *
  * Flags, parsed once from the command line: --step (wait for Enter before each cell, only when
- * stdin is a terminal; a piped or CI run never waits), --epochs N, --limit N, --seed N.
+ * stdin is a terminal; a piped or CI run never waits), --epochs N, --limit N, --seed N, and
+ * --backend js|wasm (which kernels run matmul and convolution; the environment variable
+ * TORCHLET_BACKEND gives the default, so `npx tsx test/run.ts --backend js` reaches chapters too).
  * `cell(title, body)` on its own uses a default chapter with no banner.
  */
 import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { setBackend, type BackendName } from "../../src/index.ts";
 
 // ---- flags ----
 
@@ -36,6 +39,8 @@ export interface Flags {
   limit: number;
   /** --seed N: for torch.manualSeed. */
   seed: number;
+  /** --backend js|wasm: only present when given on the command line. */
+  backend?: BackendName;
   /** Everything not understood above, in order, for the chapter to use as it likes. */
   rest: string[];
 }
@@ -55,6 +60,8 @@ function readArgs(argv: readonly string[]): Given {
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     if (name === "--step") {
       given.step = true;
+    } else if (name === "--backend") {
+      given.backend = backendName(eq > 0 ? arg.slice(eq + 1) : argv[++i], "--backend");
     } else if (name === "--epochs" || name === "--limit" || name === "--seed") {
       const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       const value = Number(text);
@@ -68,6 +75,13 @@ function readArgs(argv: readonly string[]): Given {
     }
   }
   return given;
+}
+
+const BACKENDS: readonly string[] = ["js", "wasm"];
+
+function backendName(text: string | undefined, what: string): BackendName {
+  if (text !== undefined && BACKENDS.includes(text)) return text as BackendName;
+  throw new Error(`${what} expects js or wasm, got ${text === undefined ? "nothing" : JSON.stringify(text)}`);
 }
 
 /** Reads --step, --epochs N, --limit N, --seed N (also --epochs=N) out of argv; defaults fill the gaps. */
@@ -160,6 +174,8 @@ export function chapter(number: string, title: string, options: ChapterOptions =
   const { argv, print = console.log, interactive = process.stdin.isTTY === true, ...defaults } = options;
   const parsed = argv ? parseFlags(argv, defaults) : flags(defaults);
   const stepping = parsed.step && interactive;
+  const backend = parsed.backend ?? process.env.TORCHLET_BACKEND;
+  if (backend) setBackend(backendName(backend, parsed.backend ? "--backend" : "TORCHLET_BACKEND"));
   if (title !== "") {
     print(rule(`Chapter ${number} · ${title}`, "━"));
     if (parsed.step && !interactive) print("(--step ignored: stdin is not a terminal)");
