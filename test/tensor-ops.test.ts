@@ -156,6 +156,8 @@ test("transpose, T, flatten, unsqueeze, squeeze values", () => {
   assert.equal(a.T.tolist(), [[1, 4], [2, 5], [3, 6]]);
   assert.equal(torch.arange(0, 8).reshape(2, 2, 2).transpose(0, 2).tolist(), [[[0, 4], [2, 6]], [[1, 5], [3, 7]]]);
   assert.equal([...torch.zeros(2, 3, 4).flatten(1).shape], [2, 12]);
+  assert.equal([...torch.flatten(torch.zeros(2, 3, 4)).shape], [24]); // torch.flatten: all dims by default
+  assert.equal([...torch.flatten(torch.zeros(2, 3, 4), 0, 1).shape], [6, 4]);
   assert.equal([...torch.zeros(3).unsqueeze(0).shape], [1, 3]);
   assert.equal([...torch.zeros(3).unsqueeze(-1).shape], [3, 1]);
   assert.equal([...torch.zeros(1, 3, 1).squeeze().shape], [3]);

@@ -40,3 +40,6 @@ export function max(a: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor]
 export function max(a: Tensor, dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
   return dim === undefined ? R.maxAll(a) : R.maxDim(a, dim, keepdim);
 }
+
+/** `torch.flatten(t, start, end)`: the same as `t.flatten(start, end)` (all dimensions by default). */
+export const flatten = (a: Tensor, startDim = 0, endDim = -1): Tensor => a.flatten(startDim, endDim);
