@@ -37,6 +37,8 @@ const unaryOps: Unary[] = [
   ["sum dim -1 keepdim", (x) => (x.dim() ? x.sum(-1, true) : x.sum()), -2, 2, 0],
   ["mean dim 0", (x) => (x.dim() ? x.mean(0) : x.mean()), -2, 2, 0],
   ["max dim 0", (x) => (x.dim() ? x.max(0)[0] : x.max()), -2, 2, 0],
+  ["max of all", (x) => x.max(), -2, 2, 0],
+  ["min of all", (x) => x.min(), -2, 2, 0],
   ["reshape -1", (x) => x.reshape(-1).mul(x.reshape(-1)), -2, 2, 0],
   ["unsqueeze/squeeze", (x) => x.unsqueeze(0).mul(2).squeeze(0), -2, 2, 0],
   ["flatten", (x) => x.flatten().pow(2), -2, 2, 0],
@@ -48,7 +50,7 @@ for (const [name, fn, lo, hi, gap] of unaryOps) {
   test(`gradcheck: ${name}`, () => {
     fc.assert(fc.property(shapeArb().chain((s) => tensorArb(s, lo, hi, gap)), (x) => {
       // max is not differentiable where two values tie (or nearly: closer than the differencing step)
-      if (name.startsWith("max")) fc.pre(distinct(x.data, 0.01));
+      if (name.startsWith("max") || name.startsWith("min")) fc.pre(distinct(x.data, 0.01));
       return torch.gradcheck(fn, [x]);
     }), runs);
   });

@@ -91,6 +91,10 @@ test("reductions with dim and keepdim; max returns values and indices; argmax", 
   assert.equal(indices.tolist(), [1, 2]);
   assert.is(indices.dtype, "int64");
   assert.is(a.max().item(), 6);
+  assert.is(a.min().item(), 1);
+  assert.is(String(torch.tensor([3, -2.5, 7]).min()), "tensor(-2.5000)");
+  assert.is(torch.tensor([2, 5], { dtype: "int64" }).min().dtype, "int64");
+  assert.throws(() => torch.zeros(0).min(), /min\(\): Expected reduction dim/);
   assert.is(a.argmax().item(), 5);
   assert.equal(a.argmax(0).tolist(), [1, 0, 1]);
   assert.equal(torch.tensor([2, 7, 7]).max(0)[1].tolist(), 1); // first maximum wins

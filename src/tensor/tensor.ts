@@ -150,6 +150,8 @@ export class Tensor {
   max(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
     return dim === undefined ? R.maxAll(this) : R.maxDim(this, dim, keepdim);
   }
+  /** The smallest element, as a 0-d tensor. */
+  min(): Tensor { return R.minAll(this); }
   argmax(dim?: number, keepdim = false): Tensor { return R.argmax(this, dim, keepdim); }
 
   // ---- matrix products -----------------------------------------------------------------------

@@ -82,11 +82,20 @@ export function maxDim(a: Tensor, dim: number, keepdim = false): [Tensor, Tensor
 
 /** torch.max(a) with no dim: the largest value; its gradient is shared evenly among ties, as PyTorch does. */
 export function maxAll(a: Tensor): Tensor {
-  if (a.numel() === 0) throw new Error("max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
-  let best = -Infinity;
-  for (const x of a.data) if (x > best || x !== x) best = x;
+  return extremeAll(a, "max", (x, best) => x > best, -Infinity);
+}
+
+export function minAll(a: Tensor): Tensor {
+  return extremeAll(a, "min", (x, best) => x < best, Infinity);
+}
+
+/** The largest (or smallest) element; its gradient is shared evenly by every element equal to it. NaN wins. */
+function extremeAll(a: Tensor, name: "max" | "min", beats: (x: number, best: number) => boolean, start: number): Tensor {
+  if (a.numel() === 0) throw new Error(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+  let best = start;
+  for (const x of a.data) if (beats(x, best) || x !== x) best = x;
   const out = new Tensor(Float32Array.of(best), [], a.dtype);
-  return record(out, "MaxBackward1", [a], (g) => {
+  return record(out, name === "max" ? "MaxBackward1" : "MinBackward1", [a], (g) => {
     const hits = a.data.reduce((n, x) => n + (x === best ? 1 : 0), 0);
     return [new Tensor(a.data.map((x) => (x === best ? g.data[0]! / hits : 0)), a.shape)];
   });
