@@ -51,7 +51,7 @@ export function formatList(chapters: readonly ChapterEntry[]): string {
   return chapters.map((c) => `${String(c.number).padStart(3)}  ${c.title}`).join("\n");
 }
 
-export const USAGE = "usage: npm start -- <chapter number> [--step] [--epochs N] [--limit N] [--seed N]";
+export const USAGE = "usage: npm start -- <chapter number> [--step] [--epochs N] [--limit N] [--seed N] [--backend js|wasm]";
 
 /** The command that runs a chapter: this Node, with tsx's loader, from the repository root. */
 export function chapterCommand(entry: ChapterEntry, args: readonly string[]): { command: string; args: string[] } {
