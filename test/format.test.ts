@@ -4,15 +4,16 @@
 //               against a real torch (1.13.1, whose _tensor_str rules for these cases match 2.x).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { formatSize, formatTensor, type DType } from "../src/tensor/format.ts";
+import { formatSize, formatTensor } from "../src/tensor/format.ts";
+import { castArray, float32, toDType, type DTypeLike } from "../src/tensor/dtype.ts";
 
-const f = (values: number[], shape: number[], dtype: DType = "float32", suffixes?: string[]) =>
-  formatTensor(new Float32Array(values), shape, dtype, suffixes);
+const f = (values: number[], shape: number[], dtype: DTypeLike = "float32", suffixes?: string[]) =>
+  formatTensor(castArray(values, toDType(dtype)), shape, toDType(dtype), suffixes);
 const range = (n: number, step = 1) => Array.from({ length: n }, (_, i) => i * step);
 
 test("published: 2-D float, aligned columns (width from '-0.3006'), rows indented by len('tensor(')+1", () => {
   assert.is(
-    f([0.4406, -0.3006, -0.3144, 0.114], [2, 2], "float32", ["requires_grad=True"]),
+    f([0.4406, -0.3006, -0.3144, 0.114], [2, 2], float32, ["requires_grad=True"]),
     "tensor([[ 0.4406, -0.3006],\n        [-0.3144,  0.1140]], requires_grad=True)",
   );
 });
@@ -97,7 +98,7 @@ test("derived: a suffix that would pass column 80 goes on its own line, indented
 
 test("derived: prefix sets the indent; Parameter's first line does not count", () => {
   assert.is(
-    formatTensor(new Float32Array([0.1, -0.2, 0.3, 0.4]), [2, 2], "float32", ["requires_grad=True"], "Parameter containing:\ntensor("),
+    formatTensor(new Float32Array([0.1, -0.2, 0.3, 0.4]), [2, 2], float32, ["requires_grad=True"], "Parameter containing:\ntensor("),
     "Parameter containing:\ntensor([[ 0.1000, -0.2000],\n        [ 0.3000,  0.4000]], requires_grad=True)",
   );
 });

@@ -45,8 +45,8 @@ test("loadIris: shapes, dtypes, names", () => {
   const iris = loadIris();
   assert.equal([...iris.data.shape], [150, 4]);
   assert.equal([...iris.target.shape], [150]);
-  assert.is(iris.data.dtype, "float32");
-  assert.is(iris.target.dtype, "int64");
+  assert.is(iris.data.dtype.name, "float32");
+  assert.is(iris.target.dtype.name, "int64");
   assert.ok(iris.data.data instanceof Float32Array);
   assert.equal(row(iris.data.data, 50), [7.0, 3.2, 4.7, 1.4]);
   assert.is(iris.target.data[149], 2);

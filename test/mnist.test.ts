@@ -16,11 +16,11 @@ test("lengths, targets and the first labels (train starts 5 0 4 1 9, test 7 2 1 
   assert.is(trainSet.length, 60000);
   assert.is(testSet.length, 10000);
   assert.equal([...testSet.targets.shape], [10000]);
-  assert.is(testSet.targets.dtype, "int64");
+  assert.is(testSet.targets.dtype.name, "int64");
   assert.equal([...testSet.targets.data.subarray(0, 5)], [7, 2, 1, 0, 4]);
   assert.equal([...trainSet.targets.data.subarray(0, 5)], [5, 0, 4, 1, 9]);
   const [, label] = testSet.get(0);
-  assert.equal([label!.dtype, [...label!.shape], label!.item()], ["int64", [], 7]);
+  assert.equal([label!.dtype.name, [...label!.shape], label!.item()], ["int64", [], 7]);
 });
 
 test("raw image 0: [28, 28] byte values whose sum matches the file's own bytes", () => {
@@ -62,7 +62,7 @@ test("getBatch fast path equals the image-by-image path, for ToTensor+Normalize,
     assert.equal([...fastImages!.shape], [...slowImages!.shape]);
     assert.ok(fastImages!.data.every((v, k) => v === slowImages!.data[k]), `images differ for ${String(transform)}`);
     assert.equal([...fastLabels!.data], [...slowLabels!.data]);
-    assert.is(fastLabels!.dtype, "int64");
+    assert.is(fastLabels!.dtype.name, "int64");
   }
 });
 

@@ -50,7 +50,7 @@ const optionsOf = (k: Case) => ({ stride: [k.sh, k.sw] as [number, number], padd
 
 /** The definition, in float64: out[n][o][y][x] = b[o] + sum over c, i, j of
  *  in[n][c][y*s - p + i*d][x*s - p + j*d] * w[o][c][i][j], reading zeros outside the input. */
-function reference(k: Case, input: Float32Array, weight: Float32Array, bias: Float32Array | null): Float64Array {
+function reference(k: Case, input: ArrayLike<number>, weight: ArrayLike<number>, bias: ArrayLike<number> | null): Float64Array {
   const n = k.unbatched ? 1 : k.n;
   const oh = Math.floor((k.h + 2 * k.ph - k.dh * (k.kh - 1) - 1) / k.sh) + 1;
   const ow = Math.floor((k.w + 2 * k.pw - k.dw * (k.kw - 1) - 1) / k.sw) + 1;

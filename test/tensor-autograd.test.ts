@@ -11,7 +11,7 @@ import { broadcastPairArb, shapeArb, tensorArb } from "./arbitraries.ts";
 
 const runs = { numRuns: 40 };
 
-function distinct(values: Float32Array, gap: number): boolean {
+function distinct(values: ArrayLike<number>, gap: number): boolean {
   const sorted = Array.from(values).sort((a, b) => a - b);
   return sorted.every((v, i) => i === 0 || v - sorted[i - 1]! > gap);
 }

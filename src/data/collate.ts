@@ -16,7 +16,7 @@ export function gatherRows(t: Tensor, indices: readonly number[]): Tensor {
   if (t.dim() === 0) throw new Error("gatherRows: a 0-d tensor has no rows");
   const n = t.shape[0]!;
   const rowSize = n === 0 ? 0 : t.numel() / n;
-  const out = new Float32Array(indices.length * rowSize);
+  const out = new t.dtype.ArrayType(indices.length * rowSize);
   for (let b = 0; b < indices.length; b++) {
     const row = checkIndex(indices[b]!, n);
     if (rowSize === 1) out[b] = t.data[row]!; // labels: skip the subarray view
@@ -32,10 +32,11 @@ export function defaultCollate(samples: readonly (readonly Tensor[])[]): Tensor[
   const first = samples[0]!;
   return first.map((head, k) => {
     const rowSize = head.numel();
-    const out = new Float32Array(samples.length * rowSize);
+    const out = new head.dtype.ArrayType(samples.length * rowSize);
     samples.forEach((sample, b) => {
       const t = sample[k];
       if (!(t instanceof Tensor)) throw new Error(`defaultCollate: sample ${b} has no tensor at position ${k}`);
+      if (t.dtype !== head.dtype) throw new Error(`defaultCollate: sample ${b} has a ${t.dtype} tensor at position ${k}, sample 0 a ${head.dtype} one`);
       if (!sameShape(t.shape, head.shape)) {
         throw new Error(`stack expects each tensor to be equal size, but got ${shapeString(head.shape)} at entry 0 and ${shapeString(t.shape)} at entry ${b}`);
       }

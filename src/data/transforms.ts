@@ -3,6 +3,7 @@
 // They can be written as PyTorch code reads, `ToTensor()`, or with `new` like nn modules.
 import { Tensor } from "../tensor/tensor.ts";
 import { shapeString } from "../tensor/shape.ts";
+import { checkFloating, float32, uint8 } from "../tensor/dtype.ts";
 
 export interface Transform {
   (x: Tensor): Tensor;
@@ -51,10 +52,11 @@ export const Compose = newable(function Compose(transforms: readonly Transform[]
 
 const CHANNEL_COUNTS = [1, 3, 4];
 
-/** Byte values (0..255) to float32 in [0, 1], channels first. Storage here is always Float32Array,
- *  so the input is an image tensor whose values are bytes (MNIST's raw [28, 28] images, say):
- *  HxW becomes [1, H, W]; a 3-D tensor is taken as CxHxW, unless its last dim is 1, 3 or 4 and its
- *  first is not, when it is HxWxC (numpy's image layout) and is moved to CxHxW. */
+/** An image to a float32 tensor, channels first, as torchvision's ToTensor: a uint8 image (bytes
+ *  0..255, such as MNIST's raw [28, 28] images) is scaled to [0, 1]; an image of any other dtype keeps
+ *  its values, as torchvision does for arrays that are not uint8. HxW becomes [1, H, W]; a 3-D tensor
+ *  is taken as CxHxW, unless its last dim is 1, 3 or 4 and its first is not, when it is HxWxC (numpy's
+ *  image layout) and is moved to CxHxW. */
 export const ToTensor = newable(function ToTensor(): Transform {
   return makeTransform<Transform>(toTensor, "ToTensor()", { kind: "ToTensor" });
 });
@@ -66,15 +68,12 @@ function toTensor(x: Tensor): Tensor {
     throw new Error(`ToTensor: expected an image of shape HxW, HxWxC or CxHxW, got ${shapeString(s)}`);
   }
   const [C, H, W] = s.length === 2 ? [1, s[0]!, s[1]!] : hwc ? [s[2]!, s[0]!, s[1]!] : [s[0]!, s[1]!, s[2]!];
+  const divisor = x.dtype === uint8 ? 255 : 1;
   const out = new Float32Array(x.numel());
   for (let c = 0; c < C; c++) {
-    for (let p = 0; p < H * W; p++) {
-      const v = x.data[hwc ? p * C + c : c * H * W + p]!;
-      if (!(v >= 0 && v <= 255)) throw new Error(`ToTensor: expected byte values 0..255, got ${v}`);
-      out[c * H * W + p] = v / 255;
-    }
+    for (let p = 0; p < H * W; p++) out[c * H * W + p] = x.data[hwc ? p * C + c : c * H * W + p]! / divisor;
   }
-  return new Tensor(out, [C, H, W], "float32");
+  return new Tensor(out, [C, H, W], float32);
 }
 
 /** (x - mean) / std per channel, for images [..., C, H, W]. mean and std are numbers (every channel)
@@ -99,6 +98,7 @@ function normalize(x: Tensor, means: readonly number[], stds: readonly number[])
       throw new Error(`Normalize: ${name} has ${values.length} values but the image has ${C} channels`);
     }
   }
+  checkFloating(x.dtype, "normalize");
   const plane = x.shape.at(-2)! * x.shape.at(-1)!;
   const out = new Float32Array(x.numel());
   for (let i = 0; i < out.length; i++) {
@@ -108,7 +108,7 @@ function normalize(x: Tensor, means: readonly number[], stds: readonly number[])
     const s = Math.fround(stds[stds.length === 1 ? 0 : c]!);
     out[i] = Math.fround(x.data[i]! - m) / s;
   }
-  return new Tensor(out, x.shape, "float32");
+  return new Tensor(out, x.shape, float32);
 }
 
 /** A transform from any function of a tensor. */

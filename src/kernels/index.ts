@@ -1,6 +1,7 @@
 // Which backend runs the hot loops. Ops call kernels() at the moment they need one, so a
 // setBackend() between two steps takes effect at once.
 import type { BackendName, KernelBackend } from "./types.ts";
+import { float32, type DataArray, type DType } from "../tensor/dtype.ts";
 import { jsBackend } from "./js/index.ts";
 import { createWasmBackend } from "./wasm/index.ts";
 
@@ -12,7 +13,7 @@ function loadWasm(): KernelBackend | null {
   return wasmBackend;
 }
 
-let current: KernelBackend = loadWasm() ?? jsBackend;
+let current: KernelBackend<Float32Array> = loadWasm() ?? jsBackend;
 
 export function setBackend(name: BackendName): void {
   if (name === "js") current = jsBackend;
@@ -29,7 +30,13 @@ export function getBackend(): BackendName {
   return current.name;
 }
 
-/** The backend ops should call right now. */
-export function kernels(): KernelBackend {
+/** The backend ops should call right now for float32 data. */
+export function kernels(): KernelBackend<Float32Array> {
   return current;
+}
+
+/** The backend for data of `dtype`: the chosen one for float32, the js loops for every other dtype
+ *  (the wasm kernels are float32 only). Callers pass arrays of that dtype, which the cast relies on. */
+export function kernelsFor(dtype: DType): KernelBackend<DataArray> {
+  return dtype === float32 ? (current as unknown as KernelBackend<DataArray>) : jsBackend;
 }

@@ -1,6 +1,9 @@
-// The seam between tensor ops and the hot loops. Ops hand raw Float32Arrays and a geometry to a
+// The seam between tensor ops and the hot loops. Ops hand raw typed arrays and a geometry to a
 // KernelBackend; "js" (plain loops) and "wasm" (SIMD assembled from .wat text) implement it.
 // All arrays are contiguous row-major. Outputs are overwritten unless `accumulate` says otherwise.
+// The wasm kernels take Float32Array only; the js loops take any dtype's array (float64 and the
+// integers run there), which is what the type parameter says.
+import type { DataArray } from "../tensor/dtype.ts";
 
 /** Shapes for a 2-D convolution: input [batch, inChannels, inHeight, inWidth],
  *  weight [outChannels, inChannels, kernelHeight, kernelWidth], output [batch, outChannels, outHeight, outWidth],
@@ -41,26 +44,26 @@ export interface Pool2dGeometry {
 
 export type BackendName = "js" | "wasm";
 
-export interface KernelBackend {
+export interface KernelBackend<A extends DataArray = Float32Array> {
   readonly name: BackendName;
 
   /** c[m×n] = op(a)·op(b), or c += op(a)·op(b) when accumulate.
    *  op(a) is m×k: a is stored m×k, or k×m when transA. op(b) is k×n: b is stored k×n, or n×k when transB. */
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number,
-    a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean,
+    a: A, b: A, c: A, accumulate: boolean,
   ): void;
 
   /** out = conv2d(input, weight) + bias (bias may be null). */
-  conv2d(input: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2dGeometry): void;
+  conv2d(input: A, weight: A, bias: A | null, out: A, g: Conv2dGeometry): void;
   /** gradInput = d(loss)/d(input) given gradOut [batch, outChannels, outHeight, outWidth]. Overwrites gradInput. */
-  conv2dBackwardInput(gradOut: Float32Array, weight: Float32Array, gradInput: Float32Array, g: Conv2dGeometry): void;
+  conv2dBackwardInput(gradOut: A, weight: A, gradInput: A, g: Conv2dGeometry): void;
   /** gradWeight = d(loss)/d(weight). Overwrites gradWeight. (The bias gradient is a plain sum, done by the op.) */
-  conv2dBackwardWeight(input: Float32Array, gradOut: Float32Array, gradWeight: Float32Array, g: Conv2dGeometry): void;
+  conv2dBackwardWeight(input: A, gradOut: A, gradWeight: A, g: Conv2dGeometry): void;
 
   /** out = max over each window; padding never wins. argmax[i] = index of the winning element within its
    *  (batch, channel) input plane (row * inWidth + col), the first maximum in row-major window order. */
-  maxPool2d(input: Float32Array, out: Float32Array, argmax: Int32Array, g: Pool2dGeometry): void;
+  maxPool2d(input: A, out: A, argmax: Int32Array, g: Pool2dGeometry): void;
   /** gradInput = scatter-add of gradOut through argmax. Overwrites gradInput. */
-  maxPool2dBackward(gradOut: Float32Array, argmax: Int32Array, gradInput: Float32Array, g: Pool2dGeometry): void;
+  maxPool2dBackward(gradOut: A, argmax: Int32Array, gradInput: A, g: Pool2dGeometry): void;
 }

@@ -1,26 +1,80 @@
 // The autograd engine: micrograd's idea grown up to tensors.
 //
 // Every op that sees an input requiring grad records a GradFn on its output: the op's name in
-// PyTorch's spelling, the input tensors, and a backward closure mapping the output's gradient to
-// one gradient per input. Tensor.backward() sorts the graph topologically, seeds the root's
-// gradient and walks it in reverse, summing gradients where a tensor fed several ops and
-// accumulating into `.grad` at the leaves.
+// PyTorch's spelling, the input tensors, a backward closure mapping the output's gradient to one
+// gradient per input, and the tensors that closure will read (its saved tensors). Tensor.backward()
+// sorts the graph topologically, seeds the root's gradient and walks it in reverse, summing
+// gradients where a tensor fed several ops and accumulating into `.grad` at the leaves.
+//
+// Two rules keep a gradient from ever being silently wrong:
+// - each saved tensor's version (the count of in-place changes to its memory) is noted when it is
+//   saved and checked when backward needs it; a change in between is an error, not a wrong number;
+// - backward releases what a node saved, so running it again without retainGraph is an error too.
 import type { Tensor } from "./tensor.ts";
 
 export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
 
+interface SavedTensor {
+  tensor: Tensor;
+  version: number;
+}
+
 /** PyTorch's `grad_fn`: a node of the backward graph. */
 export class GradFn {
+  private backwardFn: BackwardFn | null;
+  private saved: SavedTensor[];
+  /** True once backward has run through this node and freed what it saved. */
+  private released = false;
+
   constructor(
     readonly name: string,
     readonly inputs: readonly Tensor[],
-    readonly backward: BackwardFn,
-  ) {}
+    backwardFn: BackwardFn,
+    saved: readonly Tensor[] = [],
+    /** The tensor this node produced, to say "output 0 of Exp" when it was saved and then changed. */
+    private readonly output: Tensor | null = null,
+  ) {
+    this.backwardFn = backwardFn;
+    this.saved = saved.map((tensor) => ({ tensor, version: tensor._version }));
+  }
 
   /** One `[node, 0]` pair per input, as PyTorch's `next_functions`: the input's own GradFn, an
    *  AccumulateGrad for a leaf that requires grad, or null for an input that needs no gradient. */
   get nextFunctions(): [GradFn | AccumulateGrad | null, number][] {
     return this.inputs.map((t) => [t.gradFn ?? (t.requiresGrad ? accumulateGradOf(t) : null), 0]);
+  }
+
+  /** Gradients for the inputs from the gradient of the output, after checking that nothing this
+   *  node saved was freed or changed in place since. */
+  backward(grad: Tensor, retainGraph = false): (Tensor | null)[] {
+    if (this.released) {
+      throw new Error(
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
+          "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). " +
+          "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.",
+      );
+    }
+    for (const { tensor, version } of this.saved) {
+      if (tensor._version !== version) throw this.modifiedError(tensor, version);
+    }
+    const grads = this.backwardFn!(grad);
+    if (!retainGraph && this.saved.length > 0) {
+      // drop the closure and the saved tensors so their memory can go; nodes that saved nothing can run again
+      this.released = true;
+      this.backwardFn = null;
+      this.saved = [];
+    }
+    return grads;
+  }
+
+  private modifiedError(tensor: Tensor, version: number): Error {
+    const which = tensor === this.output ? `, which is output 0 of ${this.name.replace(/Backward\d*$/, "")}` : "";
+    return new Error(
+      "one of the variables needed for gradient computation has been modified by an inplace operation: " +
+        `[${tensor.dtype.legacyName} [${tensor.shape.join(", ")}]]${which} is at version ${tensor._version}; expected version ${version} instead. ` +
+        `Hint: ${this.name} saved this tensor for backward, and an in-place op (add_, mul_, fill_, copy_, an optimizer's step, ...) ` +
+        "changed it afterwards; change a clone() instead, or call backward first.",
+    );
   }
 
   toString(): string {
@@ -70,9 +124,13 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Attaches a GradFn to `out` when grad mode is on and some input requires grad. Returns `out`. */
-export function record(out: Tensor, name: string, inputs: readonly Tensor[], backward: BackwardFn): Tensor {
-  if (gradEnabled && inputs.some((t) => t.requiresGrad)) out.gradFn = new GradFn(name, inputs, backward);
+/** Attaches a GradFn to `out` when grad mode is on and some input requires grad. Returns `out`.
+ *  `saved` lists every tensor whose values `backward` reads (nulls are skipped, so an op can write
+ *  `a.requiresGrad ? b : null`): PyTorch's saved tensors, checked for in-place changes. */
+export function record(out: Tensor, name: string, inputs: readonly Tensor[], backward: BackwardFn, saved: readonly (Tensor | null)[] = []): Tensor {
+  if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
+    out.gradFn = new GradFn(name, inputs, backward, saved.filter((t): t is Tensor => t !== null), out);
+  }
   return out;
 }
 
@@ -100,7 +158,7 @@ function topologicalOrder(root: Tensor): Tensor[] {
   return order.reverse(); // root first
 }
 
-export function runBackward(root: Tensor, seed: Tensor): void {
+export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): void {
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   noGrad(() => {
     for (const t of topologicalOrder(root)) {
@@ -111,10 +169,11 @@ export function runBackward(root: Tensor, seed: Tensor): void {
         accumulateInto(t, grad);
         continue;
       }
-      const inputGrads = t.gradFn.backward(grad);
+      const inputGrads = t.gradFn.backward(grad, retainGraph);
       t.gradFn.inputs.forEach((input, i) => {
-        const g = inputGrads[i];
-        if (!g || !input.requiresGrad) return;
+        const raw = inputGrads[i];
+        if (!raw || !input.requiresGrad) return;
+        const g = raw.dtype === input.dtype ? raw : raw.to(input.dtype); // a float64 op's gradient for a float32 input
         const sum = grads.get(input);
         grads.set(input, sum ? sum.add(g) : g);
       });
@@ -123,11 +182,11 @@ export function runBackward(root: Tensor, seed: Tensor): void {
 }
 
 function accumulateInto(leaf: Tensor, grad: Tensor): void {
-  if (leaf.grad === null) {
-    leaf.grad = grad.detach().clone(); // own storage: later accumulation must not write into another tensor
-    return;
+  if (leaf.grad === null) leaf.grad = grad.detach().clone(); // own storage: later accumulation must not write into another tensor
+  else {
+    const into = leaf.grad.data;
+    const from = grad.data;
+    for (let i = 0; i < into.length; i++) into[i] += from[i]!;
+    leaf.grad.versionCounter.value++;
   }
-  const into = leaf.grad.data;
-  const from = grad.data;
-  for (let i = 0; i < into.length; i++) into[i] += from[i]!;
 }

@@ -1,38 +1,65 @@
 // Making tensors: from nested arrays, from typed arrays, filled, ranged, random.
 import { random, randomNormal } from "../random.ts";
-import { numelOf, shapeArgs } from "./shape.ts";
-import { Tensor, type DType, DTYPES } from "./tensor.ts";
+import { castArray, dtypeOfArray, float32, int64, bool, toDType, type DataArray, type DType, type DTypeLike } from "./dtype.ts";
+import { checkShape, numelOf, shapeArgs, shapeString } from "./shape.ts";
+import { Tensor } from "./tensor.ts";
 
 export interface TensorOptions {
   requiresGrad?: boolean;
-  dtype?: DType;
+  dtype?: DTypeLike;
 }
 
 type Nested = number | boolean | readonly Nested[];
 type ShapeOrOptions = number | readonly number[] | TensorOptions;
 
-function checkDType(dtype: DType): DType {
-  if (!DTYPES.includes(dtype)) throw new Error(`unknown dtype ${JSON.stringify(dtype)}; expected one of ${DTYPES.join(", ")}`);
-  return dtype;
+/** The largest magnitude each integer dtype takes from a plain number, as PyTorch checks it
+ *  ("value cannot be converted to type int32 without overflow"); uint8 also takes -255..-1, wrapping. */
+const INTEGER_LIMITS: Partial<Record<string, [number, number]>> = {
+  int64: [-(2 ** 63), 2 ** 63 - 1],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  uint8: [-255, 255],
+};
+
+/** Numbers written into a new tensor of `dtype`: integers truncate toward zero, and a value an
+ *  integer dtype cannot hold (NaN, an infinity, out of range) is an error rather than garbage. */
+function valuesOf(values: ArrayLike<number>, dtype: DType): DataArray {
+  const limits = INTEGER_LIMITS[dtype.name];
+  if (limits) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!(v >= limits[0] && v <= limits[1])) throw new Error(`value cannot be converted to type ${dtype.name} without overflow (got ${v})`);
+    }
+  }
+  return castArray(values, dtype);
 }
 
-function finish(data: Float32Array, shape: readonly number[], options: TensorOptions = {}): Tensor {
-  const dtype = checkDType(options.dtype ?? "float32");
-  if (dtype !== "float32") for (let i = 0; i < data.length; i++) data[i] = dtype === "bool" ? (data[i] ? 1 : 0) : Math.trunc(data[i]!);
+function finish(data: DataArray, shape: readonly number[], dtype: DType, requiresGrad = false): Tensor {
   const t = new Tensor(data, shape, dtype);
-  if (options.requiresGrad) t.requiresGrad = true;
+  if (requiresGrad) {
+    if (!dtype.isFloatingPoint) throw new Error(`Only Tensors of floating point and complex dtype can require gradients (got ${dtype})`);
+    t.requiresGrad = true;
+  }
   return t;
 }
 
-/** Splits trailing options off shape arguments: zeros(2, 3, { dtype: "int64" }). */
-function splitArgs(args: readonly ShapeOrOptions[]): [number[], TensorOptions] {
+/** Splits trailing options off shape arguments: zeros(2, 3, { dtype: torch.int64 }). */
+function splitArgs(args: readonly ShapeOrOptions[], op: string): [number[], TensorOptions] {
   const last = args.at(-1);
   const hasOptions = typeof last === "object" && last !== null && !Array.isArray(last);
   const dims = (hasOptions ? args.slice(0, -1) : args) as (number | readonly number[])[];
-  return [shapeArgs(dims), hasOptions ? (last as TensorOptions) : {}];
+  return [shapeArgs(dims, op), hasOptions ? (last as TensorOptions) : {}];
 }
 
-/** torch.tensor: from a number or nested arrays. Booleans make a bool tensor; otherwise float32
+/** A tensor of `shape` whose element i is `value(i)`, in the options' dtype (float32 by default). */
+function filled(op: string, args: readonly ShapeOrOptions[], value: (i: number) => number): Tensor {
+  const [shape, options] = splitArgs(args, op);
+  const dtype = toDType(options.dtype ?? float32);
+  const values = new Float64Array(numelOf(shape));
+  for (let i = 0; i < values.length; i++) values[i] = value(i);
+  return finish(castArray(values, dtype), shape, dtype, options.requiresGrad);
+}
+
+/** torch.tensor: from a number or nested arrays. All booleans make a bool tensor; otherwise float32
  *  unless `dtype` says so (JavaScript cannot tell 1 from 1.0). */
 export function tensor(values: Nested, options: TensorOptions = {}): Tensor {
   const shape: number[] = [];
@@ -41,12 +68,12 @@ export function tensor(values: Nested, options: TensorOptions = {}): Tensor {
     if ((v as readonly Nested[]).length === 0) break;
   }
   const flat: number[] = [];
-  let sawBool = false;
+  let allBool = true;
   const walk = (v: Nested, d: number): void => {
     if (d === shape.length) {
       if (Array.isArray(v)) throw new Error(`tensor(): too many nested levels at dim ${d}`);
-      if (typeof v === "boolean") sawBool = true;
-      else if (typeof v !== "number") throw new Error(`tensor(): expected numbers or booleans, got ${typeof v}`);
+      if (typeof v !== "boolean") allBool = false;
+      if (typeof v !== "boolean" && typeof v !== "number") throw new Error(`tensor(): expected numbers or booleans, got ${typeof v}`);
       flat.push(Number(v));
       return;
     }
@@ -56,35 +83,42 @@ export function tensor(values: Nested, options: TensorOptions = {}): Tensor {
     for (const x of v as readonly Nested[]) walk(x, d + 1);
   };
   walk(values, 0);
-  return finish(Float32Array.from(flat), shape, { dtype: sawBool ? "bool" : "float32", ...options });
+  const dtype = toDType(options.dtype ?? (allBool && flat.length > 0 ? bool : float32));
+  return finish(valuesOf(flat, dtype), shape, dtype, options.requiresGrad);
 }
 
-/** Wraps an existing Float32Array (no copy) in a tensor of the given shape. */
-export function fromArray(data: Float32Array, shape: readonly number[], options: TensorOptions = {}): Tensor {
-  if (!(data instanceof Float32Array)) throw new Error("fromArray: expected a Float32Array");
+/** Wraps a typed array in a tensor of the given shape, without a copy, in the dtype the array
+ *  names: Float32Array float32, Float64Array float64, Int32Array int32, Uint8Array uint8 (the
+ *  `from_numpy` of this library). `{ dtype }` may ask for another dtype (int64, bool, ...); then the
+ *  values are copied into that dtype's storage, checked as tensor() checks them. */
+export function fromArray(data: DataArray, shape: readonly number[], options: TensorOptions = {}): Tensor {
+  const own = dtypeOfArray(data);
+  checkShape(shape, "fromArray");
   if (data.length !== numelOf(shape)) {
-    throw new Error(`fromArray: ${data.length} values cannot fill shape [${shape.join(", ")}] (${numelOf(shape)} elements)`);
+    throw new Error(`fromArray: ${data.length} values cannot fill shape ${shapeString(shape)} (${numelOf(shape)} elements)`);
   }
-  return finish(data, shape, options);
+  const dtype = toDType(options.dtype ?? own);
+  return finish(dtype === own ? data : valuesOf(data, dtype), shape, dtype, options.requiresGrad);
 }
 
 export function zeros(...args: ShapeOrOptions[]): Tensor {
-  const [shape, options] = splitArgs(args);
-  return finish(new Float32Array(numelOf(shape)), shape, options);
+  return filled("zeros", args, () => 0);
 }
 
-/** Uninitialised in PyTorch; zeros here, since a fresh Float32Array is zeroed anyway. */
-export const empty = zeros;
+/** Uninitialised in PyTorch; zeros here, since a fresh typed array is zeroed anyway. */
+export function empty(...args: ShapeOrOptions[]): Tensor {
+  return filled("empty", args, () => 0);
+}
 
 export function ones(...args: ShapeOrOptions[]): Tensor {
-  const [shape, options] = splitArgs(args);
-  return finish(new Float32Array(numelOf(shape)).fill(1), shape, options);
+  return filled("ones", args, () => 1);
 }
 
-export function full(shape: number | readonly number[], value: number, options: TensorOptions = {}): Tensor {
-  const dims = shapeArgs([shape]);
-  const dtype = options.dtype ?? (typeof value === "boolean" ? "bool" : "float32");
-  return finish(new Float32Array(numelOf(dims)).fill(Number(value)), dims, { ...options, dtype });
+/** Every element `value`; the dtype follows the value (bool for a boolean, int64 for a whole number
+ *  in PyTorch, but float32 here unless asked: JavaScript cannot tell 3 from 3.0). */
+export function full(shape: number | readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
+  const dtype = options.dtype ?? (typeof value === "boolean" ? bool : float32);
+  return filled("full", [shapeArgs([shape], "full"), { ...options, dtype }], () => Number(value));
 }
 
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
@@ -94,29 +128,35 @@ export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return ones(t.shape, { dtype: t.dtype, ...options });
 }
 
-/** Uniform in [0, 1), from the global seeded generator. */
-export function rand(...args: ShapeOrOptions[]): Tensor {
-  const [shape, options] = splitArgs(args);
-  const data = new Float32Array(numelOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = random();
-  return finish(data, shape, options);
+function checkFloatingRandom(args: readonly ShapeOrOptions[], kernelName: string): void {
+  const [, options] = splitArgs(args, "rand");
+  const dtype = toDType(options.dtype ?? float32);
+  if (!dtype.isFloatingPoint) throw new Error(`"${kernelName}" not implemented for '${dtype.scalarName}'`);
 }
 
-/** Standard normal, from the global seeded generator. */
+/** Uniform in [0, 1), from the global seeded generator. Floating dtypes only, as in PyTorch. */
+export function rand(...args: ShapeOrOptions[]): Tensor {
+  checkFloatingRandom(args, "check_uniform_bounds");
+  return filled("rand", args, () => random());
+}
+
+/** Standard normal, from the global seeded generator. Floating dtypes only, as in PyTorch. */
 export function randn(...args: ShapeOrOptions[]): Tensor {
-  const [shape, options] = splitArgs(args);
-  const data = new Float32Array(numelOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = randomNormal();
-  return finish(data, shape, options);
+  checkFloatingRandom(args, "normal_kernel_cpu");
+  return filled("randn", args, () => randomNormal());
 }
 
 /** torch.arange: [start, end) by step. Whole-number arguments give int64, as in PyTorch. */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
   if (end === undefined) [start, end] = [0, start];
+  for (const [name, v] of [["start", start], ["end", end], ["step", step]] as const) {
+    if (!Number.isFinite(v)) throw new Error(`arange: ${name} must be a finite number, got ${v}`);
+  }
   if (step === 0) throw new Error("arange: step must be nonzero");
-  const count = Math.max(0, Math.ceil((end - start) / step));
-  const data = new Float32Array(count);
-  for (let i = 0; i < count; i++) data[i] = start + i * step;
   const integral = [start, end, step].every(Number.isInteger);
-  return finish(data, [count], { dtype: integral ? "int64" : "float32", ...options });
+  const dtype = toDType(options.dtype ?? (integral ? int64 : float32));
+  const count = Math.max(0, Math.ceil((end - start) / step));
+  const values = new Float64Array(count);
+  for (let i = 0; i < count; i++) values[i] = start + i * step;
+  return finish(valuesOf(values, dtype), [count], dtype, options.requiresGrad);
 }

@@ -1,7 +1,7 @@
 // PyTorch's tensor repr (torch/_tensor_str.py) with default print options, as a pure function of
 // the storage, shape and dtype tag. Every rule below mirrors a rule there; the names say which.
 
-export type DType = "float32" | "int32" | "int64" | "bool";
+import { bool, float32, int64, type DataArray, type DType } from "./dtype.ts";
 
 const PRECISION = 4;
 const THRESHOLD = 1000; // more elements than this: summarise with "..."
@@ -15,10 +15,10 @@ export function formatSize(shape: readonly number[]): string {
 
 /** What PyTorch prints for a tensor with default print options.
  *  suffixes: extra "key=value" parts after the data, e.g. ["requires_grad=True"] or ["grad_fn=<MulBackward0>"];
- *  the function adds "dtype=torch.int32" itself for int32 (and size/dtype for empty tensors, as PyTorch does).
+ *  the function adds "dtype=torch.float64" itself where PyTorch names the dtype (and size/dtype for empty tensors, as PyTorch does).
  *  prefix: what opens the repr; continuation lines indent by the length of its last line. */
 export function formatTensor(
-  data: Float32Array,
+  data: DataArray,
   shape: readonly number[],
   dtype: DType,
   suffixes: string[] = [],
@@ -31,11 +31,12 @@ export function formatTensor(
   if (numel === 0) {
     // An empty tensor shows its shape unless it is 1-D, and its dtype unless float32.
     if (shape.length !== 1) extra.push(`size=(${shape.join(", ")})`);
-    if (dtype !== "float32") extra.push(`dtype=torch.${dtype}`);
+    if (dtype !== float32) extra.push(`dtype=${dtype}`);
     body = "[]";
   } else {
-    // int64 and bool are default dtypes alongside float32, so only int32 is named.
-    if (dtype === "int32") extra.push("dtype=torch.int32");
+    // float32 is the default dtype, and int64 and bool are what whole numbers and booleans default
+    // to, so PyTorch names every other dtype.
+    if (dtype !== float32 && dtype !== int64 && dtype !== bool) extra.push(`dtype=${dtype}`);
     body = tensorStr(data, shape, dtype, indent);
   }
   return addSuffixes(prefix + body, [...extra, ...suffixes], indent);
@@ -65,7 +66,7 @@ function shownIndices(n: number, summarize: boolean): number[] {
   return [...all.slice(0, EDGEITEMS), -1, ...all.slice(n - EDGEITEMS)];
 }
 
-function tensorStr(data: Float32Array, shape: readonly number[], dtype: DType, indent: number): string {
+function tensorStr(data: DataArray, shape: readonly number[], dtype: DType, indent: number): string {
   const rank = shape.length;
   if (rank === 0) return makeFormatter([data[0]!], dtype).format(data[0]!);
   const summarize = shape.reduce((a, b) => a * b, 1) > THRESHOLD;
@@ -107,8 +108,8 @@ interface Formatter {
 
 // PyTorch's _Formatter: one width and one mode for the whole tensor.
 function makeFormatter(values: number[], dtype: DType): Formatter {
-  if (dtype !== "float32") {
-    const str = dtype === "bool" ? (v: number) => (v !== 0 ? "True" : "False") : intStr;
+  if (!dtype.isFloatingPoint) {
+    const str = dtype === bool ? (v: number) => (v !== 0 ? "True" : "False") : intStr;
     const width = Math.max(1, ...values.map((v) => str(v).length));
     return { width, format: (v) => str(v).padStart(width) };
   }

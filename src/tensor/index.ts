@@ -4,7 +4,11 @@ import * as E from "./ops/elementwise.ts";
 import * as R from "./ops/reduce.ts";
 import * as M from "./ops/matmul.ts";
 
-export { Tensor, type DType } from "./tensor.ts";
+export { Tensor, VersionCounter, type BackwardOptions } from "./tensor.ts";
+export {
+  DType, type DTypeLike, type DTypeName, type DataArray, promoteTypes, canCast,
+  float32, float32 as float, float64, float64 as double, int64, int64 as long, int32, int32 as int, uint8, bool,
+} from "./dtype.ts";
 export { Size } from "./shape.ts";
 export { GradFn, AccumulateGrad, noGrad, isGradEnabled } from "./autograd.ts";
 export { gradcheck, type GradcheckOptions } from "./gradcheck.ts";
@@ -13,6 +17,8 @@ export { cat, stack } from "./ops/shape.ts";
 export { linear } from "./ops/matmul.ts";
 
 type Operand = Tensor | number;
+/** torch.result_type: the dtype an elementwise op of these operands computes in. */
+export const resultType = (a: Operand, b: Operand) => E.resultTypeOf(a, b);
 export const add = (a: Tensor, b: Operand): Tensor => E.add(a, b);
 export const sub = (a: Tensor, b: Operand): Tensor => E.sub(a, b);
 export const mul = (a: Tensor, b: Operand): Tensor => E.mul(a, b);

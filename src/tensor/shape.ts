@@ -1,4 +1,5 @@
 // Shapes, strides and broadcasting, handled once here so no op re-derives them.
+import { allocLike, type DataArray } from "./dtype.ts";
 
 /** A tensor's shape: an array of numbers that prints as PyTorch's `torch.Size([150, 4])`. */
 export class Size extends Array<number> {
@@ -43,13 +44,21 @@ export function shapeString(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
 
-/** Accepts `f(2, 3)` and `f([2, 3])` alike. */
-export function shapeArgs(args: readonly (number | readonly number[])[]): number[] {
+/** Accepts `f(2, 3)` and `f([2, 3])` alike; every size must be a whole number >= 0. */
+export function shapeArgs(args: readonly (number | readonly number[])[], op = "shape"): number[] {
   const dims = args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
-  for (const d of dims) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`expected a shape of non-negative integers, got ${shapeString(dims)}`);
-  }
+  checkShape(dims, op);
   return [...dims];
+}
+
+/** Throws unless every size in `shape` is an integer >= 0, naming the op and the shape that came. */
+export function checkShape(shape: readonly unknown[], op: string): void {
+  if (!Array.isArray(shape)) throw new Error(`${op}: expected a shape (an array of sizes), got ${String(shape)}`);
+  for (const d of shape) {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
+      throw new Error(`${op}: expected a shape of integers >= 0, got [${shape.map(String).join(", ")}]`);
+    }
+  }
 }
 
 /** Turns a possibly negative dim into 0..rank-1, with PyTorch's error when it is out of range. */
@@ -90,10 +99,10 @@ export function broadcastStrides(shape: readonly number[], target: readonly numb
   });
 }
 
-/** Copies `src` (of `shape`) broadcast to `target` into a new contiguous array. */
-export function expandData(src: Float32Array, shape: readonly number[], target: readonly number[]): Float32Array {
-  if (sameShape(shape, target)) return src.slice();
-  const out = new Float32Array(numelOf(target));
+/** Copies `src` (of `shape`) broadcast to `target` into a new contiguous array of the same type. */
+export function expandData<A extends DataArray>(src: A, shape: readonly number[], target: readonly number[]): A {
+  if (sameShape(shape, target)) return src.slice() as A;
+  const out = allocLike(src, numelOf(target));
   const strides = broadcastStrides(shape, target);
   forEachIndex(target, strides, (o, s) => {
     out[o] = src[s]!;
@@ -102,9 +111,9 @@ export function expandData(src: Float32Array, shape: readonly number[], target: 
 }
 
 /** Sums `grad` (of broadcast shape `from`) back down to `to`: the adjoint of broadcasting. */
-export function sumToShape(grad: Float32Array, from: readonly number[], to: readonly number[]): Float32Array {
+export function sumToShape<A extends DataArray>(grad: A, from: readonly number[], to: readonly number[]): A {
   if (sameShape(from, to)) return grad;
-  const out = new Float32Array(numelOf(to));
+  const out = allocLike(grad, numelOf(to));
   const strides = broadcastStrides(to, from);
   forEachIndex(from, strides, (o, s) => {
     out[s] += grad[o]!;

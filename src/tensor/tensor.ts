@@ -1,38 +1,60 @@
-// The Tensor: a contiguous row-major Float32Array, a shape, a dtype tag, and the autograd fields.
+// The Tensor: a contiguous row-major typed array of its dtype, a shape, and the autograd fields.
 // Methods are thin: each forwards to the op family file where its forward and backward live.
 import { isGradEnabled, record, runBackward, type GradFn } from "./autograd.ts";
+import {
+  canCast, castArray, castValue, dtypeOfArray, float32, toDType, type DataArray, type DType, type DTypeLike,
+  bool as boolDType, float64, int32 as int32DType, int64, uint8,
+} from "./dtype.ts";
 import { formatTensor } from "./format.ts";
-import { normalizeDim, numelOf, sameShape, Size } from "./shape.ts";
+import { normalizeDim, numelOf, sameShape, shapeString, Size } from "./shape.ts";
 import * as E from "./ops/elementwise.ts";
 import * as R from "./ops/reduce.ts";
 import * as M from "./ops/matmul.ts";
 import * as S from "./ops/shape.ts";
 import { random, randomNormal } from "../random.ts";
 
-/** A tag for display and semantics; storage is always Float32Array. */
-export type DType = "float32" | "int32" | "int64" | "bool";
-export const DTYPES: readonly DType[] = ["float32", "int32", "int64", "bool"];
-
 type Operand = Tensor | number;
 type ShapeArg = number | readonly number[];
 
+/** How many times the memory under a tensor has been changed in place. Views and detach() share
+ *  one counter with their base, so autograd notices a change made through any of them. */
+export class VersionCounter {
+  value = 0;
+}
+
+export interface BackwardOptions {
+  /** Keep what the graph saved, so that backward can run through it again. */
+  retainGraph?: boolean;
+}
+
 export class Tensor {
-  data: Float32Array;
+  /** The elements, row-major, in the typed array of the dtype (int64 in a Float64Array). */
+  data: DataArray;
+  /** Frozen: a tensor's shape never changes; view() or reshape() make a new tensor. */
   readonly shape: Size;
-  dtype: DType;
-  /** Gradient accumulated by backward(); null until a backward pass reaches this leaf. */
-  grad: Tensor | null = null;
+  readonly dtype: DType;
   /** The op that produced this tensor (null for leaves and for results computed without grad). */
   gradFn: GradFn | null = null;
+  /** @internal shared with views and detach(); read it as `_version`. */
+  readonly versionCounter: VersionCounter;
   private leafRequiresGrad = false;
+  private gradValue: Tensor | null = null;
 
-  constructor(data: Float32Array, shape: readonly number[], dtype: DType = "float32") {
+  /** `data` must be the storage of `dtype` (Float64Array for float64 and int64, Uint8Array for uint8
+   *  and bool, ...); without a dtype it is the one the array names. Pass a base tensor's
+   *  versionCounter to make a view of it. */
+  constructor(data: DataArray, shape: readonly number[], dtype?: DTypeLike, versionCounter = new VersionCounter()) {
+    const type = dtype === undefined ? dtypeOfArray(data) : toDType(dtype);
+    if (!(data instanceof type.ArrayType)) {
+      throw new Error(`Tensor: a ${type} tensor is stored in a ${type.ArrayType.name}, got a ${data.constructor.name}`);
+    }
     if (data.length !== numelOf(shape)) {
-      throw new Error(`Tensor: data has ${data.length} elements but shape [${shape.join(", ")}] needs ${numelOf(shape)}`);
+      throw new Error(`Tensor: data has ${data.length} elements but shape ${shapeString(shape)} needs ${numelOf(shape)}`);
     }
     this.data = data;
-    this.shape = Size.fromDims(shape);
-    this.dtype = dtype;
+    this.shape = Object.freeze(Size.fromDims(shape)) as Size;
+    this.dtype = type;
+    this.versionCounter = versionCounter;
   }
 
   // ---- autograd ----------------------------------------------------------------------------
@@ -44,7 +66,7 @@ export class Tensor {
     if (!this.isLeaf) {
       throw new Error("you can only change requires_grad flags of leaf variables.");
     }
-    if (value && this.dtype !== "float32") {
+    if (value && !this.dtype.isFloatingPoint) {
       throw new Error(`only Tensors of floating point dtype can require gradients (got ${this.dtype})`);
     }
     this.leafRequiresGrad = value;
@@ -54,29 +76,56 @@ export class Tensor {
     return this;
   }
 
+  /** Gradient accumulated by backward(); null until a backward pass reaches this leaf. Assigning
+   *  one checks that it has this tensor's shape and dtype. */
+  get grad(): Tensor | null {
+    return this.gradValue;
+  }
+  set grad(value: Tensor | null) {
+    if (value !== null) {
+      if (!(value instanceof Tensor)) throw new Error(`assigned grad expected to be a Tensor or None but got grad of type ${typeof value}`);
+      if (!sameShape(value.shape, this.shape)) {
+        throw new Error(`attempting to assign a gradient of size '${shapeString(value.shape)}' to a tensor of size '${shapeString(this.shape)}'. Please ensure that the gradient and the tensor are the same size`);
+      }
+      if (value.dtype !== this.dtype) {
+        throw new Error(`attempting to assign a gradient with dtype '${value.dtype.cName}' to a tensor with dtype '${this.dtype.scalarName}'. Please ensure that the gradient and the tensor have the same dtype`);
+      }
+    }
+    this.gradValue = value;
+  }
+
   /** A leaf is a tensor no recorded op produced: one the user made, or any result computed without grad. */
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
 
-  /** Backpropagates from this tensor. A scalar needs no argument; otherwise pass d(something)/d(this). */
-  backward(gradient?: Tensor): void {
+  /** How many in-place changes the memory under this tensor has seen (PyTorch's `_version`). */
+  get _version(): number {
+    return this.versionCounter.value;
+  }
+
+  /** Backpropagates from this tensor. A scalar needs no gradient; otherwise pass d(something)/d(this).
+   *  What the graph saved is freed afterwards unless `retainGraph` is true. */
+  backward(gradient?: Tensor | null, { retainGraph = false }: BackwardOptions = {}): void {
     if (!this.requiresGrad) {
       throw new Error("element 0 of tensors does not require grad and does not have a grad_fn");
     }
     let seed: Tensor;
-    if (gradient === undefined) {
+    if (gradient === undefined || gradient === null) {
       if (this.numel() !== 1) {
         throw new Error(`grad can be implicitly created only for scalar outputs (this tensor has shape ${this.shape}; pass a gradient of that shape to backward())`);
       }
-      seed = new Tensor(Float32Array.of(1), this.shape);
+      seed = new Tensor(castArray([1], this.dtype), this.shape, this.dtype);
     } else {
       if (!sameShape(gradient.shape, this.shape)) {
         throw new Error(`Mismatch in shape: grad_output[0] has a shape of ${gradient.shape} and output[0] has a shape of ${this.shape}.`);
       }
+      if (!gradient.dtype.isFloatingPoint) {
+        throw new Error(`backward: expected a floating point gradient for a ${this.dtype} output, got ${gradient.dtype}`);
+      }
       seed = gradient.detach();
     }
-    runBackward(this, seed);
+    runBackward(this, seed, retainGraph);
   }
 
   // ---- reading --------------------------------------------------------------------------------
@@ -99,7 +148,7 @@ export class Tensor {
   }
   /** Nested arrays of numbers (booleans for a bool tensor), like PyTorch's tolist(). */
   tolist(): unknown {
-    const value = (x: number) => (this.dtype === "bool" ? x !== 0 : x);
+    const value = (x: number) => (this.dtype === boolDType ? x !== 0 : x);
     const build = (offset: number, d: number): unknown => {
       if (d === this.shape.length) return value(this.data[offset]!);
       const step = numelOf(this.shape.slice(d + 1));
@@ -165,14 +214,14 @@ export class Tensor {
 
   // ---- shapes ----------------------------------------------------------------------------------
 
-  reshape(...shape: ShapeArg[]): Tensor { return S.view(this, flatArgs(shape)); }
-  view(...shape: ShapeArg[]): Tensor { return S.view(this, flatArgs(shape)); }
+  reshape(...shape: ShapeArg[]): Tensor { return S.view(this, flatArgs(shape, "reshape")); }
+  view(...shape: ShapeArg[]): Tensor { return S.view(this, flatArgs(shape, "view")); }
   flatten(startDim = 0, endDim = -1): Tensor { return S.flatten(this, startDim, endDim); }
   unsqueeze(dim: number): Tensor { return S.unsqueeze(this, dim); }
   squeeze(dim?: number): Tensor { return S.squeeze(this, dim); }
   transpose(dim0: number, dim1: number): Tensor { return S.transpose(this, dim0, dim1); }
-  permute(...dims: ShapeArg[]): Tensor { return S.permute(this, flatArgs(dims)); }
-  expand(...shape: ShapeArg[]): Tensor { return S.expand(this, flatArgs(shape)); }
+  permute(...dims: ShapeArg[]): Tensor { return S.permute(this, flatArgs(dims, "permute")); }
+  expand(...shape: ShapeArg[]): Tensor { return S.expand(this, flatArgs(shape, "expand")); }
   /** PyTorch's `t[i][j]`: select along leading dims (negative indices count from the end). */
   get(...indices: number[]): Tensor { return S.select(this, indices); }
   /** PyTorch's `t[a:b, c:d]`: one `[start, end]` (or `[start, end, step]`, or null for all) per dim. */
@@ -182,26 +231,29 @@ export class Tensor {
 
   clone(): Tensor {
     const out = new Tensor(this.data.slice(), this.shape, this.dtype);
-    return recordCopy(out, "CloneBackward0", this);
+    return record(out, "CloneBackward0", [this], (g) => [g]);
   }
-  /** The same memory, cut out of the graph. */
+  /** The same memory (and version counter), cut out of the graph. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, this.dtype);
+    return new Tensor(this.data, this.shape, this.dtype, this.versionCounter);
   }
   contiguous(): Tensor {
     return this;
   }
-  /** Truncates toward zero into an int32-tagged tensor (PyTorch's `.int()`). */
-  int(): Tensor { return this.toDType("int32"); }
-  long(): Tensor { return this.toDType("int64"); }
-  float(): Tensor { return this.toDType("float32"); }
-  bool(): Tensor { return this.toDType("bool"); }
-  to(dtype: DType): Tensor { return this.toDType(dtype); }
-  private toDType(dtype: DType): Tensor {
-    if (dtype === this.dtype) return this;
-    const convert = dtype === "float32" ? (x: number) => x : dtype === "bool" ? (x: number) => (x !== 0 ? 1 : 0) : Math.trunc;
-    const out = new Tensor(E.mapData(this.data, convert), this.shape, dtype);
-    return dtype === "float32" ? recordCopy(out, "ToCopyBackward0", this) : out;
+  /** Truncates toward zero into int32 (PyTorch's `.int()`). */
+  int(): Tensor { return this.to(int32DType); }
+  long(): Tensor { return this.to(int64); }
+  float(): Tensor { return this.to(float32); }
+  double(): Tensor { return this.to(float64); }
+  byte(): Tensor { return this.to(uint8); }
+  bool(): Tensor { return this.to(boolDType); }
+  /** A copy in another dtype (this tensor itself if it already has it). Between floating dtypes the
+   *  gradient flows back, cast to this tensor's dtype. */
+  to(dtype: DTypeLike): Tensor {
+    const target = toDType(dtype);
+    if (target === this.dtype) return this;
+    const out = new Tensor(castArray(this.data, target), this.shape, target);
+    return target.isFloatingPoint ? record(out, "ToCopyBackward0", [this], (g) => [g]) : out;
   }
 
   // ---- in-place (trailing underscore): never recorded, so refused where autograd would need them ----
@@ -215,56 +267,74 @@ export class Tensor {
       );
     }
   }
-  /** Writes `values(i)` into every element, after the in-place check; returns this. */
-  private fillWith(op: string, values: (i: number) => number): this {
-    this.checkInPlace(op);
-    const integral = this.dtype !== "float32";
-    for (let i = 0; i < this.data.length; i++) {
-      const v = values(i);
-      this.data[i] = integral ? Math.trunc(v) : v;
-    }
+  /** Overwrites every element with `values` (already this tensor's shape), cast to this dtype, and
+   *  counts the change. Everything that can fail has been checked before. */
+  private write(values: ArrayLike<number>): this {
+    this.data.set(castArray(values, this.dtype));
+    this.versionCounter.value++;
     return this;
   }
-  /** The other operand broadcast to this tensor's shape (checked before anything is written). */
-  private operandData(op: string, other: Operand): (i: number) => number {
-    if (typeof other === "number") return () => other;
-    const [data, shape] = E.zipData(this.data, this.shape, other.data, other.shape, (_, y) => y);
-    if (!sameShape(shape, this.shape)) {
-      throw new Error(`${op}: output with shape ${this.shape} doesn't match the broadcast shape ${Size.fromDims(shape)}`);
+  /** The result of `this op other`, checked to fit this tensor's shape and dtype before anything is written. */
+  private inPlaceResult(op: string, other: Operand, compute: () => Tensor): Tensor {
+    this.checkInPlace(op);
+    const type = E.resultTypeOf(this, other);
+    if (!canCast(type, this.dtype)) {
+      throw new Error(`${op}: result type ${type.scalarName} can't be cast to the desired output type ${this.dtype.scalarName}`);
     }
-    return (i) => data[i]!;
+    const result = compute();
+    if (!sameShape(result.shape, this.shape)) {
+      throw new Error(`${op}: output with shape ${this.shape} doesn't match the broadcast shape ${result.shape}`);
+    }
+    return result;
   }
-  uniform_(from = 0, to = 1): this { return this.fillWith("uniform_", () => from + (to - from) * random()); }
-  normal_(mean = 0, std = 1): this { return this.fillWith("normal_", () => mean + std * randomNormal()); }
-  fill_(value: number): this {
+  private fillRandom(op: string, kernelName: string, draw: () => number): this {
+    this.checkInPlace(op);
+    if (!this.dtype.isFloatingPoint) throw new Error(`"${kernelName}" not implemented for '${this.dtype.scalarName}'`);
+    const values = new Float64Array(this.numel());
+    for (let i = 0; i < values.length; i++) values[i] = draw();
+    return this.write(values);
+  }
+  uniform_(from = 0, to = 1): this {
+    return this.fillRandom("uniform_", "check_uniform_bounds", () => from + (to - from) * random());
+  }
+  normal_(mean = 0, std = 1): this {
+    return this.fillRandom("normal_", "normal_kernel_cpu", () => mean + std * randomNormal());
+  }
+  fill_(value: number | boolean): this {
     this.checkInPlace("fill_");
-    this.data.fill(this.dtype === "float32" ? value : Math.trunc(value));
+    this.data.fill(castValue(Number(value), this.dtype));
+    this.versionCounter.value++;
     return this;
   }
   zero_(): this { return this.fill_(0); }
   add_(other: Operand, alpha = 1): this {
-    const o = this.operandData("add_", other);
-    return this.fillWith("add_", (i) => this.data[i]! + alpha * o(i));
+    const other_ = alpha === 1 ? other : E.mul(other, alpha);
+    return this.write(this.inPlaceResult("add_", other, () => E.add(this.detach(), detached(other_))).data);
   }
   sub_(other: Operand, alpha = 1): this {
-    const o = this.operandData("sub_", other);
-    return this.fillWith("sub_", (i) => this.data[i]! - alpha * o(i));
+    const other_ = alpha === 1 ? other : E.mul(other, alpha);
+    return this.write(this.inPlaceResult("sub_", other, () => E.sub(this.detach(), detached(other_))).data);
   }
   mul_(other: Operand): this {
-    const o = this.operandData("mul_", other);
-    return this.fillWith("mul_", (i) => this.data[i]! * o(i));
+    return this.write(this.inPlaceResult("mul_", other, () => E.mul(this.detach(), detached(other))).data);
   }
+  /** Copies `src` (broadcast to this shape, cast to this dtype) into this tensor. */
   copy_(src: Tensor): this {
-    const o = this.operandData("copy_", src);
-    return this.fillWith("copy_", o);
+    this.checkInPlace("copy_");
+    const values = S.broadcastTo(src.detach(), this.shape, "copy_");
+    return this.write(values.data);
   }
 }
 
-function flatArgs(args: readonly ShapeArg[]): number[] {
-  return args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
+function detached(x: Operand): Operand {
+  return x instanceof Tensor ? x.detach() : x;
 }
 
-/** Records an op whose gradient passes straight through (clone, float()). */
-function recordCopy(out: Tensor, name: string, input: Tensor): Tensor {
-  return record(out, name, [input], (g) => [g]);
+/** `f(2, 3)` and `f([2, 3])` alike; every entry must be an integer (checked again by the op). */
+function flatArgs(args: readonly ShapeArg[], op: string): number[] {
+  const dims = args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
+  for (const d of dims) {
+    if (!Number.isInteger(d)) throw new Error(`${op}(): expected integer sizes or dims, got ${shapeString(dims)}`);
+  }
+  return dims;
 }

@@ -12,9 +12,10 @@
 //   ih = oh*strideH - padH + kh*dilationH,   iw = ow*strideW - padW + kw*dilationW
 // and a pixel outside the input is padding: a zero, so it is simply skipped (a bounds check).
 import type { Conv2dGeometry } from "../types.ts";
+import type { DataArray } from "../../tensor/dtype.ts";
 
 /** out = conv2d(input, weight) + bias (bias may be null). Overwrites out. */
-export function conv2d(input: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2dGeometry): void {
+export function conv2d(input: DataArray, weight: DataArray, bias: DataArray | null, out: DataArray, g: Conv2dGeometry): void {
   const { batch, inChannels, inHeight, inWidth, outChannels, kernelHeight, kernelWidth, outHeight, outWidth } = g;
   const inPlane = inHeight * inWidth;
   const kernelPlane = kernelHeight * kernelWidth;
@@ -55,7 +56,7 @@ export function conv2d(input: Float32Array, weight: Float32Array, bias: Float32A
  *  on ih is oh = (ih + padH - kh*dilationH) / strideH, if that is a whole number inside the output.
  *  Gathering writes each gradient once, from one float64 sum, so no zero-fill and no float32
  *  rounding at every step of the accumulation. */
-export function conv2dBackwardInput(gradOut: Float32Array, weight: Float32Array, gradInput: Float32Array, g: Conv2dGeometry): void {
+export function conv2dBackwardInput(gradOut: DataArray, weight: DataArray, gradInput: DataArray, g: Conv2dGeometry): void {
   const { batch, inChannels, inHeight, inWidth, outChannels, kernelHeight, kernelWidth, outHeight, outWidth } = g;
   const outPlane = outHeight * outWidth;
   const kernelPlane = kernelHeight * kernelWidth;
@@ -95,7 +96,7 @@ export function conv2dBackwardInput(gradOut: Float32Array, weight: Float32Array,
  *
  *  Weight tap (oc, ic, kh, kw) multiplied, in the forward pass, the input pixel under it in every
  *  window of every image; its gradient is the sum of input × gradOut over those same windows. */
-export function conv2dBackwardWeight(input: Float32Array, gradOut: Float32Array, gradWeight: Float32Array, g: Conv2dGeometry): void {
+export function conv2dBackwardWeight(input: DataArray, gradOut: DataArray, gradWeight: DataArray, g: Conv2dGeometry): void {
   const { batch, inChannels, inHeight, inWidth, outChannels, kernelHeight, kernelWidth, outHeight, outWidth } = g;
   const inPlane = inHeight * inWidth;
   const outPlane = outHeight * outWidth;

@@ -1,8 +1,10 @@
+import type { DataArray } from "../../tensor/dtype.ts";
+
 // Matrix multiply as a reader would write it: for every output cell, walk k. The i-k-j order
 // keeps the innermost loop on contiguous rows of b and c, which is the one habit worth having here.
 export function gemm(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
-  a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean,
+  a: DataArray, b: DataArray, c: DataArray, accumulate: boolean,
 ): void {
   if (!accumulate) c.fill(0, 0, m * n);
   if (transB) {

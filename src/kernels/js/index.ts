@@ -1,10 +1,11 @@
 // The readable reference backend: plain loops, one file per family.
 import type { KernelBackend } from "../types.ts";
+import type { DataArray } from "../../tensor/dtype.ts";
 import { gemm } from "./gemm.ts";
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.ts";
 import { maxPool2d, maxPool2dBackward } from "./pool.ts";
 
-export const jsBackend: KernelBackend = {
+export const jsBackend: KernelBackend<DataArray> = {
   name: "js",
   gemm,
   conv2d,

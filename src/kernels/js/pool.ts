@@ -5,12 +5,13 @@
 // (columns likewise); rows and columns outside the input are padding. Output size, per axis:
 //   outHeight = floor((inHeight + 2*padH - kernelHeight) / strideH) + 1
 import type { Pool2dGeometry } from "../types.ts";
+import type { DataArray } from "../../tensor/dtype.ts";
 
 /** out = max over each window; padding never wins (it is skipped, never compared).
  *  argmax = index of the winner within its (batch, channel) input plane, row * inWidth + col: the
  *  FIRST maximum in row-major window order. As in PyTorch, a NaN in the window wins (NaN is the max),
  *  and when several are NaN the index is that of the last one, as PyTorch's CPU kernel does. */
-export function maxPool2d(input: Float32Array, out: Float32Array, argmax: Int32Array, g: Pool2dGeometry): void {
+export function maxPool2d(input: DataArray, out: DataArray, argmax: Int32Array, g: Pool2dGeometry): void {
   const { inHeight, inWidth, kernelHeight, kernelWidth, outHeight, outWidth } = g;
   const planes = g.batch * g.channels;
   for (let p = 0; p < planes; p++) {
@@ -47,7 +48,7 @@ export function maxPool2d(input: Float32Array, out: Float32Array, argmax: Int32A
 }
 
 /** gradInput = scatter-add of gradOut through argmax (windows may overlap, so add). Overwrites gradInput. */
-export function maxPool2dBackward(gradOut: Float32Array, argmax: Int32Array, gradInput: Float32Array, g: Pool2dGeometry): void {
+export function maxPool2dBackward(gradOut: DataArray, argmax: Int32Array, gradInput: DataArray, g: Pool2dGeometry): void {
   const inPlane = g.inHeight * g.inWidth;
   const outPlane = g.outHeight * g.outWidth;
   gradInput.fill(0, 0, g.batch * g.channels * inPlane);
@@ -83,7 +84,7 @@ function avgWindow(g: Pool2dGeometry, oh: number, ow: number, countIncludePad: b
 }
 
 /** out = mean over each window (see avgWindow for the divisor). Overwrites out. */
-export function avgPool2d(input: Float32Array, out: Float32Array, g: Pool2dGeometry, options: AvgPool2dOptions): void {
+export function avgPool2d(input: DataArray, out: DataArray, g: Pool2dGeometry, options: AvgPool2dOptions): void {
   const { inHeight, inWidth, outHeight, outWidth } = g;
   for (let p = 0; p < g.batch * g.channels; p++) {
     const inBase = p * inHeight * inWidth;
@@ -103,7 +104,7 @@ export function avgPool2d(input: Float32Array, out: Float32Array, g: Pool2dGeome
 }
 
 /** gradInput: each window hands gradOut / divisor to every real input pixel in it. Overwrites gradInput. */
-export function avgPool2dBackward(gradOut: Float32Array, gradInput: Float32Array, g: Pool2dGeometry, options: AvgPool2dOptions): void {
+export function avgPool2dBackward(gradOut: DataArray, gradInput: DataArray, g: Pool2dGeometry, options: AvgPool2dOptions): void {
   const { inHeight, inWidth, outHeight, outWidth } = g;
   gradInput.fill(0, 0, g.batch * g.channels * inHeight * inWidth);
   for (let p = 0; p < g.batch * g.channels; p++) {
@@ -133,7 +134,7 @@ export function adaptiveEnd(i: number, inSize: number, outSize: number): number 
 
 /** out [batch, channels, outH, outW] = mean of each adaptive window of input [batch, channels, inH, inW]. */
 export function adaptiveAvgPool2d(
-  input: Float32Array, out: Float32Array,
+  input: DataArray, out: DataArray,
   batch: number, channels: number, inH: number, inW: number, outH: number, outW: number,
 ): void {
   for (let p = 0; p < batch * channels; p++) {
@@ -157,7 +158,7 @@ export function adaptiveAvgPool2d(
 
 /** gradInput: each adaptive window hands gradOut / (its size) to every input pixel in it. Overwrites gradInput. */
 export function adaptiveAvgPool2dBackward(
-  gradOut: Float32Array, gradInput: Float32Array,
+  gradOut: DataArray, gradInput: DataArray,
   batch: number, channels: number, inH: number, inW: number, outH: number, outW: number,
 ): void {
   gradInput.fill(0, 0, batch * channels * inH * inW);

@@ -1,6 +1,7 @@
 // Softmax and log-softmax along a dim, fused with their own backward (beside them, the composite
 // exp(x) / exp(x).sum(dim) gives the same numbers; the tests check one against the other).
 import { record } from "../../tensor/autograd.ts";
+import { allocLike, checkFloating, type DataArray } from "../../tensor/dtype.ts";
 import { normalizeDim, numelOf } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 
@@ -10,10 +11,11 @@ export function around(shape: readonly number[], dim: number): [number, number, 
 }
 
 /** For each line along dim: out = f(line), with the max subtracted first so exp never overflows. */
-function alongDim(x: Tensor, dim: number, log: boolean): Float32Array {
+function alongDim(x: Tensor, dim: number, log: boolean): DataArray {
+  checkFloating(x.dtype, log ? "log_softmax" : "softmax");
   const d = normalizeDim(dim, x.shape.length);
   const [outer, n, inner] = around(x.shape, d);
-  const out = new Float32Array(x.numel());
+  const out = allocLike(x.data, x.numel());
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const at = (j: number) => (o * n + j) * inner + i;
@@ -32,10 +34,10 @@ function alongDim(x: Tensor, dim: number, log: boolean): Float32Array {
 }
 
 /** Sum of g*w along dim for each line (w = 1 when omitted). */
-function lineSums(g: Tensor, w: Float32Array | null, dim: number): [Float32Array, (o: number, i: number, j: number) => number, number, number, number] {
+function lineSums(g: Tensor, w: DataArray | null, dim: number): [DataArray, (o: number, i: number, j: number) => number, number, number, number] {
   const [outer, n, inner] = around(g.shape, dim);
   const at = (o: number, i: number, j: number) => (o * n + j) * inner + i;
-  const sums = new Float32Array(outer * inner);
+  const sums = allocLike(g.data, outer * inner);
   for (let o = 0; o < outer; o++)
     for (let i = 0; i < inner; i++) {
       let s = 0;
@@ -46,29 +48,29 @@ function lineSums(g: Tensor, w: Float32Array | null, dim: number): [Float32Array
 }
 
 export function softmax(x: Tensor, dim: number): Tensor {
-  const out = new Tensor(alongDim(x, dim, false), x.shape);
+  const out = new Tensor(alongDim(x, dim, false), x.shape, x.dtype);
   const d = normalizeDim(dim, x.shape.length);
   return record(out, "SoftmaxBackward0", [x], (g) => {
     // dx = y * (g - sum(g * y))
     const [sums, at, outer, n, inner] = lineSums(g, out.data, d);
-    const dx = new Float32Array(x.numel());
+    const dx = allocLike(g.data, x.numel());
     for (let o = 0; o < outer; o++)
       for (let i = 0; i < inner; i++)
         for (let j = 0; j < n; j++) dx[at(o, i, j)] = out.data[at(o, i, j)]! * (g.data[at(o, i, j)]! - sums[o * inner + i]!);
-    return [new Tensor(dx, x.shape)];
-  });
+    return [new Tensor(dx, x.shape, g.dtype)];
+  }, [out]);
 }
 
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  const out = new Tensor(alongDim(x, dim, true), x.shape);
+  const out = new Tensor(alongDim(x, dim, true), x.shape, x.dtype);
   const d = normalizeDim(dim, x.shape.length);
   return record(out, "LogSoftmaxBackward0", [x], (g) => {
     // dx = g - softmax(x) * sum(g)
     const [sums, at, outer, n, inner] = lineSums(g, null, d);
-    const dx = new Float32Array(x.numel());
+    const dx = allocLike(g.data, x.numel());
     for (let o = 0; o < outer; o++)
       for (let i = 0; i < inner; i++)
         for (let j = 0; j < n; j++) dx[at(o, i, j)] = g.data[at(o, i, j)]! - Math.exp(out.data[at(o, i, j)]!) * sums[o * inner + i]!;
-    return [new Tensor(dx, x.shape)];
-  });
+    return [new Tensor(dx, x.shape, g.dtype)];
+  }, [out]);
 }

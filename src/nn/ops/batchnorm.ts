@@ -5,6 +5,7 @@
 //   running = (1 - momentum) * running + momentum * batch_stat.
 // Evaluation: the running estimates stand in for mean and var, so the op is a fixed affine map.
 import { record } from "../../tensor/autograd.ts";
+import { allocLike, checkFloating } from "../../tensor/dtype.ts";
 import { shapeString, Size } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 
@@ -26,6 +27,10 @@ export function batchNorm(
     if (t && (t.shape.length !== 1 || t.shape[0] !== channels)) {
       throw new Error(`batch_norm: expected ${name} of shape [${channels}] for input of shape ${shapeString(input.shape)}, got ${shapeString(t.shape)}`);
     }
+  }
+  checkFloating(input.dtype, "batch_norm");
+  for (const [name, t] of [["running_mean", runningMean], ["running_var", runningVar], ["weight", weight], ["bias", bias]] as const) {
+    if (t && t.dtype !== input.dtype) throw new Error(`batch_norm: expected ${name} of dtype ${input.dtype} like the input, got ${t.dtype}`);
   }
   if (training && count <= 1) {
     throw new Error(`Expected more than 1 value per channel when training, got input size ${Size.fromDims(input.shape)}`);
@@ -62,8 +67,13 @@ export function batchNorm(
     }
   }
 
-  const xHat = new Float32Array(x.length); // the normalised input, kept for the backward
-  const out = new Float32Array(x.length);
+  if (training) {
+    // the running stats were changed in place: count it, as every in-place change is counted
+    if (runningMean) runningMean.versionCounter.value++;
+    if (runningVar) runningVar.versionCounter.value++;
+  }
+  const xHat = allocLike(x, x.length); // the normalised input, kept for the backward
+  const out = allocLike(x, x.length);
   for (let c = 0; c < channels; c++) {
     const w = weight ? weight.data[c]! : 1, b0 = bias ? bias.data[c]! : 0;
     forEachOfChannel(c, (j) => {
@@ -73,11 +83,11 @@ export function batchNorm(
   }
 
   const inputs = [input, weight, bias].filter((t): t is Tensor => t !== null);
-  return record(new Tensor(out, input.shape), "NativeBatchNormBackward0", inputs, (grad) => {
+  return record(new Tensor(out, input.shape, input.dtype), "NativeBatchNormBackward0", inputs, (grad) => {
     const g = grad.data;
-    const gradInput = new Float32Array(x.length);
-    const gradWeight = new Float32Array(channels);
-    const gradBias = new Float32Array(channels);
+    const gradInput = allocLike(g, x.length);
+    const gradWeight = allocLike(g, channels);
+    const gradBias = allocLike(g, channels);
     for (let c = 0; c < channels; c++) {
       const w = weight ? weight.data[c]! : 1;
       let sumG = 0, sumGxHat = 0;
@@ -98,9 +108,9 @@ export function batchNorm(
         forEachOfChannel(c, (j) => (gradInput[j] = k * g[j]!));
       }
     }
-    const grads: (Tensor | null)[] = [new Tensor(gradInput, input.shape)];
-    if (weight) grads.push(new Tensor(gradWeight, weight.shape));
-    if (bias) grads.push(new Tensor(gradBias, bias.shape));
+    const grads: (Tensor | null)[] = [new Tensor(gradInput, input.shape, grad.dtype)];
+    if (weight) grads.push(new Tensor(gradWeight, weight.shape, grad.dtype));
+    if (bias) grads.push(new Tensor(gradBias, bias.shape, grad.dtype));
     return grads;
-  });
+  }, [input, weight]);
 }

@@ -4,7 +4,8 @@
 import { record } from "../../tensor/autograd.ts";
 import { shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { kernels } from "../../kernels/index.ts";
+import { kernelsFor } from "../../kernels/index.ts";
+import { castArray, checkFloating, type DataArray, type DType } from "../../tensor/dtype.ts";
 import type { Conv2dGeometry } from "../../kernels/types.ts";
 
 /** A size for both spatial dims: one number for both, or [height, width]. */
@@ -55,6 +56,10 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
         `to have ${weightChannels} channels, but got ${inChannels} channels instead`,
     );
   }
+  checkFloating(input.dtype, "conv2d");
+  for (const t of bias ? [weight, bias] : [weight]) {
+    if (t.dtype !== input.dtype) throw new Error(`expected scalar type ${input.dtype.scalarName} but found ${t.dtype.scalarName} (conv2d needs input, weight and bias of one dtype)`);
+  }
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outChannels)) {
     throw new Error(`Given weight of size ${shapeString(weight.shape)}, expected bias to be 1-dimensional with ${outChannels} elements, but got bias of size ${shapeString(bias.shape)} instead`);
   }
@@ -75,27 +80,29 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     outWidth: convOutSize(inWidth!, kernelWidth, strideW, padW, dilationW),
   };
   const outShape = unbatched ? [outChannels, g.outHeight, g.outWidth] : [g.batch, outChannels, g.outHeight, g.outWidth];
-  const out = new Tensor(new Float32Array(g.batch * outChannels * g.outHeight * g.outWidth), outShape);
-  kernels().conv2d(input.data, weight.data, bias ? bias.data : null, out.data, g);
+  const dtype = input.dtype;
+  const kernels = kernelsFor(dtype);
+  const out = new Tensor(new dtype.ArrayType(g.batch * outChannels * g.outHeight * g.outWidth), outShape, dtype);
+  kernels.conv2d(input.data, weight.data, bias ? bias.data : null, out.data, g);
 
   const inputs = bias ? [input, weight, bias] : [input, weight];
   return record(out, "ConvolutionBackward0", inputs, (grad) => {
     let gradInput: Tensor | null = null, gradWeight: Tensor | null = null, gradBias: Tensor | null = null;
     if (input.requiresGrad) {
-      gradInput = new Tensor(new Float32Array(input.numel()), input.shape);
-      kernels().conv2dBackwardInput(grad.data, weight.data, gradInput.data, g);
+      gradInput = new Tensor(new dtype.ArrayType(input.numel()), input.shape, dtype);
+      kernels.conv2dBackwardInput(grad.data, weight.data, gradInput.data, g);
     }
     if (weight.requiresGrad) {
-      gradWeight = new Tensor(new Float32Array(weight.numel()), weight.shape);
-      kernels().conv2dBackwardWeight(input.data, grad.data, gradWeight.data, g);
+      gradWeight = new Tensor(new dtype.ArrayType(weight.numel()), weight.shape, dtype);
+      kernels.conv2dBackwardWeight(input.data, grad.data, gradWeight.data, g);
     }
-    if (bias?.requiresGrad) gradBias = new Tensor(biasGradient(grad.data, g), bias.shape);
+    if (bias?.requiresGrad) gradBias = new Tensor(biasGradient(grad.data, g, dtype), bias.shape, dtype);
     return bias ? [gradInput, gradWeight, gradBias] : [gradInput, gradWeight];
-  });
+  }, [input, weight]);
 }
 
 /** d(loss)/d(bias[o]) = the output gradient summed over batch, rows and columns of channel o. */
-function biasGradient(gradOut: Float32Array, g: Conv2dGeometry): Float32Array {
+function biasGradient(gradOut: DataArray, g: Conv2dGeometry, dtype: DType): DataArray {
   const plane = g.outHeight * g.outWidth;
   const sums = new Float64Array(g.outChannels); // float64: a long sum in float32 drifts
   for (let n = 0; n < g.batch; n++) {
@@ -104,5 +111,5 @@ function biasGradient(gradOut: Float32Array, g: Conv2dGeometry): Float32Array {
       for (let i = 0; i < plane; i++) sums[o] += gradOut[start + i]!;
     }
   }
-  return Float32Array.from(sums);
+  return castArray(sums, dtype);
 }

@@ -2,6 +2,7 @@
 // scaled by 1/(1-p), so the expected value of every element is unchanged and evaluation needs no
 // rescaling (it is the identity).
 import { record } from "../../tensor/autograd.ts";
+import { allocLike, checkFloating, type DataArray } from "../../tensor/dtype.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { random } from "../../random.ts";
 
@@ -13,15 +14,17 @@ export function checkDropoutProbability(p: number): number {
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   checkDropoutProbability(p);
   if (!training || p === 0) return x;
+  checkFloating(x.dtype, "dropout");
   // keep[i] is drawn from the global seeded generator: kept with probability 1 - p
   const keep = new Uint8Array(x.numel());
   for (let i = 0; i < keep.length; i++) keep[i] = random() >= p ? 1 : 0;
-  const scale = (data: Float32Array): Float32Array => {
-    const out = new Float32Array(data.length);
+  const scale = (data: DataArray): DataArray => {
+    const out = allocLike(data, data.length);
     // p = 1 keeps nothing, so the division by 1 - p = 0 never happens
     for (let i = 0; i < data.length; i++) out[i] = keep[i] ? data[i]! / (1 - p) : 0;
     return out;
   };
   // The op is x * (mask / (1-p)), hence PyTorch's name for it.
-  return record(new Tensor(scale(x.data), x.shape), "MulBackward0", [x], (g) => [new Tensor(scale(g.data), x.shape)]);
+  // The mask lives only in this closure, so nothing the user can change in place is saved.
+  return record(new Tensor(scale(x.data), x.shape, x.dtype), "MulBackward0", [x], (g) => [new Tensor(scale(g.data), x.shape, g.dtype)]);
 }

@@ -1,7 +1,8 @@
 // Losses, each fused with its backward and taking PyTorch's `reduction`: "mean" (default), "sum", "none".
 import { noGrad, record } from "../../tensor/autograd.ts";
+import { allocLike, castArray, checkFloating, int64, uint8, type DataArray, type DType } from "../../tensor/dtype.ts";
 import { sumTo } from "../../tensor/ops/elementwise.ts";
-import { shapeString } from "../../tensor/shape.ts";
+import { sameShape, shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { logSoftmax } from "./activation.ts";
 
@@ -14,25 +15,29 @@ function checkReduction(reduction: string): Reduction {
   return reduction;
 }
 
-/** Reduces per-element losses and says how the incoming gradient spreads back over them. */
-function reduce(losses: Float32Array, shape: readonly number[], reduction: Reduction): [Tensor, (g: Tensor, i: number) => number] {
-  if (reduction === "none") return [new Tensor(losses, shape), (g, i) => g.data[i]!];
+/** Reduces per-element losses (an array of `dtype`) and says how the incoming gradient spreads back over them. */
+function reduce(losses: DataArray, shape: readonly number[], reduction: Reduction, dtype: DType): [Tensor, (g: Tensor, i: number) => number] {
+  if (reduction === "none") return [new Tensor(losses, shape, dtype), (g, i) => g.data[i]!];
   let total = 0;
   for (const l of losses) total += l;
   const scale = reduction === "mean" ? 1 / losses.length : 1;
-  return [new Tensor(Float32Array.of(total * scale), []), (g) => g.data[0]! * scale];
+  return [new Tensor(castArray([total * scale], dtype), [], dtype), (g) => g.data[0]! * scale];
 }
 
 /** Mean squared error: mean((input - target)^2). */
 export function mseLoss(input: Tensor, target: Tensor, { reduction = "mean" }: { reduction?: Reduction } = {}): Tensor {
   checkReduction(reduction);
   const diff = noGrad(() => input.sub(target)); // broadcasts, and names both shapes if it cannot
-  const squares = diff.data.map((d) => d * d);
-  const [out, spread] = reduce(squares, diff.shape, reduction);
+  checkFloating(diff.dtype, "mse_loss");
+  const squares = allocLike(diff.data, diff.numel());
+  for (let i = 0; i < squares.length; i++) squares[i] = diff.data[i]! * diff.data[i]!;
+  const [out, spread] = reduce(squares, diff.shape, reduction, diff.dtype);
   return record(out, "MseLossBackward0", [input, target], (g) => {
-    const dDiff = new Tensor(diff.data.map((d, i) => 2 * d * spread(g, i)), diff.shape);
-    return [sumTo(dDiff, input.shape), sumTo(dDiff.neg(), target.shape)];
-  });
+    const dDiff = allocLike(diff.data, diff.numel());
+    for (let i = 0; i < dDiff.length; i++) dDiff[i] = 2 * diff.data[i]! * spread(g, i);
+    const dDiffT = new Tensor(dDiff, diff.shape, diff.dtype);
+    return [sumTo(dDiffT, input.shape), sumTo(dDiffT.neg(), target.shape)];
+  }, [input, target]);
 }
 
 /** Negative log likelihood of log-probabilities [N, C] (or [C]) at integer class indices [N] (or []). */
@@ -45,35 +50,47 @@ export function nllLoss(logProbs: Tensor, target: Tensor, { reduction = "mean" }
   const n = batched ? logProbs.shape[0]! : 1;
   const classes = logProbs.shape.at(-1)!;
   const expectedTarget = batched ? [n] : [];
+  if (target.dtype !== int64 && target.dtype !== uint8) {
+    throw new Error(`expected target dtype to be Long or Byte (class indices), but got ${target.dtype.scalarName} (target ${target.dtype} of shape ${shapeString(target.shape)})`);
+  }
   if (target.shape.length !== expectedTarget.length || (batched && target.shape[0] !== n)) {
     throw new Error(`Expected target of shape ${shapeString(expectedTarget)} (class indices) for input of shape ${shapeString(logProbs.shape)}, got ${shapeString(target.shape)}`);
   }
   for (const t of target.data) {
     if (!Number.isInteger(t) || t < 0 || t >= classes) throw new Error(`Target ${t} is out of bounds (expected a class index in [0, ${classes - 1}]).`);
   }
-  const losses = new Float32Array(n);
+  const losses = allocLike(logProbs.data, n);
   for (let i = 0; i < n; i++) losses[i] = -logProbs.data[i * classes + target.data[i]!]!;
-  const [out, spread] = reduce(losses, expectedTarget, reduction);
+  const [out, spread] = reduce(losses, expectedTarget, reduction, logProbs.dtype);
   return record(out, "NllLossBackward0", [logProbs], (g) => {
-    const grad = new Float32Array(logProbs.numel());
+    const grad = allocLike(g.data, logProbs.numel());
     for (let i = 0; i < n; i++) grad[i * classes + target.data[i]!] = -spread(g, i);
-    return [new Tensor(grad, logProbs.shape)];
-  });
+    return [new Tensor(grad, logProbs.shape, g.dtype)];
+  }, [target]);
 }
 
-/** Cross-entropy from raw scores (logits) [N, C] and class indices [N]: nll_loss(log_softmax(x)).
- *  A float target of the input's shape is read as class probabilities instead. */
+/** Cross-entropy from raw scores (logits) [N, C] and either class indices [N] (int64) or class
+ *  probabilities shaped like the input (floating point): nll_loss(log_softmax(x)), or
+ *  -sum(p * log_softmax(x)) per sample. Any other target is an error naming both shapes. */
 export function crossEntropy(input: Tensor, target: Tensor, { reduction = "mean" }: { reduction?: Reduction } = {}): Tensor {
   checkReduction(reduction);
+  if (input.shape.length !== 1 && input.shape.length !== 2) {
+    throw new Error(`cross_entropy: expected input of shape [N, C] or [C], got ${shapeString(input.shape)}`);
+  }
+  const indexShape = input.shape.length === 2 ? [input.shape[0]!] : [];
+  const isIndices = target.dtype === int64 || target.dtype === uint8;
+  const isProbabilities = target.dtype.isFloatingPoint && sameShape(target.shape, input.shape);
+  if (!(isIndices && sameShape(target.shape, indexShape)) && !isProbabilities) {
+    throw new Error(
+      `cross_entropy: expected a target of class indices (int64, shape ${shapeString(indexShape)}) or of class probabilities ` +
+        `(floating point, shape ${shapeString(input.shape)}) for input of shape ${shapeString(input.shape)}, ` +
+        `got ${target.dtype} of shape ${shapeString(target.shape)}`,
+    );
+  }
   const logProbs = logSoftmax(input, -1);
-  if (target.dtype === "float32" && target.shape.length === input.shape.length) {
-    const perSample = logProbs.mul(target).sum(-1).neg();
-    return reduction === "none" ? perSample : reduction === "sum" ? perSample.sum() : perSample.mean();
-  }
-  if (target.dtype === "float32" || target.dtype === "bool") {
-    throw new Error(`cross_entropy: expected class indices as an int64 tensor (use .long()), got ${target.dtype} of shape ${shapeString(target.shape)}`);
-  }
-  return nllLoss(logProbs, target, { reduction });
+  if (isIndices) return nllLoss(logProbs, target, { reduction });
+  const perSample = logProbs.mul(target).sum(-1).neg();
+  return reduction === "none" ? perSample : reduction === "sum" ? perSample.sum() : perSample.mean();
 }
 
 /** Binary cross-entropy on probabilities in [0, 1]; each log is clamped at -100, as in PyTorch. */
@@ -82,14 +99,21 @@ export function bceLoss(input: Tensor, target: Tensor, { reduction = "mean" }: {
   if (input.shape.join() !== target.shape.join()) {
     throw new Error(`Using a target size (${target.shape}) that is different to the input size (${input.shape}) is deprecated. Please ensure they have the same size.`);
   }
+  checkFloating(input.dtype, "binary_cross_entropy");
+  if (target.dtype !== input.dtype) throw new Error(`Found dtype ${target.dtype.scalarName} but expected ${input.dtype.scalarName} (binary_cross_entropy needs a target of the input's dtype)`);
   for (const p of input.data) if (!(p >= 0 && p <= 1)) throw new Error("all elements of input should be between 0 and 1");
-  const losses = input.data.map((p, i) => {
-    const y = target.data[i]!;
-    return -(y * Math.max(Math.log(p), -100) + (1 - y) * Math.max(Math.log(1 - p), -100));
-  });
-  const [out, spread] = reduce(losses, input.shape, reduction);
+  const losses = allocLike(input.data, input.numel());
+  for (let i = 0; i < losses.length; i++) {
+    const p = input.data[i]!, y = target.data[i]!;
+    losses[i] = -(y * Math.max(Math.log(p), -100) + (1 - y) * Math.max(Math.log(1 - p), -100));
+  }
+  const [out, spread] = reduce(losses, input.shape, reduction, input.dtype);
   return record(out, "BinaryCrossEntropyBackward0", [input], (g) => {
-    const grad = input.data.map((p, i) => (spread(g, i) * (p - target.data[i]!)) / Math.max(p * (1 - p), 1e-12));
-    return [new Tensor(grad, input.shape)];
-  });
+    const grad = allocLike(g.data, input.numel());
+    for (let i = 0; i < grad.length; i++) {
+      const p = input.data[i]!;
+      grad[i] = (spread(g, i) * (p - target.data[i]!)) / Math.max(p * (1 - p), 1e-12);
+    }
+    return [new Tensor(grad, input.shape, g.dtype)];
+  }, [input, target]);
 }

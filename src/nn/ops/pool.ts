@@ -3,7 +3,8 @@
 import { record } from "../../tensor/autograd.ts";
 import { shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { kernels } from "../../kernels/index.ts";
+import { kernelsFor } from "../../kernels/index.ts";
+import { checkFloating } from "../../tensor/dtype.ts";
 import type { Pool2dGeometry } from "../../kernels/types.ts";
 // Average pooling is not on the kernel seam (it is cheap next to convolution), so these ops call
 // the readable js loops directly whatever the backend.
@@ -57,34 +58,42 @@ function poolGeometry(input: Tensor, op: string, kernelSize: Pair, options: Pool
 /** The output tensor for a pooling of `input`: same rank, last two dims replaced. */
 function pooledOutput(input: Tensor, outHeight: number, outWidth: number): Tensor {
   const shape = [...input.shape.slice(0, -2), outHeight, outWidth];
-  return new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
+  return new Tensor(new input.dtype.ArrayType(shape.reduce((a, b) => a * b, 1)), shape, input.dtype);
+}
+
+/** A zeroed gradient for `input`, in its dtype. */
+function gradFor(input: Tensor): Tensor {
+  return new Tensor(new input.dtype.ArrayType(input.numel()), input.shape, input.dtype);
 }
 
 /** Max over each window. Padding never wins: padded positions are skipped, not read as zeros.
  *  The gradient goes to the element that won, the first maximum in row-major window order on ties. */
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
   const g = poolGeometry(input, "max_pool2d", kernelSize, options);
+  checkFloating(input.dtype, "max_pool2d");
+  const kernels = kernelsFor(input.dtype);
   const out = pooledOutput(input, g.outHeight, g.outWidth);
   const argmax = new Int32Array(out.numel());
-  kernels().maxPool2d(input.data, out.data, argmax, g);
+  kernels.maxPool2d(input.data, out.data, argmax, g);
   return record(out, "MaxPool2DWithIndicesBackward0", [input], (grad) => {
-    const gradInput = new Tensor(new Float32Array(input.numel()), input.shape);
-    kernels().maxPool2dBackward(grad.data, argmax, gradInput.data, g);
+    const gradInput = gradFor(input);
+    kernels.maxPool2dBackward(grad.data, argmax, gradInput.data, g);
     return [gradInput];
-  });
+  }, [input]);
 }
 
 /** Mean over each window; the gradient spreads evenly back over the window's elements. */
 export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
   const g = poolGeometry(input, "avg_pool2d", kernelSize, options);
+  checkFloating(input.dtype, "avg_pool2d");
   const countIncludePad = options.countIncludePad ?? true;
   const out = pooledOutput(input, g.outHeight, g.outWidth);
   jsPool.avgPool2d(input.data, out.data, g, { countIncludePad });
   return record(out, "AvgPool2DBackward0", [input], (grad) => {
-    const gradInput = new Tensor(new Float32Array(input.numel()), input.shape);
+    const gradInput = gradFor(input);
     jsPool.avgPool2dBackward(grad.data, gradInput.data, g, { countIncludePad });
     return [gradInput];
-  });
+  }, [input]);
 }
 
 /** A target size: one number for both dims, or [height, width] where null keeps the input's size. */
@@ -94,6 +103,7 @@ export type AdaptiveSize = number | readonly [number | null, number | null];
  *  input indices floor(i*in/out) .. ceil((i+1)*in/out) - 1, so the bins cover the input and may overlap. */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
   const [batch, channels, inHeight, inWidth] = planes(input, "adaptive_avg_pool2d");
+  checkFloating(input.dtype, "adaptive_avg_pool2d");
   const [h, w] = typeof outputSize === "number" ? [outputSize, outputSize] : outputSize;
   const outHeight = h ?? inHeight, outWidth = w ?? inWidth;
   if (!Number.isInteger(outHeight) || !Number.isInteger(outWidth) || outHeight < 1 || outWidth < 1) {
@@ -105,8 +115,8 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
   const out = pooledOutput(input, outHeight, outWidth);
   jsPool.adaptiveAvgPool2d(input.data, out.data, batch, channels, inHeight, inWidth, outHeight, outWidth);
   return record(out, "AdaptiveAvgPool2DBackward0", [input], (grad) => {
-    const gradInput = new Tensor(new Float32Array(input.numel()), input.shape);
+    const gradInput = gradFor(input);
     jsPool.adaptiveAvgPool2dBackward(grad.data, gradInput.data, batch, channels, inHeight, inWidth, outHeight, outWidth);
     return [gradInput];
-  });
+  }, [input]);
 }

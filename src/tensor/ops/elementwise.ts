@@ -1,83 +1,106 @@
 // Elementwise ops: each one's forward and backward side by side. Binary ops broadcast (shape.ts),
 // and the backward sums each gradient back down to its operand's own shape.
+//
+// dtypes follow PyTorch: the operands' dtypes promote to one (dtype.ts, resultType), each operand is
+// read as that dtype, and the result is written in it, so uint8 wraps at 256 and int32 at 2^31.
+// Division and the float functions (exp, log, sigmoid, ...) make integers floating point.
 import { record } from "../autograd.ts";
+import {
+  bool, castArray, float32, int32, normalizeInPlace, resultType, scalarDType,
+  type DataArray, type DType, type PromotionOperand,
+} from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, forEachIndex, numelOf, sameShape, sumToShape } from "../shape.ts";
-import { Tensor, type DType } from "../tensor.ts";
+import { Tensor } from "../tensor.ts";
 
 export type Operand = Tensor | number;
 
 // ---- dtypes ----------------------------------------------------------------------------------
 
-const rank: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32: 3 };
-
-/** PyTorch's promotion: float beats int beats bool; a plain number counts as int if it is whole
- *  and does not widen an int32 tensor (it is a "weak" scalar), as a float it makes the result float. */
-function resultType(a: Operand, b: Operand): DType {
-  const weak = (x: number): DType => (Number.isInteger(x) ? "int64" : "float32");
-  if (typeof a === "number" && typeof b === "number") return weak(a) === "float32" || weak(b) === "float32" ? "float32" : "int64";
-  if (typeof a === "number") return resultType(b, a);
-  if (typeof b === "number") {
-    const w = weak(b);
-    if (a.dtype === "bool") return w;
-    return w === "float32" ? "float32" : a.dtype;
-  }
-  return rank[a.dtype] >= rank[b.dtype] ? a.dtype : b.dtype;
+function promotionOperand(x: Operand): PromotionOperand {
+  if (typeof x === "number") return { dtype: scalarDType(x), kind: "scalar" };
+  return { dtype: x.dtype, kind: x.shape.length === 0 ? "zeroDim" : "tensor" };
 }
 
+/** The dtype PyTorch computes `a op b` in (torch.result_type). */
+export function resultTypeOf(...operands: Operand[]): DType {
+  return resultType(operands.map(promotionOperand));
+}
+
+/** A plain number as a 0-d tensor of the dtype PyTorch gives it (int64 if whole, else float32). */
 export function asTensor(x: Operand): Tensor {
   if (x instanceof Tensor) return x;
-  return new Tensor(Float32Array.of(x), [], Number.isInteger(x) ? "int64" : "float32");
+  const dtype = scalarDType(x);
+  return new Tensor(castArray([x], dtype), [], dtype);
+}
+
+/** An operand's values as `dtype` reads them (cast only when the dtypes differ) and its shape. */
+function valuesAs(x: Operand, dtype: DType): [DataArray, readonly number[]] {
+  if (typeof x === "number") return [castArray([x], dtype), []];
+  return [x.dtype === dtype ? x.data : castArray(x.data, dtype), x.shape];
 }
 
 // ---- the two loops every elementwise op uses --------------------------------------------------
 
-export function mapData(src: Float32Array, f: (x: number) => number): Float32Array {
-  const out = new Float32Array(src.length);
+/** f applied to every element, written into a new array of `dtype`. */
+export function mapData(src: DataArray, f: (x: number) => number, dtype: DType): DataArray {
+  const out = new dtype.ArrayType(src.length);
   for (let i = 0; i < src.length; i++) out[i] = f(src[i]!);
+  normalizeInPlace(out, dtype);
   return out;
 }
 
-/** f applied over the broadcast of a and b: returns the data and its shape. */
+/** f applied over the broadcast of a and b, written into a new array of `dtype`: returns the data and its shape. */
 export function zipData(
-  a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[],
-  f: (x: number, y: number) => number,
-): [Float32Array, number[]] {
+  a: DataArray, aShape: readonly number[], b: DataArray, bShape: readonly number[],
+  f: (x: number, y: number) => number, dtype: DType = float32,
+): [DataArray, number[]] {
   if (sameShape(aShape, bShape)) {
-    const out = new Float32Array(a.length);
+    const out = new dtype.ArrayType(a.length);
     for (let i = 0; i < a.length; i++) out[i] = f(a[i]!, b[i]!);
+    normalizeInPlace(out, dtype);
     return [out, [...aShape]];
   }
   const shape = broadcastShapes(aShape, bShape);
-  const out = new Float32Array(numelOf(shape));
+  const out = new dtype.ArrayType(numelOf(shape));
+  const as = broadcastStrides(aShape, shape);
   if (b.length === 1) {
     const y = b[0]!;
-    const as = broadcastStrides(aShape, shape);
     forEachIndex(shape, as, (o, i) => (out[o] = f(a[i]!, y)));
-    return [out, shape];
+  } else {
+    const bs = broadcastStrides(bShape, shape);
+    const bOffsets = new Int32Array(out.length);
+    forEachIndex(shape, bs, (o, j) => (bOffsets[o] = j));
+    forEachIndex(shape, as, (o, i) => (out[o] = f(a[i]!, b[bOffsets[o]!]!)));
   }
-  const as = broadcastStrides(aShape, shape);
-  const bs = broadcastStrides(bShape, shape);
-  const bOffsets = new Int32Array(out.length);
-  forEachIndex(shape, bs, (o, j) => (bOffsets[o] = j));
-  forEachIndex(shape, as, (o, i) => (out[o] = f(a[i]!, b[bOffsets[o]!]!)));
+  normalizeInPlace(out, dtype);
   return [out, shape];
 }
 
-function binary(a: Operand, b: Operand, f: (x: number, y: number) => number, dtype: DType): Tensor {
-  const A = asTensor(a), B = asTensor(b);
-  const [data, shape] = zipData(A.data, A.shape, B.data, B.shape, f);
-  if (dtype !== "float32") for (let i = 0; i < data.length; i++) data[i] = Math.trunc(data[i]!);
-  return new Tensor(data, shape, dtype);
+/** `a f b` computed in `compute` (both operands read as it) and written as `out`. */
+function binary(a: Operand, b: Operand, f: (x: number, y: number) => number, compute: DType, out: DType = compute): Tensor {
+  const [aData, aShape] = valuesAs(a, compute);
+  const [bData, bShape] = valuesAs(b, compute);
+  const [data, shape] = zipData(aData, aShape, bData, bShape, f, out);
+  return new Tensor(data, shape, out);
 }
 
 /** The gradient for an operand: g reduced to the operand's shape (null for plain numbers). */
 function toOperand(g: Tensor, x: Operand): Tensor | null {
   if (!(x instanceof Tensor)) return null;
-  return sameShape(g.shape, x.shape) ? g : new Tensor(sumToShape(g.data, g.shape, x.shape), x.shape, g.dtype);
+  return sumTo(g, x.shape);
+}
+
+/** `g` summed down to `shape` (the adjoint of broadcasting), as a tensor. */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  return sameShape(g.shape, shape) ? g : new Tensor(sumToShape(g.data, g.shape, shape), shape, g.dtype);
 }
 
 function tensorsOf(...xs: Operand[]): Tensor[] {
   return xs.filter((x): x is Tensor => x instanceof Tensor);
+}
+
+function needsGrad(x: Operand): boolean {
+  return x instanceof Tensor && x.requiresGrad;
 }
 
 function keepGrads(a: Operand, b: Operand, ga: Tensor | null, gb: Tensor | null): (Tensor | null)[] {
@@ -87,95 +110,122 @@ function keepGrads(a: Operand, b: Operand, ga: Tensor | null, gb: Tensor | null)
   return out;
 }
 
+/** `x` as a tensor to save for backward, or null when it is a plain number or not needed. */
+function saveIf(needed: boolean, x: Operand): Tensor | null {
+  return needed && x instanceof Tensor ? x : null;
+}
+
 // ---- arithmetic ---------------------------------------------------------------------------
 
 export function add(a: Operand, b: Operand): Tensor {
-  const out = binary(a, b, (x, y) => x + y, resultType(a, b));
+  const out = binary(a, b, (x, y) => x + y, resultTypeOf(a, b));
   return record(out, "AddBackward0", tensorsOf(a, b), (g) => keepGrads(a, b, toOperand(g, a), toOperand(g, b)));
 }
 
 export function sub(a: Operand, b: Operand): Tensor {
-  const out = binary(a, b, (x, y) => x - y, resultType(a, b));
+  const type = resultTypeOf(a, b);
+  if (type === bool) {
+    throw new Error("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
+  }
+  const out = binary(a, b, (x, y) => x - y, type);
   return record(out, typeof a === "number" ? "RsubBackward1" : "SubBackward0", tensorsOf(a, b), (g) =>
     keepGrads(a, b, toOperand(g, a), toOperand(neg(g), b)));
 }
 
 export function mul(a: Operand, b: Operand): Tensor {
-  const out = binary(a, b, (x, y) => x * y, resultType(a, b));
+  const type = resultTypeOf(a, b);
+  // int32 products can pass 2^53, where a double loses the low bits that int32 wrap-around keeps
+  const out = binary(a, b, type === int32 ? Math.imul : (x, y) => x * y, type);
+  // each operand's gradient needs the other one's values
   return record(out, "MulBackward0", tensorsOf(a, b), (g) =>
-    keepGrads(a, b, toOperand(mul(g, b), a), toOperand(mul(g, a), b)));
+    keepGrads(a, b, toOperand(mul(g, b), a), toOperand(mul(g, a), b)),
+  [saveIf(needsGrad(a), b), saveIf(needsGrad(b), a)]);
 }
 
 export function div(a: Operand, b: Operand): Tensor {
-  const out = binary(a, b, (x, y) => x / y, "float32"); // true division, as torch.div
+  const type = resultTypeOf(a, b);
+  const compute = type.isFloatingPoint ? type : float32; // true division, as torch.div
+  const out = binary(a, b, (x, y) => x / y, compute);
+  // d(a/b)/da = 1/b; d(a/b)/db = -a/b²
   return record(out, "DivBackward0", tensorsOf(a, b), (g) =>
-    keepGrads(a, b, toOperand(div(g, b), a), toOperand(neg(div(mul(g, out), b)), b)));
+    keepGrads(a, b, toOperand(div(g, b), a), toOperand(neg(div(mul(g, a), mul(b, b))), b)),
+  [saveIf(needsGrad(a) || needsGrad(b), b), saveIf(needsGrad(b), a)]);
 }
 
 export function pow(a: Operand, b: Operand): Tensor {
-  const out = binary(a, b, (x, y) => Math.pow(x, y), resultType(a, b));
-  const name = typeof b === "number" ? "PowBackward0" : "PowBackward1";
+  const type = resultTypeOf(a, b);
+  if (!type.isFloatingPoint && typeof b === "number" && b < 0) throw new Error("Integers to negative integer powers are not allowed.");
+  const out = binary(a, b, Math.pow, type);
+  const name = typeof a === "number" ? "PowBackward2" : typeof b === "number" ? "PowBackward0" : "PowBackward1";
   return record(out, name, tensorsOf(a, b), (g) => {
-    // d(a^b)/da = b * a^(b-1); d(a^b)/db = a^b * ln(a)
-    const A = asTensor(a);
-    const ga = b === 0 ? mul(g, 0) : mul(g, mul(b, pow(A, sub(b, 1))));
-    const gb = b instanceof Tensor ? toOperand(mul(g, mul(out, log(A))), b) : null;
-    return keepGrads(a, b, toOperand(ga, a), gb);
-  });
+    const A = asTensor(a), B = asTensor(b);
+    // d(a^b)/da = b * a^(b-1), taken as 0 where b = 0 (0 * 0^-1 would be NaN);
+    // d(a^b)/db = a^b * ln(a), taken as 0 where a = 0 and b >= 0 (0 * -inf would be NaN)
+    const ga = needsGrad(a) ? mul(g, binary(A, B, (x, y) => (y === 0 ? 0 : y * Math.pow(x, y - 1)), g.dtype)) : null;
+    const gb = needsGrad(b) ? mul(g, mul(out, binary(A, B, (x, y) => (x === 0 && y >= 0 ? 0 : Math.log(x)), g.dtype))) : null;
+    return keepGrads(a, b, ga && toOperand(ga, a), gb && toOperand(gb, b));
+  }, [saveIf(true, a), saveIf(true, b), needsGrad(b) ? out : null]);
 }
 
 // ---- unary ---------------------------------------------------------------------------------
 
-function unary(a: Tensor, f: (x: number) => number, dtype: DType = "float32"): Tensor {
-  return new Tensor(mapData(a.data, f), a.shape, dtype);
+/** The dtype of a float function's result: integers become float32, floats keep their dtype. */
+function floatResult(a: Tensor): DType {
+  return a.dtype.isFloatingPoint ? a.dtype : float32;
+}
+
+function unary(a: Tensor, f: (x: number) => number, dtype: DType): Tensor {
+  return new Tensor(mapData(a.data, f, dtype), a.shape, dtype);
 }
 
 export function neg(a: Tensor): Tensor {
-  if (a.dtype === "bool") throw new Error("Negation, the `-` operator, on a bool tensor is not supported.");
+  if (a.dtype === bool) {
+    throw new Error("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  }
   const out = unary(a, (x) => -x, a.dtype);
   return record(out, "NegBackward0", [a], (g) => [neg(g)]);
 }
 
 export function exp(a: Tensor): Tensor {
-  const out = unary(a, Math.exp);
-  return record(out, "ExpBackward0", [a], (g) => [mul(g, out)]);
+  const out = unary(a, Math.exp, floatResult(a));
+  return record(out, "ExpBackward0", [a], (g) => [mul(g, out)], [out]);
 }
 
 export function log(a: Tensor): Tensor {
-  const out = unary(a, Math.log);
-  return record(out, "LogBackward0", [a], (g) => [div(g, a)]);
+  const out = unary(a, Math.log, floatResult(a));
+  return record(out, "LogBackward0", [a], (g) => [div(g, a)], [a]);
 }
 
 export function sqrt(a: Tensor): Tensor {
-  const out = unary(a, Math.sqrt);
-  return record(out, "SqrtBackward0", [a], (g) => [div(g, mul(out, 2))]);
+  const out = unary(a, Math.sqrt, floatResult(a));
+  return record(out, "SqrtBackward0", [a], (g) => [div(g, mul(out, 2))], [out]);
 }
 
 export function abs(a: Tensor): Tensor {
   const out = unary(a, Math.abs, a.dtype);
-  return record(out, "AbsBackward0", [a], (g) => [mul(g, unary(a, Math.sign))]);
+  return record(out, "AbsBackward0", [a], (g) => [mul(g, unary(a, Math.sign, a.dtype))], [a]);
 }
 
 export function sigmoid(a: Tensor): Tensor {
-  const out = unary(a, (x) => 1 / (1 + Math.exp(-x)));
-  return record(out, "SigmoidBackward0", [a], (g) => [mul(g, mul(out, sub(1, out)))]);
+  const out = unary(a, (x) => 1 / (1 + Math.exp(-x)), floatResult(a));
+  return record(out, "SigmoidBackward0", [a], (g) => [mul(g, mul(out, sub(1, out)))], [out]);
 }
 
 export function tanh(a: Tensor): Tensor {
-  const out = unary(a, Math.tanh);
-  return record(out, "TanhBackward0", [a], (g) => [mul(g, sub(1, mul(out, out)))]);
+  const out = unary(a, Math.tanh, floatResult(a));
+  return record(out, "TanhBackward0", [a], (g) => [mul(g, sub(1, mul(out, out)))], [out]);
 }
 
 export function relu(a: Tensor): Tensor {
   const out = unary(a, (x) => (x > 0 ? x : x !== x ? x : 0), a.dtype); // NaN stays NaN
   // the gradient passes where the output is positive; at exactly 0 it is 0, as in PyTorch
-  return record(out, "ReluBackward0", [a], (g) => [mul(g, unary(out, (y) => (y > 0 ? 1 : 0)))]);
+  return record(out, "ReluBackward0", [a], (g) => [mul(g, unary(out, (y) => (y > 0 ? 1 : 0), g.dtype))], [out]);
 }
 
 // ---- comparisons (no gradient; bool results) ------------------------------------------------
 
 function compare(a: Tensor, b: Operand, f: (x: number, y: number) => boolean): Tensor {
-  return binary(a, b, (x, y) => (f(x, y) ? 1 : 0), "bool");
+  return binary(a, b, (x, y) => (f(x, y) ? 1 : 0), resultTypeOf(a, b), bool);
 }
 export const eq = (a: Tensor, b: Operand) => compare(a, b, (x, y) => x === y);
 export const ne = (a: Tensor, b: Operand) => compare(a, b, (x, y) => x !== y);
@@ -183,8 +233,3 @@ export const gt = (a: Tensor, b: Operand) => compare(a, b, (x, y) => x > y);
 export const lt = (a: Tensor, b: Operand) => compare(a, b, (x, y) => x < y);
 export const ge = (a: Tensor, b: Operand) => compare(a, b, (x, y) => x >= y);
 export const le = (a: Tensor, b: Operand) => compare(a, b, (x, y) => x <= y);
-
-/** `g` summed down to `shape` (the adjoint of broadcasting), as a tensor. */
-export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
-  return sameShape(g.shape, shape) ? g : new Tensor(sumToShape(g.data, g.shape, shape), shape, g.dtype);
-}

@@ -1,7 +1,8 @@
 // Matrix products. The multiply itself always runs in a kernel (kernels/), so the wasm backend
 // speeds up every matmul, Linear and backward pass; this file only arranges shapes.
 import { record } from "../autograd.ts";
-import { kernels } from "../../kernels/index.ts";
+import { kernelsFor } from "../../kernels/index.ts";
+import { bool, type DataArray, type DType } from "../dtype.ts";
 import { broadcastShapes, expandData, numelOf, shapeString, sumToShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 
@@ -11,48 +12,54 @@ function shapeError(a: readonly number[], b: readonly number[]): Error {
   return new Error(`mat1 and mat2 shapes cannot be multiplied (${m}x${k1} and ${k2}x${n})`);
 }
 
-/** C[m,n] = op(A)·op(B) into a fresh array; transB reads b as stored [n,k]. */
-export function gemm(a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA = false, transB = false): Float32Array {
-  const c = new Float32Array(m * n);
-  kernels().gemm(transA, transB, m, n, k, a, b, c, false);
+/** C[m,n] = op(A)·op(B) into a fresh array of `dtype`; transB reads b as stored [n,k]. */
+export function gemm(dtype: DType, a: DataArray, b: DataArray, m: number, n: number, k: number, transA = false, transB = false): DataArray {
+  const c = new dtype.ArrayType(m * n);
+  kernelsFor(dtype).gemm(transA, transB, m, n, k, a, b, c, false);
   return c;
+}
+
+/** PyTorch's checks before any product: one dtype for both operands, and not bool. */
+function checkDTypes(a: Tensor, b: Tensor): DType {
+  if (a.dtype !== b.dtype) throw new Error(`expected m1 and m2 to have the same dtype, but got: ${a.dtype.cName} != ${b.dtype.cName}`);
+  if (a.dtype === bool) throw new Error(`"addmm_impl_cpu_" not implemented for 'Bool'`);
+  return a.dtype;
 }
 
 /** 2-D × 2-D: the core everything else reduces to. */
 export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length !== 2 || b.shape.length !== 2 || a.shape[1] !== b.shape[0]) throw shapeError(a.shape, b.shape);
+  const dtype = checkDTypes(a, b);
   const [m, k] = a.shape as unknown as [number, number];
   const n = b.shape[1]!;
-  const out = new Tensor(gemm(a.data, b.data, m, n, k), [m, n]);
+  const out = new Tensor(gemm(dtype, a.data, b.data, m, n, k), [m, n], dtype);
   return record(out, "MmBackward0", [a, b], (g) => [
-    a.requiresGrad ? new Tensor(gemm(g.data, b.data, m, k, n, false, true), [m, k]) : null, // dA = dC·Bᵀ
-    b.requiresGrad ? new Tensor(gemm(a.data, g.data, k, n, m, true, false), [k, n]) : null, // dB = Aᵀ·dC
-  ]);
+    a.requiresGrad ? new Tensor(gemm(dtype, g.data, b.data, m, k, n, false, true), [m, k], dtype) : null, // dA = dC·Bᵀ
+    b.requiresGrad ? new Tensor(gemm(dtype, a.data, g.data, k, n, m, true, false), [k, n], dtype) : null, // dB = Aᵀ·dC
+  ], [b.requiresGrad ? a : null, a.requiresGrad ? b : null]);
 }
 
 /** torch.matmul: dot for 1-D·1-D, matrix-vector, and batched with broadcast batch dims. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (a.dtype !== b.dtype && !(a.dtype === "float32" && b.dtype === "float32")) {
-    throw new Error(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
-  }
+  const dtype = checkDTypes(a, b);
   const ra = a.shape.length, rb = b.shape.length;
   if (ra === 0 || rb === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${ra}D and ${rb}D`);
   if (ra === 1 && rb === 1) {
     if (a.shape[0] !== b.shape[0]) {
       throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
     }
-    const out = new Tensor(gemm(a.data, b.data, 1, 1, a.shape[0]!), []);
-    return record(out, "DotBackward0", [a, b], (g) => [b.mul(g), a.mul(g)]);
+    const out = new Tensor(gemm(dtype, a.data, b.data, 1, 1, a.shape[0]!), [], dtype);
+    return record(out, "DotBackward0", [a, b], (g) => [b.mul(g), a.mul(g)], [b.requiresGrad ? a : null, a.requiresGrad ? b : null]);
   }
   if (ra === 2 && rb === 2) return mm(a, b);
   if (ra === 2 && rb === 1) {
     if (a.shape[1] !== b.shape[0]) throw shapeError(a.shape, b.shape);
     const [m, k] = [a.shape[0]!, a.shape[1]!];
-    const out = new Tensor(gemm(a.data, b.data, m, 1, k), [m]);
+    const out = new Tensor(gemm(dtype, a.data, b.data, m, 1, k), [m], dtype);
     return record(out, "MvBackward0", [a, b], (g) => [
-      a.requiresGrad ? new Tensor(gemm(g.data, b.data, m, k, 1), [m, k]) : null,
-      b.requiresGrad ? new Tensor(gemm(a.data, g.data, k, 1, m, true), [k]) : null,
-    ]);
+      a.requiresGrad ? new Tensor(gemm(dtype, g.data, b.data, m, k, 1), [m, k], dtype) : null,
+      b.requiresGrad ? new Tensor(gemm(dtype, a.data, g.data, k, 1, m, true), [k], dtype) : null,
+    ], [b.requiresGrad ? a : null, a.requiresGrad ? b : null]);
   }
   if (ra === 1 && rb === 2) return mm(a.unsqueeze(0), b).squeeze(0);
   return batchedMatmul(a, b);
@@ -75,8 +82,9 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   const aFull = [...batch, m, k], bFull = [...batch, k, n];
   const aData = expandData(A.data, A.shape, aFull);
   const bData = expandData(B.data, B.shape, bFull);
-  const out = new Float32Array(count * m * n);
-  const kern = kernels();
+  const dtype = a.dtype;
+  const out = new dtype.ArrayType(count * m * n);
+  const kern = kernelsFor(dtype);
   for (let i = 0; i < count; i++) {
     kern.gemm(false, false, m, n, k, aData.subarray(i * m * k, (i + 1) * m * k), bData.subarray(i * k * n, (i + 1) * k * n),
       out.subarray(i * m * n, (i + 1) * m * n), false);
@@ -84,20 +92,20 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   let shape = [...batch, m, n];
   if (a.shape.length === 1) shape = [...batch, n];
   if (b.shape.length === 1) shape = a.shape.length === 1 ? batch : [...batch, m];
-  const result = new Tensor(out, shape);
+  const result = new Tensor(out, shape, dtype);
   return record(result, "BmmBackward0", [a, b], (g) => {
-    const gA = new Float32Array(count * m * k);
-    const gB = new Float32Array(count * k * n);
+    const gA = new dtype.ArrayType(count * m * k);
+    const gB = new dtype.ArrayType(count * k * n);
     for (let i = 0; i < count; i++) {
       const gi = g.data.subarray(i * m * n, (i + 1) * m * n);
       kern.gemm(false, true, m, k, n, gi, bData.subarray(i * k * n, (i + 1) * k * n), gA.subarray(i * m * k, (i + 1) * m * k), false);
       kern.gemm(true, false, k, n, m, aData.subarray(i * m * k, (i + 1) * m * k), gi, gB.subarray(i * k * n, (i + 1) * k * n), false);
     }
     return [
-      new Tensor(sumToShape(gA, aFull, A.shape), a.shape),
-      new Tensor(sumToShape(gB, bFull, B.shape), b.shape),
+      new Tensor(sumToShape(gA, aFull, A.shape), a.shape, dtype),
+      new Tensor(sumToShape(gB, bFull, B.shape), b.shape, dtype),
     ];
-  });
+  }, [b.requiresGrad ? a : null, a.requiresGrad ? b : null]);
 }
 
 /** F.linear: x·Wᵀ + b with W stored [out, in], as nn.Linear keeps it. For a 2-D input with a bias
@@ -111,23 +119,27 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outFeatures)) {
     throw new Error(`linear: expected bias of shape [${outFeatures}], got ${shapeString(bias.shape)}`);
   }
+  const dtype = checkDTypes(x, weight);
+  if (bias && bias.dtype !== dtype) throw new Error(`linear: expected bias of dtype ${dtype}, got ${bias.dtype}`);
   if (x.shape.length !== 2) {
     const y = matmul(x, weight.T);
     return bias ? y.add(bias) : y;
   }
   const m = x.shape[0]!;
-  const data = new Float32Array(m * outFeatures);
+  const data = new dtype.ArrayType(m * outFeatures);
   if (bias) for (let i = 0; i < m; i++) data.set(bias.data, i * outFeatures);
-  kernels().gemm(false, true, m, outFeatures, inFeatures, x.data, weight.data, data, bias != null);
-  const out = new Tensor(data, [m, outFeatures]);
+  kernelsFor(dtype).gemm(false, true, m, outFeatures, inFeatures, x.data, weight.data, data, bias != null);
+  const out = new Tensor(data, [m, outFeatures], dtype);
   const backward = (g: Tensor): (Tensor | null)[] => [
-    x.requiresGrad ? new Tensor(gemm(g.data, weight.data, m, inFeatures, outFeatures), [m, inFeatures]) : null, // g·W
-    weight.requiresGrad ? new Tensor(gemm(g.data, x.data, outFeatures, inFeatures, m, true), [outFeatures, inFeatures]) : null, // gᵀ·x
+    x.requiresGrad ? new Tensor(gemm(dtype, g.data, weight.data, m, inFeatures, outFeatures), [m, inFeatures], dtype) : null, // g·W
+    weight.requiresGrad ? new Tensor(gemm(dtype, g.data, x.data, outFeatures, inFeatures, m, true), [outFeatures, inFeatures], dtype) : null, // gᵀ·x
   ];
-  if (!bias) return record(out, "MmBackward0", [x, weight], backward);
+  // x is needed for the weight's gradient, the weight for x's (PyTorch saves each only then)
+  const saved = [weight.requiresGrad ? x : null, x.requiresGrad ? weight : null];
+  if (!bias) return record(out, "MmBackward0", [x, weight], backward, saved);
   // PyTorch computes addmm(bias, x, Wᵀ), so the bias comes first in grad_fn.next_functions.
   return record(out, "AddmmBackward0", [bias, x, weight], (g) => [
-    new Tensor(sumToShape(g.data, g.shape, [1, outFeatures]), [outFeatures]),
+    new Tensor(sumToShape(g.data, g.shape, [1, outFeatures]), [outFeatures], dtype),
     ...backward(g),
-  ]);
+  ], saved);
 }

@@ -1,6 +1,7 @@
 // Reductions: sum, mean, max/argmax. A reduction over some dims is the adjoint of broadcasting over
 // them, so sum is sumToShape to the keepdim shape, and its backward is a broadcast back up.
 import { record } from "../autograd.ts";
+import { allocLike, castArray, int64 } from "../dtype.ts";
 import { expandData, normalizeDim, numelOf, sumToShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 
@@ -20,29 +21,31 @@ function dropDims(keepShape: readonly number[], dims: readonly number[], rank0: 
 
 export function sum(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   const { dims, keepShape } = reducedShape(a.shape, dim);
-  const data = sumToShape(a.data, a.shape, keepShape);
+  // integers and bools are summed as int64, as PyTorch does (so uint8 does not wrap and bools count)
+  const dtype = a.dtype.isFloatingPoint ? a.dtype : int64;
+  const values = dtype === a.dtype ? a.data : castArray(a.data, dtype);
+  const data = sumToShape(values, a.shape, keepShape);
   const shape = keepdim ? keepShape : dropDims(keepShape, dims, a.shape.length === 0);
-  const dtype = a.dtype === "float32" ? "float32" : "int64"; // summing bools counts them
   const out = new Tensor(data === a.data ? data.slice() : data, shape, dtype);
   const name = dim === undefined ? "SumBackward0" : "SumBackward1";
   return record(out, name, [a], (g) => [new Tensor(expandData(g.data, keepShape, a.shape), a.shape)]);
 }
 
 export function mean(a: Tensor, dim?: Dims, keepdim = false): Tensor {
-  if (a.dtype !== "float32") {
-    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${a.dtype}`);
+  if (!a.dtype.isFloatingPoint) {
+    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${a.dtype.scalarName}`);
   }
   const { dims, keepShape } = reducedShape(a.shape, dim);
   const count = dims.reduce((n, d) => n * a.shape[d]!, 1);
   const data = sumToShape(a.data, a.shape, keepShape);
-  const out = new Float32Array(data.length);
+  const out = allocLike(a.data, data.length);
   for (let i = 0; i < out.length; i++) out[i] = data[i]! / count;
   const shape = keepdim ? keepShape : dropDims(keepShape, dims, a.shape.length === 0);
   const name = dim === undefined ? "MeanBackward0" : "MeanBackward1";
-  return record(new Tensor(out, shape), name, [a], (g) => {
+  return record(new Tensor(out, shape, a.dtype), name, [a], (g) => {
     const grad = expandData(g.data, keepShape, a.shape);
     for (let i = 0; i < grad.length; i++) grad[i]! /= count;
-    return [new Tensor(grad, a.shape)];
+    return [new Tensor(grad, a.shape, g.dtype)];
   });
 }
 
@@ -56,8 +59,8 @@ export function maxDim(a: Tensor, dim: number, keepdim = false): [Tensor, Tensor
   const d = normalizeDim(dim, a.shape.length);
   const [outer, n, inner] = a.shape.length === 0 ? [1, 1, 1] : around(a.shape, d);
   if (n === 0) throw new Error(`max(): Expected reduction dim ${dim} to have non-zero size.`);
-  const values = new Float32Array(outer * inner);
-  const indices = new Float32Array(outer * inner);
+  const values = allocLike(a.data, outer * inner);
+  const indices = new Float64Array(outer * inner); // int64
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let best = a.data[o * n * inner + i]!, bestJ = 0;
@@ -71,13 +74,14 @@ export function maxDim(a: Tensor, dim: number, keepdim = false): [Tensor, Tensor
   }
   const keepShape = a.shape.map((s, i) => (i === d ? 1 : s));
   const shape = keepdim || a.shape.length === 0 ? keepShape : keepShape.filter((_, i) => i !== d);
+  const indicesT = new Tensor(indices, shape, int64);
   const valuesT = record(new Tensor(values, shape, a.dtype), "MaxBackward0", [a], (g) => {
-    const grad = new Float32Array(a.numel());
+    const grad = allocLike(g.data, a.numel());
     for (let o = 0; o < outer; o++)
       for (let i = 0; i < inner; i++) grad[(o * n + indices[o * inner + i]!) * inner + i] = g.data[o * inner + i]!;
-    return [new Tensor(grad, a.shape)];
-  });
-  return [valuesT, new Tensor(indices, shape, "int64")];
+    return [new Tensor(grad, a.shape, g.dtype)];
+  }, [indicesT]);
+  return [valuesT, indicesT];
 }
 
 /** torch.max(a) with no dim: the largest value; its gradient is shared evenly among ties, as PyTorch does. */
@@ -94,11 +98,14 @@ function extremeAll(a: Tensor, name: "max" | "min", beats: (x: number, best: num
   if (a.numel() === 0) throw new Error(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
   let best = start;
   for (const x of a.data) if (beats(x, best) || x !== x) best = x;
-  const out = new Tensor(Float32Array.of(best), [], a.dtype);
+  const out = new Tensor(castArray([best], a.dtype), [], a.dtype);
   return record(out, name === "max" ? "MaxBackward1" : "MinBackward1", [a], (g) => {
-    const hits = a.data.reduce((n, x) => n + (x === best ? 1 : 0), 0);
-    return [new Tensor(a.data.map((x) => (x === best ? g.data[0]! / hits : 0)), a.shape)];
-  });
+    let hits = 0;
+    for (let i = 0; i < a.data.length; i++) if (a.data[i] === best) hits++;
+    const grad = allocLike(g.data, a.numel());
+    for (let i = 0; i < grad.length; i++) if (a.data[i] === best) grad[i] = g.data[0]! / hits;
+    return [new Tensor(grad, a.shape, g.dtype)];
+  }, [a, out]);
 }
 
 export function argmax(a: Tensor, dim?: number, keepdim = false): Tensor {

@@ -1,8 +1,10 @@
 // Ops that rearrange elements without arithmetic. Storage is always contiguous row-major, so a
 // reshape, a select of leading indices, and a slice along dim 0 can share the same memory (views,
-// as in PyTorch); transpose/permute and inner slices copy into a new contiguous array.
+// as in PyTorch, sharing the base's version counter too); transpose/permute, expand and inner
+// slices copy into a new contiguous array.
 import { noGrad, record } from "../autograd.ts";
-import { expandData, normalizeDim, numelOf, sameShape, shapeString, stridesOf, sumToShape } from "../shape.ts";
+import { allocLike, castArray, resultType, type DataArray } from "../dtype.ts";
+import { broadcastShapes, expandData, normalizeDim, numelOf, sameShape, shapeString, stridesOf, sumToShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 
 /** The shape a reshape asks for, with one -1 filled in. */
@@ -21,7 +23,7 @@ export function inferShape(requested: readonly number[], numel: number): number[
 /** reshape and view: same memory, new shape. */
 export function view(a: Tensor, shape: readonly number[]): Tensor {
   const target = inferShape(shape, a.numel());
-  const out = new Tensor(a.data, target, a.dtype);
+  const out = new Tensor(a.data, target, a.dtype, a.versionCounter);
   return record(out, "ViewBackward0", [a], (g) => [g.reshape(a.shape)]);
 }
 
@@ -34,7 +36,7 @@ export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
 
 export function unsqueeze(a: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, a.shape.length, true);
-  const out = new Tensor(a.data, [...a.shape.slice(0, d), 1, ...a.shape.slice(d)], a.dtype);
+  const out = new Tensor(a.data, [...a.shape.slice(0, d), 1, ...a.shape.slice(d)], a.dtype, a.versionCounter);
   return record(out, "UnsqueezeBackward0", [a], (g) => [g.reshape(a.shape)]);
 }
 
@@ -45,13 +47,13 @@ export function squeeze(a: Tensor, dim?: number): Tensor {
     const d = a.shape.length === 0 ? 0 : normalizeDim(dim, a.shape.length);
     shape = a.shape[d] === 1 ? a.shape.filter((_, i) => i !== d) : [...a.shape];
   }
-  const out = new Tensor(a.data, shape, a.dtype);
+  const out = new Tensor(a.data, shape, a.dtype, a.versionCounter);
   return record(out, dim === undefined ? "SqueezeBackward0" : "SqueezeBackward1", [a], (g) => [g.reshape(a.shape)]);
 }
 
 /** Copies `a` with its dims reordered: out dim i is input dim order[i]. */
-function permuteData(data: Float32Array, shape: readonly number[], order: readonly number[]): Float32Array {
-  const out = new Float32Array(data.length);
+function permuteData<A extends DataArray>(data: A, shape: readonly number[], order: readonly number[]): A {
+  const out = allocLike(data, data.length);
   const inStrides = stridesOf(shape);
   const outShape = order.map((d) => shape[d]!);
   const strides = order.map((d) => inStrides[d]!);
@@ -81,7 +83,7 @@ export function permute(a: Tensor, dims: readonly number[], name = "PermuteBackw
   const out = new Tensor(permuteData(a.data, a.shape, order), order.map((d) => a.shape[d]!), a.dtype);
   const inverse = new Array<number>(rank);
   order.forEach((d, i) => (inverse[d] = i));
-  return record(out, name, [a], (g) => [new Tensor(permuteData(g.data, g.shape, inverse), a.shape)]);
+  return record(out, name, [a], (g) => [new Tensor(permuteData(g.data, g.shape, inverse), a.shape, g.dtype)]);
 }
 
 export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
@@ -108,11 +110,11 @@ export function select(a: Tensor, indices: readonly number[]): Tensor {
     offset += (index < 0 ? index + size : index) * strides[d]!;
   });
   const shape = a.shape.slice(indices.length);
-  const out = new Tensor(a.data.subarray(offset, offset + numelOf(shape)), shape, a.dtype);
+  const out = new Tensor(a.data.subarray(offset, offset + numelOf(shape)), shape, a.dtype, a.versionCounter);
   return record(out, "SelectBackward0", [a], (g) => {
-    const grad = new Float32Array(a.numel());
+    const grad = allocLike(g.data, a.numel());
     grad.set(g.data, offset);
-    return [new Tensor(grad, a.shape)];
+    return [new Tensor(grad, a.shape, g.dtype)];
   });
 }
 
@@ -123,7 +125,10 @@ export type Range = readonly [Bound?, Bound?] | readonly [Bound?, Bound?, Bound?
 /** Python's slice bounds: negative counts from the end, out-of-range clamps. */
 function resolveRange(range: Range, size: number): [number, number, number] {
   const start = range?.[0] ?? 0, end = range?.[1] ?? size, step = range?.[2] ?? 1;
-  if (!Number.isInteger(step) || step <= 0) throw new Error("slice step must be positive");
+  if (![start, end, step].every(Number.isInteger)) {
+    throw new Error(`slice indices must be integers or null, got [${[range?.[0], range?.[1], range?.[2]].map(String).join(", ")}]`);
+  }
+  if (step <= 0) throw new Error("slice step must be positive");
   const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const s = clamp(start), e = Math.max(clamp(end), clamp(start));
   return [s, e, step];
@@ -135,20 +140,21 @@ export function slice(a: Tensor, ranges: readonly Range[]): Tensor {
   const bounds = a.shape.map((size, d) => resolveRange(ranges[d], size));
   const shape = bounds.map(([s, e, step]) => Math.ceil((e - s) / step));
   const innerUntouched = bounds.every(([s, e, step], d) => d === 0 || (s === 0 && e === a.shape[d] && step === 1));
-  let data: Float32Array;
   const strides = stridesOf(a.shape);
-  if (innerUntouched && bounds[0] && bounds[0][2] === 1) {
-    // only dim 0 is cut: a contiguous run of the same memory
-    data = a.data.subarray(bounds[0][0] * strides[0]!, bounds[0][0] * strides[0]! + numelOf(shape));
+  let out: Tensor;
+  if (a.shape.length === 0 || (innerUntouched && bounds[0]![2] === 1)) {
+    // only dim 0 is cut: a contiguous run of the same memory, a view
+    const start = a.shape.length === 0 ? 0 : bounds[0]![0] * strides[0]!;
+    out = new Tensor(a.data.subarray(start, start + numelOf(shape)), shape, a.dtype, a.versionCounter);
   } else {
-    data = new Float32Array(numelOf(shape));
+    const data = allocLike(a.data, numelOf(shape));
     forEachSliced(shape, bounds, strides, (o, i) => (data[o] = a.data[i]!));
+    out = new Tensor(data, shape, a.dtype);
   }
-  const out = new Tensor(a.shape.length === 0 ? a.data : data, shape, a.dtype);
   return record(out, "SliceBackward0", [a], (g) => {
-    const grad = new Float32Array(a.numel());
+    const grad = allocLike(g.data, a.numel());
     forEachSliced(shape, bounds, strides, (o, i) => (grad[i] = g.data[o]!));
-    return [new Tensor(grad, a.shape)];
+    return [new Tensor(grad, a.shape, g.dtype)];
   });
 }
 
@@ -167,15 +173,52 @@ function forEachSliced(shape: number[], bounds: [number, number, number][], stri
   }
 }
 
-export function expand(a: Tensor, shape: readonly number[]): Tensor {
-  const target = shape.map((d, i) => (d === -1 ? a.shape[a.shape.length - shape.length + i]! : d));
+/** The shape `expand(...sizes)` asks for, with PyTorch's rules: -1 keeps a size, a size of 1 can
+ *  grow, new dims go in front (and cannot be -1). */
+function expandedShape(a: Tensor, sizes: readonly number[]): number[] {
+  const rank = a.shape.length, lead = sizes.length - rank;
+  if (lead < 0) {
+    throw new Error(`expand(${a.dtype.legacyName}{${shapeString(a.shape)}}, size=${shapeString(sizes)}): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${rank})`);
+  }
+  return sizes.map((d, i) => {
+    if (!Number.isInteger(d) || d < -1) throw new Error(`expand: sizes must be integers >= 0 (or -1 to keep a size), got ${shapeString(sizes)}`);
+    if (i < lead) {
+      if (d === -1) throw new Error(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
+      return d;
+    }
+    const own = a.shape[i - lead]!;
+    if (d === -1 || d === own) return own;
+    if (own !== 1) {
+      throw new Error(`The expanded size of the tensor (${d}) must match the existing size (${own}) at non-singleton dimension ${i}.  Target sizes: ${shapeString(sizes)}.  Tensor sizes: ${shapeString(a.shape)}`);
+    }
+    return d;
+  });
+}
+
+export function expand(a: Tensor, sizes: readonly number[]): Tensor {
+  const target = expandedShape(a, sizes);
   const out = new Tensor(expandData(a.data, a.shape, target), target, a.dtype);
-  return record(out, "ExpandBackward0", [a], (g) => [new Tensor(sumToShape(g.data, target, a.shape), a.shape)]);
+  return record(out, "ExpandBackward0", [a], (g) => [new Tensor(sumToShape(g.data, target, a.shape), a.shape, g.dtype)]);
+}
+
+/** `a`'s values broadcast to exactly `shape` (no graph), for in-place ops that write into a tensor of that shape. */
+export function broadcastTo(a: Tensor, shape: readonly number[], op: string): Tensor {
+  let fits: boolean;
+  try {
+    fits = sameShape(broadcastShapes(a.shape, shape), shape);
+  } catch {
+    fits = false;
+  }
+  if (!fits) throw new Error(`${op}: a source of shape ${shapeString(a.shape)} cannot be broadcast to the shape ${shapeString(shape)}`);
+  return new Tensor(expandData(a.data, a.shape, shape), shape, a.dtype);
 }
 
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("torch.cat(): expected a non-empty list of Tensors");
   const first = tensors[0]!;
+  tensors.forEach((t, i) => {
+    if (t.shape.length === 0) throw new Error(`zero-dimensional tensor (at position ${i}) cannot be concatenated`);
+  });
   const d = normalizeDim(dim, first.shape.length);
   for (const [i, t] of tensors.entries()) {
     const ok = t.shape.length === first.shape.length && t.shape.every((s, j) => j === d || s === first.shape[j]);
@@ -188,14 +231,16 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const sizes = tensors.map((t) => t.shape[d]!);
   const total = sizes.reduce((x, y) => x + y, 0);
   const shape = first.shape.map((s, j) => (j === d ? total : s));
-  const data = new Float32Array(numelOf(shape));
+  // the tensors' dtypes promote to one, as for an elementwise op
+  const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, kind: "tensor" as const })));
+  const data = new dtype.ArrayType(numelOf(shape));
   let at = 0;
   tensors.forEach((t, k) => {
     const chunk = sizes[k]! * inner;
-    for (let o = 0; o < outer; o++) data.set(t.data.subarray(o * chunk, (o + 1) * chunk), o * total * inner + at * inner);
+    const values = t.dtype === dtype ? t.data : castArray(t.data, dtype);
+    for (let o = 0; o < outer; o++) data.set(values.subarray(o * chunk, (o + 1) * chunk), o * total * inner + at * inner);
     at += sizes[k]!;
   });
-  const dtype = tensors.every((t) => t.dtype === first.dtype) ? first.dtype : "float32";
   const out = new Tensor(data, shape, dtype);
   return record(out, "CatBackward0", tensors, (g) => {
     let start = 0;
