@@ -135,7 +135,8 @@ test("gradcheck in eval mode: the running stats are constants", () => {
   fc.assert(fc.property(bnInputsArb(true), ([x, w, b]) => {
     const c = x.shape[1]!;
     const mean = spread(c, -0.5, 0.5), variance = spread(c, 0.5, 2);
-    return torch.gradcheck((x_, w_, b_) => F.batchNorm(x_, mean, variance, w_, b_, false), [x, w, b]);
+    // gradcheck runs in float64, so the constants must be float64 too (batch_norm takes one dtype)
+    return torch.gradcheck((x_, w_, b_) => F.batchNorm(x_, mean.double(), variance.double(), w_, b_, false), [x, w, b]);
   }), { numRuns: 30 });
 });
 

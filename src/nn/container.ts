@@ -11,14 +11,14 @@ export class Sequential extends Module {
     });
   }
   override forward(x: Tensor): Tensor {
-    return this.children().reduce((h, m) => m(h), x);
+    return this.registeredModules().reduce((h, [, m]) => m(h), x);
   }
   override get length(): number {
-    return this.children().length;
+    return this.registeredModules().length;
   }
   /** The i-th module (negative counts from the end), like seq[i]. */
   at(i: number): Module {
-    const children = this.children();
+    const children = this.registeredModules().map(([, m]) => m);
     const m = children.at(i);
     if (!m) throw new Error(`index ${i} is out of range for a Sequential of ${children.length} modules`);
     return m;

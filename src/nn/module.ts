@@ -12,8 +12,9 @@ import { noGrad } from "../tensor/autograd.ts";
 
 /** A tensor that a Module owns and an optimiser updates. Requires grad by default. */
 export class Parameter extends Tensor {
+  /** Shares the tensor's memory and version counter, as PyTorch's Parameter(t) does. */
   constructor(data: Tensor, requiresGrad = true) {
-    super(data.data, data.shape, data.dtype);
+    super(data.data, data.shape, data.dtype, data.versionCounter);
     this.requiresGrad = requiresGrad;
   }
   override toString(): string {
@@ -53,24 +54,48 @@ export class Module {
     if (!this.bufferNames.includes(name)) this.bufferNames.push(name);
   }
 
-  /** Direct submodules in registration order, with their field names. */
-  namedChildren(): [string, Module][] {
+  /** Every field that holds a module, in registration order, as registered: a module set twice
+   *  appears twice (Sequential runs it twice, the repr and stateDict list it twice, as PyTorch). */
+  protected registeredModules(): [string, Module][] {
     return Object.entries(this).filter((e): e is [string, Module] => e[1] instanceof Module);
+  }
+  /** Own parameters (not those of submodules), in registration order. */
+  private ownParameters(): [string, Parameter][] {
+    return Object.entries(this).filter((e): e is [string, Parameter] => e[1] instanceof Parameter);
+  }
+
+  /** Direct submodules in registration order, with their field names; a shared one once. */
+  namedChildren(): [string, Module][] {
+    const seen = new Set<Module>();
+    return this.registeredModules().filter(([, m]) => !seen.has(m) && seen.add(m));
   }
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
-  /** This module and every module below it, depth first. */
+  /** This module and every module below it, depth first, each with its dotted path; a shared one once. */
+  namedModules(prefix = "", seen = new Set<Module>()): [string, Module][] {
+    if (seen.has(this)) return [];
+    seen.add(this);
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [key, m] of this.registeredModules()) out.push(...m.namedModules(prefix ? `${prefix}.${key}` : key, seen));
+    return out;
+  }
   modules(): Module[] {
-    return [this, ...this.children().flatMap((m) => m.modules())];
+    return this.namedModules().map(([, m]) => m);
   }
 
-  /** Every parameter with its dotted path, own parameters first, then each child's: "fc1.weight". */
+  /** Every parameter with its dotted path ("fc1.weight"): each module's own parameters, module by
+   *  module depth first, as PyTorch orders them. A parameter or module shared by two places is
+   *  listed once, under its first name, so an optimiser steps it once. */
   namedParameters(prefix = ""): [string, Parameter][] {
+    const seen = new Set<Parameter>();
     const out: [string, Parameter][] = [];
-    for (const [key, value] of Object.entries(this)) {
-      if (value instanceof Parameter) out.push([prefix + key, value]);
-      else if (value instanceof Module) out.push(...value.namedParameters(`${prefix}${key}.`));
+    for (const [path, m] of this.namedModules()) {
+      for (const [key, p] of m.ownParameters()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([prefix + (path ? `${path}.${key}` : key), p]);
+      }
     }
     return out;
   }
@@ -91,19 +116,23 @@ export class Module {
     for (const p of this.parameters()) p.grad?.zero_();
   }
 
-  /** Parameters and buffers by dotted name, in registration order. The tensors are shared, not copied. */
+  /** Parameters and buffers by dotted name: own parameters, own buffers, then each submodule's, as
+   *  PyTorch's state_dict. A shared module appears under each of its names, as in PyTorch, so the
+   *  dict loads back into the same structure. The tensors are shared, not copied. */
   stateDict(prefix = ""): Map<string, Tensor> {
     const out = new Map<string, Tensor>();
-    for (const [key, value] of Object.entries(this)) {
-      if (value instanceof Parameter) out.set(prefix + key, value);
-      else if (value instanceof Module) for (const [k, v] of value.stateDict(`${prefix}${key}.`)) out.set(k, v);
-      else if (this.bufferNames.includes(key) && value instanceof Tensor) out.set(prefix + key, value);
+    for (const [key, p] of this.ownParameters()) out.set(prefix + key, p);
+    for (const key of this.bufferNames) {
+      const value = (this as unknown as Record<string, unknown>)[key];
+      if (value instanceof Tensor) out.set(prefix + key, value);
     }
+    for (const [key, m] of this.registeredModules()) for (const [k, v] of m.stateDict(`${prefix}${key}.`)) out.set(k, v);
     return out;
   }
 
-  /** Copies values in from a state dict. Every key and shape is checked before anything is written. */
-  loadStateDict(state: Map<string, Tensor> | Record<string, Tensor>): void {
+  /** Copies values in from a state dict (cast to each tensor's dtype). Every key, value and shape is
+   *  checked before anything is written. */
+  loadStateDict(state: Map<string, unknown> | Record<string, unknown>): void {
     const incoming = state instanceof Map ? state : new Map(Object.entries(state));
     const own = this.stateDict();
     const missing = [...own.keys()].filter((k) => !incoming.has(k));
@@ -113,7 +142,11 @@ export class Module {
     if (unexpected.length) problems.push(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(", ")}.`);
     for (const [key, target] of own) {
       const source = incoming.get(key);
-      if (source && !sameShape(source.shape, target.shape)) {
+      if (source === undefined) continue;
+      if (!(source instanceof Tensor)) {
+        const kind = source === null ? "null" : Array.isArray(source) ? "an array" : typeof source;
+        problems.push(`While copying the parameter named "${key}", expected a Tensor from checkpoint but received ${kind}.`);
+      } else if (!sameShape(source.shape, target.shape)) {
         problems.push(`size mismatch for ${key}: copying a param with shape ${shapeString(source.shape)} from checkpoint, the shape in current model is ${shapeString(target.shape)}.`);
       }
     }
@@ -121,7 +154,7 @@ export class Module {
       throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${problems.join("\n\t")}`);
     }
     noGrad(() => {
-      for (const [key, target] of own) target.data.set(incoming.get(key)!.data);
+      for (const [key, target] of own) target.copy_(incoming.get(key) as Tensor);
     });
   }
 
@@ -133,7 +166,7 @@ export class Module {
   /** PyTorch's module repr: the class name, extraRepr, and each child's repr indented by two. */
   toString(): string {
     const extraLines = this.extraRepr() ? this.extraRepr().split("\n") : [];
-    const childLines = this.namedChildren().map(([key, m]) => `(${key}): ${String(m).split("\n").join("\n  ")}`);
+    const childLines = this.registeredModules().map(([key, m]) => `(${key}): ${String(m).split("\n").join("\n  ")}`);
     const lines = [...extraLines, ...childLines];
     let body = "";
     if (lines.length === 1 && childLines.length === 0) body = extraLines[0]!;

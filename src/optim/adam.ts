@@ -9,6 +9,7 @@
 // m and v start at zero, so early on they are too small; dividing by (1 - beta^t) undoes that.
 // PyTorch puts eps after the correction of sqrt(v), as here.
 import type { Tensor } from "../tensor/tensor.ts";
+import { allocLike, type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative } from "./optimizer.ts";
 
 export interface AdamOptions {
@@ -20,8 +21,8 @@ export interface AdamOptions {
 
 interface AdamState {
   step: number;
-  expAvg: Float32Array;
-  expAvgSq: Float32Array;
+  expAvg: DataArray;
+  expAvgSq: DataArray;
 }
 
 export class Adam extends Optimizer {
@@ -55,7 +56,7 @@ export class Adam extends Optimizer {
       const grad = p.grad.data;
       let s = this.state.get(p);
       if (s === undefined) {
-        s = { step: 0, expAvg: new Float32Array(w.length), expAvgSq: new Float32Array(w.length) };
+        s = { step: 0, expAvg: allocLike(w, w.length), expAvgSq: allocLike(w, w.length) };
         this.state.set(p, s);
       }
       s.step += 1;
@@ -68,6 +69,7 @@ export class Adam extends Optimizer {
         v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
         w[i] = w[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / sqrtCorrection2 + eps);
       }
+      p.versionCounter.value++;
     }
   }
 }

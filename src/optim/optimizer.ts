@@ -13,19 +13,25 @@ export abstract class Optimizer {
     }
     this.params = [...params];
     if (this.params.length === 0) throw new Error("optimizer got an empty parameter list");
-    for (const p of this.params) {
+    this.params.forEach((p, i) => {
       if (!(p instanceof Tensor)) throw new Error(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
       if (!p.isLeaf) throw new Error("can't optimize a non-leaf Tensor");
-    }
+      if (!p.dtype.isFloatingPoint) throw new Error(`optimizer can only optimize floating point Tensors, but parameter ${i} is ${p.dtype}`);
+      // PyTorch only warns ("in future, this will cause an error"); a parameter listed twice would be stepped twice
+      const first = this.params.indexOf(p);
+      if (first !== i) throw new Error(`optimizer got parameter ${i} twice (it is also parameter ${first}); list each parameter once, or it would be updated twice per step`);
+    });
   }
 
   /** Sets every gradient to zero. The tensors stay (zeros, not null), as the article prints them;
    *  a parameter that never had a gradient keeps null, so step() still skips it. */
   zeroGrad(): void {
-    for (const p of this.params) p.grad?.data.fill(0);
+    for (const p of this.params) p.grad?.zero_();
   }
 
-  /** One update of every parameter that has a gradient. Writes p.data directly: no graph is recorded. */
+  /** One update of every parameter that has a gradient. Writes p.data directly: no graph is recorded,
+   *  and each parameter's version counts the change, so a backward that still needs the old values
+   *  refuses to run instead of using the new ones. */
   abstract step(): void;
 }
 

@@ -9,10 +9,12 @@
 //
 // Note the velocity has no lr in it (Sutskever et al. put lr inside); PyTorch's docs point this out.
 import type { Tensor } from "../tensor/tensor.ts";
+import { allocLike, type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative } from "./optimizer.ts";
 
 export interface SGDOptions {
-  lr: number;
+  /** PyTorch 2's default: 0.001. */
+  lr?: number;
   momentum?: number;
   dampening?: number;
   weightDecay?: number;
@@ -26,12 +28,11 @@ export class SGD extends Optimizer {
   readonly weightDecay: number;
   readonly nesterov: boolean;
   /** One momentum buffer per parameter, created on that parameter's first step. */
-  readonly momentumBuffers = new Map<Tensor, Float32Array>();
+  readonly momentumBuffers = new Map<Tensor, DataArray>();
 
-  constructor(params: Iterable<Tensor>, options: SGDOptions) {
+  constructor(params: Iterable<Tensor>, options: SGDOptions = {}) {
     super(params);
-    const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false } = options;
-    if (lr === undefined) throw new Error("SGD: lr is required (e.g. new optim.SGD(net.parameters(), { lr: 0.01 }))");
+    const { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false } = options;
     checkNonNegative("learning rate", lr);
     checkNonNegative("momentum value", momentum);
     checkNonNegative("weight_decay value", weightDecay);
@@ -54,7 +55,7 @@ export class SGD extends Optimizer {
       let buf = this.momentumBuffers.get(p);
       const firstStep = buf === undefined;
       if (momentum !== 0 && buf === undefined) {
-        buf = new Float32Array(w.length);
+        buf = allocLike(w, w.length);
         this.momentumBuffers.set(p, buf);
       }
       for (let i = 0; i < w.length; i++) {
@@ -65,6 +66,7 @@ export class SGD extends Optimizer {
         }
         w[i] = w[i]! - lr * g;
       }
+      p.versionCounter.value++;
     }
   }
 }

@@ -1,12 +1,15 @@
-// Checks autograd against central finite differences.
+// Checks autograd against central finite differences, in float64 as PyTorch's gradcheck does.
 //
-// The output is reduced to one number L = sum(fn(inputs) * v) with a fixed pseudo-random v, so one
+// Every floating point input is copied to float64 first, so the op runs in double precision. The
+// output is reduced to one number L = sum(fn(inputs) * v) with a fixed pseudo-random v, so one
 // backward pass gives dL/dx for every input element; each is compared with (L(x+eps) - L(x-eps)) / 2eps.
 // A random v checks the whole Jacobian up to a chance cancellation, at the cost of one backward.
 //
-// Float32 is coarse for differencing: with eps = 1e-3 the rounding error of L (about 1e-7 * |L|)
-// is amplified by 1/(2 eps), so tolerances are around 1e-3 absolute and 1e-2 relative.
+// In float64 the rounding error of L (about 1e-16 * |L|) amplified by 1/(2 eps) stays near 1e-10
+// with eps = 1e-6, so PyTorch's tolerances (atol 1e-5, rtol 1e-3) leave room only for a real error.
+// A function that computes in float32 inside (through .float(), say) needs a larger eps and atol.
 import { noGrad } from "./autograd.ts";
+import { float64 } from "./dtype.ts";
 import { Tensor } from "./tensor.ts";
 
 export interface GradcheckOptions {
@@ -27,17 +30,17 @@ function projection(n: number): Float64Array {
 export function gradcheck(
   fn: (...inputs: Tensor[]) => Tensor,
   inputs: readonly Tensor[],
-  { eps = 1e-3, atol = 1e-3, rtol = 1e-2 }: GradcheckOptions = {},
+  { eps = 1e-6, atol = 1e-5, rtol = 1e-3 }: GradcheckOptions = {},
 ): true {
   const xs = inputs.map((t) => {
-    const x = t.detach().clone();
+    const x = t.dtype.isFloatingPoint ? new Tensor(Float64Array.from(t.data), t.shape, float64) : t.detach().clone();
     if (t.requiresGrad) x.requiresGrad = true;
     return x;
   });
   if (!xs.some((x) => x.requiresGrad)) throw new Error("gradcheck: no input requires grad, so there is nothing to check");
   const out = fn(...xs);
   const v = projection(out.numel());
-  const vTensor = new Tensor(Float32Array.from(v), out.shape);
+  const vTensor = new Tensor(v, out.shape, float64);
   out.mul(vTensor).sum().backward();
 
   const lossAt = (): number =>
@@ -50,7 +53,7 @@ export function gradcheck(
 
   xs.forEach((x, which) => {
     if (!x.requiresGrad) return;
-    const analytic = x.grad?.data ?? new Float32Array(x.numel());
+    const analytic = x.grad?.data ?? new Float64Array(x.numel());
     for (let i = 0; i < x.numel(); i++) {
       const original = x.data[i]!;
       x.data[i] = original + eps;
