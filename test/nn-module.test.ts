@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as torch from "../src/index.ts";
-import { nn } from "../src/index.ts";
+import { nn, optim } from "../src/index.ts";
 
 class Net extends nn.Module {
   fc1: nn.Linear;
@@ -103,6 +103,51 @@ test("stateDict / loadStateDict round trip; mismatches are refused before anythi
 test("a module without forward says so", () => {
   class Empty extends nn.Module {}
   assert.throws(() => new Empty()(torch.zeros(1)), /Empty has no forward/);
+});
+
+test("a shared layer is one set of parameters: listed once, stepped once; stateDict names each place, as PyTorch", () => {
+  const l = new nn.Linear(2, 2);
+  const seq = new nn.Sequential(l, l);
+  assert.is(seq.parameters().length, 2);
+  assert.equal(seq.namedParameters().map(([name]) => name), ["0.weight", "0.bias"]);
+  assert.is(seq.children().length, 1);
+  assert.is(seq.length, 2); // Sequential still runs it twice
+  assert.equal([...seq.stateDict().keys()], ["0.weight", "0.bias", "1.weight", "1.bias"]);
+  seq.loadStateDict(seq.stateDict());
+  assert.is(String(seq), "Sequential(\n  (0): Linear(in_features=2, out_features=2, bias=True)\n  (1): Linear(in_features=2, out_features=2, bias=True)\n)");
+  // one SGD step moves the shared weight by lr * grad once, the grad summing both uses
+  const before = l.weight.detach().clone();
+  const opt = new optim.SGD(seq.parameters(), { lr: 0.5 });
+  seq(torch.ones(1, 2)).sum().backward();
+  opt.step();
+  const moved = torch.noGrad(() => before.sub(l.weight).div(l.weight.grad!.mul(0.5)));
+  for (const r of moved.data) assert.ok(Math.abs(r - 1) < 1e-5, `moved ${r} times lr * grad`);
+  // a Parameter assigned to two fields of one module is listed once too
+  class Tied extends nn.Module {
+    a = new nn.Parameter(torch.ones(2));
+    b = this.a;
+  }
+  assert.equal(new Tied().namedParameters().map(([name]) => name), ["a"]);
+});
+
+test("own parameters come before submodules', as PyTorch orders named_parameters", () => {
+  class Scaled extends nn.Module {
+    fc = new nn.Linear(1, 1);
+    scale = new nn.Parameter(torch.ones(1));
+  }
+  assert.equal(new Scaled().namedParameters().map(([name]) => name), ["scale", "fc.weight", "fc.bias"]);
+  assert.equal([...new Scaled().stateDict().keys()], ["scale", "fc.weight", "fc.bias"]);
+});
+
+test("loadStateDict names the key and what came when a value is not a tensor, and writes nothing", () => {
+  const l = new nn.Linear(2, 2);
+  const before = l.weight.tolist();
+  assert.throws(() => l.loadStateDict({ weight: 3, bias: torch.zeros(2) }),
+    /Error\(s\) in loading state_dict for Linear:\n\tWhile copying the parameter named "weight", expected a Tensor from checkpoint but received number\./);
+  assert.equal(l.weight.tolist(), before);
+  l.loadStateDict({ weight: torch.tensor([[1, 2], [3, 4]], { dtype: torch.int64 }), bias: torch.zeros(2) }); // cast, as copy_ does
+  assert.equal(l.weight.tolist(), [[1, 2], [3, 4]]);
+  assert.is(l.weight.dtype, torch.float32);
 });
 
 test.run();

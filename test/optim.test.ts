@@ -157,4 +157,15 @@ test("Adam defaults (lr 1e-3) and weight decay folded into the gradient", () => 
   close(run(opt, p, [[1]]), [[2 - (1e-3 * 2) / (2 + 1e-8)]]);
 });
 
+test("SGD without options uses PyTorch 2's lr of 0.001; a parameter listed twice is refused", () => {
+  const p = torch.tensor([1], { requiresGrad: true });
+  const sgd = new optim.SGD([p]);
+  assert.is(sgd.lr, 0.001);
+  p.grad = torch.tensor([10]);
+  sgd.step();
+  assert.is(p.item(), Math.fround(1 - 0.001 * 10));
+  assert.throws(() => new optim.SGD([p, p], { lr: 0.1 }), /optimizer got parameter 1 twice \(it is also parameter 0\)/);
+  assert.throws(() => new optim.SGD([torch.zeros(1, { dtype: torch.int64 })]), /can only optimize floating point Tensors, but parameter 0 is torch\.int64/);
+});
+
 test.run();

@@ -238,4 +238,35 @@ test("setBackend validates its argument", () => {
   torch.setBackend(before);
 });
 
+test("shapes, dims, indices and bounds must be integers; messages name what came", () => {
+  assert.throws(() => torch.zeros(-1), /zeros: expected a shape of integers >= 0, got \[-1\]/);
+  assert.throws(() => torch.zeros(1.5), /zeros: expected a shape of integers >= 0, got \[1\.5\]/);
+  assert.throws(() => torch.ones([2, NaN]), /ones: expected a shape of integers >= 0, got \[2, NaN\]/);
+  assert.throws(() => torch.fromArray(new Float32Array(2), [2.5] as never), /fromArray: expected a shape of integers >= 0, got \[2\.5\]/);
+  assert.throws(() => new torch.Tensor(new Float32Array(2), [1, 2, -1]), /Tensor: expected a shape of integers >= 0, got \[1, 2, -1\]/);
+  assert.throws(() => torch.zeros(6).view(2.5, -1), /view\(\): expected integer sizes or dims, got \[2\.5, -1\]/);
+  assert.throws(() => torch.zeros(4).view(-2, 2), /invalid shape dimension -2/);
+  assert.throws(() => torch.zeros(2, 3).size(2), /Dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)/);
+  assert.throws(() => torch.zeros(2, 3).size(0.5), /Dimension out of range/);
+  assert.throws(() => torch.zeros(4).slice([0.5, 2]), /slice indices must be integers or null, got \[0\.5, 2, undefined\]/);
+  assert.throws(() => torch.zeros(4).get(1.5), /index 1\.5 is out of bounds for dimension 0 with size 4/);
+  assert.throws(() => torch.cat([torch.tensor(1), torch.tensor(2)]), /zero-dimensional tensor \(at position 0\) cannot be concatenated/);
+  // the shape is frozen: a tensor's shape cannot be changed behind its data's back
+  const t = torch.zeros(2, 3);
+  assert.throws(() => ((t.shape as unknown as number[])[0] = 5));
+  assert.equal([...t.shape], [2, 3]);
+});
+
+test("expand follows PyTorch's rules: -1 keeps, 1 grows, new dims in front", () => {
+  assert.equal([...torch.zeros(1, 3).expand(2, 2, 3).shape], [2, 2, 3]);
+  assert.equal([...torch.zeros(2, 1).expand(-1, 4).shape], [2, 4]);
+  assert.equal(torch.tensor([[1], [2]]).expand(2, 3).tolist(), [[1, 1, 1], [2, 2, 2]]);
+  assert.throws(() => torch.zeros(2, 3).expand(4, 3),
+    /The expanded size of the tensor \(4\) must match the existing size \(2\) at non-singleton dimension 0\.  Target sizes: \[4, 3\]\.  Tensor sizes: \[2, 3\]/);
+  assert.throws(() => torch.zeros(2, 3).expand(3),
+    /expand\(torch\.FloatTensor\{\[2, 3\]\}, size=\[3\]\): the number of sizes provided \(1\) must be greater or equal to the number of dimensions in the tensor \(2\)/);
+  assert.throws(() => torch.zeros(3).expand(-1, 3), /The expanded size of the tensor \(-1\) isn't allowed in a leading, non-existing dimension 0/);
+  assert.throws(() => torch.zeros(3).expand(2.5, 3), /expand\(\): expected integer sizes or dims/);
+});
+
 test.run();

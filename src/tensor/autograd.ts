@@ -19,10 +19,16 @@ interface SavedTensor {
   version: number;
 }
 
+/** What an op saves for backward: tensors (checked for in-place changes) or plain numbers (a
+ *  scalar operand: nothing to check, but saved all the same, so the node is freed after backward). */
+export type Saved = Tensor | number | null;
+
 /** PyTorch's `grad_fn`: a node of the backward graph. */
 export class GradFn {
   private backwardFn: BackwardFn | null;
   private saved: SavedTensor[];
+  /** Whether backward frees something here: then running this node twice is an error. */
+  private readonly savesValues: boolean;
   /** True once backward has run through this node and freed what it saved. */
   private released = false;
 
@@ -30,12 +36,13 @@ export class GradFn {
     readonly name: string,
     readonly inputs: readonly Tensor[],
     backwardFn: BackwardFn,
-    saved: readonly Tensor[] = [],
+    saved: readonly Saved[] = [],
     /** The tensor this node produced, to say "output 0 of Exp" when it was saved and then changed. */
     private readonly output: Tensor | null = null,
   ) {
     this.backwardFn = backwardFn;
-    this.saved = saved.map((tensor) => ({ tensor, version: tensor._version }));
+    this.savesValues = saved.some((x) => x !== null);
+    this.saved = saved.filter((t): t is Tensor => t !== null && typeof t !== "number").map((tensor) => ({ tensor, version: tensor._version }));
   }
 
   /** One `[node, 0]` pair per input, as PyTorch's `next_functions`: the input's own GradFn, an
@@ -58,7 +65,7 @@ export class GradFn {
       if (tensor._version !== version) throw this.modifiedError(tensor, version);
     }
     const grads = this.backwardFn!(grad);
-    if (!retainGraph && this.saved.length > 0) {
+    if (!retainGraph && this.savesValues) {
       // drop the closure and the saved tensors so their memory can go; nodes that saved nothing can run again
       this.released = true;
       this.backwardFn = null;
@@ -68,7 +75,7 @@ export class GradFn {
   }
 
   private modifiedError(tensor: Tensor, version: number): Error {
-    const which = tensor === this.output ? `, which is output 0 of ${this.name.replace(/Backward\d*$/, "")}` : "";
+    const which = tensor === this.output ? `, which is output 0 of ${this.name.replace(/Backward\d*$/, "")},` : "";
     return new Error(
       "one of the variables needed for gradient computation has been modified by an inplace operation: " +
         `[${tensor.dtype.legacyName} [${tensor.shape.join(", ")}]]${which} is at version ${tensor._version}; expected version ${version} instead. ` +
@@ -125,12 +132,11 @@ export function noGrad<T>(fn: () => T): T {
 }
 
 /** Attaches a GradFn to `out` when grad mode is on and some input requires grad. Returns `out`.
- *  `saved` lists every tensor whose values `backward` reads (nulls are skipped, so an op can write
- *  `a.requiresGrad ? b : null`): PyTorch's saved tensors, checked for in-place changes. */
-export function record(out: Tensor, name: string, inputs: readonly Tensor[], backward: BackwardFn, saved: readonly (Tensor | null)[] = []): Tensor {
-  if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
-    out.gradFn = new GradFn(name, inputs, backward, saved.filter((t): t is Tensor => t !== null), out);
-  }
+ *  `saved` lists every value `backward` reads (nulls are skipped, so an op can write
+ *  `a.requiresGrad ? b : null`): PyTorch's saved variables, tensors among them checked for
+ *  in-place changes. */
+export function record(out: Tensor, name: string, inputs: readonly Tensor[], backward: BackwardFn, saved: readonly Saved[] = []): Tensor {
+  if (gradEnabled && inputs.some((t) => t.requiresGrad)) out.gradFn = new GradFn(name, inputs, backward, saved, out);
   return out;
 }
 

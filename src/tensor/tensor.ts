@@ -6,7 +6,7 @@ import {
   bool as boolDType, float64, int32 as int32DType, int64, uint8,
 } from "./dtype.ts";
 import { formatTensor } from "./format.ts";
-import { normalizeDim, numelOf, sameShape, shapeString, Size } from "./shape.ts";
+import { checkShape, normalizeDim, numelOf, sameShape, shapeString, Size } from "./shape.ts";
 import * as E from "./ops/elementwise.ts";
 import * as R from "./ops/reduce.ts";
 import * as M from "./ops/matmul.ts";
@@ -48,6 +48,7 @@ export class Tensor {
     if (!(data instanceof type.ArrayType)) {
       throw new Error(`Tensor: a ${type} tensor is stored in a ${type.ArrayType.name}, got a ${data.constructor.name}`);
     }
+    checkShape(shape, "Tensor");
     if (data.length !== numelOf(shape)) {
       throw new Error(`Tensor: data has ${data.length} elements but shape ${shapeString(shape)} needs ${numelOf(shape)}`);
     }

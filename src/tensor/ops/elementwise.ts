@@ -110,9 +110,9 @@ function keepGrads(a: Operand, b: Operand, ga: Tensor | null, gb: Tensor | null)
   return out;
 }
 
-/** `x` as a tensor to save for backward, or null when it is a plain number or not needed. */
-function saveIf(needed: boolean, x: Operand): Tensor | null {
-  return needed && x instanceof Tensor ? x : null;
+/** `x` saved for backward when `needed` (a plain number is saved too, as PyTorch saves a scalar operand). */
+function saveIf(needed: boolean, x: Operand): Operand | null {
+  return needed ? x : null;
 }
 
 // ---- arithmetic ---------------------------------------------------------------------------
