@@ -13,7 +13,7 @@ torch.manualSeed(ch.flags.seed); // --seed N tries another split and start; --ep
 const iris = loadIris();
 
 ch.cell("part 3 · データセットと多次元配列 — a tensor's size, and picking parts of it", () => {
-  const X = iris.data; // the article converts a float64 NumPy array; ours is float32 from the start
+  const X = iris.data; // float64, as torch.tensor(iris.data) makes of the NumPy array
 
   // the size of X
   console.log(X.size());

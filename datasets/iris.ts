@@ -17,10 +17,10 @@ export interface Iris {
 }
 
 /** Parses iris.csv (a header line, then `f1,f2,f3,f4,target` rows) into flat row-major arrays. */
-export function parseIrisCsv(text: string): { features: Float32Array; targets: Float32Array } {
+export function parseIrisCsv(text: string): { features: Float64Array; targets: Float64Array } {
   const rows = text.split(/\r?\n/).slice(1).filter((line) => line.trim() !== "");
-  const features = new Float32Array(rows.length * 4);
-  const targets = new Float32Array(rows.length);
+  const features = new Float64Array(rows.length * 4);
+  const targets = new Float64Array(rows.length);
   rows.forEach((line, r) => {
     const cells = line.split(",").map(Number);
     if (cells.length !== 5 || cells.some(Number.isNaN)) {
@@ -32,7 +32,7 @@ export function parseIrisCsv(text: string): { features: Float32Array; targets: F
   return { features, targets };
 }
 
-/** sklearn.datasets.load_iris(): data [150, 4] float32, target [150] int64. */
+/** sklearn.datasets.load_iris(): data [150, 4] float64 (as NumPy gives it to torch.tensor), target [150] int64. */
 export function loadIris(): Iris {
   const text = readFileSync(new URL("./iris.csv", import.meta.url), "utf8");
   const { features, targets } = parseIrisCsv(text);

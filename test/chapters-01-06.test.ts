@@ -32,8 +32,10 @@ test("02: loss every 100 epochs in the article's format; about 38/38 on the test
 
 test("03: tensor basics print as PyTorch prints; cross-entropy gets about 109/112", async () => {
   const out = await runs["03"]!;
-  for (const line of ["torch.Size([150, 4])", "150", "2", "tensor([5.1000, 3.5000, 1.4000, 0.2000])", "tensor(5.1000)",
-    "tensor([[4.9000, 3.0000, 1.4000, 0.2000],", "tensor([[3.0000, 1.4000],", "tensor([[4.7000, 3.2000, 1.3000, 0.2000]])"]) has(out, line);
+  // the article's output line for line: torch.tensor(iris.data) is float64
+  for (const line of ["torch.Size([150, 4])", "150", "2", "torch.float64", "tensor([5.1000, 3.5000, 1.4000, 0.2000], dtype=torch.float64)",
+    "tensor(5.1000, dtype=torch.float64)", "tensor([[4.9000, 3.0000, 1.4000, 0.2000],", "        [3.2000, 1.3000]], dtype=torch.float64)",
+    "tensor([[4.7000, 3.2000, 1.3000, 0.2000]], dtype=torch.float64)"]) has(out, line);
   const counts = [...out.matchAll(/^tensor\((\d+)\)$/gm)].map((m) => Number(m[1]));
   const train = counts.at(-1)!;
   assert.ok(train >= 104 && train <= 112, `train correct: ${train}`);

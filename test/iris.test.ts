@@ -8,7 +8,7 @@ import { loadIris, parseIrisCsv } from "../datasets/iris.ts";
 const csv = readFileSync(new URL("../datasets/iris.csv", import.meta.url), "utf8");
 
 /** Row r of a flat [n, 4] array as plain numbers rounded to one decimal (the CSV's precision). */
-const row = (f: Float32Array, r: number) => [...f.subarray(r * 4, r * 4 + 4)].map((x) => Math.round(x * 10) / 10);
+const row = (f: Float64Array, r: number) => [...f.subarray(r * 4, r * 4 + 4)].map((x) => Math.round(x * 10) / 10);
 
 test("parseIrisCsv: 150 rows, scikit-learn's column sums", () => {
   const { features, targets } = parseIrisCsv(csv);
@@ -45,9 +45,9 @@ test("loadIris: shapes, dtypes, names", () => {
   const iris = loadIris();
   assert.equal([...iris.data.shape], [150, 4]);
   assert.equal([...iris.target.shape], [150]);
-  assert.is(iris.data.dtype.name, "float32");
+  assert.is(iris.data.dtype.name, "float64");
   assert.is(iris.target.dtype.name, "int64");
-  assert.ok(iris.data.data instanceof Float32Array);
+  assert.ok(iris.data.data instanceof Float64Array);
   assert.equal(row(iris.data.data, 50), [7.0, 3.2, 4.7, 1.4]);
   assert.is(iris.target.data[149], 2);
   assert.equal(iris.featureNames, ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"]);
