@@ -243,15 +243,20 @@ ch.cell("003 · PyTorch での実装(補足) — the output size of a convolutio
   for (const [label, I, K, S, P] of rows) console.log(`${label.padEnd(22)} O = ${convOutputSize(I, K, { S, P })}`);
 });
 
-ch.cell("003 · 利用例 conv.py — Conv2d on 16 pictures of 3x256x256", () =>
+// a tensor standing in for pictures: (batch size, channels, height, width)
+let myTensor: torch.Tensor;
+
+ch.cell("003 · 利用例 conv.py — Conv2d on 16 pictures of 3x256x256, only the required arguments", () =>
   torch.noGrad(() => {
-    // a tensor standing in for pictures: (batch size, channels, height, width)
-    const myTensor = torch.full([16, 3, 256, 256], 2.718);
-    // only the required arguments
+    myTensor = torch.full([16, 3, 256, 256], 2.718);
     const conv = new nn.Conv2d(3, 64, 3);
-    const out = conv(myTensor);
+    const out = conv(myTensor); // 16 x 64 x 254 x 254 floats: 264 MB, let go when the cell ends
     console.log(out.size());
-    // with the optional ones too
+  }),
+);
+
+ch.cell("003 · 利用例 conv.py — with the optional ones too", () =>
+  torch.noGrad(() => {
     const conv2 = new nn.Conv2d(3, 128, 5, { stride: 2, padding: 2 });
     const out2 = conv2(myTensor);
     console.log(out2.size());

@@ -55,7 +55,8 @@ test("000: softmax rows sum to one, ReLU leaves no negatives, a conv of 8x8 give
 });
 
 test("003: conv output sizes and the exercises' shapes", async () => {
-  assert.equal(await cellLines("conv.py"), ["torch.Size([16, 64, 254, 254])", "torch.Size([16, 128, 128, 128])"]);
+  assert.equal(await cellLines("conv.py — Conv2d on 16 pictures"), ["torch.Size([16, 64, 254, 254])"]);
+  assert.equal(await cellLines("conv.py — with the optional ones"), ["torch.Size([16, 128, 128, 128])"]);
   assert.equal(await cellLines("演習1"), [
     "==== problem1 ====", "torch.Size([32, 64, 126, 126])", "==== problem2 ====", "torch.Size([32, 256, 64, 64])",
     "==== problem1 ====", "torch.Size([32, 64, 126, 126])", "==== problem2 ====", "torch.Size([32, 256, 64, 64])",

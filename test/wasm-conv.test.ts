@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
 import type { Conv2dGeometry } from "../src/kernels/types.ts";
-import { createWasmBackend } from "../src/kernels/wasm/index.ts";
+import { createWasmBackend, setMemoryBudget } from "../src/kernels/wasm/index.ts";
 import { jsBackend } from "../src/kernels/js/index.ts";
 
 const wasm = createWasmBackend()!;
@@ -173,6 +173,60 @@ test("wasm conv2d agrees with the js backend (both within float32 rounding of th
     wasm.conv2dBackwardWeight(input, gradOut, w2, g);
     pair(w1, w2, ref.gw, "weight grad");
   }), { numRuns: 60 });
+});
+
+// gemm.wat's scratch alone takes about 131 KB; 160 KB leaves room for a few rows of the small
+// geometries above, so most calls go in pieces: groups of images, or bands of output rows.
+const SMALL_BUDGET = 160_000;
+
+test("under a small memory budget, convolution works in pieces (images, then row bands) with the same results", () => {
+  const old = setMemoryBudget(SMALL_BUDGET);
+  try {
+    fc.assert(fc.property(geometryArb, fc.integer(), checkAll), { numRuns: 150 });
+    const big: Conv2dGeometry = { // one image alone is over the budget: bands of rows, padding rows in between
+      batch: 2, inChannels: 3, inHeight: 40, inWidth: 30, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
+      strideH: 2, strideW: 1, padH: 2, padW: 1, dilationH: 2, dilationW: 1, outHeight: 19, outWidth: 30,
+    };
+    checkAll(big, 7);
+  } finally {
+    setMemoryBudget(old);
+  }
+});
+
+test("under a small memory budget, gemm works in blocks of columns and rows, for every transpose", () => {
+  const old = setMemoryBudget(SMALL_BUDGET);
+  try {
+    const [m, n, k] = [70, 300, 30]; // op(b) alone (36 KB) plus the scratch is over the budget: blocks of columns too
+    const { input: a } = data({ batch: 1, inChannels: 1, inHeight: m, inWidth: k } as Conv2dGeometry, 3);
+    const { input: b } = data({ batch: 1, inChannels: 1, inHeight: k, inWidth: n } as Conv2dGeometry, 4);
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      for (const accumulate of [false, true]) {
+        const c1 = new Float32Array(m * n).fill(0.5), c2 = new Float32Array(m * n).fill(0.5);
+        jsBackend.gemm(transA, transB, m, n, k, a, b, c1, accumulate);
+        wasm.gemm(transA, transB, m, n, k, a, b, c2, accumulate);
+        for (let i = 0; i < c1.length; i++) assert.ok(Math.abs(c1[i]! - c2[i]!) <= 1e-5, `gemm ${transA} ${transB} ${accumulate} [${i}]`);
+      }
+    }
+  } finally {
+    setMemoryBudget(old);
+  }
+});
+
+test("a call whose smallest piece cannot fit the budget says how many bytes it needed", () => {
+  const old = setMemoryBudget(140_000);
+  try {
+    const g: Conv2dGeometry = {
+      batch: 1, inChannels: 64, inHeight: 8, inWidth: 200, outChannels: 8, kernelHeight: 3, kernelWidth: 3,
+      strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, outHeight: 8, outWidth: 200,
+    };
+    const { input, weight } = data(g, 1);
+    assert.throws(() => wasm.conv2d(input, weight, null, new Float32Array(8 * 8 * 200), g),
+      /wasm conv2d needs \d+ bytes of WebAssembly memory even in its smallest piece, more than the 140000-byte budget; use a smaller batch or input, or setBackend\("js"\)/);
+    assert.throws(() => wasm.gemm(false, false, 10, 50, 3000, new Float32Array(30_000), new Float32Array(150_000), new Float32Array(500), false),
+      /wasm matmul \(10x3000 by 3000x50\) needs \d+ bytes/);
+  } finally {
+    setMemoryBudget(old);
+  }
 });
 
 test.run();

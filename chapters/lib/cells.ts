@@ -25,6 +25,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { fileURLToPath } from "node:url";
 import { setBackend, type BackendName } from "../../src/index.ts";
 
@@ -185,7 +187,10 @@ export function chapter(number: string, title: string, options: ChapterOptions =
   let pending: Promise<void> | null = null;
 
   function run(body: () => unknown): void | Promise<void> {
-    const finish = (value: unknown) => { if (value !== undefined) print(value); };
+    const finish = (value: unknown) => {
+      if (value !== undefined) print(value);
+      releaseDeadArrays();
+    };
     const result = body();
     if (result instanceof Promise) return result.then(finish);
     finish(result);
@@ -213,6 +218,19 @@ export function chapter(number: string, title: string, options: ChapterOptions =
   }
 
   return { number, title, flags: parsed, cell };
+}
+
+// V8 frees a dead typed array only at its next collection, which it starts lazily: a cell whose
+// tensors (a 264 MB convolution output, say) died when it ended can keep them in memory while the
+// next cell makes its own. So between cells, when typed arrays have grown by more than 16 MB since
+// the last collection, collect at once (a few milliseconds).
+setFlagsFromString("--expose-gc");
+const collect = runInNewContext("gc") as () => void;
+let arrayBytesAfterCollect = 0;
+function releaseDeadArrays(): void {
+  if (process.memoryUsage().arrayBuffers <= arrayBytesAfterCollect + 16 * 1024 * 1024) return;
+  collect();
+  arrayBytesAfterCollect = process.memoryUsage().arrayBuffers;
 }
 
 let defaultChapter: Chapter | null = null;

@@ -1,6 +1,6 @@
 // Making tensors: from nested arrays, from typed arrays, filled, ranged, random.
 import { random, randomNormal } from "../random.ts";
-import { castArray, dtypeOfArray, float32, int64, bool, toDType, type DataArray, type DType, type DTypeLike } from "./dtype.ts";
+import { castArray, dtypeOfArray, float32, int64, bool, normalizeInPlace, toDType, type DataArray, type DType, type DTypeLike } from "./dtype.ts";
 import { checkShape, numelOf, shapeArgs, shapeString } from "./shape.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -54,9 +54,10 @@ function splitArgs(args: readonly ShapeOrOptions[], op: string): [number[], Tens
 function filled(op: string, args: readonly ShapeOrOptions[], value: (i: number) => number): Tensor {
   const [shape, options] = splitArgs(args, op);
   const dtype = toDType(options.dtype ?? float32);
-  const values = new Float64Array(numelOf(shape));
-  for (let i = 0; i < values.length; i++) values[i] = value(i);
-  return finish(castArray(values, dtype), shape, dtype, options.requiresGrad);
+  const data = new dtype.ArrayType(numelOf(shape)); // written directly: the array rounds or wraps each value
+  for (let i = 0; i < data.length; i++) data[i] = value(i);
+  normalizeInPlace(data, dtype);
+  return finish(data, shape, dtype, options.requiresGrad);
 }
 
 /** torch.tensor: from a number or nested arrays. All booleans make a bool tensor; otherwise float32

@@ -3,8 +3,11 @@
 //
 // Both modules share one growable WebAssembly.Memory. Each call lays out its operands from address
 // 0 up (16-byte aligned), copies them in, runs, and copies the result out: the copies are O(n)
-// against an O(n^1.5)-or-more kernel. The memory only ever grows, so after warm-up there is no
-// allocation per call. Growing detaches the old ArrayBuffer, so the Float32Array view is re-made.
+// against an O(n^1.5)-or-more kernel. A Memory can grow but never shrink, so no call may make it
+// larger than MEMORY_BUDGET: a large product is cut into blocks of rows, a large convolution into
+// groups of images or, for one big image, into bands of output rows, each of which fits. After
+// warm-up there is no allocation per call. Growing detaches the old ArrayBuffer, so the
+// Float32Array view is re-made.
 import type { Conv2dGeometry, KernelBackend } from "../types.ts";
 import { jsBackend } from "../js/index.ts";
 import { assemble } from "./assembler.ts";
@@ -39,9 +42,25 @@ const PAGE = 65536;
 const KC = 256; // k block of gemm.wat
 const MC = 128; // m block of gemm.wat
 
+/** The most Wasm memory any call may use (8 MiB). Work that needs more is done in pieces, which
+ *  costs nothing measurable: an 8 MiB piece is still a GEMM of millions of multiply-adds. */
+let MEMORY_BUDGET = 8 * 1024 * 1024;
+
+/** Changes the budget (tests use a small one to make every call work in pieces); returns the old one. */
+export function setMemoryBudget(bytes: number): number {
+  const old = MEMORY_BUDGET;
+  MEMORY_BUDGET = bytes;
+  return old;
+}
+
 /** Bytes of scratch that gemm.wat's `gemm` needs for an n-column, depth-k product. */
 function gemmWorkBytes(n: number, k: number): number {
   return 128 + 4 * MC * KC + 4 * Math.min(k, KC) * (Math.ceil(n / 8) * 8);
+}
+
+/** Bytes `floats` float32s take, rounded up to the 16-byte boundary every region starts on. */
+function regionBytes(floats: number): number {
+  return Math.ceil((floats * 4) / 16) * 16;
 }
 
 /** Lays out regions from address 0; every region starts on a 16-byte boundary. */
@@ -50,9 +69,54 @@ class Layout {
   /** Reserve room for `floats` float32s; returns the byte address. */
   take(floats: number): number {
     const at = this.end;
-    this.end = at + Math.ceil((floats * 4) / 16) * 16;
+    this.end = at + regionBytes(floats);
     return at;
   }
+}
+
+function tooLarge(what: string, bytes: number): Error {
+  return new Error(
+    `wasm ${what} needs ${bytes} bytes of WebAssembly memory even in its smallest piece, more than the ` +
+      `${MEMORY_BUDGET}-byte budget; use a smaller batch or input, or setBackend("js")`,
+  );
+}
+
+/** The largest count in 1..total whose `bytes(count)` fits the budget (0 if even 1 does not). */
+function largestFitting(total: number, bytes: (count: number) => number): number {
+  let lo = 0, hi = total;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (bytes(mid) <= MEMORY_BUDGET) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** A piece of a convolution: images [image, image + count), and output rows [row0, row1) of them
+ *  (all rows when several images go together; a band of rows only when one image is too large). */
+interface ConvPiece { image: number; count: number; row0: number; row1: number }
+
+/** Cuts a convolution into pieces whose memory, `bytes(images, rows)`, fits the budget. */
+function convPieces(g: Conv2dGeometry, what: string, bytes: (images: number, rows: number) => number): ConvPiece[] {
+  const pieces: ConvPiece[] = [];
+  const perChunk = largestFitting(g.batch, (b) => bytes(b, g.outHeight));
+  if (perChunk > 0) {
+    for (let i = 0; i < g.batch; i += perChunk) pieces.push({ image: i, count: Math.min(perChunk, g.batch - i), row0: 0, row1: g.outHeight });
+    return pieces;
+  }
+  const rows = largestFitting(g.outHeight, (r) => bytes(1, r));
+  if (rows === 0) throw tooLarge(what, bytes(1, 1));
+  for (let i = 0; i < g.batch; i++) {
+    for (let r = 0; r < g.outHeight; r += rows) pieces.push({ image: i, count: 1, row0: r, row1: Math.min(r + rows, g.outHeight) });
+  }
+  return pieces;
+}
+
+/** Input rows [first, first + count) that output rows [row0, row1) read, padding rows included. */
+function inputRowsOf(g: Conv2dGeometry, row0: number, row1: number): { first: number; count: number } {
+  const first = row0 * g.strideH - g.padH;
+  const last = (row1 - 1) * g.strideH - g.padH + g.dilationH * (g.kernelHeight - 1);
+  return { first, count: last - first + 1 };
 }
 
 export function createWasmBackend(): KernelBackend | null {
@@ -65,14 +129,16 @@ export function createWasmBackend(): KernelBackend | null {
   const { im2col, col2im } = convModule.exports as unknown as ConvExports;
   let heap = new Float32Array(memory.buffer);
 
-  /** Make sure the memory holds `bytes` bytes; refresh the view if it grew. */
+  /** Make sure the memory holds `bytes` bytes (never more than the budget); refresh the view if it grew. */
   function reserve(bytes: number): Float32Array {
+    if (bytes > MEMORY_BUDGET) throw tooLarge("kernel", bytes);
     const have = memory.buffer.byteLength;
     if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
     if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
     return heap;
   }
 
+  /** c = op(a)·op(b), in blocks of c (columns first, then rows) whose operands fit the budget. */
   function gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number,
     a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean,
@@ -82,97 +148,161 @@ export function createWasmBackend(): KernelBackend | null {
       if (!accumulate) c.fill(0, 0, m * n);
       return;
     }
+    const bytes = (rows: number, cols: number) =>
+      regionBytes(k * cols) + regionBytes(rows * k) + regionBytes(rows * cols) + regionBytes(gemmWorkBytes(cols, k) / 4);
+    const cols = largestFitting(n, (nb) => bytes(1, nb));
+    const rows = cols === 0 ? 0 : largestFitting(m, (mb) => bytes(mb, cols));
+    if (rows === 0) throw tooLarge(`matmul (${m}x${k} by ${k}x${n})`, bytes(1, 1));
     const L = new Layout();
-    const aAt = L.take(m * k), bAt = L.take(k * n), cAt = L.take(m * n), work = L.take(gemmWorkBytes(n, k) / 4);
+    const bAt = L.take(k * cols), aAt = L.take(rows * k), cAt = L.take(rows * cols), work = L.take(gemmWorkBytes(cols, k) / 4);
     const h = reserve(L.end);
-    h.set(a.subarray(0, m * k), aAt / 4);
-    h.set(b.subarray(0, k * n), bAt / 4);
-    if (accumulate) h.set(c.subarray(0, m * n), cAt / 4);
-    gemmRaw(+transA, +transB, m, n, k, aAt, bAt, cAt, +accumulate, work);
-    c.set(h.subarray(cAt / 4, cAt / 4 + m * n));
+    for (let j0 = 0; j0 < n; j0 += cols) {
+      const nb = Math.min(cols, n - j0);
+      // op(b)'s columns j0..j0+nb: rows of b when it is stored n×k, pieces of each row when k×n
+      if (transB) h.set(b.subarray(j0 * k, (j0 + nb) * k), bAt / 4);
+      else for (let p = 0; p < k; p++) h.set(b.subarray(p * n + j0, p * n + j0 + nb), bAt / 4 + p * nb);
+      for (let i0 = 0; i0 < m; i0 += rows) {
+        const mb = Math.min(rows, m - i0);
+        if (!transA) h.set(a.subarray(i0 * k, (i0 + mb) * k), aAt / 4);
+        else for (let p = 0; p < k; p++) h.set(a.subarray(p * m + i0, p * m + i0 + mb), aAt / 4 + p * mb); // a is k×m
+        if (accumulate) for (let i = 0; i < mb; i++) h.set(c.subarray((i0 + i) * n + j0, (i0 + i) * n + j0 + nb), cAt / 4 + i * nb);
+        gemmRaw(+transA, +transB, mb, nb, k, aAt, bAt, cAt, +accumulate, work);
+        if (nb === n) c.set(h.subarray(cAt / 4, cAt / 4 + mb * n), i0 * n);
+        else for (let i = 0; i < mb; i++) c.set(h.subarray(cAt / 4 + i * nb, cAt / 4 + (i + 1) * nb), (i0 + i) * n + j0);
+      }
+    }
   }
 
-  // Convolution as one GEMM over the whole batch: the columns of every image sit side by side in
-  // one K × (batch·P) matrix (K = C·KH·KW taps, P = OH·OW output pixels per image).
-  function dims(g: Conv2dGeometry) {
-    const P = g.outHeight * g.outWidth;
-    const K = g.inChannels * g.kernelHeight * g.kernelWidth;
-    return { P, K, N: g.batch * P, imageSize: g.inChannels * g.inHeight * g.inWidth };
+  // Convolution as GEMMs over pieces of the batch: within a piece, the columns of every image sit
+  // side by side in one K × (count·P) matrix (K = C·KH·KW taps, P = output pixels per image).
+  const taps = (g: Conv2dGeometry) => g.inChannels * g.kernelHeight * g.kernelWidth;
+  const imageSize = (g: Conv2dGeometry) => g.inChannels * g.inHeight * g.inWidth;
+
+  /** Copies the piece's input into the memory at `at` and returns the geometry im2col/col2im see
+   *  there: whole images as they are, or a band of input rows with its padding rows made explicit. */
+  function pieceInput(src: Float32Array | null, g: Conv2dGeometry, p: ConvPiece, h: Float32Array, at: number): Conv2dGeometry {
+    const whole = p.row0 === 0 && p.row1 === g.outHeight;
+    if (whole) {
+      if (src) h.set(src.subarray(p.image * imageSize(g), (p.image + p.count) * imageSize(g)), at / 4);
+      return { ...g, batch: p.count };
+    }
+    const { first, count } = inputRowsOf(g, p.row0, p.row1);
+    const W = g.inWidth;
+    for (let c = 0; c < g.inChannels; c++) {
+      const bandAt = at / 4 + c * count * W;
+      h.fill(0, bandAt, bandAt + count * W);
+      if (!src) continue;
+      const lo = Math.max(first, 0), hi = Math.min(first + count, g.inHeight);
+      const plane = (p.image * g.inChannels + c) * g.inHeight * W;
+      if (hi > lo) h.set(src.subarray(plane + lo * W, plane + hi * W), bandAt + (lo - first) * W);
+    }
+    return { ...g, batch: 1, inHeight: count, padH: 0, outHeight: p.row1 - p.row0 };
   }
   function walk(fn: Walk, g: Conv2dGeometry, imgAt: number, colAt: number): void {
-    const { P, N, imageSize } = dims(g);
+    const P = g.outHeight * g.outWidth, N = g.batch * P;
     for (let i = 0; i < g.batch; i++) {
-      fn(imgAt + 4 * i * imageSize, colAt + 4 * i * P, 4 * N,
+      fn(imgAt + 4 * i * imageSize(g), colAt + 4 * i * P, 4 * N,
         g.inChannels, g.inHeight, g.inWidth, g.kernelHeight, g.kernelWidth,
         g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.outHeight, g.outWidth);
     }
   }
-  /** Copy [batch, OC, P] (as the tensor stores it) into [OC, batch·P] (as the GEMM wants it). */
-  function toChannelMajor(src: Float32Array, h: Float32Array, at: number, g: Conv2dGeometry): void {
-    const { P, N } = dims(g);
-    for (let i = 0; i < g.batch; i++) {
+  /** Moves the piece's output-shaped data between the tensor layout [batch, OC, OH, OW] and the
+   *  GEMM layout [OC, count·rows·OW] at `at`, in the direction `toMemory` says. */
+  function movePieceOutput(t: Float32Array, g: Conv2dGeometry, p: ConvPiece, h: Float32Array, at: number, toMemory: boolean): void {
+    const P = g.outHeight * g.outWidth, band = (p.row1 - p.row0) * g.outWidth, N = p.count * band;
+    for (let i = 0; i < p.count; i++) {
       for (let oc = 0; oc < g.outChannels; oc++) {
-        const from = (i * g.outChannels + oc) * P;
-        h.set(src.subarray(from, from + P), at / 4 + oc * N + i * P);
+        const from = ((p.image + i) * g.outChannels + oc) * P + p.row0 * g.outWidth;
+        const mem = at / 4 + oc * N + i * band;
+        if (toMemory) h.set(t.subarray(from, from + band), mem);
+        else t.set(h.subarray(mem, mem + band), from);
       }
     }
   }
+  /** Input rows a band read, for the bytes of its band buffer. */
+  const pieceInputFloats = (g: Conv2dGeometry, images: number, rows: number) =>
+    rows === g.outHeight ? images * imageSize(g) : g.inChannels * g.inWidth * inputRowsOf(g, 0, rows).count;
   const empty = (g: Conv2dGeometry) =>
-    g.batch === 0 || g.outHeight <= 0 || g.outWidth <= 0 || g.outChannels === 0 || g.inChannels === 0;
+    g.batch === 0 || g.outHeight <= 0 || g.outWidth <= 0 || g.outChannels === 0 || g.inChannels === 0 || g.kernelHeight * g.kernelWidth === 0;
 
   function conv2d(input: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2dGeometry): void {
-    if (empty(g) || g.kernelHeight * g.kernelWidth === 0) return jsBackend.conv2d(input, weight, bias, out, g);
-    const { P, K, N, imageSize } = dims(g);
-    const OC = g.outChannels;
-    const L = new Layout();
-    const inAt = L.take(g.batch * imageSize), wAt = L.take(OC * K), colAt = L.take(K * N);
-    const outAt = L.take(OC * N), work = L.take(gemmWorkBytes(N, K) / 4);
-    const h = reserve(L.end);
-    h.set(input.subarray(0, g.batch * imageSize), inAt / 4);
-    h.set(weight.subarray(0, OC * K), wAt / 4);
-    walk(im2col, g, inAt, colAt);
-    // Start each output row at its bias and let the GEMM add W·col onto it.
-    if (bias) for (let oc = 0; oc < OC; oc++) h.fill(bias[oc]!, outAt / 4 + oc * N, outAt / 4 + (oc + 1) * N);
-    gemmRaw(0, 0, OC, N, K, wAt, colAt, outAt, bias ? 1 : 0, work);
-    for (let i = 0; i < g.batch; i++) {
-      for (let oc = 0; oc < OC; oc++) {
-        const from = outAt / 4 + oc * N + i * P;
-        out.set(h.subarray(from, from + P), (i * OC + oc) * P);
-      }
+    if (empty(g)) return jsBackend.conv2d(input, weight, bias, out, g);
+    const K = taps(g), OC = g.outChannels;
+    const bytes = (images: number, rows: number) => {
+      const N = images * rows * g.outWidth;
+      return regionBytes(OC * K) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(OC * N) + regionBytes(gemmWorkBytes(N, K) / 4);
+    };
+    for (const p of convPieces(g, "conv2d", bytes)) {
+      const N = p.count * (p.row1 - p.row0) * g.outWidth;
+      const L = new Layout();
+      const wAt = L.take(OC * K), inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), colAt = L.take(K * N);
+      const outAt = L.take(OC * N), work = L.take(gemmWorkBytes(N, K) / 4);
+      const h = reserve(L.end);
+      h.set(weight.subarray(0, OC * K), wAt / 4);
+      walk(im2col, pieceInput(input, g, p, h, inAt), inAt, colAt);
+      // Start each output row at its bias and let the GEMM add W·col onto it.
+      if (bias) for (let oc = 0; oc < OC; oc++) h.fill(bias[oc]!, outAt / 4 + oc * N, outAt / 4 + (oc + 1) * N);
+      gemmRaw(0, 0, OC, N, K, wAt, colAt, outAt, bias ? 1 : 0, work);
+      movePieceOutput(out, g, p, h, outAt, false);
     }
   }
 
   function conv2dBackwardInput(gradOut: Float32Array, weight: Float32Array, gradInput: Float32Array, g: Conv2dGeometry): void {
-    if (empty(g) || g.kernelHeight * g.kernelWidth === 0) return jsBackend.conv2dBackwardInput(gradOut, weight, gradInput, g);
-    const { K, N, imageSize } = dims(g);
-    const OC = g.outChannels;
-    const L = new Layout();
-    const gAt = L.take(OC * N), wAt = L.take(OC * K), colAt = L.take(K * N);
-    const inAt = L.take(g.batch * imageSize), work = L.take(gemmWorkBytes(N, OC) / 4);
-    const h = reserve(L.end);
-    toChannelMajor(gradOut, h, gAt, g);
-    h.set(weight.subarray(0, OC * K), wAt / 4);
-    // gradCol[K × N] = Wᵀ · gradOut: W is stored OC × K, i.e. transposed for this product.
-    gemmRaw(1, 0, K, N, OC, wAt, gAt, colAt, 0, work);
-    h.fill(0, inAt / 4, inAt / 4 + g.batch * imageSize);
-    walk(col2im, g, inAt, colAt);
-    gradInput.set(h.subarray(inAt / 4, inAt / 4 + g.batch * imageSize));
+    if (empty(g)) return jsBackend.conv2dBackwardInput(gradOut, weight, gradInput, g);
+    const K = taps(g), OC = g.outChannels;
+    const bytes = (images: number, rows: number) => {
+      const N = images * rows * g.outWidth;
+      return regionBytes(OC * K) + regionBytes(OC * N) + regionBytes(K * N) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(gemmWorkBytes(N, OC) / 4);
+    };
+    const pieces = convPieces(g, "conv2d backward", bytes);
+    if (pieces.some((p) => p.row1 - p.row0 < g.outHeight)) gradInput.fill(0, 0, g.batch * imageSize(g)); // bands add into it
+    for (const p of pieces) {
+      const N = p.count * (p.row1 - p.row0) * g.outWidth;
+      const L = new Layout();
+      const wAt = L.take(OC * K), gAt = L.take(OC * N), colAt = L.take(K * N);
+      const inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), work = L.take(gemmWorkBytes(N, OC) / 4);
+      const h = reserve(L.end);
+      movePieceOutput(gradOut, g, p, h, gAt, true);
+      h.set(weight.subarray(0, OC * K), wAt / 4);
+      // gradCol[K × N] = Wᵀ · gradOut: W is stored OC × K, i.e. transposed for this product.
+      gemmRaw(1, 0, K, N, OC, wAt, gAt, colAt, 0, work);
+      const pg = pieceInput(null, g, p, h, inAt); // a zeroed input region of the piece's shape
+      if (p.row1 - p.row0 === g.outHeight) h.fill(0, inAt / 4, inAt / 4 + p.count * imageSize(g));
+      walk(col2im, pg, inAt, colAt);
+      if (p.row1 - p.row0 === g.outHeight) {
+        gradInput.set(h.subarray(inAt / 4, inAt / 4 + p.count * imageSize(g)), p.image * imageSize(g));
+        continue;
+      }
+      // a band: add its rows (the real ones, not the padding) into the image's gradient
+      const { first, count } = inputRowsOf(g, p.row0, p.row1);
+      const W = g.inWidth, lo = Math.max(first, 0), hi = Math.min(first + count, g.inHeight);
+      for (let c = 0; c < g.inChannels; c++) {
+        const plane = (p.image * g.inChannels + c) * g.inHeight * W;
+        const bandAt = inAt / 4 + c * count * W + (lo - first) * W;
+        for (let j = 0; j < (hi - lo) * W; j++) gradInput[plane + lo * W + j] += h[bandAt + j]!;
+      }
+    }
   }
 
   function conv2dBackwardWeight(input: Float32Array, gradOut: Float32Array, gradWeight: Float32Array, g: Conv2dGeometry): void {
-    if (empty(g) || g.kernelHeight * g.kernelWidth === 0) return jsBackend.conv2dBackwardWeight(input, gradOut, gradWeight, g);
-    const { K, N, imageSize } = dims(g);
-    const OC = g.outChannels;
-    const L = new Layout();
-    const inAt = L.take(g.batch * imageSize), colAt = L.take(K * N), gAt = L.take(OC * N);
-    const gwAt = L.take(OC * K), work = L.take(gemmWorkBytes(K, N) / 4);
-    const h = reserve(L.end);
-    h.set(input.subarray(0, g.batch * imageSize), inAt / 4);
-    walk(im2col, g, inAt, colAt);
-    toChannelMajor(gradOut, h, gAt, g);
-    // gradW[OC × K] = gradOut · colᵀ: col is stored K × N, i.e. transposed for this product.
-    gemmRaw(0, 1, OC, K, N, gAt, colAt, gwAt, 0, work);
-    gradWeight.set(h.subarray(gwAt / 4, gwAt / 4 + OC * K));
+    if (empty(g)) return jsBackend.conv2dBackwardWeight(input, gradOut, gradWeight, g);
+    const K = taps(g), OC = g.outChannels;
+    const bytes = (images: number, rows: number) => {
+      const N = images * rows * g.outWidth;
+      return regionBytes(OC * K) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(OC * N) + regionBytes(gemmWorkBytes(K, N) / 4);
+    };
+    convPieces(g, "conv2d backward", bytes).forEach((p, index) => {
+      const N = p.count * (p.row1 - p.row0) * g.outWidth;
+      const L = new Layout(); // gradW first, at the same address for every piece: they add up there
+      const gwAt = L.take(OC * K), inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), colAt = L.take(K * N);
+      const gAt = L.take(OC * N), work = L.take(gemmWorkBytes(K, N) / 4);
+      const h = reserve(L.end);
+      walk(im2col, pieceInput(input, g, p, h, inAt), inAt, colAt);
+      movePieceOutput(gradOut, g, p, h, gAt, true);
+      // gradW[OC × K] (+)= gradOut · colᵀ: col is stored K × N, i.e. transposed for this product.
+      gemmRaw(0, 1, OC, K, N, gAt, colAt, gwAt, index > 0 ? 1 : 0, work);
+    });
+    gradWeight.set(heap.subarray(0, OC * K));
   }
 
   return {

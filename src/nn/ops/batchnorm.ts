@@ -4,7 +4,7 @@
 // estimates move toward the batch's mean and UNBIASED var (divide by M - 1):
 //   running = (1 - momentum) * running + momentum * batch_stat.
 // Evaluation: the running estimates stand in for mean and var, so the op is a fixed affine map.
-import { record } from "../../tensor/autograd.ts";
+import { isGradEnabled, record } from "../../tensor/autograd.ts";
 import { allocLike, checkFloating } from "../../tensor/dtype.ts";
 import { shapeString, Size } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
@@ -72,13 +72,17 @@ export function batchNorm(
     if (runningMean) runningMean.versionCounter.value++;
     if (runningVar) runningVar.versionCounter.value++;
   }
-  const xHat = allocLike(x, x.length); // the normalised input, kept for the backward
+  // the normalised input, kept for the backward only when there will be one (it is as large as x)
+  const needsGrad = isGradEnabled() && [input, weight, bias].some((t) => t?.requiresGrad);
+  const xHat = needsGrad ? allocLike(x, x.length) : null;
   const out = allocLike(x, x.length);
+  const asStored = x instanceof Float32Array ? Math.fround : (v: number) => v; // xHat's rounding, kept or not
   for (let c = 0; c < channels; c++) {
     const w = weight ? weight.data[c]! : 1, b0 = bias ? bias.data[c]! : 0;
     forEachOfChannel(c, (j) => {
-      xHat[j] = (x[j]! - mean[c]!) * invStd[c]!;
-      out[j] = xHat[j]! * w + b0;
+      const normalized = asStored((x[j]! - mean[c]!) * invStd[c]!);
+      if (xHat) xHat[j] = normalized;
+      out[j] = normalized * w + b0;
     });
   }
 
@@ -93,7 +97,7 @@ export function batchNorm(
       let sumG = 0, sumGxHat = 0;
       forEachOfChannel(c, (j) => {
         sumG += g[j]!;
-        sumGxHat += g[j]! * xHat[j]!;
+        sumGxHat += g[j]! * xHat![j]!;
       });
       gradBias[c] = sumG;
       gradWeight[c] = sumGxHat;
@@ -101,7 +105,7 @@ export function batchNorm(
         // mean and var depend on every x of the channel, which adds two correction terms:
         // dx = w * invStd / M * (M * g - sum(g) - xHat * sum(g * xHat))
         const k = (w * invStd[c]!) / count;
-        forEachOfChannel(c, (j) => (gradInput[j] = k * (count * g[j]! - sumG - xHat[j]! * sumGxHat)));
+        forEachOfChannel(c, (j) => (gradInput[j] = k * (count * g[j]! - sumG - xHat![j]! * sumGxHat)));
       } else {
         // the running stats are constants: y is an affine function of x
         const k = w * invStd[c]!;
