@@ -48,12 +48,14 @@ export class Tensor {
     if (!(data instanceof type.ArrayType)) {
       throw new Error(`Tensor: a ${type} tensor is stored in a ${type.ArrayType.name}, got a ${data.constructor.name}`);
     }
-    checkShape(shape, "Tensor");
+    // a frozen Size is another tensor's shape, already checked: share it rather than copy it
+    const known = shape instanceof Size && Object.isFrozen(shape);
+    if (!known) checkShape(shape, "Tensor");
     if (data.length !== numelOf(shape)) {
       throw new Error(`Tensor: data has ${data.length} elements but shape ${shapeString(shape)} needs ${numelOf(shape)}`);
     }
     this.data = data;
-    this.shape = Object.freeze(Size.fromDims(shape)) as Size;
+    this.shape = known ? shape : (Object.freeze(Size.fromDims(shape)) as Size);
     this.dtype = type;
     this.versionCounter = versionCounter;
   }

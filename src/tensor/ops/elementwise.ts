@@ -6,7 +6,7 @@
 // Division and the float functions (exp, log, sigmoid, ...) make integers floating point.
 import { record } from "../autograd.ts";
 import {
-  bool, castArray, float32, int32, normalizeInPlace, resultType, scalarDType,
+  bool, castArray, castValue, float32, int32, normalizeInPlace, resultType, scalarDType,
   type DataArray, type DType, type PromotionOperand,
 } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, forEachIndex, numelOf, sameShape, sumToShape } from "../shape.ts";
@@ -22,8 +22,12 @@ function promotionOperand(x: Operand): PromotionOperand {
 }
 
 /** The dtype PyTorch computes `a op b` in (torch.result_type). */
-export function resultTypeOf(...operands: Operand[]): DType {
-  return resultType(operands.map(promotionOperand));
+export function resultTypeOf(a: Operand, b: Operand): DType {
+  // the common cases first: one dtype, or a floating tensor with a plain number (it cannot lift a float)
+  if (a instanceof Tensor && b instanceof Tensor && a.dtype === b.dtype) return a.dtype;
+  if (a instanceof Tensor && typeof b === "number" && a.dtype.isFloatingPoint) return a.dtype;
+  if (b instanceof Tensor && typeof a === "number" && b.dtype.isFloatingPoint) return b.dtype;
+  return resultType([promotionOperand(a), promotionOperand(b)]);
 }
 
 /** A plain number as a 0-d tensor of the dtype PyTorch gives it (int64 if whole, else float32). */
@@ -53,12 +57,12 @@ export function mapData(src: DataArray, f: (x: number) => number, dtype: DType):
 export function zipData(
   a: DataArray, aShape: readonly number[], b: DataArray, bShape: readonly number[],
   f: (x: number, y: number) => number, dtype: DType = float32,
-): [DataArray, number[]] {
+): [DataArray, readonly number[]] {
   if (sameShape(aShape, bShape)) {
     const out = new dtype.ArrayType(a.length);
     for (let i = 0; i < a.length; i++) out[i] = f(a[i]!, b[i]!);
     normalizeInPlace(out, dtype);
-    return [out, [...aShape]];
+    return [out, aShape];
   }
   const shape = broadcastShapes(aShape, bShape);
   const out = new dtype.ArrayType(numelOf(shape));
@@ -78,6 +82,10 @@ export function zipData(
 
 /** `a f b` computed in `compute` (both operands read as it) and written as `out`. */
 function binary(a: Operand, b: Operand, f: (x: number, y: number) => number, compute: DType, out: DType = compute): Tensor {
+  if (a instanceof Tensor && typeof b === "number" && a.dtype === compute) {
+    const y = castValue(b, compute); // a scalar is read in the op's dtype first, as PyTorch does
+    return new Tensor(mapData(a.data, (x) => f(x, y), out), a.shape, out);
+  }
   const [aData, aShape] = valuesAs(a, compute);
   const [bData, bShape] = valuesAs(b, compute);
   const [data, shape] = zipData(aData, aShape, bData, bShape, f, out);
