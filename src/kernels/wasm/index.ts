@@ -99,7 +99,7 @@ interface ConvPiece { image: number; count: number; row0: number; row1: number }
 /** Cuts a convolution into pieces whose memory, `bytes(images, rows)`, fits the budget. */
 function convPieces(g: Conv2dGeometry, what: string, bytes: (images: number, rows: number) => number): ConvPiece[] {
   const pieces: ConvPiece[] = [];
-  const perChunk = largestFitting(g.batch, (b) => bytes(b, g.outHeight));
+  const perChunk = bytes(g.batch, g.outHeight) <= MEMORY_BUDGET ? g.batch : largestFitting(g.batch, (b) => bytes(b, g.outHeight));
   if (perChunk > 0) {
     for (let i = 0; i < g.batch; i += perChunk) pieces.push({ image: i, count: Math.min(perChunk, g.batch - i), row0: 0, row1: g.outHeight });
     return pieces;
@@ -150,8 +150,9 @@ export function createWasmBackend(): KernelBackend | null {
     }
     const bytes = (rows: number, cols: number) =>
       regionBytes(k * cols) + regionBytes(rows * k) + regionBytes(rows * cols) + regionBytes(gemmWorkBytes(cols, k) / 4);
-    const cols = largestFitting(n, (nb) => bytes(1, nb));
-    const rows = cols === 0 ? 0 : largestFitting(m, (mb) => bytes(mb, cols));
+    const whole = bytes(m, n) <= MEMORY_BUDGET; // the usual case: one block
+    const cols = whole ? n : largestFitting(n, (nb) => bytes(1, nb));
+    const rows = whole ? m : cols === 0 ? 0 : largestFitting(m, (mb) => bytes(mb, cols));
     if (rows === 0) throw tooLarge(`matmul (${m}x${k} by ${k}x${n})`, bytes(1, 1));
     const L = new Layout();
     const bAt = L.take(k * cols), aAt = L.take(rows * k), cAt = L.take(rows * cols), work = L.take(gemmWorkBytes(cols, k) / 4);
