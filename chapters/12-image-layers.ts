@@ -255,7 +255,8 @@ ch.cell("001 · 6-3 — eval mode normalises with the running statistics instead
   console.log(bn2d(tensor));
 });
 
-class NetSkip extends nn.Module {
+// named as in the article, so its summary prints the same first row
+class Net_skip extends nn.Module {
   conv1: nn.Conv2d;
   pooling: nn.MaxPool2d;
   conv2: nn.Conv2d;
@@ -278,16 +279,16 @@ class NetSkip extends nn.Module {
 
 ch.cell("001 · 6ー4.スキップ接続(Shortcut Connection) — the block, its 20 parameters and its output", () => {
   tensor = picture();
-  const net = new NetSkip(1);
+  const net = new Net_skip(1);
   // each 3x3 convolution from 1 channel to 1 has 9 weights and 1 bias: 10, twice
-  console.log(nn.summary(net, [1, 1, 4, 4]));
+  console.log(nn.summary(net));
   console.log(net(tensor));
 });
 
 ch.cell("001 · 7-4.転移学習(一部パラメータ更新) — freezing parameters with requiresGrad", () => {
   // Transfer learning trains only some layers: the others' parameters stop requiring grad.
-  const net = new NetSkip(1);
+  const net = new Net_skip(1);
   for (const [name, params] of net.namedParameters()) params.requiresGrad = name.startsWith("conv2");
   for (const [name, params] of net.namedParameters()) console.log(name.padEnd(13), String(params.size()).padEnd(27), params.requiresGrad);
-  console.log(nn.summary(net, [1, 1, 4, 4]).split("\n").filter((l) => l.includes("params")).join("\n"));
+  console.log(nn.summary(net).split("\n").filter((l) => l.includes("params")).join("\n"));
 });

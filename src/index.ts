@@ -7,3 +7,4 @@ export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";
 export * as data from "./data/index.ts";
 export * as transforms from "./data/transforms.ts";
+export * as models from "./models/index.ts";

@@ -188,6 +188,11 @@ test("under a small memory budget, convolution works in pieces (images, then row
       strideH: 2, strideW: 1, padH: 2, padW: 1, dilationH: 2, dilationW: 1, outHeight: 19, outWidth: 30,
     };
     checkAll(big, 7);
+    const wide: Conv2dGeometry = { // the weights alone (64 x 144 floats) are over what is left: blocks of output channels
+      batch: 2, inChannels: 16, inHeight: 9, inWidth: 9, outChannels: 64, kernelHeight: 3, kernelWidth: 3,
+      strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, outHeight: 9, outWidth: 9,
+    };
+    checkAll(wide, 8);
   } finally {
     setMemoryBudget(old);
   }

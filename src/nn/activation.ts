@@ -5,8 +5,28 @@ import { logSoftmax, softmax } from "./ops/activation.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 
 export class ReLU extends Module {
+  /** PyTorch's flag, kept for the repr: the result is computed out of place either way, which gives
+   *  the same values and gradients (and never overwrites a tensor autograd saved). */
+  readonly inplace: boolean;
+  constructor({ inplace = false }: { inplace?: boolean } = {}) {
+    super();
+    this.inplace = inplace;
+  }
   override forward(x: Tensor): Tensor {
     return relu(x);
+  }
+  override extraRepr(): string {
+    return this.inplace ? "inplace=True" : "";
+  }
+}
+
+/** The identity: returns its input unchanged (a placeholder where a layer is removed). */
+export class Identity extends Module {
+  constructor(..._ignored: unknown[]) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return x;
   }
 }
 

@@ -3,6 +3,10 @@ import { Module } from "./module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 
 export class Sequential extends Module {
+  /** seq[i] reads the i-th module and seq[i] = layer replaces it, as in Python: the modules are the
+   *  fields "0", "1", ..., which keep their numeric order whatever is reassigned. */
+  [index: number]: Module;
+
   constructor(...modules: Module[]) {
     super();
     modules.forEach((m, i) => {

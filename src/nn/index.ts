@@ -1,7 +1,7 @@
 // The nn namespace: `nn.Linear`, `nn.functional.relu`, ...
 export { Module, Parameter } from "./module.ts";
 export { Linear } from "./linear.ts";
-export { ReLU, Sigmoid, Tanh, Softmax, LogSoftmax } from "./activation.ts";
+export { ReLU, Identity, Sigmoid, Tanh, Softmax, LogSoftmax } from "./activation.ts";
 export { MSELoss, CrossEntropyLoss, BCELoss } from "./loss.ts";
 export { Sequential } from "./container.ts";
 export { Flatten } from "./flatten.ts";
@@ -11,4 +11,4 @@ export { Conv2d } from "./conv.ts";
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from "./pooling.ts";
 export { Dropout } from "./dropout.ts";
 export { BatchNorm2d } from "./batchnorm.ts";
-export { summary } from "./summary.ts";
+export { summary, type SummaryOptions } from "./summary.ts";

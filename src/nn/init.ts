@@ -14,6 +14,19 @@ export function uniformFanIn_(t: Tensor, fan: number): Tensor {
   return noGrad(() => t.uniform_(-bound, bound));
 }
 
+/** fan_out of a weight [out, in, ...kernel]: out * kernel size. */
+export function fanOut(weight: Tensor): number {
+  return weight.shape.length < 2 ? weight.numel() : weight.shape[0]! * weight.shape.slice(2).reduce((a, b) => a * b, 1);
+}
+
+/** He initialisation from N(0, std²), std = gain / sqrt(fan), gain = sqrt(2) for ReLU (and 1 for
+ *  "linear"): torch.nn.init.kaiming_normal_ with a = 0. */
+export function kaimingNormal_(t: Tensor, { mode = "fanIn", nonlinearity = "leakyRelu" }: { mode?: "fanIn" | "fanOut"; nonlinearity?: "relu" | "leakyRelu" | "linear" } = {}): Tensor {
+  const fan = mode === "fanIn" ? fanIn(t) : fanOut(t);
+  const gain = nonlinearity === "linear" ? 1 : Math.sqrt(2); // leaky_relu with a = 0 is relu's gain
+  return normal_(t, 0, fan > 0 ? gain / Math.sqrt(fan) : 0);
+}
+
 export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
   return noGrad(() => t.uniform_(a, b));
 }

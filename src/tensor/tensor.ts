@@ -293,9 +293,10 @@ export class Tensor {
   private fillRandom(op: string, kernelName: string, draw: () => number): this {
     this.checkInPlace(op);
     if (!this.dtype.isFloatingPoint) throw new Error(`"${kernelName}" not implemented for '${this.dtype.scalarName}'`);
-    const values = new Float64Array(this.numel());
-    for (let i = 0; i < values.length; i++) values[i] = draw();
-    return this.write(values);
+    const data = this.data; // a float array: each draw is rounded to it as it is stored
+    for (let i = 0; i < data.length; i++) data[i] = draw();
+    this.versionCounter.value++;
+    return this;
   }
   uniform_(from = 0, to = 1): this {
     return this.fillRandom("uniform_", "check_uniform_bounds", () => from + (to - from) * random());

@@ -96,20 +96,34 @@ function largestFitting(total: number, bytes: (count: number) => number): number
  *  (all rows when several images go together; a band of rows only when one image is too large). */
 interface ConvPiece { image: number; count: number; row0: number; row1: number }
 
-/** Cuts a convolution into pieces whose memory, `bytes(images, rows)`, fits the budget. */
-function convPieces(g: Conv2dGeometry, what: string, bytes: (images: number, rows: number) => number): ConvPiece[] {
+/** How a convolution is cut to fit the budget: output channels in blocks of `channels` (all of them
+ *  unless the weights alone are too large), and the batch into pieces. `bytes(images, rows,
+ *  channels)` is the memory of one piece. */
+interface ConvPlan { channels: number; pieces: ConvPiece[] }
+
+function convPlan(g: Conv2dGeometry, what: string, bytes: (images: number, rows: number, channels: number) => number): ConvPlan {
+  const OC = g.outChannels;
+  const channels = bytes(1, 1, OC) <= MEMORY_BUDGET ? OC : largestFitting(OC, (c) => bytes(1, 1, c));
+  if (channels === 0) throw tooLarge(what, bytes(1, 1, 1));
   const pieces: ConvPiece[] = [];
-  const perChunk = bytes(g.batch, g.outHeight) <= MEMORY_BUDGET ? g.batch : largestFitting(g.batch, (b) => bytes(b, g.outHeight));
+  const fits = (images: number, rows: number) => bytes(images, rows, channels) <= MEMORY_BUDGET;
+  const perChunk = fits(g.batch, g.outHeight) ? g.batch : largestFitting(g.batch, (b) => bytes(b, g.outHeight, channels));
   if (perChunk > 0) {
     for (let i = 0; i < g.batch; i += perChunk) pieces.push({ image: i, count: Math.min(perChunk, g.batch - i), row0: 0, row1: g.outHeight });
-    return pieces;
+    return { channels, pieces };
   }
-  const rows = largestFitting(g.outHeight, (r) => bytes(1, r));
-  if (rows === 0) throw tooLarge(what, bytes(1, 1));
+  const rows = largestFitting(g.outHeight, (r) => bytes(1, r, channels));
   for (let i = 0; i < g.batch; i++) {
     for (let r = 0; r < g.outHeight; r += rows) pieces.push({ image: i, count: 1, row0: r, row1: Math.min(r + rows, g.outHeight) });
   }
-  return pieces;
+  return { channels, pieces };
+}
+
+/** Each block [oc0, oc0 + count) of `channels` output channels out of `total`. */
+function channelBlocks(total: number, channels: number): { oc0: number; count: number }[] {
+  const blocks = [];
+  for (let oc0 = 0; oc0 < total; oc0 += channels) blocks.push({ oc0, count: Math.min(channels, total - oc0) });
+  return blocks;
 }
 
 /** Input rows [first, first + count) that output rows [row0, row1) read, padding rows included. */
@@ -207,13 +221,13 @@ export function createWasmBackend(): KernelBackend | null {
         g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.outHeight, g.outWidth);
     }
   }
-  /** Moves the piece's output-shaped data between the tensor layout [batch, OC, OH, OW] and the
-   *  GEMM layout [OC, count·rows·OW] at `at`, in the direction `toMemory` says. */
-  function movePieceOutput(t: Float32Array, g: Conv2dGeometry, p: ConvPiece, h: Float32Array, at: number, toMemory: boolean): void {
+  /** Moves output channels [oc0, oc0 + ocs) of the piece's output-shaped data between the tensor
+   *  layout [batch, OC, OH, OW] and the GEMM layout [ocs, count·rows·OW] at `at`, as `toMemory` says. */
+  function movePieceOutput(t: Float32Array, g: Conv2dGeometry, p: ConvPiece, oc0: number, ocs: number, h: Float32Array, at: number, toMemory: boolean): void {
     const P = g.outHeight * g.outWidth, band = (p.row1 - p.row0) * g.outWidth, N = p.count * band;
     for (let i = 0; i < p.count; i++) {
-      for (let oc = 0; oc < g.outChannels; oc++) {
-        const from = ((p.image + i) * g.outChannels + oc) * P + p.row0 * g.outWidth;
+      for (let oc = 0; oc < ocs; oc++) {
+        const from = ((p.image + i) * g.outChannels + oc0 + oc) * P + p.row0 * g.outWidth;
         const mem = at / 4 + oc * N + i * band;
         if (toMemory) h.set(t.subarray(from, from + band), mem);
         else t.set(h.subarray(mem, mem + band), from);
@@ -223,54 +237,62 @@ export function createWasmBackend(): KernelBackend | null {
   /** Input rows a band read, for the bytes of its band buffer. */
   const pieceInputFloats = (g: Conv2dGeometry, images: number, rows: number) =>
     rows === g.outHeight ? images * imageSize(g) : g.inChannels * g.inWidth * inputRowsOf(g, 0, rows).count;
+  const columns = (g: Conv2dGeometry, p: ConvPiece) => p.count * (p.row1 - p.row0) * g.outWidth;
   const empty = (g: Conv2dGeometry) =>
     g.batch === 0 || g.outHeight <= 0 || g.outWidth <= 0 || g.outChannels === 0 || g.inChannels === 0 || g.kernelHeight * g.kernelWidth === 0;
 
   function conv2d(input: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2dGeometry): void {
     if (empty(g)) return jsBackend.conv2d(input, weight, bias, out, g);
-    const K = taps(g), OC = g.outChannels;
-    const bytes = (images: number, rows: number) => {
+    const K = taps(g);
+    const bytes = (images: number, rows: number, ocs: number) => {
       const N = images * rows * g.outWidth;
-      return regionBytes(OC * K) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(OC * N) + regionBytes(gemmWorkBytes(N, K) / 4);
+      return regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(ocs * K) + regionBytes(ocs * N) + regionBytes(gemmWorkBytes(N, K) / 4);
     };
-    for (const p of convPieces(g, "conv2d", bytes)) {
-      const N = p.count * (p.row1 - p.row0) * g.outWidth;
+    const plan = convPlan(g, "conv2d", bytes);
+    for (const p of plan.pieces) {
+      const N = columns(g, p);
       const L = new Layout();
-      const wAt = L.take(OC * K), inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), colAt = L.take(K * N);
-      const outAt = L.take(OC * N), work = L.take(gemmWorkBytes(N, K) / 4);
+      const inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), colAt = L.take(K * N);
+      const wAt = L.take(plan.channels * K), outAt = L.take(plan.channels * N), work = L.take(gemmWorkBytes(N, K) / 4);
       const h = reserve(L.end);
-      h.set(weight.subarray(0, OC * K), wAt / 4);
       walk(im2col, pieceInput(input, g, p, h, inAt), inAt, colAt);
-      // Start each output row at its bias and let the GEMM add W·col onto it.
-      if (bias) for (let oc = 0; oc < OC; oc++) h.fill(bias[oc]!, outAt / 4 + oc * N, outAt / 4 + (oc + 1) * N);
-      gemmRaw(0, 0, OC, N, K, wAt, colAt, outAt, bias ? 1 : 0, work);
-      movePieceOutput(out, g, p, h, outAt, false);
+      for (const { oc0, count } of channelBlocks(g.outChannels, plan.channels)) {
+        h.set(weight.subarray(oc0 * K, (oc0 + count) * K), wAt / 4);
+        // Start each output row at its bias and let the GEMM add W·col onto it.
+        if (bias) for (let oc = 0; oc < count; oc++) h.fill(bias[oc0 + oc]!, outAt / 4 + oc * N, outAt / 4 + (oc + 1) * N);
+        gemmRaw(0, 0, count, N, K, wAt, colAt, outAt, bias ? 1 : 0, work);
+        movePieceOutput(out, g, p, oc0, count, h, outAt, false);
+      }
     }
   }
 
   function conv2dBackwardInput(gradOut: Float32Array, weight: Float32Array, gradInput: Float32Array, g: Conv2dGeometry): void {
     if (empty(g)) return jsBackend.conv2dBackwardInput(gradOut, weight, gradInput, g);
-    const K = taps(g), OC = g.outChannels;
-    const bytes = (images: number, rows: number) => {
+    const K = taps(g);
+    const bytes = (images: number, rows: number, ocs: number) => {
       const N = images * rows * g.outWidth;
-      return regionBytes(OC * K) + regionBytes(OC * N) + regionBytes(K * N) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(gemmWorkBytes(N, OC) / 4);
+      return regionBytes(ocs * K) + regionBytes(ocs * N) + regionBytes(K * N) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(gemmWorkBytes(N, ocs) / 4);
     };
-    const pieces = convPieces(g, "conv2d backward", bytes);
-    if (pieces.some((p) => p.row1 - p.row0 < g.outHeight)) gradInput.fill(0, 0, g.batch * imageSize(g)); // bands add into it
-    for (const p of pieces) {
-      const N = p.count * (p.row1 - p.row0) * g.outWidth;
+    const plan = convPlan(g, "conv2d backward", bytes);
+    if (plan.pieces.some((p) => p.row1 - p.row0 < g.outHeight)) gradInput.fill(0, 0, g.batch * imageSize(g)); // bands add into it
+    for (const p of plan.pieces) {
+      const N = columns(g, p);
       const L = new Layout();
-      const wAt = L.take(OC * K), gAt = L.take(OC * N), colAt = L.take(K * N);
-      const inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), work = L.take(gemmWorkBytes(N, OC) / 4);
+      const wAt = L.take(plan.channels * K), gAt = L.take(plan.channels * N), colAt = L.take(K * N);
+      const inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), work = L.take(gemmWorkBytes(N, plan.channels) / 4);
       const h = reserve(L.end);
-      movePieceOutput(gradOut, g, p, h, gAt, true);
-      h.set(weight.subarray(0, OC * K), wAt / 4);
-      // gradCol[K × N] = Wᵀ · gradOut: W is stored OC × K, i.e. transposed for this product.
-      gemmRaw(1, 0, K, N, OC, wAt, gAt, colAt, 0, work);
+      // gradCol[K × N] = Wᵀ · gradOut, summed over the blocks of output channels: W is stored OC × K,
+      // i.e. transposed for this product.
+      for (const { oc0, count } of channelBlocks(g.outChannels, plan.channels)) {
+        movePieceOutput(gradOut, g, p, oc0, count, h, gAt, true);
+        h.set(weight.subarray(oc0 * K, (oc0 + count) * K), wAt / 4);
+        gemmRaw(1, 0, K, N, count, wAt, gAt, colAt, oc0 > 0 ? 1 : 0, work);
+      }
       const pg = pieceInput(null, g, p, h, inAt); // a zeroed input region of the piece's shape
-      if (p.row1 - p.row0 === g.outHeight) h.fill(0, inAt / 4, inAt / 4 + p.count * imageSize(g));
+      const whole = p.row1 - p.row0 === g.outHeight;
+      if (whole) h.fill(0, inAt / 4, inAt / 4 + p.count * imageSize(g));
       walk(col2im, pg, inAt, colAt);
-      if (p.row1 - p.row0 === g.outHeight) {
+      if (whole) {
         gradInput.set(h.subarray(inAt / 4, inAt / 4 + p.count * imageSize(g)), p.image * imageSize(g));
         continue;
       }
@@ -287,23 +309,28 @@ export function createWasmBackend(): KernelBackend | null {
 
   function conv2dBackwardWeight(input: Float32Array, gradOut: Float32Array, gradWeight: Float32Array, g: Conv2dGeometry): void {
     if (empty(g)) return jsBackend.conv2dBackwardWeight(input, gradOut, gradWeight, g);
-    const K = taps(g), OC = g.outChannels;
-    const bytes = (images: number, rows: number) => {
+    const K = taps(g);
+    const bytes = (images: number, rows: number, ocs: number) => {
       const N = images * rows * g.outWidth;
-      return regionBytes(OC * K) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(OC * N) + regionBytes(gemmWorkBytes(K, N) / 4);
+      return regionBytes(ocs * K) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(ocs * N) + regionBytes(gemmWorkBytes(K, N) / 4);
     };
-    convPieces(g, "conv2d backward", bytes).forEach((p, index) => {
-      const N = p.count * (p.row1 - p.row0) * g.outWidth;
-      const L = new Layout(); // gradW first, at the same address for every piece: they add up there
-      const gwAt = L.take(OC * K), inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), colAt = L.take(K * N);
-      const gAt = L.take(OC * N), work = L.take(gemmWorkBytes(K, N) / 4);
-      const h = reserve(L.end);
-      walk(im2col, pieceInput(input, g, p, h, inAt), inAt, colAt);
-      movePieceOutput(gradOut, g, p, h, gAt, true);
-      // gradW[OC × K] (+)= gradOut · colᵀ: col is stored K × N, i.e. transposed for this product.
-      gemmRaw(0, 1, OC, K, N, gAt, colAt, gwAt, index > 0 ? 1 : 0, work);
-    });
-    gradWeight.set(heap.subarray(0, OC * K));
+    const plan = convPlan(g, "conv2d backward", bytes);
+    // one block of output channels at a time: its gradW sits first, at the same address for every
+    // piece, and the pieces add up there
+    for (const { oc0, count } of channelBlocks(g.outChannels, plan.channels)) {
+      plan.pieces.forEach((p, index) => {
+        const N = columns(g, p);
+        const L = new Layout();
+        const gwAt = L.take(plan.channels * K), inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), colAt = L.take(K * N);
+        const gAt = L.take(plan.channels * N), work = L.take(gemmWorkBytes(K, N) / 4);
+        const h = reserve(L.end);
+        walk(im2col, pieceInput(input, g, p, h, inAt), inAt, colAt);
+        movePieceOutput(gradOut, g, p, oc0, count, h, gAt, true);
+        // gradW[block × K] (+)= gradOut · colᵀ: col is stored K × N, i.e. transposed for this product.
+        gemmRaw(0, 1, count, K, N, gAt, colAt, gwAt, index > 0 ? 1 : 0, work);
+      });
+      gradWeight.set(heap.subarray(0, count * K), oc0 * K);
+    }
   }
 
   return {
