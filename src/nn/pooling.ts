@@ -2,8 +2,8 @@
 // arguments as given (an int as `2`, a pair as `(2, 2)`), as PyTorch does.
 import { Module } from "./module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type AdaptiveSize } from "./ops/pool.ts";
-import type { Pair } from "./ops/conv.ts";
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d, maxUnpool2d, type AdaptiveSize } from "./ops/pool.ts";
+import { pair, type Pair } from "./ops/conv.ts";
 
 /** Python's spelling of an int, a tuple, or None. */
 function py(value: number | null | readonly (number | null)[]): string {
@@ -59,5 +59,25 @@ export class AdaptiveAvgPool2d extends Module {
   }
   override extraRepr(): string {
     return `output_size=${py(this.outputSize)}`;
+  }
+}
+
+/** nn.MaxUnpool2d: forward(x, indices, outputSize?) puts each value back where max pooling found it. */
+export class MaxUnpool2d extends Module {
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+
+  constructor(kernelSize: Pair, { stride, padding = 0 }: { stride?: Pair | null; padding?: Pair } = {}) {
+    super();
+    this.kernelSize = pair(kernelSize, "kernel_size");
+    this.stride = pair(stride ?? kernelSize, "stride");
+    this.padding = pair(padding, "padding");
+  }
+  override forward(x: Tensor, indices: Tensor, outputSize?: readonly number[]): Tensor {
+    return maxUnpool2d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
+  }
+  override extraRepr(): string {
+    return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}`;
   }
 }

@@ -113,3 +113,99 @@ function biasGradient(gradOut: DataArray, g: Conv2dGeometry, dtype: DType): Data
   }
   return castArray(sums, dtype);
 }
+
+export interface ConvTranspose2dOptions extends Conv2dOptions {
+  /** Extra rows/columns on one side of the output, to pick among the sizes a strided convolution maps onto one. */
+  outputPadding?: Pair;
+}
+
+/** Output length of a transposed convolution along one dim:
+ *  (in - 1)*stride - 2*pad + dilation*(kernel-1) + outputPadding + 1, the size a convolution with
+ *  the same settings would map back onto `in`. */
+export function convTransposeOutSize(size: number, kernel: number, stride: number, pad: number, dilation: number, outputPadding: number): number {
+  return (size - 1) * stride - 2 * pad + dilation * (kernel - 1) + outputPadding + 1;
+}
+
+/** conv_transpose2d(input [N, Cin, H, W] or [Cin, H, W], weight [Cin, Cout, kh, kw], bias [Cout]).
+ *
+ *  Each input pixel spreads its value over a kh x kw patch of the output, weighted by the kernel,
+ *  patches `stride` apart, overlapping contributions adding up. That is exactly how a convolution's
+ *  gradient flows back to its input, so the op runs on the convolution kernels with the roles
+ *  swapped: the forward is conv2dBackwardInput of a convolution whose input is our output, the
+ *  gradient for our input is that convolution's forward, and our weight's gradient its weight
+ *  gradient. The weight's layout [Cin, Cout, kh, kw] is that convolution's [out, in, kh, kw]. */
+export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
+  const [strideH, strideW] = pair(options.stride ?? 1, "stride");
+  const [padH, padW] = pair(options.padding ?? 0, "padding");
+  const [dilationH, dilationW] = pair(options.dilation ?? 1, "dilation");
+  const [outPadH, outPadW] = pair(options.outputPadding ?? 0, "output_padding");
+  if (strideH <= 0 || strideW <= 0) throw new Error("non-positive stride is not supported");
+  if (padH < 0 || padW < 0) throw new Error("negative padding is not supported");
+  if (dilationH <= 0 || dilationW <= 0) throw new Error("dilation should be greater than zero");
+  if (outPadH < 0 || outPadW < 0 || (outPadH >= strideH && outPadH >= dilationH) || (outPadW >= strideW && outPadW >= dilationW)) {
+    throw new Error(
+      `output padding must be smaller than either stride or dilation, but got output_padding_height: ${outPadH} output_padding_width: ${outPadW} ` +
+        `stride_height: ${strideH} stride_width: ${strideW} dilation_height: ${dilationH} dilation_width: ${dilationW}`,
+    );
+  }
+  const unbatched = input.shape.length === 3;
+  if (!unbatched && input.shape.length !== 4) {
+    throw new Error(`Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: ${shapeString(input.shape)}`);
+  }
+  if (weight.shape.length !== 4) {
+    throw new Error(`conv_transpose2d: expected weight of shape [in_channels, out_channels, kH, kW], got ${shapeString(weight.shape)}`);
+  }
+  const [batch, inChannels, inHeight, inWidth] = (unbatched ? [1, ...input.shape] : input.shape) as [number, number, number, number];
+  const [weightChannels, outChannels, kernelHeight, kernelWidth] = weight.shape as unknown as [number, number, number, number];
+  if (weightChannels !== inChannels) {
+    throw new Error(
+      `Given transposed=1, weight of size ${shapeString(weight.shape)}, expected input${shapeString([batch, inChannels, inHeight, inWidth])} ` +
+        `to have ${weightChannels} channels, but got ${inChannels} channels instead`,
+    );
+  }
+  checkFloating(input.dtype, "conv_transpose2d");
+  for (const t of bias ? [weight, bias] : [weight]) {
+    if (t.dtype !== input.dtype) throw new Error(`expected scalar type ${input.dtype.scalarName} but found ${t.dtype.scalarName} (conv_transpose2d needs input, weight and bias of one dtype)`);
+  }
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outChannels)) {
+    throw new Error(`Given transposed=1, weight of size ${shapeString(weight.shape)}, expected bias to be 1-dimensional with ${outChannels} elements, but got bias of size ${shapeString(bias.shape)} instead`);
+  }
+  const outHeight = convTransposeOutSize(inHeight, kernelHeight, strideH, padH, dilationH, outPadH);
+  const outWidth = convTransposeOutSize(inWidth, kernelWidth, strideW, padW, dilationW, outPadW);
+  if (outHeight < 1 || outWidth < 1) {
+    throw new Error(`conv_transpose2d: the output would be ${outHeight}x${outWidth}; padding ${padH}x${padW} is too large for this input and kernel`);
+  }
+  // the convolution that maps our output back onto our input
+  const g: Conv2dGeometry = {
+    batch, inChannels: outChannels, inHeight: outHeight, inWidth: outWidth, outChannels: inChannels,
+    kernelHeight, kernelWidth, strideH, strideW, padH, padW, dilationH, dilationW, outHeight: inHeight, outWidth: inWidth,
+  };
+  const dtype = input.dtype;
+  const kernels = kernelsFor(dtype);
+  const outShape = unbatched ? [outChannels, outHeight, outWidth] : [batch, outChannels, outHeight, outWidth];
+  const out = new Tensor(new dtype.ArrayType(batch * outChannels * outHeight * outWidth), outShape, dtype);
+  kernels.conv2dBackwardInput(input.data, weight.data, out.data, g);
+  if (bias) {
+    const plane = outHeight * outWidth;
+    for (let n = 0; n < batch; n++)
+      for (let c = 0; c < outChannels; c++)
+        for (let i = 0, at = (n * outChannels + c) * plane; i < plane; i++) out.data[at + i] += bias.data[c]!;
+  }
+  const inputs = bias ? [input, weight, bias] : [input, weight];
+  return record(out, "ConvolutionBackward0", inputs, (grad) => {
+    let gradInput: Tensor | null = null, gradWeight: Tensor | null = null, gradBias: Tensor | null = null;
+    if (input.requiresGrad) {
+      gradInput = new Tensor(new dtype.ArrayType(input.numel()), input.shape, dtype);
+      kernels.conv2d(grad.data, weight.data, null, gradInput.data, g);
+    }
+    if (weight.requiresGrad) {
+      gradWeight = new Tensor(new dtype.ArrayType(weight.numel()), weight.shape, dtype);
+      kernels.conv2dBackwardWeight(grad.data, input.data, gradWeight.data, g);
+    }
+    if (bias?.requiresGrad) {
+      const asOutput: Conv2dGeometry = { ...g, outChannels, outHeight, outWidth }; // the bias adds to our output's channels
+      gradBias = new Tensor(biasGradient(grad.data, asOutput, dtype), bias.shape, dtype);
+    }
+    return bias ? [gradInput, gradWeight, gradBias] : [gradInput, gradWeight];
+  }, [input, weight]);
+}

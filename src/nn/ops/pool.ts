@@ -1,10 +1,10 @@
 // 2-D pooling: max, average and adaptive average, forward and backward side by side.
 // Output size (ceil_mode=False): floor((in + 2*padding - kernel) / stride) + 1.
 import { record } from "../../tensor/autograd.ts";
-import { shapeString } from "../../tensor/shape.ts";
+import { sameShape, shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { kernelsFor } from "../../kernels/index.ts";
-import { checkFloating } from "../../tensor/dtype.ts";
+import { checkFloating, int64 } from "../../tensor/dtype.ts";
 import type { Pool2dGeometry } from "../../kernels/types.ts";
 // Average pooling is not on the kernel seam (it is cheap next to convolution), so these ops call
 // the readable js loops directly whatever the backend.
@@ -66,20 +66,75 @@ function gradFor(input: Tensor): Tensor {
   return new Tensor(new input.dtype.ArrayType(input.numel()), input.shape, input.dtype);
 }
 
+export interface MaxPool2dOptions extends Pool2dOptions {
+  /** Also return where each maximum came from: flat indices within each input plane (row * width + col), int64. */
+  returnIndices?: boolean;
+}
+
 /** Max over each window. Padding never wins: padded positions are skipped, not read as zeros.
- *  The gradient goes to the element that won, the first maximum in row-major window order on ties. */
-export function maxPool2d(input: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
+ *  The gradient goes to the element that won, the first maximum in row-major window order on ties.
+ *  With `returnIndices`, [values, indices], the indices as maxUnpool2d takes them. */
+export function maxPool2d(input: Tensor, kernelSize: Pair, options?: MaxPool2dOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
   const g = poolGeometry(input, "max_pool2d", kernelSize, options);
   checkFloating(input.dtype, "max_pool2d");
   const kernels = kernelsFor(input.dtype);
   const out = pooledOutput(input, g.outHeight, g.outWidth);
   const argmax = new Int32Array(out.numel());
   kernels.maxPool2d(input.data, out.data, argmax, g);
-  return record(out, "MaxPool2DWithIndicesBackward0", [input], (grad) => {
+  const values = record(out, "MaxPool2DWithIndicesBackward0", [input], (grad) => {
     const gradInput = gradFor(input);
     kernels.maxPool2dBackward(grad.data, argmax, gradInput.data, g);
     return [gradInput];
   }, [input]);
+  return options.returnIndices ? [values, new Tensor(Float64Array.from(argmax), out.shape, int64)] : values;
+}
+
+export interface MaxUnpool2dOptions extends Pool2dOptions {
+  /** The output's [height, width] (or the whole shape, whose last two are taken); by default
+   *  (in - 1)*stride - 2*padding + kernel, the size max pooling came from without its remainder. */
+  outputSize?: readonly number[];
+}
+
+/** The inverse of max pooling, as far as it goes: each value goes back to where its maximum came
+ *  from (indices from maxPool2d with returnIndices), every other position is 0. The gradient for
+ *  the input is read back at the same positions. */
+export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Pair, options: MaxUnpool2dOptions = {}): Tensor {
+  const [batch, channels, inHeight, inWidth] = planes(input, "max_unpool2d");
+  checkFloating(input.dtype, "max_unpool2d");
+  if (indices.dtype !== int64) throw new Error(`max_unpool2d: expected indices of dtype torch.int64, got ${indices.dtype}`);
+  if (!sameShape(indices.shape, input.shape)) {
+    throw new Error(`Expected shape of indices to be same as that of the input tensor (${shapeString(input.shape)}) but got indices tensor with shape: ${shapeString(indices.shape)}`);
+  }
+  const [kernelHeight, kernelWidth] = pair(kernelSize, "kernel_size");
+  const [strideH, strideW] = pair(options.stride ?? kernelSize, "stride");
+  const [padH, padW] = pair(options.padding ?? 0, "padding");
+  const defaults = [(inHeight - 1) * strideH - 2 * padH + kernelHeight, (inWidth - 1) * strideW - 2 * padW + kernelWidth];
+  const asked = options.outputSize ? options.outputSize.slice(-2) : defaults;
+  [0, 1].forEach((d) => {
+    const size = asked[d]!, stride = d === 0 ? strideH : strideW;
+    const lo = defaults[d]! - stride, hi = defaults[d]! + stride;
+    if (!Number.isInteger(size) || size < lo || size > hi) {
+      throw new Error(`invalid output_size "(${asked.join(", ")})" (dim ${d} must be between ${lo} and ${hi})`);
+    }
+  });
+  const [outHeight, outWidth] = asked as [number, number];
+  const out = pooledOutput(input, outHeight, outWidth);
+  const inPlane = inHeight * inWidth, outPlane = outHeight * outWidth;
+  for (let p = 0; p < batch * channels; p++) {
+    for (let i = 0; i < inPlane; i++) {
+      const at = indices.data[p * inPlane + i]!;
+      if (!(at >= 0 && at < outPlane)) throw new Error(`Found an invalid max index: ${at} (output volumes are of size ${outHeight}x${outWidth})`);
+      out.data[p * outPlane + at] = input.data[p * inPlane + i]!;
+    }
+  }
+  return record(out, "MaxUnpool2DBackward0", [input], (grad) => {
+    const gradInput = gradFor(input);
+    for (let p = 0; p < batch * channels; p++)
+      for (let i = 0; i < inPlane; i++) gradInput.data[p * inPlane + i] = grad.data[p * outPlane + indices.data[p * inPlane + i]!]!;
+    return [gradInput];
+  }, [indices]);
 }
 
 /** Mean over each window; the gradient spreads evenly back over the window's elements. */
