@@ -65,7 +65,7 @@ ch.cell("part 7 · データセットの準備と探索 — the first image draw
 ch.cell("part 7 · データセットの準備と探索 — trainset[0]: the transformed image and its label", () => {
   // Indexing the dataset itself runs the transform and hands back [image, label].
   const [image, label] = trainset.get(0);
-  console.log(label!.item()); // as trainset.targets.get(0) would say
+  console.log(label); // a plain number, as torchvision returns an int
   // After ToTensor and Normalize the image has a channel dim, and the bytes 0..255 became -1..1:
   // row 5, pixels 12 to 19, before and after.
   console.log(image!.shape);

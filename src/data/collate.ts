@@ -2,6 +2,8 @@
 // costs one copy of its bytes: no tensor per element, no graph.
 import { Tensor } from "../tensor/tensor.ts";
 import { sameShape, shapeString } from "../tensor/shape.ts";
+import { float64, int64 } from "../tensor/dtype.ts";
+import type { Sample } from "./dataset.ts";
 
 /** Checks an index into something of `size` rows; negative counts from the end, as in Python. */
 export function checkIndex(index: number, size: number): number {
@@ -25,12 +27,21 @@ export function gatherRows(t: Tensor, indices: readonly number[]): Tensor {
   return new Tensor(out, [indices.length, ...t.shape.slice(1)], t.dtype);
 }
 
-/** PyTorch's default_collate for tuples of tensors: field k of every sample, stacked along a new
- *  dim 0. [image, label] samples become [images [B, ...], labels [B]]; dtypes are kept. */
-export function defaultCollate(samples: readonly (readonly Tensor[])[]): Tensor[] {
+/** PyTorch's default_collate for tuples: field k of every sample, stacked along a new dim 0.
+ *  [image, label] samples become [images [B, ...], labels [B]]; tensors keep their dtype, plain
+ *  whole numbers become int64 and other numbers float64, as PyTorch collates Python ints and floats. */
+export function defaultCollate(samples: readonly Sample[]): Tensor[] {
   if (samples.length === 0) throw new Error("defaultCollate: cannot collate an empty batch");
   const first = samples[0]!;
   return first.map((head, k) => {
+    if (typeof head === "number") {
+      const values = samples.map((sample, b) => {
+        const v = sample[k];
+        if (typeof v !== "number") throw new Error(`defaultCollate: sample ${b} has ${v instanceof Tensor ? "a tensor" : typeof v} at position ${k}, sample 0 a number`);
+        return v;
+      });
+      return new Tensor(Float64Array.from(values), [values.length], values.every(Number.isInteger) ? int64 : float64);
+    }
     const rowSize = head.numel();
     const out = new head.dtype.ArrayType(samples.length * rowSize);
     samples.forEach((sample, b) => {

@@ -3,7 +3,7 @@
 import type { Tensor } from "../tensor/tensor.ts";
 import { randperm } from "../random.ts";
 import { defaultCollate } from "./collate.ts";
-import type { Dataset } from "./dataset.ts";
+import type { Dataset, Sample } from "./dataset.ts";
 
 export interface DataLoaderOptions {
   batchSize?: number;
@@ -12,7 +12,7 @@ export interface DataLoaderOptions {
   /** Leave out the last batch when it would be smaller than batchSize. */
   dropLast?: boolean;
   /** Turns a list of samples into a batch; default: stack each field along a new dim 0. */
-  collate?: (samples: Tensor[][]) => Tensor[];
+  collate?: (samples: readonly Sample[]) => Tensor[];
 }
 
 export class DataLoader<D extends Dataset = Dataset> {
@@ -20,7 +20,7 @@ export class DataLoader<D extends Dataset = Dataset> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
-  readonly collate: ((samples: Tensor[][]) => Tensor[]) | undefined;
+  readonly collate: ((samples: readonly Sample[]) => Tensor[]) | undefined;
 
   constructor(dataset: D, options: DataLoaderOptions = {}) {
     const { batchSize = 1, shuffle = false, dropLast = false, collate } = options;

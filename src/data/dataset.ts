@@ -3,10 +3,14 @@
 import { Tensor } from "../tensor/tensor.ts";
 import { checkIndex, defaultCollate, gatherRows } from "./collate.ts";
 
+/** One sample: tensors and plain numbers, e.g. [image, label] with the label an integer as
+ *  torchvision's datasets return it. defaultCollate turns numbers into a tensor per field. */
+export type Sample = readonly (Tensor | number)[];
+
 export interface Dataset {
   readonly length: number;
   /** Sample i, e.g. [input, label]. */
-  get(i: number): Tensor[];
+  get(i: number): Sample;
   /** Optional fast path: samples `indices` already collated into batch tensors (what
    *  defaultCollate would make of get() on each index). DataLoader uses it when present. */
   getBatch?(indices: readonly number[]): Tensor[];
@@ -55,7 +59,7 @@ export class Subset implements Dataset {
     return this.indices.length;
   }
 
-  get(i: number): Tensor[] {
+  get(i: number): Sample {
     return this.dataset.get(this.indices[checkIndex(i, this.length)]!);
   }
 
