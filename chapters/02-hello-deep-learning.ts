@@ -5,7 +5,7 @@
 import * as torch from "../src/index.ts";
 import { nn, optim, data } from "../src/index.ts";
 import { loadIris } from "../datasets/iris.ts";
-import { chapter } from "./lib/cells.ts";
+import { chapter, backwardNamesNote } from "./lib/cells.ts";
 
 const ch = chapter("02", "Hello Deep Learning", { epochs: 2000 });
 torch.manualSeed(ch.flags.seed); // --seed N tries another split and start; --epochs N trains longer or shorter
@@ -67,6 +67,7 @@ class Net extends nn.Module {
 }
 
 ch.cell("part 2 · ニューラルネットワークの定義 — an untrained network's guesses", () => {
+  backwardNamesNote(["AddmmBackward", "AddmmBackward0"], ["SelectBackward", "SelectBackward0"]);
   const net = new Net();
 
   const outputs = net(XTrain.slice([0, 3])); // the first three training rows

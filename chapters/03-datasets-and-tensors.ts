@@ -5,7 +5,7 @@
 import * as torch from "../src/index.ts";
 import { nn, optim, data } from "../src/index.ts";
 import { loadIris } from "../datasets/iris.ts";
-import { chapter } from "./lib/cells.ts";
+import { chapter, backwardNamesNote } from "./lib/cells.ts";
 
 const ch = chapter("03", "Datasets, tensors and three classes", { epochs: 2000 });
 torch.manualSeed(ch.flags.seed); // --seed N tries another split and start; --epochs N trains longer or shorter
@@ -87,6 +87,7 @@ ch.cell("part 3 · 出力層に3つのノードを持たせて、あやめの分
 });
 
 ch.cell("part 3 · 出力層に3つのノードを持たせて、あやめの分類を行う — outputs and labels", () => {
+  backwardNamesNote(["SelectBackward", "SelectBackward0"]);
   for (let idx = 0; idx < 5; idx++) console.log(outputs.get(idx), yTrain.get(idx));
 
   // For each row, the largest of the three values and where it sits; where is the predicted species.

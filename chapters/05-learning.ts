@@ -6,7 +6,7 @@
 import * as torch from "../src/index.ts";
 import { nn, optim, Value } from "../src/index.ts";
 import { lineChart } from "../src/plot/index.ts";
-import { chapter, outPath, wrote } from "./lib/cells.ts";
+import { chapter, outPath, wrote, backwardNamesNote } from "./lib/cells.ts";
 import { writeFileSync } from "node:fs";
 
 const ch = chapter("05", "What learning does"); // nothing here is random
@@ -65,6 +65,7 @@ ch.cell("part 5 · 今回学習させるもの — the weight, the target and f(
 });
 
 ch.cell("part 5 · 損失の計算 — MSELoss", () => {
+  backwardNamesNote(["MvBackward", "MvBackward0"]);
   const y = f(x);
   console.log(y);
   loss = criterion(y, t);
@@ -107,7 +108,7 @@ ch.cell("part 5 · 重みの更新の過程 — the gradient by hand", () => {
 });
 
 ch.cell("part 5 · 重みの更新の過程 — the gradient by backward()", () => {
-  console.log("before w.grad:", w.grad); // null is JavaScript's None
+  console.log("before w.grad:", w.grad ?? "None"); // no gradient yet: null, which Python calls None
   loss.backward();
   console.log("after w.grad:", w.grad);
 });

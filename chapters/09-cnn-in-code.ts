@@ -9,7 +9,7 @@
 //   npx tsx chapters/09-cnn-in-code.ts --epochs 2000
 import * as torch from "../src/index.ts";
 import { nn, optim } from "../src/index.ts";
-import { chapter } from "./lib/cells.ts";
+import { chapter, backwardNamesNote } from "./lib/cells.ts";
 
 const ch = chapter("09", "A CNN by hand", { epochs: 10000 });
 torch.manualSeed(ch.flags.seed); // --seed N: another start for the classifier's weights
@@ -80,6 +80,7 @@ ch.cell("part 9 · データと各層の準備 — a channel dim: 4 pictures of 
 let fMap1: torch.Tensor;
 
 ch.cell("part 9 · 畳み込み — conv1: each picture through both kernels", () => {
+  backwardNamesNote(["MklDnnConvolutionBackward", "ConvolutionBackward0"], ["MaxPool2DWithIndicesBackward", "MaxPool2DWithIndicesBackward0"], ["ViewBackward", "ViewBackward0"], ["SigmoidBackward", "SigmoidBackward0"]);
   fMap1 = conv1(sampleData);
   console.log(fMap1);
   // 4 pictures x 2 kernels = 8 maps. The horizontal picture lights up the horizontal kernel

@@ -8,7 +8,7 @@
 // connection, dropout's mask) give numbers of the same kind.
 import * as torch from "../src/index.ts";
 import { nn, transforms as Trans } from "../src/index.ts";
-import { chapter } from "./lib/cells.ts";
+import { chapter, backwardNamesNote } from "./lib/cells.ts";
 import { openPicture, pictureBytes, PICTURE_HEIGHT, PICTURE_WIDTH } from "./lib/picture.ts";
 
 const ch = chapter("12", "Image layers");
@@ -108,6 +108,7 @@ function setDiagonal(conv: nn.Conv2d): void {
 let tensor: torch.Tensor;
 
 ch.cell("001 · 5-1-1.畳み込みの原理説明 — a 3x3 kernel over the 4x4 picture", () => {
+  backwardNamesNote(["ThnnConv2DBackward", "ConvolutionBackward0"], ["SlowConvDilated2DBackward", "ConvolutionBackward0"], ["NativeBatchNormBackward", "NativeBatchNormBackward0"]);
   tensor = picture();
   console.log(tensor.shape, "\n");
   const conv = new nn.Conv2d(1, 1, 3); // in channels, out channels, kernel size; stride 1, padding 0

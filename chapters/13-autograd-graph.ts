@@ -8,7 +8,7 @@
 // article's; the shapes, names and counts are the article's.
 import * as torch from "../src/index.ts";
 import { nn, optim } from "../src/index.ts";
-import { chapter } from "./lib/cells.ts";
+import { chapter, backwardNamesNote } from "./lib/cells.ts";
 
 const ch = chapter("13", "The autograd graph");
 torch.manualSeed(ch.flags.seed);
@@ -73,6 +73,7 @@ ch.cell("3. ニューラルネットワークの定義 — its learnable paramet
 let input: torch.Tensor, out: torch.Tensor;
 
 ch.cell("3. ニューラルネットワークの定義 — a random 1-channel 32x32 input through the net", () => {
+  backwardNamesNote(["MseLossBackward", "MseLossBackward0"], ["AddmmBackward", "AddmmBackward0"]);
   input = torch.randn(1, 1, 32, 32);
   out = net(input);
   console.log(out);
@@ -115,8 +116,7 @@ ch.cell("4. Loss Function (損失関数) — the whole graph, from the loss back
   //       -> view -> linear -> relu -> linear -> relu -> linear -> MSELoss -> loss
   // Each node lists its inputs' nodes; a leaf that requires grad ends in AccumulateGrad. The
   // input picture and the target need no gradient, so they appear as nothing ("None").
-  // (PyTorch shows one more node per Linear, TBackward0, for the transposed weight; here addmm
-  // reads the weight transposed in place, so the weight's AccumulateGrad hangs off it directly.)
+  // Each Linear computes x·Wᵀ, so its weight is reached through TBackward0, the transpose.
   const names = new Map<torch.Tensor, string>();
   for (const [name, p] of net.namedParameters()) names.set(p, name);
   const show = (node: Node, depth: number): void => {

@@ -63,6 +63,7 @@ test("opt.step() between forward and backward refuses when backward needs the ol
   const loss = l2(l1(torch.randn(4, 2)).sigmoid()).sum();
   loss.backward(null, { retainGraph: true });
   opt.step(); // changes l2.weight, which the gradient for l1's output needs
+  // (PyTorch saves Wᵀ, a view, and names it [3, 1]; the weight itself is saved here)
   assert.throws(() => loss.backward(), /\[torch\.FloatTensor \[1, 3\]\] is at version 2; expected version 1 instead/);
   // a single layer's weight is not needed by any backward (its input needs no gradient): allowed
   const one = new nn.Linear(2, 3);

@@ -46,7 +46,7 @@ test("the whole graph reaches every parameter through AccumulateGrad", async () 
   assert.equal(tree.filter((l) => l.endsWith("Backward0")), [
     "MseLossBackward0", "AddmmBackward0", "ReluBackward0", "AddmmBackward0", "ReluBackward0", "AddmmBackward0",
     "ViewBackward0", "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0",
-    "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0",
+    "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0", "TBackward0", "TBackward0", "TBackward0",
   ]);
   assert.equal(tree.filter((l) => l === "None").length, 2); // the input picture and the target
 });

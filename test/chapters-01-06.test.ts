@@ -62,7 +62,7 @@ test("05: loss 0.0025, gradients -0.1 then -0.04, w 1.98 then 1.992, with number
     "y: 1.9500  loss: 0.0025", "grad by hand:      -0.1000", "grad by backward:  -0.1000", "w after one step:  1.9800",
     "second grad:       -0.0400", "w after two steps: 1.9920",
     "w: tensor([[1.9500]], requires_grad=True)", "t: tensor([[2.]])", "tensor([1.9500], grad_fn=<MvBackward0>)", "tensor(0.0025)",
-    "grad: tensor([[-0.1000]], grad_fn=<SubBackward0>)", "before w.grad: null", "after w.grad: tensor([[-0.1000]])",
+    "grad: tensor([[-0.1000]], grad_fn=<SubBackward0>)", "before w.grad: None", "after w.grad: tensor([[-0.1000]])",
     "tensor([[1.9800]], requires_grad=True)", "tensor([[0.]])", "tensor([1.9800], grad_fn=<MvBackward0>)",
     "updated w.grad: tensor([[-0.0400]])", "updated w: tensor([[1.9920]], requires_grad=True)",
   ]) has(out, line);

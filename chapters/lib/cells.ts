@@ -126,6 +126,13 @@ export function wrote(path: string): void {
   console.log(`wrote ${rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : resolve(path)}`);
 }
 
+/** Says once, where a chapter first prints a grad_fn, which backward names the article's older
+ *  PyTorch printed and which today's prints (and this chapter, following today's): pairs [old, new]. */
+export function backwardNamesNote(...pairs: readonly (readonly [string, string])[]): void {
+  const list = pairs.map(([older, today]) => `${older} -> ${today}`).join(", ");
+  console.log(`(the article ran an older PyTorch, whose backward nodes had other names: ${list}; this chapter prints today's)`);
+}
+
 // ---- cells ----
 
 export interface ChapterOptions extends FlagDefaults {

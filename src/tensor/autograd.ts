@@ -48,7 +48,18 @@ export class GradFn {
   /** One `[node, 0]` pair per input, as PyTorch's `next_functions`: the input's own GradFn, an
    *  AccumulateGrad for a leaf that requires grad, or null for an input that needs no gradient. */
   get nextFunctions(): [GradFn | AccumulateGrad | null, number][] {
-    return this.inputs.map((t) => [t.gradFn ?? (t.requiresGrad ? accumulateGradOf(t) : null), 0]);
+    return this.inputs.map((t, i) => {
+      const node = t.gradFn ?? (t.requiresGrad ? accumulateGradOf(t) : null);
+      return [node && this.transposed?.includes(i) ? transposeNodeOf(t) : node, 0];
+    });
+  }
+
+  /** Inputs that PyTorch reaches through a transposed view (Linear's weight): shown behind a TBackward0 node. */
+  private transposed: number[] | null = null;
+  /** Says that input `i` enters this op as its transpose, as PyTorch's graph shows it (the op itself
+   *  reads the input transposed in place, so the engine needs no node for it). */
+  showTransposed(i: number): void {
+    (this.transposed ??= []).push(i);
   }
 
   /** Gradients for the inputs from the gradient of the output, after checking that nothing this
@@ -106,6 +117,15 @@ export class AccumulateGrad {
 }
 
 const accumulators = new WeakMap<Tensor, AccumulateGrad>();
+const transposeNodes = new WeakMap<Tensor, GradFn>();
+
+/** The TBackward0 node shown between an op and an input it reads transposed; its backward
+ *  transposes the gradient back, should anyone call it by hand. */
+function transposeNodeOf(t: Tensor): GradFn {
+  let node = transposeNodes.get(t);
+  if (!node) transposeNodes.set(t, (node = new GradFn("TBackward0", [t], (g) => [g.transpose(0, 1)])));
+  return node;
+}
 function accumulateGradOf(leaf: Tensor): AccumulateGrad {
   let node = accumulators.get(leaf);
   if (!node) accumulators.set(leaf, (node = new AccumulateGrad(leaf)));

@@ -136,10 +136,17 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   ];
   // x is needed for the weight's gradient, the weight for x's (PyTorch saves each only then)
   const saved = [weight.requiresGrad ? x : null, x.requiresGrad ? weight : null];
-  if (!bias) return record(out, "MmBackward0", [x, weight], backward, saved);
+  // PyTorch computes x·Wᵀ with Wᵀ a view of W, so its graph shows a TBackward0 node between the
+  // product and the weight; the kernel reads W transposed in place, so the node is only shown.
+  if (!bias) return showTransposed(record(out, "MmBackward0", [x, weight], backward, saved), 1);
   // PyTorch computes addmm(bias, x, Wᵀ), so the bias comes first in grad_fn.next_functions.
-  return record(out, "AddmmBackward0", [bias, x, weight], (g) => [
+  return showTransposed(record(out, "AddmmBackward0", [bias, x, weight], (g) => [
     new Tensor(sumToShape(g.data, g.shape, [1, outFeatures]), [outFeatures], dtype),
     ...backward(g),
-  ], saved);
+  ], saved), 2);
+}
+
+function showTransposed(out: Tensor, input: number): Tensor {
+  out.gradFn?.showTransposed(input);
+  return out;
 }
