@@ -93,6 +93,12 @@ ch.cell("part 5 · 重みの更新の過程 — the loss as w moves from 1.9 to 
     yLabel: "loss",
     series: [{ name: "loss", x: output.tolist() as number[], y: myloss.tolist() as number[] }],
     points: [{ x: 1.95, y: (1.95 - LABEL) ** 2, label: "w = 1.95, loss = 0.0025" }],
+    // the article's dotted lines: plt.hlines(0, 1.9, 2.1), plt.hlines(0.0025, 1.9, 1.95), plt.vlines(1.95, 0, 0.0025)
+    guides: [
+      { x1: 1.9, y1: 0, x2: 2.1, y2: 0 },
+      { x1: 1.9, y1: 0.0025, x2: 1.95, y2: 0.0025 },
+      { x1: 1.95, y1: 0, x2: 1.95, y2: 0.0025 },
+    ],
   });
   const path = outPath("05-loss-curve.svg");
   writeFileSync(path, svg);

@@ -150,9 +150,6 @@ await ch.cell("part 8 · PyTorch で CNN を実装する — training", async ()
   const optimizer = new optim.SGD(net.parameters(), { lr: 0.001, momentum: 0.9 });
 
   const progress = new Progress({ epochs: EPOCHS, batches: trainloader.length, batchSize: BATCH_SIZE });
-  // The loss lines are the article's output (stdout); on a terminal progress.log prints them above
-  // the progress line instead of through it.
-  const say = (line: string) => (process.stdout.isTTY && process.stderr.isTTY ? progress.log(line) : console.log(line));
 
   for (let epoch = 1; epoch <= EPOCHS && !progress.stopped; epoch++) {
     let runningLoss = 0.0;
@@ -168,7 +165,7 @@ await ch.cell("part 8 · PyTorch で CNN を実装する — training", async ()
 
       runningLoss += loss.item();
       if (count % 500 === 0) {
-        say(`#${epoch}, data: ${count * BATCH_SIZE}, running_loss: ${(runningLoss / 500).toFixed(3)}`);
+        progress.print(`#${epoch}, data: ${count * BATCH_SIZE}, running_loss: ${(runningLoss / 500).toFixed(3)}`);
         runningLoss = 0.0;
       }
       await progress.update(epoch, count);

@@ -142,14 +142,14 @@ async function doTrainAndValidate(net: nn.Module, trainset: data.Dataset, criter
   const percent = (x: number) => `${(x * 100).toFixed(4)}%`;
   const progress = new Progress({ epochs, batches: trainloader.length, batchSize: BATCH_SIZE });
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    console.log(`epoch: ${String(epoch).padStart(2)}`);
+    progress.print(`epoch: ${String(epoch).padStart(2)}`);
 
     const [tLoss, tAccu] = await train(net, trainloader, criterion, optimizer, progress, epoch);
     if (progress.stopped) { stoppedEarly = true; break; } // Ctrl-C: keep the epochs that finished
     const [vLoss, vAccu] = validate(net, validloader, criterion);
 
-    console.log(`train_loss: ${tLoss.toFixed(6)}, train_accuracy: ${percent(tAccu)}, ` +
-      `valid_loss: ${vLoss.toFixed(6)}, valid_accuracy: ${percent(vAccu)}`);
+    progress.print(`train_loss: ${tLoss.toFixed(6)}, train_accuracy: ${percent(tAccu)}, ` +
+      `valid_loss: ${vLoss.toFixed(6)}, valid_accuracy: ${percent(vAccu)}`); // a line of its own, not over the progress line
 
     history.trainLossValues.push(tLoss);
     history.trainAccuracyValues.push(tAccu);
@@ -173,11 +173,12 @@ function getLoaders(dataset: data.Dataset): [data.DataLoader, data.DataLoader] {
 
 // Two series against the epoch, as an SVG file under out/ (the article shows them with matplotlib):
 // "Net loss" goes to out/10-net-loss.svg.
-function plotGraph(values1: number[], values2: number[], label1: string, label2: string, title: string): void {
+function plotGraph(values1: number[], values2: number[], label1: string, label2: string, title: string, yLabel: string): void {
   const svg = lineChart({
     series: [{ name: label1, y: values1, marker: true }, { name: label2, y: values2, marker: true }],
     title,
     xLabel: "epoch",
+    yLabel,
   });
   const path = outPath(`10-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.svg`);
   writeFileSync(path, svg);
@@ -206,8 +207,8 @@ ch.cell("part 10 · 学習と精度評価の実行 — Net: the loss and accurac
   const vLosses = history.validLossValues;
   const vAccus = history.validAccuracyValues;
 
-  plotGraph(tLosses, vLosses, "loss(train)", "loss(validate)", "Net loss");
-  plotGraph(tAccus, vAccus, "accuracy(train)", "accuracy(validate)", "Net accuracy");
+  plotGraph(tLosses, vLosses, "loss(train)", "loss(validate)", "Net loss", "loss");
+  plotGraph(tAccus, vAccus, "accuracy(train)", "accuracy(validate)", "Net accuracy", "accuracy");
   // Over many epochs the training loss keeps falling while the validation loss levels off and
   // creeps up again: the network is learning its 48000 training images rather than digits.
 });
@@ -266,8 +267,8 @@ ch.cell("part 10 · 過学習とは — Net2: the loss and accuracy curves", () 
   const vLosses = history2.validLossValues;
   const vAccus = history2.validAccuracyValues;
 
-  plotGraph(tLosses, vLosses, "loss(train)", "loss(validate)", "Net2 loss");
-  plotGraph(tAccus, vAccus, "accuracy(train)", "accuracy(validate)", "Net2 accuracy");
+  plotGraph(tLosses, vLosses, "loss(train)", "loss(validate)", "Net2 loss", "loss");
+  plotGraph(tAccus, vAccus, "accuracy(train)", "accuracy(validate)", "Net2 accuracy", "accuracy");
   // With dropout the training numbers are measured on a handicapped network, so they sit at or
   // below the validation ones, and the two curves stay together.
 });

@@ -238,4 +238,22 @@ test("progress: update() yields to the event loop when awaited; a loop that neve
   sync.done();
 });
 
+test("progress.print: the chapter's own line goes to stdout on a line of its own, the progress line drawn again after it", () => {
+  let clock = 0;
+  const stream = fakeStream(true);
+  const printed: string[] = [];
+  const progress = new Progress({ epochs: 2, batches: 2, stream, handleSigint: false, now: () => clock, print: (t) => printed.push(t) });
+  clock += 1000;
+  progress.update(1, 2);
+  progress.print("train_loss: 0.5");
+  assert.equal(printed, ["train_loss: 0.5"]);
+  // cleared before the line is printed, drawn again after: the summary never lands on the progress line
+  assert.equal(stream.chunks.slice(-2), ["\r\x1b[K", "\repoch 1/2  batch 2/2  2 batches/s  time left 0:01\x1b[K"]);
+  const plain = fakeStream(false);
+  const quiet = new Progress({ epochs: 1, batches: 1, stream: plain, handleSigint: false, print: (t) => printed.push(t) });
+  quiet.print("epoch:  1");
+  assert.equal(plain.chunks, []); // nothing to clear off a pipe
+  assert.equal(printed.at(-1), "epoch:  1");
+});
+
 test.run();

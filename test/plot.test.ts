@@ -281,4 +281,23 @@ test("shadeImage: a flat image is blank; wrong sizes are refused", () => {
   assert.throws(() => shadeImage([1, 2, 3], 2, 2), /expected 4 values for 2x2, got 3/);
 });
 
+test("lineChart: dotted guide lines, integer epoch ticks, and markers not clipped by the frame", () => {
+  const svg = lineChart({
+    series: [{ name: "loss", x: [1.9, 1.95, 2.0, 2.05, 2.1].map(Math.fround), y: [0.01, 0.0025, 0, 0.0025, 0.01] }],
+    guides: [{ x1: 1.9, y1: 0.0025, x2: 1.95, y2: 0.0025 }, { x1: 1.95, y1: 0, x2: 1.95, y2: 0.0025 }],
+  });
+  const guides = /<g class="guides"[^>]*stroke-dasharray="2 3">([\s\S]*?)<\/g>/.exec(svg)!;
+  assert.is(guides[1]!.match(/<line /g)?.length, 2);
+  // float32's 1.9 (1.8999999761...) still starts the axis at 1.90, not at 1.85
+  const t = texts(svg);
+  assert.ok(t.includes("1.90") && !t.includes("1.85"), `${t}`);
+  const epochs = lineChart({ series: [{ name: "acc", y: [0.5, 0.7, 0.8], marker: true }] });
+  const ticks = texts(epochs);
+  assert.ok(["1", "2", "3"].every((v) => ticks.includes(v)) && !ticks.includes("1.5"), `${ticks}`);
+  // the dots sit in their own group, outside the clipped one, so a dot on the frame stays round
+  const markers = /<g class="markers">([\s\S]*?)<\/g>/.exec(epochs)!;
+  assert.is(markers[1]!.match(/<circle /g)?.length, 3);
+  assert.ok(!/clip-path/.test(markers[0]!));
+});
+
 test.run();

@@ -7,7 +7,7 @@
  *     for (const [x, t] of trainLoader) {
  *       ...one step...
  *       await progress.update(epoch, ++b);   // await: that is when Node can deliver Ctrl-C
- *       if (b % 500 === 0) progress.log(`[${epoch}, ${b}] loss: ${running / 500}`);
+ *       if (b % 500 === 0) progress.print(`[${epoch}, ${b}] loss: ${running / 500}`);
  *       if (progress.stopped) break;        // Ctrl-C: finish this batch, then leave
  *     }
  *   }
@@ -38,6 +38,8 @@ export interface ProgressOptions {
   handleSigint?: boolean;
   /** The clock, in milliseconds (tests pass their own). */
   now?: () => number;
+  /** Where the chapter's own lines go (default console.log, stdout). */
+  print?: (text: string) => void;
 }
 
 /** 75 -> "1:15", 3725 -> "1:02:05". */
@@ -61,6 +63,7 @@ export class Progress {
   private readonly everyBatches: number;
   private readonly everySeconds: number;
   private readonly now: () => number;
+  private readonly out: (text: string) => void;
   private readonly started: number;
   private lastPlain: number;
   private lastDraw = 0;
@@ -80,6 +83,7 @@ export class Progress {
     this.everyBatches = options.everyBatches ?? 0;
     this.everySeconds = options.everySeconds ?? 10;
     this.now = options.now ?? (() => performance.now());
+    this.out = options.print ?? ((text) => console.log(text));
     this.started = this.now();
     this.lastPlain = this.started;
     this.lastYield = this.started;
@@ -126,7 +130,16 @@ export class Progress {
     return new Promise((resume) => setImmediate(resume)); // the poll phase before it delivers signals
   }
 
-  /** Prints a line of the chapter's own (a running loss) without tearing the progress line. */
+  /** Prints a line of the chapter's own output (a running loss, an epoch's summary) to stdout, on a
+   *  line of its own: on a terminal the progress line is cleared first and drawn again below it. */
+  print(text: string): void {
+    const line = this.line;
+    this.clear();
+    this.out(text);
+    if (line) this.draw(line);
+  }
+
+  /** Writes a note about the progress itself (Ctrl-C) to the progress stream, above the progress line. */
   log(text: string): void {
     if (!this.tty) {
       this.stream.write(text + "\n");

@@ -13,6 +13,14 @@ export interface Series {
   color?: string;
 }
 
+/** A dotted guide line between two points in data coordinates (matplotlib's hlines/vlines with linestyle=':'). */
+export interface Guide {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
 /** A single annotated point, e.g. "w = 1.95, loss = 0.0025" on a loss curve. */
 export interface Annotation {
   x: number;
@@ -26,6 +34,8 @@ export interface LineChartOptions {
   xLabel?: string;
   yLabel?: string;
   points?: readonly Annotation[];
+  /** dotted guide lines, drawn under the series */
+  guides?: readonly Guide[];
   width?: number;
   height?: number;
   /** fix an end of an axis (e.g. accuracy from 0 to 1); the other ends come from the data */
@@ -60,7 +70,7 @@ export interface Ticks {
  * intervals, and the range widened outwards to multiples of the step. An empty range (one
  * point, a constant series) is first widened around its value so the axis still has ticks.
  */
-export function niceTicks(min: number, max: number, count = 5): Ticks {
+export function niceTicks(min: number, max: number, count = 5, integer = false): Ticks {
   if (!Number.isFinite(min) || !Number.isFinite(max)) [min, max] = [0, 1];
   if (min > max) [min, max] = [max, min];
   if (min === max) {
@@ -71,10 +81,11 @@ export function niceTicks(min: number, max: number, count = 5): Ticks {
   const power = 10 ** Math.floor(Math.log10(rough));
   const fraction = rough / power;
   // round the rough step to the nearest of 1, 2, 5, 10 (thresholds at their geometric means)
-  const step = (fraction < Math.SQRT2 ? 1 : fraction < Math.sqrt(10) ? 2 : fraction < Math.sqrt(50) ? 5 : 10) * power;
-  // a small slack so 0.30000000000000004 / 0.1 does not add a whole extra step
-  const first = Math.floor(min / step + 1e-9);
-  const last = Math.ceil(max / step - 1e-9);
+  const nice = (fraction < Math.SQRT2 ? 1 : fraction < Math.sqrt(10) ? 2 : fraction < Math.sqrt(50) ? 5 : 10) * power;
+  const step = integer ? Math.max(1, nice) : nice; // epochs: no tick at 1.5
+  // a small slack, so 0.30000000000000004 / 0.1 (or float32's 1.8999999761) does not add a whole extra step
+  const first = Math.floor(min / step + 1e-6);
+  const last = Math.ceil(max / step - 1e-6);
   const decimals = tickDecimals(step);
   const values: number[] = [];
   for (let i = first; i <= last; i++) values.push(Number((i * step).toFixed(decimals)));
@@ -122,7 +133,7 @@ export function lineChart(options: LineChartOptions): string {
     const max = hi ?? (finite.length ? Math.max(...finite) : 1);
     return [min, max];
   };
-  const xTicks = niceTicks(...range(xs, options.xMin, options.xMax));
+  const xTicks = niceTicks(...range(xs, options.xMin, options.xMax), 5, xs.length > 0 && xs.every(Number.isInteger));
   const yTicks = niceTicks(...range(ys, options.yMin, options.yMax));
   const xAxis = { ...xTicks, min: options.xMin ?? xTicks.min, max: options.xMax ?? xTicks.max };
   const yAxis = { ...yTicks, min: options.yMin ?? yTicks.min, max: options.yMax ?? yTicks.max };
@@ -172,8 +183,16 @@ export function lineChart(options: LineChartOptions): string {
     out.push(`<text class="y-label" x="${cx}" y="${cy}" text-anchor="middle" transform="rotate(-90 ${cx} ${cy})">${escapeXml(yLabel)}</text>`);
   }
 
+  out.push(`<g class="guides" clip-path="url(#plot-area)" stroke="black" stroke-width="1.2" stroke-dasharray="2 3">`);
+  for (const g of options.guides ?? []) {
+    out.push(`<line x1="${px(sx(g.x1))}" y1="${px(sy(g.y1))}" x2="${px(sx(g.x2))}" y2="${px(sy(g.y2))}"/>`);
+  }
+  out.push(`</g>`);
+
   // Series: a path broken into runs of finite points; a run of one point would draw nothing,
-  // so it gets a dot even without markers.
+  // so it gets a dot even without markers. Lines are clipped to the frame, markers are not (a
+  // point on the frame keeps its whole dot).
+  const markers: string[] = [];
   out.push(`<g clip-path="url(#plot-area)" fill="none" stroke-width="2">`);
   for (const s of lines) {
     const runs: [number, number][][] = [[]];
@@ -187,11 +206,11 @@ export function lineChart(options: LineChartOptions): string {
     out.push(`<title>${escapeXml(s.name)}</title>`);
     if (d.length) out.push(`<path d="${d.join(" ")}"/>`);
     for (const [x, y] of runs.flatMap((r) => (s.marker || r.length === 1 ? r : []))) {
-      out.push(`<circle cx="${px(x)}" cy="${px(y)}" r="3" fill="${escapeXml(s.color)}"/>`);
+      markers.push(`<circle cx="${px(x)}" cy="${px(y)}" r="3" fill="${escapeXml(s.color)}"/>`);
     }
     out.push(`</g>`);
   }
-  out.push(`</g>`);
+  out.push(`</g>`, `<g class="markers">`, ...markers, `</g>`);
 
   for (const p of points) {
     const x = px(sx(p.x)), y = px(sy(p.y));
