@@ -61,6 +61,11 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   /** gradWeight = d(loss)/d(weight). Overwrites gradWeight. (The bias gradient is a plain sum, done by the op.) */
   conv2dBackwardWeight(input: A, gradOut: A, gradWeight: A, g: Conv2dGeometry): void;
 
+  /** out = max(x, 0) elementwise; NaN stays NaN. */
+  relu(x: A, out: A): void;
+  /** dx = g where out > 0, else 0: ReLU's backward from its output. */
+  reluBackward(out: A, g: A, dx: A): void;
+
   /** out = max over each window; padding never wins. argmax[i] = index of the winning element within its
    *  (batch, channel) input plane (row * inWidth + col), the first maximum in row-major window order. */
   maxPool2d(input: A, out: A, argmax: Int32Array, g: Pool2dGeometry): void;

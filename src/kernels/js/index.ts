@@ -4,6 +4,7 @@ import type { DataArray } from "../../tensor/dtype.ts";
 import { gemm } from "./gemm.ts";
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.ts";
 import { maxPool2d, maxPool2dBackward } from "./pool.ts";
+import { relu, reluBackward } from "./activation.ts";
 
 export const jsBackend: KernelBackend<DataArray> = {
   name: "js",
@@ -11,6 +12,8 @@ export const jsBackend: KernelBackend<DataArray> = {
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardWeight,
+  relu,
+  reluBackward,
   maxPool2d,
   maxPool2dBackward,
 };

@@ -34,7 +34,7 @@ export function maxPool2d(input: DataArray, out: DataArray, argmax: Int32Array, 
             const v = input[inBase + index]!;
             // Strictly greater: a later equal value does not take over, so the first maximum keeps
             // the gradient. The first real element always starts the window (even if it is -Infinity).
-            if (bestIndex < 0 || v > best || Number.isNaN(v)) {
+            if (bestIndex < 0 || v > best || v !== v) { // v !== v: NaN
               best = v;
               bestIndex = index;
             }

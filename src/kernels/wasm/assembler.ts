@@ -98,6 +98,7 @@ simd("f32x4.extract_lane", 31, "lane");
 simd("f32x4.replace_lane", 32, "lane");
 simd("f32x4.add", 228); simd("f32x4.sub", 229); simd("f32x4.mul", 230);
 simd("f32x4.min", 232); simd("f32x4.max", 233);
+simd("f32x4.gt", 68); simd("v128.and", 78);
 
 /** The opcode table, for tests that check every encoding. */
 export const OPCODES: ReadonlyMap<string, Readonly<OpInfo>> = OPS;

@@ -11,7 +11,7 @@
 import type { Conv2dGeometry, KernelBackend } from "../types.ts";
 import { jsBackend } from "../js/index.ts";
 import { assemble } from "./assembler.ts";
-import { convWat, gemmWat } from "./wat.generated.ts";
+import { activationWat, convWat, gemmWat } from "./wat.generated.ts";
 
 // The smallest module that uses a SIMD instruction: () -> () { v128.const 0; drop }.
 const SIMD_PROBE = new Uint8Array([
@@ -37,6 +37,7 @@ interface GemmExports { gemm(transA: I, transB: I, m: I, n: I, k: I, a: I, b: I,
 type Walk = (img: I, col: I, ldcol: I, C: I, H: I, W: I, KH: I, KW: I,
   sH: I, sW: I, pH: I, pW: I, dH: I, dW: I, OH: I, OW: I) => void;
 interface ConvExports { im2col: Walk; col2im: Walk }
+interface ActivationExports { relu(x: I, out: I, count: I): void; relu_backward(out: I, g: I, dx: I, count: I): void }
 
 const PAGE = 65536;
 const KC = 256; // k block of gemm.wat
@@ -141,6 +142,8 @@ export function createWasmBackend(): KernelBackend | null {
   const convModule = new WebAssembly.Instance(new WebAssembly.Module(assemble(convWat, "conv.wat")), imports);
   const { gemm: gemmRaw } = gemmModule.exports as unknown as GemmExports;
   const { im2col, col2im } = convModule.exports as unknown as ConvExports;
+  const activationModule = new WebAssembly.Instance(new WebAssembly.Module(assemble(activationWat, "activation.wat")), imports);
+  const activations = activationModule.exports as unknown as ActivationExports;
   let heap = new Float32Array(memory.buffer);
 
   /** Make sure the memory holds `bytes` bytes (never more than the budget); refresh the view if it grew. */
@@ -333,8 +336,25 @@ export function createWasmBackend(): KernelBackend | null {
     }
   }
 
+  /** Runs an elementwise kernel over `inputs` (same length) into `output`, in pieces that fit the budget. */
+  function elementwise(inputs: readonly Float32Array[], output: Float32Array, run: (at: readonly number[], outAt: number, count: number) => void): void {
+    const n = output.length;
+    const piece = Math.max(4, Math.floor(MEMORY_BUDGET / (16 * (inputs.length + 1))) * 4); // floats per array per piece
+    for (let start = 0; start < n; start += piece) {
+      const count = Math.min(piece, n - start);
+      const L = new Layout();
+      const at = inputs.map(() => L.take(count)), outAt = L.take(count);
+      const h = reserve(L.end);
+      inputs.forEach((x, i) => h.set(x.subarray(start, start + count), at[i]! / 4));
+      run(at, outAt, count);
+      output.set(h.subarray(outAt / 4, outAt / 4 + count), start);
+    }
+  }
+
   return {
     name: "wasm",
+    relu: (x, out) => elementwise([x], out, ([xAt], outAt, count) => activations.relu(xAt!, outAt, count)),
+    reluBackward: (out, g, dx) => elementwise([out, g], dx, ([outAt, gAt], dxAt, count) => activations.relu_backward(outAt!, gAt!, dxAt, count)),
     gemm,
     conv2d,
     conv2dBackwardInput,

@@ -108,7 +108,9 @@ function biasGradient(gradOut: DataArray, g: Conv2dGeometry, dtype: DType): Data
   for (let n = 0; n < g.batch; n++) {
     for (let o = 0; o < g.outChannels; o++) {
       const start = (n * g.outChannels + o) * plane;
-      for (let i = 0; i < plane; i++) sums[o] += gradOut[start + i]!;
+      let s = 0;
+      for (let i = start; i < start + plane; i++) s += gradOut[i]!;
+      sums[o] += s;
     }
   }
   return castArray(sums, dtype);

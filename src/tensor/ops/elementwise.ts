@@ -11,6 +11,7 @@ import {
 } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, forEachIndex, numelOf, sameShape, sumToShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
+import { kernelsFor } from "../../kernels/index.ts";
 
 export type Operand = Tensor | number;
 
@@ -225,9 +226,16 @@ export function tanh(a: Tensor): Tensor {
 }
 
 export function relu(a: Tensor): Tensor {
-  const out = unary(a, (x) => (x > 0 ? x : x !== x ? x : 0), a.dtype); // NaN stays NaN
+  // on the kernel seam: it runs on every activation of a network (kernels/js/activation.ts reads plainly)
+  const kernels = kernelsFor(a.dtype);
+  const out = new Tensor(new a.dtype.ArrayType(a.numel()), a.shape, a.dtype);
+  kernels.relu(a.data, out.data);
   // the gradient passes where the output is positive; at exactly 0 it is 0, as in PyTorch
-  return record(out, "ReluBackward0", [a], (g) => [mul(g, unary(out, (y) => (y > 0 ? 1 : 0), g.dtype))], [out]);
+  return record(out, "ReluBackward0", [a], (g) => {
+    const dx = new Tensor(new g.dtype.ArrayType(g.numel()), a.shape, g.dtype);
+    kernelsFor(g.dtype).reluBackward(out.data, g.data, dx.data);
+    return [dx];
+  }, [out]);
 }
 
 // ---- comparisons (no gradient; bool results) ------------------------------------------------
