@@ -121,7 +121,13 @@ spec("f32x4.splat", [0xfd, 0x13], "local.get $f f32x4.splat drop");
 spec("f32x4.extract_lane", [0xfd, 0x1f, 0x02], "local.get $v f32x4.extract_lane 2 drop");
 spec("f32x4.replace_lane", [0xfd, 0x20, 0x01], "local.get $v local.get $f f32x4.replace_lane 1 drop");
 spec("f32x4.gt", [0xfd, 0x44], `${V} f32x4.gt drop`); // 68, one byte
+spec("f32.eq", [0x5b], "local.get $f local.get $f f32.eq drop");
+spec("f32.ne", [0x5c], "local.get $f local.get $f f32.ne drop");
 spec("v128.and", [0xfd, 0x4e], `${V} v128.and drop`); // 78
+spec("f32x4.ne", [0xfd, 0x42], `${V} f32x4.ne drop`); // 66
+spec("v128.or", [0xfd, 0x50], `${V} v128.or drop`); // 80
+spec("v128.bitselect", [0xfd, 0x52], `${V} local.get $v v128.bitselect drop`); // 82
+spec("i32x4.add", [0xfd, 0xae, 0x01], `${V} i32x4.add drop`); // 174: two LEB128 bytes
 // Sub-opcodes of 128 and more take two LEB128 bytes: 228 = 0xe4 0x01.
 for (const [name, sub] of [["f32x4.add", 228], ["f32x4.sub", 229], ["f32x4.mul", 230], ["f32x4.min", 232], ["f32x4.max", 233]] as const) {
   spec(name, [0xfd, (sub & 0x7f) | 0x80, sub >> 7], `${V} ${name} drop`);

@@ -82,7 +82,7 @@ op("i32.shl", 0x74); op("i32.shr_s", 0x75); op("i32.shr_u", 0x76);
 // f32 scalar arithmetic.
 op("f32.add", 0x92); op("f32.sub", 0x93); op("f32.mul", 0x94); op("f32.div", 0x95);
 op("f32.min", 0x96); op("f32.max", 0x97);
-op("f32.lt", 0x5d); op("f32.gt", 0x5e); op("f32.le", 0x5f); op("f32.ge", 0x60);
+op("f32.eq", 0x5b); op("f32.ne", 0x5c); op("f32.lt", 0x5d); op("f32.gt", 0x5e); op("f32.le", 0x5f); op("f32.ge", 0x60);
 // SIMD (spec 5.4.8, vector instructions).
 simd("v128.load", 0, { mem: 4 });
 simd("v128.load32_splat", 9, { mem: 2 });
@@ -98,7 +98,9 @@ simd("f32x4.extract_lane", 31, "lane");
 simd("f32x4.replace_lane", 32, "lane");
 simd("f32x4.add", 228); simd("f32x4.sub", 229); simd("f32x4.mul", 230);
 simd("f32x4.min", 232); simd("f32x4.max", 233);
-simd("f32x4.gt", 68); simd("v128.and", 78);
+simd("f32x4.ne", 66); simd("f32x4.gt", 68);
+simd("v128.and", 78); simd("v128.or", 80); simd("v128.bitselect", 82);
+simd("i32x4.add", 174);
 
 /** The opcode table, for tests that check every encoding. */
 export const OPCODES: ReadonlyMap<string, Readonly<OpInfo>> = OPS;

@@ -8,10 +8,10 @@
 // groups of images or, for one big image, into bands of output rows, each of which fits. After
 // warm-up there is no allocation per call. Growing detaches the old ArrayBuffer, so the
 // Float32Array view is re-made.
-import type { Conv2dGeometry, KernelBackend } from "../types.ts";
+import type { Conv2dGeometry, KernelBackend, Pool2dGeometry } from "../types.ts";
 import { jsBackend } from "../js/index.ts";
 import { assemble } from "./assembler.ts";
-import { activationWat, convWat, gemmWat } from "./wat.generated.ts";
+import { activationWat, convWat, gemmWat, poolWat } from "./wat.generated.ts";
 
 // The smallest module that uses a SIMD instruction: () -> () { v128.const 0; drop }.
 const SIMD_PROBE = new Uint8Array([
@@ -37,6 +37,10 @@ interface GemmExports { gemm(transA: I, transB: I, m: I, n: I, k: I, a: I, b: I,
 type Walk = (img: I, col: I, ldcol: I, C: I, H: I, W: I, KH: I, KW: I,
   sH: I, sW: I, pH: I, pW: I, dH: I, dW: I, OH: I, OW: I) => void;
 interface ConvExports { im2col: Walk; col2im: Walk }
+interface PoolExports {
+  max_pool_2x2(input: I, out: I, arg: I, planes: I, H: I, W: I, OH: I, OW: I): void;
+  max_pool(input: I, out: I, arg: I, planes: I, H: I, W: I, KH: I, KW: I, SH: I, SW: I, PH: I, PW: I, OH: I, OW: I): void;
+}
 interface ActivationExports { relu(x: I, out: I, count: I): void; relu_backward(out: I, g: I, dx: I, count: I): void }
 
 const PAGE = 65536;
@@ -144,6 +148,8 @@ export function createWasmBackend(): KernelBackend | null {
   const { im2col, col2im } = convModule.exports as unknown as ConvExports;
   const activationModule = new WebAssembly.Instance(new WebAssembly.Module(assemble(activationWat, "activation.wat")), imports);
   const activations = activationModule.exports as unknown as ActivationExports;
+  const poolModule = new WebAssembly.Instance(new WebAssembly.Module(assemble(poolWat, "pool.wat")), imports);
+  const { max_pool: maxPoolRaw, max_pool_2x2: maxPool2x2 } = poolModule.exports as unknown as PoolExports;
   let heap = new Float32Array(memory.buffer);
 
   /** Make sure the memory holds `bytes` bytes (never more than the budget); refresh the view if it grew. */
@@ -351,6 +357,28 @@ export function createWasmBackend(): KernelBackend | null {
     }
   }
 
+  /** Max pooling, a group of (batch, channel) planes at a time, as many as fit the budget. */
+  function maxPool2d(input: Float32Array, out: Float32Array, argmax: Int32Array, g: Pool2dGeometry): void {
+    const planes = g.batch * g.channels, inPlane = g.inHeight * g.inWidth, outPlane = g.outHeight * g.outWidth;
+    if (planes === 0 || outPlane === 0) return;
+    const perPlane = regionBytes(inPlane) + 2 * regionBytes(outPlane);
+    const group = Math.max(1, Math.min(planes, Math.floor(MEMORY_BUDGET / perPlane)));
+    if (perPlane > MEMORY_BUDGET) throw tooLarge("max_pool2d", perPlane);
+    for (let p0 = 0; p0 < planes; p0 += group) {
+      const count = Math.min(group, planes - p0);
+      const L = new Layout();
+      const inAt = L.take(count * inPlane), outAt = L.take(count * outPlane), argAt = L.take(count * outPlane);
+      const h = reserve(L.end);
+      h.set(input.subarray(p0 * inPlane, (p0 + count) * inPlane), inAt / 4);
+      const twoByTwo = g.kernelHeight === 2 && g.kernelWidth === 2 && g.strideH === 2 && g.strideW === 2 &&
+        g.padH === 0 && g.padW === 0 && g.outWidth % 4 === 0;
+      if (twoByTwo) maxPool2x2(inAt, outAt, argAt, count, g.inHeight, g.inWidth, g.outHeight, g.outWidth);
+      else maxPoolRaw(inAt, outAt, argAt, count, g.inHeight, g.inWidth, g.kernelHeight, g.kernelWidth, g.strideH, g.strideW, g.padH, g.padW, g.outHeight, g.outWidth);
+      out.set(h.subarray(outAt / 4, outAt / 4 + count * outPlane), p0 * outPlane);
+      argmax.set(new Int32Array(memory.buffer, argAt, count * outPlane), p0 * outPlane);
+    }
+  }
+
   return {
     name: "wasm",
     relu: (x, out) => elementwise([x], out, ([xAt], outAt, count) => activations.relu(xAt!, outAt, count)),
@@ -359,9 +387,8 @@ export function createWasmBackend(): KernelBackend | null {
     conv2d,
     conv2dBackwardInput,
     conv2dBackwardWeight,
-    // Pooling is O(n) work with a compare per element: the copy in and out would eat any SIMD
-    // gain, so the readable loops serve both backends.
-    maxPool2d: jsBackend.maxPool2d,
+    maxPool2d,
+    // the backward is one scatter-add per output: the readable loop serves both backends
     maxPool2dBackward: jsBackend.maxPool2dBackward,
   };
 }

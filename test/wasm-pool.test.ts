@@ -1,0 +1,70 @@
+// The wasm max pooling kernels (the general one and the 2x2 SIMD one) against the plain loops:
+// identical values and argmax on random geometries, with many ties and some NaNs (a NaN wins, the
+// first maximum wins a tie, the last NaN wins among NaNs).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import fc from "fast-check";
+import { jsBackend } from "../src/kernels/js/index.ts";
+import { createWasmBackend, setMemoryBudget } from "../src/kernels/wasm/index.ts";
+import type { Pool2dGeometry } from "../src/kernels/types.ts";
+
+const wasm = createWasmBackend()!;
+
+const geometryArb: fc.Arbitrary<Pool2dGeometry> = fc.record({
+  batch: fc.integer({ min: 1, max: 3 }), channels: fc.integer({ min: 1, max: 3 }),
+  inHeight: fc.integer({ min: 1, max: 12 }), inWidth: fc.integer({ min: 1, max: 20 }),
+  kernelHeight: fc.integer({ min: 1, max: 4 }), kernelWidth: fc.integer({ min: 1, max: 4 }),
+  strideH: fc.integer({ min: 1, max: 3 }), strideW: fc.integer({ min: 1, max: 3 }),
+  padH: fc.integer({ min: 0, max: 2 }), padW: fc.integer({ min: 0, max: 2 }),
+}).map((g) => ({
+  ...g,
+  padH: Math.min(g.padH, Math.floor(g.kernelHeight / 2)), padW: Math.min(g.padW, Math.floor(g.kernelWidth / 2)),
+})).map((g) => ({
+  ...g,
+  outHeight: Math.floor((g.inHeight + 2 * g.padH - g.kernelHeight) / g.strideH) + 1,
+  outWidth: Math.floor((g.inWidth + 2 * g.padW - g.kernelWidth) / g.strideW) + 1,
+})).filter((g) => g.outHeight >= 1 && g.outWidth >= 1);
+
+/** 2x2 windows, stride 2, no padding, four or eight windows a row: the SIMD kernel's case. */
+const twoByTwoArb: fc.Arbitrary<Pool2dGeometry> = fc.record({
+  batch: fc.integer({ min: 1, max: 3 }), channels: fc.integer({ min: 1, max: 3 }),
+  rows: fc.integer({ min: 1, max: 6 }), groups: fc.integer({ min: 1, max: 3 }), oddH: fc.boolean(), oddW: fc.boolean(),
+}).map(({ batch, channels, rows, groups, oddH, oddW }) => ({
+  batch, channels, inHeight: 2 * rows + (oddH ? 1 : 0), inWidth: 8 * groups + (oddW ? 1 : 0),
+  kernelHeight: 2, kernelWidth: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, outHeight: rows, outWidth: 4 * groups,
+}));
+
+const valuesFor = (g: Pool2dGeometry) =>
+  fc.array(fc.constantFrom(-1, 0, 1, 2, 2, 2, NaN, -Infinity, -0), { minLength: g.batch * g.channels * g.inHeight * g.inWidth, maxLength: g.batch * g.channels * g.inHeight * g.inWidth })
+    .map((xs) => Float32Array.from(xs));
+
+function agree(g: Pool2dGeometry, input: Float32Array): void {
+  const n = g.batch * g.channels * g.outHeight * g.outWidth;
+  const [o1, o2] = [new Float32Array(n), new Float32Array(n)];
+  const [a1, a2] = [new Int32Array(n), new Int32Array(n)];
+  jsBackend.maxPool2d(input, o1, a1, g);
+  wasm.maxPool2d(input, o2, a2, g);
+  assert.equal(Array.from(a2), Array.from(a1), `argmax ${JSON.stringify(g)}`);
+  assert.ok(o1.every((v, i) => (Number.isNaN(v) ? Number.isNaN(o2[i]!) : Object.is(v, o2[i]!))), `values ${JSON.stringify(g)}`);
+}
+
+test("wasm max pooling equals the plain loops on random geometries (the general kernel)", () => {
+  fc.assert(fc.property(geometryArb.chain((g) => fc.tuple(fc.constant(g), valuesFor(g))), ([g, x]) => agree(g, x)), { numRuns: 300 });
+});
+
+test("wasm max pooling equals the plain loops on 2x2 windows (the SIMD kernel), odd sizes too", () => {
+  fc.assert(fc.property(twoByTwoArb.chain((g) => fc.tuple(fc.constant(g), valuesFor(g))), ([g, x]) => agree(g, x)), { numRuns: 300 });
+});
+
+test("wasm max pooling under a small memory budget works a group of planes at a time", () => {
+  const old = setMemoryBudget(20_000);
+  try {
+    const g: Pool2dGeometry = { batch: 4, channels: 5, inHeight: 24, inWidth: 24, kernelHeight: 2, kernelWidth: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, outHeight: 12, outWidth: 12 };
+    agree(g, Float32Array.from({ length: 4 * 5 * 24 * 24 }, (_, i) => Math.sin(i * 0.7)));
+    agree({ ...g, kernelHeight: 3, kernelWidth: 3, outHeight: 11, outWidth: 11 }, Float32Array.from({ length: 4 * 5 * 24 * 24 }, (_, i) => Math.cos(i)));
+  } finally {
+    setMemoryBudget(old);
+  }
+});
+
+test.run();
