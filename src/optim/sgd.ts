@@ -58,13 +58,29 @@ export class SGD extends Optimizer {
         buf = allocLike(w, w.length);
         this.momentumBuffers.set(p, buf);
       }
-      for (let i = 0; i < w.length; i++) {
-        let g = grad[i]! + weightDecay * w[i]!;
-        if (buf !== undefined) {
-          buf[i] = firstStep ? g : momentum * buf[i]! + (1 - dampening) * g;
-          g = nesterov ? g + momentum * buf[i]! : buf[i]!;
+      // The rule above, one loop per case so that the loop that runs has no tests in it.
+      if (buf === undefined) {
+        for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * (grad[i]! + weightDecay * w[i]!);
+      } else if (firstStep) {
+        for (let i = 0; i < w.length; i++) {
+          const g = grad[i]! + weightDecay * w[i]!;
+          buf[i] = g;
+          w[i] = w[i]! - lr * (nesterov ? g + momentum * buf[i]! : buf[i]!);
         }
-        w[i] = w[i]! - lr * g;
+      } else if (w instanceof Float32Array && buf instanceof Float32Array && !nesterov) {
+        // the common case: Math.fround reads the buffer back as float32 stored it, without a load
+        const keep = 1 - dampening;
+        for (let i = 0; i < w.length; i++) {
+          const b = Math.fround(momentum * buf[i]! + keep * (grad[i]! + weightDecay * w[i]!));
+          buf[i] = b;
+          w[i] = w[i]! - lr * b;
+        }
+      } else {
+        for (let i = 0; i < w.length; i++) {
+          const g = grad[i]! + weightDecay * w[i]!;
+          buf[i] = momentum * buf[i]! + (1 - dampening) * g;
+          w[i] = w[i]! - lr * (nesterov ? g + momentum * buf[i]! : buf[i]!);
+        }
       }
       p.versionCounter.value++;
     }
