@@ -10,7 +10,7 @@
 // - each saved tensor's version (the count of in-place changes to its memory) is noted when it is
 //   saved and checked when backward needs it; a change in between is an error, not a wrong number;
 // - backward releases what a node saved, so running it again without retainGraph is an error too.
-import type { Tensor } from "./tensor.ts";
+import { isKnownZero, type Tensor } from "./tensor.ts";
 
 export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
 
@@ -212,7 +212,9 @@ function accumulateInto(leaf: Tensor, grad: Tensor): void {
   else {
     const into = leaf.grad.data;
     const from = grad.data;
-    for (let i = 0; i < into.length; i++) into[i] += from[i]!;
+    // after zeroGrad() the sum is the new gradient itself: copy it (adding to zeros gives the same bits)
+    if (isKnownZero(leaf.grad)) into.set(from);
+    else for (let i = 0; i < into.length; i++) into[i] += from[i]!;
     leaf.grad.versionCounter.value++;
   }
 }

@@ -22,6 +22,15 @@ export class VersionCounter {
   value = 0;
 }
 
+/** Tensors known to hold only zeros, with the version at which they were zeroed: backward can copy a
+ *  gradient into a zeroed .grad instead of adding it (the same numbers, a memcpy instead of a loop). */
+const zeroedAt = new WeakMap<Tensor, number>();
+
+/** True when `t` was filled with zeros by fill_/zero_ and has not been changed since. */
+export function isKnownZero(t: Tensor): boolean {
+  return zeroedAt.get(t) === t._version;
+}
+
 export interface BackwardOptions {
   /** Keep what the graph saved, so that backward can run through it again. */
   retainGraph?: boolean;
@@ -308,6 +317,7 @@ export class Tensor {
     this.checkInPlace("fill_");
     this.data.fill(castValue(Number(value), this.dtype));
     this.versionCounter.value++;
+    if (Number(value) === 0) zeroedAt.set(this, this._version);
     return this;
   }
   zero_(): this { return this.fill_(0); }
