@@ -10,6 +10,8 @@ import { jsBackend } from "../src/kernels/js/index.ts";
 import { createWasmBackend } from "../src/kernels/wasm/index.ts";
 import type { Conv2dGeometry, KernelBackend } from "../src/kernels/types.ts";
 import { MNIST } from "../datasets/mnist.ts";
+import { readFileSync } from "node:fs";
+import { assemble } from "../src/kernels/wasm/assembler.ts";
 import { medianTime as bench, type Timing, type TimingOptions } from "../chapters/lib/timing.ts";
 
 /** One line of the table: the same workload on both backends. `work` is what one call does, in
@@ -136,11 +138,31 @@ export function trainingSection(backends: Backends): void {
 
 export const sections: ((backends: Backends) => void)[] = [gemmSection, convSection, trainingSection];
 
+/** GFLOP/s of scripts/peak.wat: register-only f32x4 multiply + add on 12 accumulators, the ceiling
+ *  of Wasm SIMD on this machine, to read the GEMM rows against. */
+export function peakGflops(): number {
+  const module = new WebAssembly.Module(assemble(readFileSync(new URL("./peak.wat", import.meta.url), "utf8"), "peak.wat"));
+  const { peak } = new WebAssembly.Instance(module).exports as unknown as { peak(iters: number): number };
+  const ITERS = 2_000_000; // 96 flops each
+  const t = bench(() => peak(ITERS), { warmup: 2, minRuns: 5, minMs: 300 });
+  return (ITERS * 96) / (t.medianMs / 1000) / 1e9;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const wasm = createWasmBackend();
   if (!wasm) throw new Error("bench: this runtime lacks WebAssembly SIMD, so there is no wasm backend to compare");
   const backends: Backends = { js: jsBackend, wasm };
-  for (const section of sections) section(backends);
+  const names = ["GEMM", "convolutions", "training steps"];
+  sections.forEach((section, i) => {
+    console.error(`bench: ${names[i]}...`); // progress, on stderr so the table stays clean
+    section(backends);
+  });
+  console.error("bench: the SIMD ceiling...");
+  const peak = peakGflops();
   console.log(`medians after warm-up; Node ${process.version}; ${new Date().toISOString()}`);
   printTable();
+  const gemm512 = rows.find((r) => r.name === "gemm n=512");
+  const gemmRate = gemm512 ? (2 * 512 ** 3) / (gemm512.wasm.medianMs / 1000) / 1e9 : NaN;
+  console.log(`Wasm SIMD ceiling (register-only f32x4 mul+add, 12 accumulators): ${peak.toFixed(1)} GFLOP/s; ` +
+    `wasm gemm n=512 reaches ${((gemmRate / peak) * 100).toFixed(0)} % of it`);
 }
