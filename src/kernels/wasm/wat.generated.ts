@@ -248,16 +248,21 @@ export const convWat = `;; Convolution helpers: im2col and col2im. The convoluti
                 local.get $sW  i32.const 2  i32.shl
                 call $scatter_add
               else
-                ;; padding on the left, the real pixels, padding on the right
-                local.get $dst  local.get $owLo  call $zero
+                ;; padding on the left, the real pixels, padding on the right (the zeroing calls
+                ;; only where there is padding: without it they would be most of the calls made)
+                local.get $owLo
+                if  local.get $dst  local.get $owLo  call $zero  end
                 local.get $dst  local.get $owLo  i32.const 2  i32.shl  i32.add
                 local.get $srcRow
                 local.get $owHi  local.get $owLo  i32.sub
                 local.get $sW  i32.const 2  i32.shl
                 call $gather
-                local.get $dst  local.get $owHi  i32.const 2  i32.shl  i32.add
-                local.get $OW  local.get $owHi  i32.sub
-                call $zero
+                local.get $OW  local.get $owHi  i32.ne
+                if
+                  local.get $dst  local.get $owHi  i32.const 2  i32.shl  i32.add
+                  local.get $OW  local.get $owHi  i32.sub
+                  call $zero
+                end
               end
             end
             local.get $dst  local.get $rowBytes  i32.add  local.set $dst
