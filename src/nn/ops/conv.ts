@@ -32,13 +32,17 @@ export function convOutSize(size: number, kernel: number, stride: number, pad: n
 }
 
 /** conv2d(input [N, C, H, W] or [C, H, W], weight [O, C, kh, kw], bias [O] or null). */
+/** stride, padding and dilation as [height, width] pairs, with PyTorch's checks. */
+function convSettings(options: Conv2dOptions): { stride: [number, number]; padding: [number, number]; dilation: [number, number] } {
+  const stride = pair(options.stride ?? 1, "stride"), padding = pair(options.padding ?? 0, "padding"), dilation = pair(options.dilation ?? 1, "dilation");
+  if (stride.some((s) => s <= 0)) throw new Error("non-positive stride is not supported");
+  if (padding.some((p) => p < 0)) throw new Error("negative padding is not supported");
+  if (dilation.some((d) => d <= 0)) throw new Error("dilation should be greater than zero");
+  return { stride, padding, dilation };
+}
+
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
-  const [strideH, strideW] = pair(options.stride ?? 1, "stride");
-  const [padH, padW] = pair(options.padding ?? 0, "padding");
-  const [dilationH, dilationW] = pair(options.dilation ?? 1, "dilation");
-  if (strideH <= 0 || strideW <= 0) throw new Error("non-positive stride is not supported");
-  if (padH < 0 || padW < 0) throw new Error("negative padding is not supported");
-  if (dilationH <= 0 || dilationW <= 0) throw new Error("dilation should be greater than zero");
+  const { stride: [strideH, strideW], padding: [padH, padW], dilation: [dilationH, dilationW] } = convSettings(options);
 
   // An unbatched [C, H, W] input is a batch of one; the output drops that dim again.
   const unbatched = input.shape.length === 3;
@@ -137,13 +141,8 @@ export function convTransposeOutSize(size: number, kernel: number, stride: numbe
  *  gradient for our input is that convolution's forward, and our weight's gradient its weight
  *  gradient. The weight's layout [Cin, Cout, kh, kw] is that convolution's [out, in, kh, kw]. */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
-  const [strideH, strideW] = pair(options.stride ?? 1, "stride");
-  const [padH, padW] = pair(options.padding ?? 0, "padding");
-  const [dilationH, dilationW] = pair(options.dilation ?? 1, "dilation");
+  const { stride: [strideH, strideW], padding: [padH, padW], dilation: [dilationH, dilationW] } = convSettings(options);
   const [outPadH, outPadW] = pair(options.outputPadding ?? 0, "output_padding");
-  if (strideH <= 0 || strideW <= 0) throw new Error("non-positive stride is not supported");
-  if (padH < 0 || padW < 0) throw new Error("negative padding is not supported");
-  if (dilationH <= 0 || dilationW <= 0) throw new Error("dilation should be greater than zero");
   if (outPadH < 0 || outPadW < 0 || (outPadH >= strideH && outPadH >= dilationH) || (outPadW >= strideW && outPadW >= dilationW)) {
     throw new Error(
       `output padding must be smaller than either stride or dilation, but got output_padding_height: ${outPadH} output_padding_width: ${outPadW} ` +
