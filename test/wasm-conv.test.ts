@@ -234,4 +234,17 @@ test("a call whose smallest piece cannot fit the budget says how many bytes it n
   }
 });
 
+test("the direct kernels (few channels, stride 1, no padding, four output columns at a time) match the float64 loop", () => {
+  const directArb = fc.record({
+    batch: fc.integer({ min: 1, max: 3 }), inChannels: fc.integer({ min: 1, max: 3 }), outChannels: fc.integer({ min: 1, max: 5 }),
+    kernelHeight: fc.integer({ min: 1, max: 5 }), kernelWidth: fc.integer({ min: 1, max: 5 }),
+    outHeight: fc.integer({ min: 1, max: 6 }), groups: fc.integer({ min: 1, max: 3 }),
+  }).map((k): Conv2dGeometry => ({
+    batch: k.batch, inChannels: k.inChannels, outChannels: k.outChannels, kernelHeight: k.kernelHeight, kernelWidth: k.kernelWidth,
+    inHeight: k.outHeight + k.kernelHeight - 1, inWidth: 4 * k.groups + k.kernelWidth - 1, outHeight: k.outHeight, outWidth: 4 * k.groups,
+    strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1,
+  }));
+  fc.assert(fc.property(directArb, fc.integer(), checkAll), { numRuns: 150 });
+});
+
 test.run();
