@@ -11,7 +11,7 @@
 import * as torch from "../src/index.ts";
 import { nn, optim } from "../src/index.ts";
 import { assemble } from "../src/kernels/wasm/assembler.ts";
-import { gemmWat } from "../src/kernels/wasm/wat.generated.ts";
+import { activationWat, gemmWat } from "../src/kernels/wasm/wat.generated.ts";
 import { chapter } from "./lib/cells.ts";
 import { medianTime } from "./lib/timing.ts";
 
@@ -141,8 +141,10 @@ ch.cell("GEMM: time and GFLOP/s", () => {
 // ---- Convolution: the chapter-8 CNN's layers at batch 20 --------------------------------------
 
 ch.cell("the CNN's convolutions, forward and backward", () => {
-  // conv1: 1 -> 6 channels, 5x5, on 28x28; conv2: 6 -> 16 channels, 5x5, on 12x12. The wasm
-  // backend lays every 5x5 window out as a column (im2col) and multiplies with the GEMM above.
+  // conv1: 1 -> 6 channels, 5x5, on 28x28; conv2: 6 -> 16 channels, 5x5, on 12x12. For conv2 the
+  // wasm backend lays every 5x5 window out as a column (im2col) and multiplies with the GEMM above;
+  // conv1 has one input channel, so a column would be 25 numbers long and the GEMM short: there
+  // direct.wat slides the kernel itself, four output pixels at a time.
   const layers = [
     { name: "conv1", x: torch.randn(20, 1, 28, 28), w: torch.randn(6, 1, 5, 5), b: torch.randn(6) },
     { name: "conv2", x: torch.randn(20, 6, 12, 12), w: torch.randn(16, 6, 5, 5), b: torch.randn(16) },
@@ -160,6 +162,23 @@ ch.cell("the CNN's convolutions, forward and backward", () => {
     const [jo, jx, jw] = using("js", step), [wo, wx, ww] = using("wasm", step);
     const diffs = [relativeDiff(jo!, wo!), relativeDiff(jx!, wx!), relativeDiff(jw!, ww!)];
     console.log(`${name}  ${fmt(js, 3).padStart(8)} ms  ${fmt(wasm, 3).padStart(9)} ms  ${fmt(js / wasm, 1).padStart(7)}x  ${diffs.join(", ")}`);
+  }
+});
+
+// ---- The rest of a step: ReLU and max pooling ------------------------------------------------
+
+ch.cell("ReLU and max pooling: the small kernels around the big ones", () => {
+  // A training step is more than its matrix products: every activation goes through ReLU and max
+  // pooling, forward and backward. On conv1's output (20 x 6 x 24 x 24) the plain loops branch on
+  // every element, and which way the branch goes is a coin toss; the wasm kernels do not branch:
+  // ReLU is f32x4.max with zero, and pooling keeps the best of a 2x2 window with lane masks.
+  console.log(activationWat.split("\n").filter((l) => /f32x4\.(max|gt)|v128\.and/.test(l)).map((l) => l.trimEnd()).join("\n"));
+  const x = torch.randn(20, 6, 24, 24);
+  console.log("op             js          wasm   speed-up");
+  for (const [name, op] of [["relu", () => F.relu(x)], ["max pool 2x2", () => F.maxPool2d(x, 2)]] as const) {
+    const js = using("js", () => medianTime(op, { minMs: 200 })).medianMs;
+    const wasm = using("wasm", () => medianTime(op, { minMs: 200 })).medianMs;
+    console.log(`${name.padEnd(12)} ${fmt(js, 3).padStart(7)} ms ${fmt(wasm, 3).padStart(8)} ms  ${fmt(js / wasm, 1).padStart(6)}x`);
   }
 });
 
