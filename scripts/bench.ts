@@ -8,9 +8,11 @@ import * as torch from "../src/index.ts";
 import { nn, optim, data, transforms } from "../src/index.ts";
 import { jsBackend } from "../src/kernels/js/index.ts";
 import { createWasmBackend } from "../src/kernels/wasm/index.ts";
+import { coreCount } from "../src/kernels/wasm/threads.ts";
 import type { Conv2dGeometry, KernelBackend } from "../src/kernels/types.ts";
 import { MNIST } from "../datasets/mnist.ts";
 import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { assemble } from "../src/kernels/wasm/assembler.ts";
 import { medianTime as bench, type Timing, type TimingOptions } from "../chapters/lib/timing.ts";
 
@@ -29,7 +31,7 @@ export function compare(name: string, unit: Row["unit"], work: number, run: (k: 
   return row;
 }
 
-function rate(row: Row, t: Timing): string {
+function rate(row: Pick<Row, "work" | "unit">, t: Timing): string {
   const perSecond = row.work / (t.medianMs / 1000);
   return row.unit === "GFLOP/s" ? `${(perSecond / 1e9).toFixed(2)} GFLOP/s` : `${perSecond.toFixed(0)} images/s`;
 }
@@ -37,7 +39,11 @@ const ms = (t: Timing) => (t.medianMs < 10 ? t.medianMs.toFixed(3) : t.medianMs.
 
 export function printTable(list: Row[] = rows): void {
   const header = ["benchmark", "js", "js rate", "wasm", "wasm rate", "speed-up"];
-  const body = list.map((r) => [r.name, ms(r.js), rate(r, r.js), ms(r.wasm), rate(r, r.wasm), `${(r.js.medianMs / r.wasm.medianMs).toFixed(1)}x`]);
+  printMarkdown(header, list.map((r) => [r.name, ms(r.js), rate(r, r.js), ms(r.wasm), rate(r, r.wasm), `${(r.js.medianMs / r.wasm.medianMs).toFixed(1)}x`]));
+}
+
+/** A Markdown table, columns padded: the first to the left, the others to the right. */
+function printMarkdown(header: string[], body: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ") + " |";
   console.log(line(header));
@@ -108,35 +114,75 @@ class CNN extends nn.Module {
   }
 }
 
+const BATCH = 20;
+let trainingBatches: [torch.Tensor, torch.Tensor][] | null = null;
+
+/** One training step of `Net` on the kernels `backend`, on the first 2000 real MNIST images (loaded
+ *  once: the rows time the network, not the data pipeline); a fresh network from seed 0. */
+function trainingStep(Net: new () => nn.Module, backend: torch.BackendName): () => void {
+  if (!trainingBatches) {
+    const transform = new transforms.Compose([new transforms.ToTensor(), new transforms.Normalize(0.5, 0.5)]);
+    const loader = new data.DataLoader(new MNIST({ train: true, transform, limit: 2000 }), { batchSize: BATCH });
+    trainingBatches = [...loader] as [torch.Tensor, torch.Tensor][];
+  }
+  const batches = trainingBatches;
+  torch.manualSeed(0);
+  const net = new Net();
+  const criterion = new nn.CrossEntropyLoss();
+  const optimizer = new optim.SGD(net.parameters(), { lr: 0.001, momentum: 0.9 });
+  let i = 0;
+  return () => {
+    torch.setBackend(backend);
+    const [inputs, labels] = batches[i++ % batches.length]!;
+    optimizer.zeroGrad();
+    criterion(net(inputs), labels).backward();
+    optimizer.step();
+  };
+}
+
+const NETWORKS = [["train MLP 784-64-10, batch 20", MLP], ["train CNN (chapter 8), batch 20", CNN]] as const;
+const TRAINING_TIMING: TimingOptions = { warmup: 20, minRuns: 50, minMs: 1500, maxRuns: 2000 };
+
 export function trainingSection(backends: Backends): void {
-  const BATCH = 20;
-  const transform = new transforms.Compose([new transforms.ToTensor(), new transforms.Normalize(0.5, 0.5)]);
-  const loader = new data.DataLoader(new MNIST({ train: true, transform, limit: 2000 }), { batchSize: BATCH });
-  const batches = [...loader]; // loaded once: the rows time the network, not the data pipeline
   const before = torch.getBackend();
-  for (const [name, Net] of [["train MLP 784-64-10, batch 20", MLP], ["train CNN (chapter 8), batch 20", CNN]] as const) {
+  for (const [name, Net] of NETWORKS) {
     // One network per backend, from the same seed, so both start from the same weights.
-    const steppers = (["js", "wasm"] as const).map((backend) => {
-      torch.manualSeed(0);
-      const net = new Net();
-      const criterion = new nn.CrossEntropyLoss();
-      const optimizer = new optim.SGD(net.parameters(), { lr: 0.001, momentum: 0.9 });
-      let i = 0;
-      return () => {
-        torch.setBackend(backend);
-        const [inputs, labels] = batches[i++ % batches.length]!;
-        optimizer.zeroGrad();
-        criterion(net(inputs!), labels!).backward();
-        optimizer.step();
-      };
-    });
+    const steppers = (["js", "wasm"] as const).map((backend) => trainingStep(Net, backend));
     const run = (k: KernelBackend) => steppers[k === backends.js ? 0 : 1]!();
-    compare(name, "images/s", BATCH, run, backends, { warmup: 20, minRuns: 50, minMs: 1500, maxRuns: 2000 });
+    compare(name, "images/s", BATCH, run, backends, TRAINING_TIMING);
   }
   torch.setBackend(before);
 }
 
 export const sections: ((backends: Backends) => void)[] = [gemmSection, convSection, trainingSection];
+
+// ---- Two threads: the wasm backend on one thread and on two, same workloads --------------------
+export interface ThreadRow { name: string; work: number; unit: Row["unit"]; one: Timing; two: Timing }
+
+export function twoThreadSection(wasm: KernelBackend): ThreadRow[] {
+  const out: ThreadRow[] = [];
+  const before = torch.getNumThreads();
+  const both = (name: string, unit: Row["unit"], work: number, run: () => void, options?: TimingOptions) => {
+    torch.setNumThreads(1);
+    const one = bench(run, options);
+    torch.setNumThreads(2);
+    out.push({ name, unit, work, one, two: bench(run, options) });
+  };
+  for (const n of [512, 1024]) {
+    const a = random(n * n, 1), b = random(n * n, 2), c = new Float32Array(n * n);
+    both(`gemm n=${n}`, "GFLOP/s", 2 * n ** 3, () => wasm.gemm(false, false, n, n, n, a, b, c, false));
+  }
+  const backendBefore = torch.getBackend();
+  for (const [name, Net] of NETWORKS) both(name, "images/s", BATCH, trainingStep(Net, "wasm"), TRAINING_TIMING);
+  torch.setBackend(backendBefore);
+  torch.setNumThreads(before);
+  return out;
+}
+
+export function printThreadTable(list: ThreadRow[]): void {
+  const header = ["wasm backend", "1 thread", "2 threads", "speed-up"];
+  printMarkdown(header, list.map((row) => [row.name, rate(row, row.one), rate(row, row.two), `${(row.one.medianMs / row.two.medianMs).toFixed(2)}x`]));
+}
 
 /** GFLOP/s of scripts/peak.wat: register-only f32x4 multiply + add on 12 accumulators, the ceiling
  *  of Wasm SIMD on this machine, to read the GEMM rows against. */
@@ -153,16 +199,27 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!wasm) throw new Error("bench: this runtime lacks WebAssembly SIMD, so there is no wasm backend to compare");
   const backends: Backends = { js: jsBackend, wasm };
   const names = ["GEMM", "convolutions", "training steps"];
+  // The main table is at one thread, the setting PyTorch is compared at; the second table adds one.
+  torch.setNumThreads(1);
   sections.forEach((section, i) => {
     console.error(`bench: ${names[i]}...`); // progress, on stderr so the table stays clean
     section(backends);
   });
+  let threadRows: ThreadRow[] = [];
+  if (coreCount() >= 2) {
+    console.error("bench: two threads...");
+    threadRows = twoThreadSection(wasm);
+  }
   console.error("bench: the SIMD ceiling...");
   const peak = peakGflops();
-  console.log(`medians after warm-up; Node ${process.version}; ${new Date().toISOString()}`);
+  console.log(`medians after warm-up; one thread; ${cpus()[0]?.model ?? "unknown CPU"}; Node ${process.version}; ${new Date().toISOString()}`);
   printTable();
   const gemm512 = rows.find((r) => r.name === "gemm n=512");
   const gemmRate = gemm512 ? (2 * 512 ** 3) / (gemm512.wasm.medianMs / 1000) / 1e9 : NaN;
   console.log(`Wasm SIMD ceiling (register-only f32x4 mul+add, 12 accumulators): ${peak.toFixed(1)} GFLOP/s; ` +
     `wasm gemm n=512 reaches ${((gemmRate / peak) * 100).toFixed(0)} % of it`);
+  if (threadRows.length > 0) {
+    console.log("");
+    printThreadTable(threadRows);
+  }
 }

@@ -1,7 +1,7 @@
 // The public surface (shared/design/API.md). `import * as torch from "./src/index.ts"` reads like PyTorch.
 export * from "./tensor/index.ts";
 export { manualSeed } from "./random.ts";
-export { setBackend, getBackend, type BackendName } from "./kernels/index.ts";
+export { setBackend, getBackend, setNumThreads, getNumThreads, type BackendName } from "./kernels/index.ts";
 export { Value } from "./scalar.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";

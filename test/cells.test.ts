@@ -48,6 +48,22 @@ test("--backend js|wasm is read, and chapter() switches to it", () => {
   }
 });
 
+test("--threads N is read, and chapter() sets the thread count", () => {
+  assert.is(parseFlags(["--threads", "2"]).threads, 2);
+  assert.is(parseFlags(["--threads=1"]).threads, 1);
+  assert.is(parseFlags([]).threads, undefined);
+  assert.throws(() => parseFlags(["--threads", "0"]), /--threads expects a whole number ≥ 1, got "0"/);
+  assert.throws(() => parseFlags(["--threads"]), /--threads expects a whole number ≥ 1, got nothing/);
+  const before = torch.getNumThreads();
+  try {
+    const other = before === 1 ? 2 : 1;
+    chapter("00", "", { argv: ["--threads", String(other)], print: () => {} });
+    assert.is(torch.getNumThreads(), other);
+  } finally {
+    torch.setNumThreads(before);
+  }
+});
+
 // ---- cells ----
 
 test("cells print their headers in order, run sync cells on the spot and async cells in order", async () => {

@@ -44,4 +44,11 @@ test("14: the same losses from both backends, a GEMM row, images per second", as
   assert.match(out, /^wasm: [\d.]+ ms a step, \d+ images\/s \([\d.]+x\)$/m);
 });
 
+test("14: two threads give the same bits as one on a split GEMM", async () => {
+  const out = await run;
+  assert.match(out, /^ {2}1 thread: {2}[\d.]+ ms$/m);
+  assert.match(out, /^ {2}2 threads: [\d.]+ ms \([\d.]+x\)$/m);
+  has(out, "  same bits: true");
+});
+
 test.run();

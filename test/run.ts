@@ -1,8 +1,10 @@
 // Runs every uvu suite under test/ in one process (uvu's own runner, through tsx), then prints the
 // closing line CI reads: "N passed, N failed".
-// Usage: tsx test/run.ts [--backend js|wasm] [filter-substring]
+// Usage: tsx test/run.ts [--backend js|wasm] [--threads N] [filter-substring]
 // --backend makes that backend the default for every suite and, through TORCHLET_BACKEND, for
 // every chapter a suite runs; suites that compare the backends still switch explicitly.
+// --threads N does the same for torch.setNumThreads (TORCHLET_THREADS); the suites that compare
+// one thread with two still switch explicitly.
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,6 +23,20 @@ if (at >= 0) {
   const { setBackend, getBackend } = await import("../src/index.ts");
   setBackend(name);
   console.log(`backend: ${getBackend()}`);
+}
+const threadsAt = args.findIndex((a) => a === "--threads" || a.startsWith("--threads="));
+if (threadsAt >= 0) {
+  const [flag] = args.splice(threadsAt, 1);
+  const text = flag!.includes("=") ? flag!.slice(flag!.indexOf("=") + 1) : args.splice(threadsAt, 1)[0];
+  const n = Number(text);
+  if (text === undefined || !Number.isInteger(n) || n < 1) {
+    console.error(`--threads expects a whole number ≥ 1, got ${text === undefined ? "nothing" : JSON.stringify(text)}`);
+    process.exit(2);
+  }
+  process.env.TORCHLET_THREADS = String(n);
+  const { setNumThreads, getNumThreads } = await import("../src/index.ts");
+  setNumThreads(n);
+  console.log(`threads: ${getNumThreads()}`);
 }
 const filter = args[0] ?? "";
 

@@ -192,6 +192,23 @@ test("a tiny module validates and runs: loops, SIMD, memory", () => {
   assert.is(ex.pick!(3), 2);
 });
 
+test("sharedMemory imports the memory as shared (limits flag 0x03 and a maximum)", () => {
+  const text = `(module (import "env" "memory" (memory 2))
+    (func (export "get") (param $p i32) (result i32) local.get $p  i32.load))`;
+  const plain = assemble(text, "plain"), shared = assemble(text, "shared", { sharedMemory: { maximum: 300 } });
+  // The import's limits: 0x00 2 (minimum only) as written, 0x03 2 0xac 0x02 (300) when shared.
+  const bytes = (b: Uint8Array) => Array.from(b).join(",");
+  assert.ok(bytes(plain).includes([0x02, 0x00, 0x02].join(",")));
+  assert.ok(bytes(shared).includes([0x02, 0x03, 0x02, 0xac, 0x02].join(",")));
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: 300, shared: true });
+  new Int32Array(memory.buffer)[3] = 42;
+  const get = new WebAssembly.Instance(new WebAssembly.Module(shared), { env: { memory } }).exports.get as (p: number) => number;
+  assert.is(get(12), 42);
+  // A shared module refuses a plain memory, and a plain module a shared one: the flag is really there.
+  assert.throws(() => new WebAssembly.Instance(new WebAssembly.Module(shared), { env: { memory: new WebAssembly.Memory({ initial: 2 }) } }));
+  assert.throws(() => new WebAssembly.Instance(new WebAssembly.Module(plain), { env: { memory } }));
+});
+
 function throwsWith(text: string, pattern: RegExp): void {
   try {
     assemble(text, "broken.wat");

@@ -19,7 +19,8 @@
  * Flags, parsed once from the command line: --step (wait for Enter before each cell, only when
  * stdin is a terminal; a piped or CI run never waits), --epochs N, --limit N, --seed N, and
  * --backend js|wasm (which kernels run matmul and convolution; the environment variable
- * TORCHLET_BACKEND gives the default, so `npx tsx test/run.ts --backend js` reaches chapters too).
+ * TORCHLET_BACKEND gives the default, so `npx tsx test/run.ts --backend js` reaches chapters too),
+ * and --threads N (torch.setNumThreads; TORCHLET_THREADS gives the default in the same way).
  * `cell(title, body)` on its own uses a default chapter with no banner.
  */
 import { mkdirSync } from "node:fs";
@@ -28,7 +29,7 @@ import { createInterface } from "node:readline";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { fileURLToPath } from "node:url";
-import { setBackend, type BackendName } from "../../src/index.ts";
+import { setBackend, setNumThreads, type BackendName } from "../../src/index.ts";
 
 // ---- flags ----
 
@@ -43,6 +44,8 @@ export interface Flags {
   seed: number;
   /** --backend js|wasm: only present when given on the command line. */
   backend?: BackendName;
+  /** --threads N: only present when given on the command line. */
+  threads?: number;
   /** Everything not understood above, in order, for the chapter to use as it likes. */
   rest: string[];
 }
@@ -64,6 +67,8 @@ function readArgs(argv: readonly string[]): Given {
       given.step = true;
     } else if (name === "--backend") {
       given.backend = backendName(eq > 0 ? arg.slice(eq + 1) : argv[++i], "--backend");
+    } else if (name === "--threads") {
+      given.threads = threadCount(eq > 0 ? arg.slice(eq + 1) : argv[++i], "--threads");
     } else if (name === "--epochs" || name === "--limit" || name === "--seed") {
       const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       const value = Number(text);
@@ -84,6 +89,12 @@ const BACKENDS: readonly string[] = ["js", "wasm"];
 function backendName(text: string | undefined, what: string): BackendName {
   if (text !== undefined && BACKENDS.includes(text)) return text as BackendName;
   throw new Error(`${what} expects js or wasm, got ${text === undefined ? "nothing" : JSON.stringify(text)}`);
+}
+
+function threadCount(text: string | undefined, what: string): number {
+  const value = Number(text);
+  if (text !== undefined && text.trim() !== "" && Number.isInteger(value) && value >= 1) return value;
+  throw new Error(`${what} expects a whole number ≥ 1, got ${text === undefined ? "nothing" : JSON.stringify(text)}`);
 }
 
 /** Reads --step, --epochs N, --limit N, --seed N (also --epochs=N) out of argv; defaults fill the gaps. */
@@ -185,6 +196,8 @@ export function chapter(number: string, title: string, options: ChapterOptions =
   const stepping = parsed.step && interactive;
   const backend = parsed.backend ?? process.env.TORCHLET_BACKEND;
   if (backend) setBackend(backendName(backend, parsed.backend ? "--backend" : "TORCHLET_BACKEND"));
+  const threads = parsed.threads ?? process.env.TORCHLET_THREADS;
+  if (threads !== undefined) setNumThreads(typeof threads === "number" ? threads : threadCount(threads, "TORCHLET_THREADS"));
   if (title !== "") {
     print(rule(`Chapter ${number} · ${title}`, "━"));
     if (parsed.step && !interactive) print("(--step ignored: stdin is not a terminal)");

@@ -3,7 +3,7 @@
 import type { BackendName, KernelBackend } from "./types.ts";
 import { float32, type DataArray, type DType } from "../tensor/dtype.ts";
 import { jsBackend } from "./js/index.ts";
-import { createWasmBackend } from "./wasm/index.ts";
+import { createWasmBackend, getThreads, setThreads } from "./wasm/index.ts";
 
 export type { BackendName, KernelBackend, Conv2dGeometry, Pool2dGeometry } from "./types.ts";
 
@@ -39,4 +39,16 @@ export function kernels(): KernelBackend<Float32Array> {
  *  (the wasm kernels are float32 only). Callers pass arrays of that dtype, which the cast relies on. */
 export function kernelsFor(dtype: DType): KernelBackend<DataArray> {
   return dtype === float32 ? (current as unknown as KernelBackend<DataArray>) : jsBackend;
+}
+
+/** torch.set_num_threads: how many threads the wasm kernels split a large product over (the calling
+ *  thread included). The default is the number of cores, as PyTorch's. Results are the same bits
+ *  whatever the count. */
+export function setNumThreads(n: number): void {
+  setThreads(n);
+}
+
+/** torch.get_num_threads. */
+export function getNumThreads(): number {
+  return getThreads();
 }

@@ -220,7 +220,13 @@ interface FuncDecl {
 /** Assemble a module written in the supported text subset into binary bytes. `source` names the
  *  file in error messages. Throws WatError (with file:line) for text it does not understand and a
  *  plain Error when the bytes fail WebAssembly.validate. */
-export function assemble(text: string, source = "<wat>"): Uint8Array {
+export interface AssembleOptions {
+  /** Import the memory as shared, with this many pages at most (threads need a shared memory, and
+   *  a shared memory needs a maximum), whatever limits the text declares. */
+  sharedMemory?: { maximum: number };
+}
+
+export function assemble(text: string, source = "<wat>", options: AssembleOptions = {}): Uint8Array {
   const fail = (node: { line: number }, message: string): never => { throw new WatError(source, node.line, message); };
   const top = parse(text, source);
   if (top.length !== 1 || headOf(top[0]!) !== "module") fail(top[0] ?? { line: 1 }, "expected one (module ...)");
@@ -267,7 +273,12 @@ export function assemble(text: string, source = "<wat>"): Uint8Array {
       }
       const d = desc as List;
       const rest = d.items.slice(1).filter((n) => !(n.kind === "atom" && n.text.startsWith("$")));
-      imports.push([...name(mod as Str), ...name(field as Str), 0x02, ...limits(rest, d)]);
+      let memoryLimits = limits(rest, d);
+      if (options.sharedMemory) {
+        const min = parseInteger((rest[0] as Atom).text)!;
+        memoryLimits = [0x03, ...uleb128(min), ...uleb128(options.sharedMemory.maximum)]; // 0x03: shared, with a maximum
+      }
+      imports.push([...name(mod as Str), ...name(field as Str), 0x02, ...memoryLimits]);
       memoryCount++;
     } else if (head === "memory") {
       let rest = list.items.slice(1).filter((n) => !(n.kind === "atom" && n.text.startsWith("$")));

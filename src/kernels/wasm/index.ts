@@ -12,6 +12,7 @@ import type { Conv2dGeometry, KernelBackend, Pool2dGeometry } from "../types.ts"
 import { jsBackend } from "../js/index.ts";
 import { assemble } from "./assembler.ts";
 import { activationWat, convWat, directWat, gemmWat, poolWat } from "./wat.generated.ts";
+import { CONTROL_BYTES, ThreadPool, coreCount, threadsAvailable, type GemmArgs } from "./threads.ts";
 
 // The smallest module that uses a SIMD instruction: () -> () { v128.const 0; drop }.
 const SIMD_PROBE = new Uint8Array([
@@ -56,6 +57,33 @@ const MC = 128; // m block of gemm.wat
  *  costs nothing measurable: an 8 MiB piece is still a GEMM of millions of multiply-adds. */
 let MEMORY_BUDGET = 8 * 1024 * 1024;
 
+/** How many threads a large GEMM is split over (the calling thread included). */
+let threadCount = threadsAvailable() ? coreCount() : 1;
+/** Products smaller than this many multiply-adds stay on one thread: waking a worker costs more. */
+export const PARALLEL_MACS = 1 << 22;
+/** The fewest rows of C a thread's band may have: each thread packs all of B for its band, so thin
+ *  bands spend more time packing than multiplying (measured: 16 rows split in two ran 0.85x). */
+export const BAND_ROWS = 32;
+
+let warnedNoThreads = false;
+export function setThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a whole number of threads >= 1, got ${n}`);
+  // As PyTorch, any count is taken; where threads cannot be had, say once that work stays on one.
+  if (n > 1 && !threadsAvailable() && !warnedNoThreads) {
+    warnedNoThreads = true;
+    console.warn(`setNumThreads(${n}): this runtime has no SharedArrayBuffer or no worker threads, so the kernels run on one thread`);
+  }
+  threadCount = n;
+}
+export function getThreads(): number {
+  return threadCount;
+}
+/** How many GEMM calls have been split over threads so far (tests check that a split happened). */
+let splitCalls = 0;
+export function parallelGemmCalls(): number {
+  return splitCalls;
+}
+
 /** Changes the budget (tests use a small one to make every call work in pieces); returns the old one. */
 export function setMemoryBudget(bytes: number): number {
   const old = MEMORY_BUDGET;
@@ -75,7 +103,7 @@ function regionBytes(floats: number): number {
 
 /** Lays out regions from address 0; every region starts on a 16-byte boundary. */
 class Layout {
-  end = 0;
+  end = CONTROL_BYTES; // the threads' control blocks come first
   /** Reserve room for `floats` float32s; returns the byte address. */
   take(floats: number): number {
     const at = this.end;
@@ -145,26 +173,55 @@ function inputRowsOf(g: Conv2dGeometry, row0: number, row1: number): { first: nu
 
 export function createWasmBackend(): KernelBackend | null {
   if (!hasWasmSimd()) return null;
-  const memory = new WebAssembly.Memory({ initial: 16 });
+  // A shared memory where threads can be had (its views stay valid when it grows), a plain one elsewhere.
+  const shared = threadsAvailable();
+  const MAX_PAGES = 16384; // 1 GiB of address space, reserved rather than used: the budget keeps calls small
+  const memory = shared ? new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true }) : new WebAssembly.Memory({ initial: 16 });
+  const assembleFor = (text: string, name: string) => assemble(text, name, shared ? { sharedMemory: { maximum: MAX_PAGES } } : {});
   const imports = { env: { memory } };
-  const gemmModule = new WebAssembly.Instance(new WebAssembly.Module(assemble(gemmWat, "gemm.wat")), imports);
-  const convModule = new WebAssembly.Instance(new WebAssembly.Module(assemble(convWat, "conv.wat")), imports);
+  const gemmCompiled = new WebAssembly.Module(assembleFor(gemmWat, "gemm.wat"));
+  const gemmModule = new WebAssembly.Instance(gemmCompiled, imports);
+  const convModule = new WebAssembly.Instance(new WebAssembly.Module(assembleFor(convWat, "conv.wat")), imports);
   const { gemm: gemmRaw } = gemmModule.exports as unknown as GemmExports;
   const { im2col, col2im } = convModule.exports as unknown as ConvExports;
-  const activationModule = new WebAssembly.Instance(new WebAssembly.Module(assemble(activationWat, "activation.wat")), imports);
+  const activationModule = new WebAssembly.Instance(new WebAssembly.Module(assembleFor(activationWat, "activation.wat")), imports);
   const activations = activationModule.exports as unknown as ActivationExports;
-  const direct = new WebAssembly.Instance(new WebAssembly.Module(assemble(directWat, "direct.wat")), imports).exports as unknown as DirectExports;
-  const poolModule = new WebAssembly.Instance(new WebAssembly.Module(assemble(poolWat, "pool.wat")), imports);
+  const direct = new WebAssembly.Instance(new WebAssembly.Module(assembleFor(directWat, "direct.wat")), imports).exports as unknown as DirectExports;
+  const poolModule = new WebAssembly.Instance(new WebAssembly.Module(assembleFor(poolWat, "pool.wat")), imports);
   const { max_pool: maxPoolRaw, max_pool_2x2: maxPool2x2 } = poolModule.exports as unknown as PoolExports;
   let heap = new Float32Array(memory.buffer);
 
-  /** Make sure the memory holds `bytes` bytes (never more than the budget); refresh the view if it grew. */
+  /** Make sure the memory holds `bytes` bytes (the control blocks plus at most the budget); refresh the view if it grew. */
   function reserve(bytes: number): Float32Array {
-    if (bytes > MEMORY_BUDGET) throw tooLarge("kernel", bytes);
+    if (bytes - CONTROL_BYTES > MEMORY_BUDGET) throw tooLarge("kernel", bytes - CONTROL_BYTES);
     const have = memory.buffer.byteLength;
     if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
     if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
     return heap;
+  }
+
+  const pool = shared ? new ThreadPool(memory, gemmCompiled) : null;
+
+  /** How many threads gemm.wat's gemm runs on for this product: several only when it is large and
+   *  A is stored row by row (a band of rows of C is then a band of rows of A). */
+  const threadsFor = (m: number, n: number, k: number, transA = 0) =>
+    pool && !transA && m * n * k >= PARALLEL_MACS ? Math.max(1, Math.min(threadCount, Math.floor(m / BAND_ROWS))) : 1;
+  /** Scratch for that many GEMM calls at once: one work region each, side by side. */
+  const workFloats = (m: number, n: number, k: number, transA = 0) => (gemmWorkBytes(n, k) / 4) * threadsFor(m, n, k, transA);
+
+  /** gemm.wat's gemm, split into bands of rows of C over the threads. Every element of C is computed
+   *  by the same instructions in the same order whatever the split: the same bits. */
+  function runGemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number, work: number): void {
+    const threads = threadsFor(m, n, k, transA);
+    if (!pool || threads < 2) return gemmRaw(transA, transB, m, n, k, a, b, c, accumulate, work);
+    const band = Math.ceil(m / threads / 4) * 4;
+    splitCalls++;
+    const jobs: GemmArgs[] = [];
+    for (let t = 0, r0 = 0; r0 < m; t++, r0 += band) {
+      const rows = Math.min(band, m - r0);
+      jobs.push([0, transB, rows, n, k, a + r0 * k * 4, b, c + r0 * n * 4, accumulate, work + t * gemmWorkBytes(n, k)]);
+    }
+    pool.run(jobs, (args) => gemmRaw(...args));
   }
 
   /** c = op(a)·op(b), in blocks of c (columns first, then rows) whose operands fit the budget. */
@@ -178,13 +235,16 @@ export function createWasmBackend(): KernelBackend | null {
       return;
     }
     const bytes = (rows: number, cols: number) =>
-      regionBytes(k * cols) + regionBytes(rows * k) + regionBytes(rows * cols) + regionBytes(gemmWorkBytes(cols, k) / 4);
+      regionBytes(k * cols) + regionBytes(rows * k) + regionBytes(rows * cols) + regionBytes(workFloats(rows, cols, k, +transA));
     const whole = bytes(m, n) <= MEMORY_BUDGET; // the usual case: one block
-    const cols = whole ? n : largestFitting(n, (nb) => bytes(1, nb));
+    // Columns so that a block of MC rows still fits beside them (gemm.wat packs B once per call, so
+    // a call of a few rows would repack B for little work); one row where not even that fits.
+    const fewRows = Math.min(m, MC);
+    const cols = whole ? n : largestFitting(n, (nb) => bytes(fewRows, nb)) || largestFitting(n, (nb) => bytes(1, nb));
     const rows = whole ? m : cols === 0 ? 0 : largestFitting(m, (mb) => bytes(mb, cols));
     if (rows === 0) throw tooLarge(`matmul (${m}x${k} by ${k}x${n})`, bytes(1, 1));
     const L = new Layout();
-    const bAt = L.take(k * cols), aAt = L.take(rows * k), cAt = L.take(rows * cols), work = L.take(gemmWorkBytes(cols, k) / 4);
+    const bAt = L.take(k * cols), aAt = L.take(rows * k), cAt = L.take(rows * cols), work = L.take(workFloats(rows, cols, k, +transA));
     const h = reserve(L.end);
     for (let j0 = 0; j0 < n; j0 += cols) {
       const nb = Math.min(cols, n - j0);
@@ -196,7 +256,7 @@ export function createWasmBackend(): KernelBackend | null {
         if (!transA) h.set(a.subarray(i0 * k, (i0 + mb) * k), aAt / 4);
         else for (let p = 0; p < k; p++) h.set(a.subarray(p * m + i0, p * m + i0 + mb), aAt / 4 + p * mb); // a is k×m
         if (accumulate) for (let i = 0; i < mb; i++) h.set(c.subarray((i0 + i) * n + j0, (i0 + i) * n + j0 + nb), cAt / 4 + i * nb);
-        gemmRaw(+transA, +transB, mb, nb, k, aAt, bAt, cAt, +accumulate, work);
+        runGemm(+transA, +transB, mb, nb, k, aAt, bAt, cAt, +accumulate, work);
         if (nb === n) c.set(h.subarray(cAt / 4, cAt / 4 + mb * n), i0 * n);
         else for (let i = 0; i < mb; i++) c.set(h.subarray(cAt / 4 + i * nb, cAt / 4 + (i + 1) * nb), (i0 + i) * n + j0);
       }
@@ -282,21 +342,21 @@ export function createWasmBackend(): KernelBackend | null {
     const K = taps(g);
     const bytes = (images: number, rows: number, ocs: number) => {
       const N = images * rows * g.outWidth;
-      return regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(ocs * K) + regionBytes(ocs * N) + regionBytes(gemmWorkBytes(N, K) / 4);
+      return regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(ocs * K) + regionBytes(ocs * N) + regionBytes(workFloats(ocs, N, K));
     };
     const plan = convPlan(g, "conv2d", bytes);
     for (const p of plan.pieces) {
       const N = columns(g, p);
       const L = new Layout();
       const inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), colAt = L.take(K * N);
-      const wAt = L.take(plan.channels * K), outAt = L.take(plan.channels * N), work = L.take(gemmWorkBytes(N, K) / 4);
+      const wAt = L.take(plan.channels * K), outAt = L.take(plan.channels * N), work = L.take(workFloats(plan.channels, N, K));
       const h = reserve(L.end);
       walk(im2col, pieceInput(input, g, p, h, inAt), inAt, colAt);
       for (const { oc0, count } of channelBlocks(g.outChannels, plan.channels)) {
         h.set(weight.subarray(oc0 * K, (oc0 + count) * K), wAt / 4);
         // Start each output row at its bias and let the GEMM add W·col onto it.
         if (bias) for (let oc = 0; oc < count; oc++) h.fill(bias[oc0 + oc]!, outAt / 4 + oc * N, outAt / 4 + (oc + 1) * N);
-        gemmRaw(0, 0, count, N, K, wAt, colAt, outAt, bias ? 1 : 0, work);
+        runGemm(0, 0, count, N, K, wAt, colAt, outAt, bias ? 1 : 0, work);
         movePieceOutput(out, g, p, oc0, count, h, outAt, false);
       }
     }
@@ -359,7 +419,7 @@ export function createWasmBackend(): KernelBackend | null {
     const K = taps(g);
     const bytes = (images: number, rows: number, ocs: number) => {
       const N = images * rows * g.outWidth;
-      return regionBytes(ocs * K) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(ocs * N) + regionBytes(gemmWorkBytes(K, N) / 4);
+      return regionBytes(ocs * K) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(ocs * N) + regionBytes(workFloats(ocs, K, N));
     };
     const plan = convPlan(g, "conv2d backward", bytes);
     // one block of output channels at a time: its gradW sits first, at the same address for every
@@ -369,14 +429,14 @@ export function createWasmBackend(): KernelBackend | null {
         const N = columns(g, p);
         const L = new Layout();
         const gwAt = L.take(plan.channels * K), inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), colAt = L.take(K * N);
-        const gAt = L.take(plan.channels * N), work = L.take(gemmWorkBytes(K, N) / 4);
+        const gAt = L.take(plan.channels * N), work = L.take(workFloats(plan.channels, K, N));
         const h = reserve(L.end);
         walk(im2col, pieceInput(input, g, p, h, inAt), inAt, colAt);
         movePieceOutput(gradOut, g, p, oc0, count, h, gAt, true);
         // gradW[block × K] (+)= gradOut · colᵀ: col is stored K × N, i.e. transposed for this product.
-        gemmRaw(0, 1, count, K, N, gAt, colAt, gwAt, index > 0 ? 1 : 0, work);
+        runGemm(0, 1, count, K, N, gAt, colAt, gwAt, index > 0 ? 1 : 0, work);
       });
-      gradWeight.set(heap.subarray(0, count * K), oc0 * K);
+      gradWeight.set(heap.subarray(CONTROL_BYTES / 4, CONTROL_BYTES / 4 + count * K), oc0 * K);
     }
   }
 
