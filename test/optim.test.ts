@@ -40,6 +40,16 @@ test("SGD momentum over 3 steps: the first step's buffer is the gradient itself"
   close(run(new optim.SGD([p], { lr: 0.1, momentum: 0.9 }), p, [[1], [2], [-1]]), [[-0.1], [-0.39], [-0.551]]);
 });
 
+test("SGD without weight decay leaves an infinite parameter infinite (no 0 * inf in the update), as PyTorch", () => {
+  const p = param([Infinity, 1]);
+  const sgd = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+  run(sgd, p, [[1, 1], [1, 1]]);
+  // PyTorch 2.13: tensor([inf, 0.7100]), momentum buffer [1.9, 1.9]
+  assert.is(p.data[0], Infinity);
+  close([[p.data[1]!]], [[0.71]]);
+  close([[...sgd.momentumBuffers.get(p)!]], [[1.9, 1.9]]);
+});
+
 test("SGD dampening scales later gradients only (no dampening on the first step)", () => {
   const p = param([0]);
   // momentum 0.9, dampening 0.5, lr 0.1; grads 1, 2, -1
@@ -147,6 +157,14 @@ test("Adam: the first two steps against the closed form with bias correction", (
   });
   const p = param(p0);
   close(run(new optim.Adam([p], { lr }), p, [g1, g2]), [p1, p2], 1e-6);
+});
+
+test("Adam without weight decay leaves an infinite parameter infinite, as PyTorch", () => {
+  const p = param([Infinity, 1]);
+  run(new optim.Adam([p], { lr: 0.1 }), p, [[1, 1], [1, 1]]);
+  // PyTorch 2.13: [inf, 0.800000011920929]
+  assert.is(p.data[0], Infinity);
+  close([[p.data[1]!]], [[0.8]]);
 });
 
 test("Adam defaults (lr 1e-3) and weight decay folded into the gradient", () => {

@@ -64,7 +64,7 @@ export class Adam extends Optimizer {
       const sqrtCorrection2 = Math.sqrt(1 - beta2 ** s.step);
       const { expAvg: m, expAvgSq: v } = s;
       for (let i = 0; i < w.length; i++) {
-        const g = grad[i]! + weightDecay * w[i]!;
+        const g = weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * w[i]!; // no 0 * inf = NaN
         m[i] = beta1 * m[i]! + (1 - beta1) * g;
         v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
         w[i] = w[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / sqrtCorrection2 + eps);

@@ -1,6 +1,7 @@
 // Stochastic gradient descent with PyTorch's exact update rule (torch.optim.SGD):
 //
-//   g = grad + weightDecay * p                         (L2 penalty folded into the gradient)
+//   g = grad + weightDecay * p                         (L2 penalty folded into the gradient; with
+//                                                       weightDecay 0, g is grad: no 0 * inf = NaN)
 //   if momentum != 0:
 //     buf = g                                          on the first step (no dampening here!)
 //     buf = momentum * buf + (1 - dampening) * g       on every later step
@@ -60,29 +61,45 @@ export class SGD extends Optimizer {
       }
       // The rule above, one loop per case so that the loop that runs has no tests in it.
       if (buf === undefined) {
-        for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * (grad[i]! + weightDecay * w[i]!);
+        for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * (weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * w[i]!);
       } else if (firstStep) {
         for (let i = 0; i < w.length; i++) {
-          const g = grad[i]! + weightDecay * w[i]!;
+          const g = weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * w[i]!;
           buf[i] = g;
           w[i] = w[i]! - lr * (nesterov ? g + momentum * buf[i]! : buf[i]!);
         }
-      } else if (w instanceof Float32Array && buf instanceof Float32Array && !nesterov) {
-        // the common case: Math.fround reads the buffer back as float32 stored it, without a load
-        const keep = 1 - dampening;
-        for (let i = 0; i < w.length; i++) {
-          const b = Math.fround(momentum * buf[i]! + keep * (grad[i]! + weightDecay * w[i]!));
-          buf[i] = b;
-          w[i] = w[i]! - lr * b;
-        }
+      } else if (w instanceof Float32Array && buf instanceof Float32Array && grad instanceof Float32Array && !nesterov) {
+        if (weightDecay === 0) momentumStep(w, grad, buf, lr, momentum, 1 - dampening);
+        else momentumStepWithDecay(w, grad, buf, lr, momentum, 1 - dampening, weightDecay);
       } else {
         for (let i = 0; i < w.length; i++) {
-          const g = grad[i]! + weightDecay * w[i]!;
+          const g = weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * w[i]!;
           buf[i] = momentum * buf[i]! + (1 - dampening) * g;
           w[i] = w[i]! - lr * (nesterov ? g + momentum * buf[i]! : buf[i]!);
         }
       }
       p.versionCounter.value++;
     }
+  }
+}
+
+// The common case in float32, each in a small function of its own so the engine compiles one tight
+// loop. Math.fround gives the value float32 stores, so the update reads it back without a load.
+
+function momentumStep(w: Float32Array, grad: Float32Array, buf: Float32Array, lr: number, momentum: number, keep: number): void {
+  const n = w.length;
+  for (let i = 0; i < n; i++) {
+    const b = Math.fround(momentum * buf[i]! + keep * grad[i]!);
+    buf[i] = b;
+    w[i] = w[i]! - lr * b;
+  }
+}
+
+function momentumStepWithDecay(w: Float32Array, grad: Float32Array, buf: Float32Array, lr: number, momentum: number, keep: number, weightDecay: number): void {
+  const n = w.length;
+  for (let i = 0; i < n; i++) {
+    const b = Math.fround(momentum * buf[i]! + keep * (grad[i]! + weightDecay * w[i]!));
+    buf[i] = b;
+    w[i] = w[i]! - lr * b;
   }
 }
