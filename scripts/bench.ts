@@ -185,9 +185,12 @@ export function printThreadTable(list: ThreadRow[]): void {
 }
 
 /** GFLOP/s of scripts/peak.wat: register-only f32x4 multiply + add on 12 accumulators, the ceiling
- *  of Wasm SIMD on this machine, to read the GEMM rows against. */
-export function peakGflops(): number {
-  const module = new WebAssembly.Module(assemble(readFileSync(new URL("./peak.wat", import.meta.url), "utf8"), "peak.wat"));
+ *  of Wasm SIMD on this machine, to read the GEMM rows against. With `fused`, the same loop with
+ *  each multiply and add fused into f32x4.relaxed_madd: the ceiling of the relaxed-SIMD kernel. */
+export function peakGflops(fused = false): number {
+  const text = readFileSync(new URL("./peak.wat", import.meta.url), "utf8");
+  const source = fused ? text.replaceAll("f32x4.mul  local.get $c  f32x4.add", "local.get $c  f32x4.relaxed_madd") : text;
+  const module = new WebAssembly.Module(assemble(source, fused ? "peak.wat (fused)" : "peak.wat"));
   const { peak } = new WebAssembly.Instance(module).exports as unknown as { peak(iters: number): number };
   const ITERS = 2_000_000; // 96 flops each
   const t = bench(() => peak(ITERS), { warmup: 2, minRuns: 5, minMs: 300 });
@@ -211,12 +214,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     threadRows = twoThreadSection(wasm);
   }
   console.error("bench: the SIMD ceiling...");
-  const peak = peakGflops();
-  console.log(`medians after warm-up; one thread; ${cpus()[0]?.model ?? "unknown CPU"}; Node ${process.version}; ${new Date().toISOString()}`);
+  const fused = wasm.gemmKernel === "relaxed-simd";
+  const peak = peakGflops(fused);
+  console.log(`medians after warm-up; one thread; GEMM micro-kernel: ${wasm.gemmKernel}; ${cpus()[0]?.model ?? "unknown CPU"}; ` +
+    `Node ${process.version}; ${new Date().toISOString()}`);
   printTable();
   const gemm512 = rows.find((r) => r.name === "gemm n=512");
   const gemmRate = gemm512 ? (2 * 512 ** 3) / (gemm512.wasm.medianMs / 1000) / 1e9 : NaN;
-  console.log(`Wasm SIMD ceiling (register-only f32x4 mul+add, 12 accumulators): ${peak.toFixed(1)} GFLOP/s; ` +
+  console.log(`Wasm SIMD ceiling (register-only f32x4 ${fused ? "relaxed_madd" : "mul+add"}, 12 accumulators): ${peak.toFixed(1)} GFLOP/s; ` +
     `wasm gemm n=512 reaches ${((gemmRate / peak) * 100).toFixed(0)} % of it`);
   if (threadRows.length > 0) {
     console.log("");

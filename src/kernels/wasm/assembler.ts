@@ -98,6 +98,9 @@ simd("f32x4.extract_lane", 31, "lane");
 simd("f32x4.replace_lane", 32, "lane");
 simd("f32x4.add", 228); simd("f32x4.sub", 229); simd("f32x4.mul", 230);
 simd("f32x4.min", 232); simd("f32x4.max", 233);
+// Relaxed SIMD (a Wasm 3.0 feature; Node 20 validates it only with --experimental-wasm-relaxed-simd):
+// a·b + c, fused into one rounding where the CPU has FMA, two roundings where it has not.
+simd("f32x4.relaxed_madd", 0x105);
 simd("f32x4.ne", 66); simd("f32x4.gt", 68);
 simd("v128.and", 78); simd("v128.or", 80); simd("v128.bitselect", 82);
 simd("i32x4.add", 174);

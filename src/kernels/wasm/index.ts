@@ -13,6 +13,7 @@ import { jsBackend } from "../js/index.ts";
 import { assemble } from "./assembler.ts";
 import { activationWat, convWat, directWat, gemmWat, poolWat } from "./wat.generated.ts";
 import { CONTROL_BYTES, ThreadPool, coreCount, threadsAvailable, type GemmArgs } from "./threads.ts";
+import { relaxedGemmText, relaxedSimdAvailable } from "./relaxed.ts";
 
 // The smallest module that uses a SIMD instruction: () -> () { v128.const 0; drop }.
 const SIMD_PROBE = new Uint8Array([
@@ -171,15 +172,27 @@ function inputRowsOf(g: Conv2dGeometry, row0: number, row1: number): { first: nu
   return { first, count: last - first + 1 };
 }
 
-export function createWasmBackend(): KernelBackend | null {
+export interface WasmBackendOptions {
+  /** Use the relaxed-SIMD GEMM micro-kernel (fused multiply-add). Default: where the runtime accepts it. */
+  relaxed?: boolean;
+}
+
+/** The wasm backend, telling which GEMM micro-kernel it runs. */
+export type WasmBackend = KernelBackend & { readonly gemmKernel: "relaxed-simd" | "simd" };
+
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend | null {
   if (!hasWasmSimd()) return null;
+  const relaxed = options.relaxed ?? relaxedSimdAvailable();
+  if (relaxed && !relaxedSimdAvailable()) {
+    throw new Error("createWasmBackend({ relaxed: true }): this runtime does not accept relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)");
+  }
   // A shared memory where threads can be had (its views stay valid when it grows), a plain one elsewhere.
   const shared = threadsAvailable();
   const MAX_PAGES = 16384; // 1 GiB of address space, reserved rather than used: the budget keeps calls small
   const memory = shared ? new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true }) : new WebAssembly.Memory({ initial: 16 });
   const assembleFor = (text: string, name: string) => assemble(text, name, shared ? { sharedMemory: { maximum: MAX_PAGES } } : {});
   const imports = { env: { memory } };
-  const gemmCompiled = new WebAssembly.Module(assembleFor(gemmWat, "gemm.wat"));
+  const gemmCompiled = new WebAssembly.Module(relaxed ? assembleFor(relaxedGemmText(gemmWat), "gemm.wat (relaxed)") : assembleFor(gemmWat, "gemm.wat"));
   const gemmModule = new WebAssembly.Instance(gemmCompiled, imports);
   const convModule = new WebAssembly.Instance(new WebAssembly.Module(assembleFor(convWat, "conv.wat")), imports);
   const { gemm: gemmRaw } = gemmModule.exports as unknown as GemmExports;
@@ -479,6 +492,7 @@ export function createWasmBackend(): KernelBackend | null {
 
   return {
     name: "wasm",
+    gemmKernel: relaxed ? "relaxed-simd" : "simd",
     relu: (x, out) => elementwise([x], out, ([xAt], outAt, count) => activations.relu(xAt!, outAt, count)),
     reluBackward: (out, g, dx) => elementwise([out, g], dx, ([outAt, gAt], dxAt, count) => activations.relu_backward(outAt!, gAt!, dxAt, count)),
     gemm,
