@@ -3,6 +3,8 @@ export * from "./tensor/index.ts";
 export { manualSeed } from "./random.ts";
 export { setBackend, getBackend, setNumThreads, getNumThreads, type BackendName } from "./kernels/index.ts";
 export { Value } from "./scalar.ts";
+export { serialize, deserialize, type StateDict } from "./io/safetensors.ts";
+export { save, load } from "./io/files.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";
 export * as data from "./data/index.ts";

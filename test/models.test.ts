@@ -83,7 +83,7 @@ test("AlexNet and the other builders: torchvision's layers; pretrained weights a
   ].join("\n"));
   assert.equal([...bn.stateDict().keys()].slice(0, 7), [
     "features.0.weight", "features.0.bias", "features.1.weight", "features.1.bias",
-    "features.1.runningMean", "features.1.runningVar", "features.1.numBatchesTracked",
+    "features.1.running_mean", "features.1.running_var", "features.1.num_batches_tracked",
   ]);
   assert.is(bn.features.modules().filter((x) => x instanceof nn.Conv2d).length, 8); // configuration A
   assert.is(String(new nn.ReLU()), "ReLU()");

@@ -145,7 +145,7 @@ test("BatchNorm2d: parameters, buffers in the state dict, repr, errors", () => {
   assert.equal(bn.namedParameters().map(([n]) => n), ["weight", "bias"]);
   assert.equal(bn.weight!.tolist(), [1, 1, 1]);
   assert.equal(bn.bias!.tolist(), [0, 0, 0]);
-  assert.equal([...bn.stateDict().keys()], ["weight", "bias", "runningMean", "runningVar", "numBatchesTracked"]);
+  assert.equal([...bn.stateDict().keys()], ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]);
   assert.equal(bn.runningMean!.tolist(), [0, 0, 0]);
   assert.equal(bn.runningVar!.tolist(), [1, 1, 1]);
   assert.is(bn.runningMean!.requiresGrad, false);

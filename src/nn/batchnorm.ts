@@ -36,9 +36,9 @@ export class BatchNorm2d extends Module {
     this.weight = affine ? new Parameter(ones(numFeatures)) : null;
     this.bias = affine ? new Parameter(zeros(numFeatures)) : null;
     if (trackRunningStats) {
-      this.registerBuffer("runningMean", zeros(numFeatures));
-      this.registerBuffer("runningVar", ones(numFeatures));
-      this.registerBuffer("numBatchesTracked", tensor(0, { dtype: "int64" }));
+      this.registerBuffer("runningMean", zeros(numFeatures), "running_mean");
+      this.registerBuffer("runningVar", ones(numFeatures), "running_var");
+      this.registerBuffer("numBatchesTracked", tensor(0, { dtype: "int64" }), "num_batches_tracked");
     } else {
       this.runningMean = this.runningVar = this.numBatchesTracked = null;
     }

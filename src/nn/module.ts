@@ -28,8 +28,9 @@ export interface Module { (...inputs: any[]): Tensor }
 
 export class Module {
   declare training: boolean;
-  /** Names of fields that hold buffers: state saved with the module but not trained (running stats). */
-  declare protected bufferNames: string[];
+  /** Fields that hold buffers (state saved with the module but not trained, such as running
+   *  statistics), each with its key in the state dict: PyTorch's name, so weights travel both ways. */
+  declare protected bufferNames: [field: string, key: string][];
 
   constructor() {
     const self = function (...inputs: unknown[]) {
@@ -48,10 +49,11 @@ export class Module {
     throw new Error(`${this.constructor.name} has no forward(); define forward(x) in the subclass`);
   }
 
-  /** Registers a tensor that belongs in stateDict() but is not a Parameter (e.g. running_mean). */
-  protected registerBuffer(name: string, value: Tensor): void {
+  /** Registers a tensor that belongs in stateDict() but is not a Parameter: field `name` (runningMean),
+   *  listed in the state dict as `key` (PyTorch's running_mean; the field name when not given). */
+  protected registerBuffer(name: string, value: Tensor, key = name): void {
     (this as unknown as Record<string, Tensor>)[name] = value;
-    if (!this.bufferNames.includes(name)) this.bufferNames.push(name);
+    if (!this.bufferNames.some(([field]) => field === name)) this.bufferNames.push([name, key]);
   }
 
   /** Every field that holds a module, in registration order, as registered: a module set twice
@@ -122,8 +124,8 @@ export class Module {
   stateDict(prefix = ""): Map<string, Tensor> {
     const out = new Map<string, Tensor>();
     for (const [key, p] of this.ownParameters()) out.set(prefix + key, p);
-    for (const key of this.bufferNames) {
-      const value = (this as unknown as Record<string, unknown>)[key];
+    for (const [field, key] of this.bufferNames) {
+      const value = (this as unknown as Record<string, unknown>)[field];
       if (value instanceof Tensor) out.set(prefix + key, value);
     }
     for (const [key, m] of this.registeredModules()) for (const [k, v] of m.stateDict(`${prefix}${key}.`)) out.set(k, v);
