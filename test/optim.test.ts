@@ -124,6 +124,66 @@ test("zeroGrad leaves zeros (not null) and keeps null where there was no gradien
   assert.is(extra.grad, null);
 });
 
+// ---- state dicts: stop and resume to the same numbers ----
+
+function resumeCheck(make: (params: torch.Tensor[]) => optim.Optimizer, label: string): void {
+  const data = () => { torch.manualSeed(7); return Array.from({ length: 6 }, () => [torch.randn(4, 3), torch.randn(4, 2)] as const); };
+  const net = () => { torch.manualSeed(1); return new nn.Linear(3, 2); };
+  const train = (model: nn.Linear, opt: optim.Optimizer, batches: (readonly [torch.Tensor, torch.Tensor])[]) => {
+    for (const [x, y] of batches) {
+      opt.zeroGrad();
+      model(x).sub(y).pow(2).mean().backward();
+      opt.step();
+    }
+  };
+  const batches = data();
+  const straight = net(), straightOpt = make(straight.parameters());
+  train(straight, straightOpt, batches);
+
+  const first = net(), firstOpt = make(first.parameters());
+  train(first, firstOpt, batches.slice(0, 3));
+  // a module's state dict shares its tensors (as PyTorch's): clone to keep; the optimizer's is a copy
+  const modelState = new Map([...first.stateDict()].map(([k, v]) => [k, v.clone()] as const)), optState = firstOpt.stateDict();
+  train(first, firstOpt, batches.slice(3, 4)); // later steps leave the optimizer's saved state alone
+  const resumed = net(), resumedOpt = make(resumed.parameters());
+  resumed.loadStateDict(modelState);
+  resumedOpt.loadStateDict(optState);
+  train(resumed, resumedOpt, batches.slice(3));
+  assert.equal([...resumed.weight.data], [...straight.weight.data], `${label}: weight after resuming`);
+  assert.equal([...resumed.bias!.data], [...straight.bias!.data], `${label}: bias after resuming`);
+}
+
+test("SGD with momentum and Adam stop and resume to the same bits through stateDict / loadStateDict", () => {
+  resumeCheck((ps) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9, weightDecay: 0.01 }), "SGD");
+  resumeCheck((ps) => new optim.Adam(ps, { lr: 0.01 }), "Adam");
+});
+
+test("optimizer state dicts are shaped as PyTorch's, and a mismatched one changes nothing", () => {
+  const model = new nn.Linear(3, 2);
+  const sgd = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+  assert.equal(sgd.stateDict().paramGroups, [{ lr: 0.1, momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false, params: [0, 1] }]);
+  assert.is(sgd.stateDict().state.size, 0, "no state before the first step");
+  model(torch.ones(1, 3)).sum().backward();
+  sgd.step();
+  const dict = sgd.stateDict();
+  assert.equal([...dict.state.keys()], [0, 1]);
+  const buffer = dict.state.get(0)!.momentum_buffer as torch.Tensor;
+  assert.equal([...buffer.shape], [2, 3]);
+  assert.equal([...buffer.data], [...model.weight.grad!.data], "after one step the buffer is the gradient");
+  const adam = new optim.Adam(model.parameters(), { lr: 0.01 });
+  adam.step();
+  assert.equal(Object.keys(adam.stateDict().state.get(1)!), ["step", "exp_avg", "exp_avg_sq"]);
+  assert.equal(adam.stateDict().paramGroups[0], { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, params: [0, 1] });
+
+  const other = new optim.SGD(new nn.Linear(3, 2).parameters().slice(0, 1), { lr: 0.5 });
+  assert.throws(() => other.loadStateDict(dict), /doesn't match the size of optimizer's group/);
+  assert.is(other.lr, 0.5, "nothing changed");
+  const wrongShape = { ...dict, state: new Map([[0, { momentum_buffer: torch.zeros(5) }]]) };
+  const fresh = new optim.SGD(new nn.Linear(3, 2).parameters(), { lr: 0.5 });
+  assert.throws(() => fresh.loadStateDict(wrongShape), /loaded "momentum_buffer" for parameter 0 has shape \[5\], the parameter \[2, 3\]/);
+  assert.is(fresh.lr, 0.5, "nothing changed");
+});
+
 test("validation messages as PyTorch", () => {
   const ps = [param([1])];
   assert.throws(() => new optim.SGD(ps, { lr: -1 }), /Invalid learning rate: -1/);

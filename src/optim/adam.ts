@@ -8,9 +8,9 @@
 //
 // m and v start at zero, so early on they are too small; dividing by (1 - beta^t) undoes that.
 // PyTorch puts eps after the correction of sqrt(v), as here.
-import type { Tensor } from "../tensor/tensor.ts";
-import { allocLike, type DataArray } from "../tensor/dtype.ts";
-import { Optimizer, checkNonNegative } from "./optimizer.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { allocLike, castArray, type DataArray } from "../tensor/dtype.ts";
+import { Optimizer, checkNonNegative, type ParamState } from "./optimizer.ts";
 
 export interface AdamOptions {
   lr?: number;
@@ -27,9 +27,9 @@ interface AdamState {
 
 export class Adam extends Optimizer {
   lr: number;
-  readonly betas: readonly [number, number];
-  readonly eps: number;
-  readonly weightDecay: number;
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
   readonly state = new Map<Tensor, AdamState>();
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
@@ -45,6 +45,38 @@ export class Adam extends Optimizer {
     this.betas = [betas[0], betas[1]];
     this.eps = eps;
     this.weightDecay = weightDecay;
+  }
+
+  protected readonly stateKeys = { tensors: ["exp_avg", "exp_avg_sq"], numbers: ["step"] };
+
+  protected hyperparameters(): Record<string, unknown> {
+    const { lr, betas, eps, weightDecay } = this;
+    return { lr, betas: [...betas], eps, weight_decay: weightDecay };
+  }
+  protected setHyperparameters(g: Record<string, unknown>): void {
+    const betas = g.betas as number[];
+    this.lr = g.lr as number;
+    this.betas = [betas[0]!, betas[1]!];
+    this.eps = g.eps as number;
+    this.weightDecay = g.weight_decay as number;
+  }
+  protected paramState(p: Tensor): ParamState | undefined {
+    const s = this.state.get(p);
+    return s && {
+      step: s.step,
+      exp_avg: new Tensor(s.expAvg.slice(), p.shape, p.dtype),
+      exp_avg_sq: new Tensor(s.expAvgSq.slice(), p.shape, p.dtype),
+    };
+  }
+  protected setParamState(p: Tensor, s: ParamState): void {
+    this.state.set(p, {
+      step: s.step as number,
+      expAvg: castArray((s.exp_avg as Tensor).data, p.dtype),
+      expAvgSq: castArray((s.exp_avg_sq as Tensor).data, p.dtype),
+    });
+  }
+  protected clearParamState(p: Tensor): void {
+    this.state.delete(p);
   }
 
   step(): void {

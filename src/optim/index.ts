@@ -1,4 +1,4 @@
 // optim.*: optimisers that update parameters from their gradients.
-export { Optimizer } from "./optimizer.ts";
+export { Optimizer, type OptimizerStateDict, type ParamState } from "./optimizer.ts";
 export { SGD, type SGDOptions } from "./sgd.ts";
 export { Adam, type AdamOptions } from "./adam.ts";

@@ -9,9 +9,9 @@
 //   p = p - lr * g
 //
 // Note the velocity has no lr in it (Sutskever et al. put lr inside); PyTorch's docs point this out.
-import type { Tensor } from "../tensor/tensor.ts";
-import { allocLike, type DataArray } from "../tensor/dtype.ts";
-import { Optimizer, checkNonNegative } from "./optimizer.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { allocLike, castArray, type DataArray } from "../tensor/dtype.ts";
+import { Optimizer, checkNonNegative, type ParamState } from "./optimizer.ts";
 
 export interface SGDOptions {
   /** PyTorch 2's default: 0.001. */
@@ -24,10 +24,10 @@ export interface SGDOptions {
 
 export class SGD extends Optimizer {
   lr: number;
-  readonly momentum: number;
-  readonly dampening: number;
-  readonly weightDecay: number;
-  readonly nesterov: boolean;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
   /** One momentum buffer per parameter, created on that parameter's first step. */
   readonly momentumBuffers = new Map<Tensor, DataArray>();
 
@@ -45,6 +45,30 @@ export class SGD extends Optimizer {
     this.dampening = dampening;
     this.weightDecay = weightDecay;
     this.nesterov = nesterov;
+  }
+
+  protected readonly stateKeys = { tensors: ["momentum_buffer"], numbers: [] };
+
+  protected hyperparameters(): Record<string, unknown> {
+    const { lr, momentum, dampening, weightDecay, nesterov } = this;
+    return { lr, momentum, dampening, weight_decay: weightDecay, nesterov };
+  }
+  protected setHyperparameters(g: Record<string, unknown>): void {
+    this.lr = g.lr as number;
+    this.momentum = g.momentum as number;
+    this.dampening = g.dampening as number;
+    this.weightDecay = g.weight_decay as number;
+    this.nesterov = g.nesterov as boolean;
+  }
+  protected paramState(p: Tensor): ParamState | undefined {
+    const buf = this.momentumBuffers.get(p);
+    return buf && { momentum_buffer: new Tensor(buf.slice(), p.shape, p.dtype) };
+  }
+  protected setParamState(p: Tensor, s: ParamState): void {
+    this.momentumBuffers.set(p, castArray((s.momentum_buffer as Tensor).data, p.dtype));
+  }
+  protected clearParamState(p: Tensor): void {
+    this.momentumBuffers.delete(p);
   }
 
   step(): void {
