@@ -12,3 +12,4 @@ export { MaxPool2d, MaxUnpool2d, AvgPool2d, AdaptiveAvgPool2d } from "./pooling.
 export { Dropout } from "./dropout.ts";
 export { BatchNorm2d } from "./batchnorm.ts";
 export { summary, type SummaryOptions } from "./summary.ts";
+export * as utils from "./utils.ts";

@@ -2,3 +2,4 @@
 export { Optimizer, type OptimizerStateDict, type ParamState } from "./optimizer.ts";
 export { SGD, type SGDOptions } from "./sgd.ts";
 export { Adam, type AdamOptions } from "./adam.ts";
+export * as lrScheduler from "./lr-scheduler.ts";

@@ -15,6 +15,18 @@ export interface OptimizerStateDict {
 export abstract class Optimizer {
   /** The tensors this optimiser updates, in the order they were given. */
   readonly params: Tensor[];
+  /** The learning rate (schedulers change it between steps). */
+  abstract lr: number;
+
+  /** PyTorch's optimizer.param_groups: here always one group, whose `lr` reads and writes this.lr. */
+  get paramGroups(): { lr: number; readonly params: readonly Tensor[] }[] {
+    const optimizer = this;
+    return [{
+      get lr() { return optimizer.lr; },
+      set lr(value: number) { optimizer.lr = value; },
+      params: this.params,
+    }];
+  }
 
   constructor(params: Iterable<Tensor>) {
     if (params instanceof Tensor) {
