@@ -288,3 +288,20 @@ ch.cell("part 10 · 過学習とは — the test images, which neither network h
     console.log(`${name}: test_loss: ${testLoss.toFixed(6)}, test_accuracy: ${(testAccuracy * 100).toFixed(4)}%`);
   }
 });
+
+ch.cell("saving the trained networks, and loading one back", () => {
+  if (history.trainLossValues.length === 0) return console.log("(no training ran)");
+  // Not in the article: torch.save writes a state dict as safetensors, the format PyTorch users
+  // load with safetensors.torch.load_file; the names are PyTorch's, so the file loads there too.
+  for (const [name, model] of [["net", net], ["net2", net2]] as const) {
+    const path = outPath(`10-${name}.safetensors`);
+    torch.save(model.stateDict(), path);
+    wrote(path);
+  }
+  const loaded = new Net();
+  loaded.loadStateDict(torch.load(outPath("10-net.safetensors")));
+  const criterion = new nn.CrossEntropyLoss();
+  const [, original] = validate(net, testloader, criterion);
+  const [, reloaded] = validate(loaded, testloader, criterion);
+  console.log(`Net from the file: test_accuracy: ${(reloaded * 100).toFixed(4)}% (the trained one: ${(original * 100).toFixed(4)}%)`);
+});

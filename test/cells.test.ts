@@ -18,9 +18,12 @@ test("parseFlags: built-in defaults, a chapter's defaults, and the command line 
   assert.equal(parseFlags([]), { step: false, epochs: 1, limit: Infinity, seed: 0, rest: [] });
   assert.equal(parseFlags([], { epochs: 50, seed: 1 }), { step: false, epochs: 50, limit: Infinity, seed: 1, rest: [] });
   assert.equal(
-    parseFlags(["--epochs", "2", "--step", "--limit=100", "--seed", "0", "--plot", "x"], { epochs: 50, seed: 7 }),
-    { step: true, epochs: 2, limit: 100, seed: 0, rest: ["--plot", "x"] },
+    parseFlags(["--epochs", "2", "--step", "--limit=100", "--seed", "0", "x"], { epochs: 50, seed: 7 }),
+    { step: true, epochs: 2, limit: 100, seed: 0, rest: ["x"] },
   );
+  assert.throws(() => parseFlags(["--epoch", "2"]),
+    /unknown flag --epoch; the flags are --step, --epochs N, --limit N, --seed N, --backend js\|wasm, --threads N/);
+  assert.throws(() => parseFlags(["-s"]), /unknown flag -s;/);
   assert.is(parseFlags(["--epochs", "0"], { epochs: 2 }).epochs, 0); // only the cells that need no training
 });
 

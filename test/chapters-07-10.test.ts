@@ -307,6 +307,13 @@ test("10: per-epoch lines in the article's format, four SVG charts, the JSON his
   assert.is(history.Net.trainLossValues[0].toFixed(6), printed[1]);
   assert.match(out, /^Net: test_loss: \d\.\d{6}, test_accuracy: \d{1,3}\.\d{4}%$/m);
   assert.match(out, /^Net2: test_loss: \d\.\d{6}, test_accuracy: \d{1,3}\.\d{4}%$/m);
+  // saved as safetensors, and the network loaded back scores what the trained one scored
+  has(out, "wrote out/10-net.safetensors");
+  has(out, "wrote out/10-net2.safetensors");
+  const m = /^Net from the file: test_accuracy: ([\d.]+)% \(the trained one: ([\d.]+)%\)$/m.exec(out);
+  assert.ok(m, out);
+  assert.is(m[1], m[2]);
+  assert.equal(new Uint8Array(outFile("10-net.safetensors")).subarray(8, 9)[0], "{".charCodeAt(0));
 });
 
 test.run();

@@ -46,7 +46,8 @@ export interface Flags {
   backend?: BackendName;
   /** --threads N: only present when given on the command line. */
   threads?: number;
-  /** Everything not understood above, in order, for the chapter to use as it likes. */
+  /** The words that are not flags, in order, for the chapter to use as it likes (a word that
+   *  starts with "-" and is not one of the flags above is an error). */
   rest: string[];
 }
 
@@ -55,6 +56,8 @@ export type FlagDefaults = Partial<Pick<Flags, "epochs" | "limit" | "seed">>;
 const BUILT_IN: Omit<Flags, "rest"> = { step: false, epochs: 1, limit: Infinity, seed: 0 };
 
 type Given = Partial<Omit<Flags, "rest">> & { rest: string[] };
+
+const FLAG_LIST = "--step, --epochs N, --limit N, --seed N, --backend js|wasm, --threads N";
 
 /** What the command line says, and nothing more (defaults are merged in later). */
 function readArgs(argv: readonly string[]): Given {
@@ -77,6 +80,8 @@ function readArgs(argv: readonly string[]): Given {
         throw new Error(`${name} expects a whole number ≥ ${least}, got ${text === undefined ? "nothing" : JSON.stringify(text)}`);
       }
       given[name.slice(2) as "epochs" | "limit" | "seed"] = value;
+    } else if (arg.startsWith("-") && arg !== "-") {
+      throw new Error(`unknown flag ${arg}; the flags are ${FLAG_LIST}`);
     } else {
       given.rest.push(arg);
     }
