@@ -1,0 +1,59 @@
+// The package as a user gets it: `npm pack` (its prepack script builds dist/), the tarball installed
+// into a fresh project without the registry, then imported from plain .mjs under node, from .ts
+// under tsx, and type-checked by tsc with a strict user tsconfig (DOM lib, no skipLibCheck).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+
+const PROGRAM = `import * as torch from "torchlet";
+import { loadIris } from "torchlet/datasets/iris";
+const { nn, optim } = torch;
+torch.manualSeed(0);
+const model = new nn.Sequential(new nn.Linear(2, 8), new nn.ReLU(), new nn.Linear(8, 1));
+const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+const x = torch.tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), y = torch.tensor([[0], [1], [1], [0]]);
+for (let i = 0; i < 500; i++) { optimizer.zeroGrad(); nn.functional.mseLoss(model(x), y).backward(); optimizer.step(); }
+torch.save(model.stateDict(), "xor.safetensors");
+const back = torch.load("xor.safetensors");
+console.log(JSON.stringify({ keys: [...back.keys()].sort(), out: [...model(x).data].map(Math.round), iris: loadIris().data.numel() }));
+`;
+const TSCONFIG = {
+  compilerOptions: {
+    target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true,
+    noUncheckedIndexedAccess: true, lib: ["ES2022", "DOM"], noEmit: true,
+  },
+};
+
+test("npm pack gives a package that installs offline, runs from .mjs and .ts, and type-checks strictly", () => {
+  const dir = mkdtempSync(join(tmpdir(), "torchlet-pack-"));
+  try {
+    execFileSync("npm", ["pack", "--pack-destination", dir, "--silent"], { cwd: root, stdio: "pipe" });
+    const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
+    assert.ok(tarball, "npm pack made a tarball");
+    const app = join(dir, "app");
+    execFileSync("mkdir", [app]);
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", type: "module", private: true }));
+    execFileSync("npm", ["install", join(dir, tarball!), "--offline", "--no-audit", "--no-fund", "--silent"], { cwd: app, stdio: "pipe" });
+    writeFileSync(join(app, "user.mjs"), PROGRAM);
+    writeFileSync(join(app, "user.ts"), PROGRAM);
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify(TSCONFIG));
+    const want = { keys: ["0.bias", "0.weight", "2.bias", "2.weight"], out: [0, 1, 1, 0], iris: 600 };
+    for (const command of [[process.execPath, "user.mjs"], [bin("tsx"), "user.ts"]]) {
+      const out = execFileSync(command[0]!, command.slice(1), { cwd: app, encoding: "utf8" });
+      assert.equal(JSON.parse(out), want, command.join(" "));
+    }
+    execFileSync(bin("tsc"), ["-p", "."], { cwd: app, stdio: "pipe" }); // throws with tsc's errors if any
+    writeFileSync(join(app, "wrong.ts"), 'import * as torch from "torchlet";\nexport const n: number = torch.ones(1);\n');
+    assert.throws(() => execFileSync(bin("tsc"), ["-p", "."], { cwd: app, stdio: "pipe" }), "the types are real: a wrong program fails");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
