@@ -5,6 +5,7 @@ export { setBackend, getBackend, setNumThreads, getNumThreads, type BackendName 
 export { Value } from "./scalar.ts";
 export { serialize, deserialize, type StateDict } from "./io/safetensors.ts";
 export { save, load } from "./io/files.ts";
+export * as plot from "./plot/index.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";
 export * as data from "./data/index.ts";

@@ -300,4 +300,12 @@ test("lineChart: dotted guide lines, integer epoch ticks, and markers not clippe
   assert.ok(!/clip-path/.test(markers[0]!));
 });
 
+test("plot is reachable from the main entry: torch.plot.lineChart and torch.plot.encodePng", async () => {
+  const torch = await import("../src/index.ts");
+  const svg = torch.plot.lineChart({ series: [{ name: "loss", y: [3, 2, 1.5] }], title: "training" });
+  assert.ok(svg.startsWith("<svg") && svg.includes("training") && svg.includes("loss"));
+  const png = torch.plot.encodePng(new Uint8Array([0, 255, 255, 0]), 2, 2, 1);
+  assert.equal([...png.subarray(1, 4)], [..."PNG"].map((c) => c.charCodeAt(0)));
+});
+
 test.run();
