@@ -6,6 +6,7 @@ export { Value } from "./scalar.ts";
 export { serialize, deserialize, type StateDict } from "./io/safetensors.ts";
 export { save, load } from "./io/files.ts";
 export * as plot from "./plot/index.ts";
+export { progress, ProgressBar, formatInterval, type ProgressOptions, type ProgressStream } from "./progress.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";
 export * as data from "./data/index.ts";
