@@ -5,7 +5,8 @@
 // On a terminal one line is redrawn in place (at most ten times a second):
 //   epoch 1:  45%|█████▍      | 1350/3000 [00:05<00:06, 270.12it/s]
 // Elsewhere (a pipe, CI, a browser console) it writes a plain line now and then (every 10 s by
-// default) and one at the end. bar.write(text) prints a line above the bar without tearing it.
+// default) and one at the end. bar.write(text) prints a line (to stdout) above the bar without
+// tearing it.
 // The bar goes to process.stderr where there is one (so stdout keeps only the program's output);
 // this file reaches it through globalThis, with no node: import.
 
@@ -25,6 +26,8 @@ export interface ProgressOptions {
   unit?: string;
   /** Not on a terminal: seconds between plain lines (default 10). */
   everySeconds?: number;
+  /** Where write() prints its lines; default console.log (stdout), as tqdm.write. */
+  print?: (text: string) => void;
   /** The clock in milliseconds (tests pass their own). */
   now?: () => number;
 }
@@ -63,6 +66,7 @@ export class ProgressBar<T> implements Iterable<T> {
   private readonly unit: string;
   private readonly everyMs: number;
   private readonly now: () => number;
+  private readonly print: (text: string) => void;
   private readonly started: number;
   private lastShown = -Infinity;
   private lastShownN = -1; // the count the last line showed
@@ -78,6 +82,7 @@ export class ProgressBar<T> implements Iterable<T> {
     this.unit = options.unit ?? "it";
     this.everyMs = (options.everySeconds ?? 10) * 1000;
     this.now = options.now ?? (() => performance.now());
+    this.print = options.print ?? ((text) => console.log(text));
     this.started = this.now();
   }
 
@@ -103,10 +108,11 @@ export class ProgressBar<T> implements Iterable<T> {
     }
   }
 
-  /** Prints a line above the bar (tqdm.write): the bar is cleared, the line written, the bar redrawn. */
+  /** Prints a line of the program's output above the bar (tqdm.write): on a terminal the bar is
+   *  cleared, the line printed (to stdout by default), and the bar drawn again below it. */
   write(text: string): void {
     if (this.tty && this.drawn) this.stream.write("\r\x1b[K");
-    this.stream.write(text + "\n");
+    this.print(text);
     if (this.tty && this.drawn) this.stream.write(this.line());
   }
 

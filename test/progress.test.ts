@@ -32,7 +32,7 @@ test("not on a terminal: a plain line now and then, and the final line, as tqdm 
 
 test("on a terminal: one line redrawn in place, write() above it, a newline at the end", () => {
   const s = setup(true);
-  const bar = torch.progress([1, 2, 3], { stream: s.stream, now: s.now });
+  const bar = torch.progress([1, 2, 3], { stream: s.stream, now: s.now, print: (text) => s.writes.push(`<stdout>${text}`) });
   for (const x of bar) {
     s.tick(0.5);
     if (x === 2) bar.write("a loss line");
@@ -40,7 +40,7 @@ test("on a terminal: one line redrawn in place, write() above it, a newline at t
   assert.equal(s.writes, [
     "\r 33%|██████▋             | 1/3 [00:00<00:01, 2.00it/s]\x1b[K",
     // the bar drawn again as it stands now: one item in one second
-    "\r\x1b[K", "a loss line\n", " 33%|██████▋             | 1/3 [00:01<00:02, 1.00it/s]",
+    "\r\x1b[K", "<stdout>a loss line", " 33%|██████▋             | 1/3 [00:01<00:02, 1.00it/s]",
     "\r 67%|█████████████▎      | 2/3 [00:01<00:00, 2.00it/s]\x1b[K",
     "\r100%|████████████████████| 3/3 [00:01<00:00, 2.00it/s]\x1b[K",
     "\r100%|████████████████████| 3/3 [00:01<00:00, 2.00it/s]\x1b[K\n",
