@@ -56,6 +56,7 @@ function lengthOf(iterable: Iterable<unknown>): number | undefined {
   return undefined;
 }
 
+/** What torch.progress returns: iterate it (for-of) to get the items and draw the bar; write() prints above it. */
 export class ProgressBar<T> implements Iterable<T> {
   /** Items done so far. */
   n = 0;

@@ -11,6 +11,7 @@
 
 type Operand = Value | number;
 
+/** One number with autograd (micrograd's Value): `data`, `grad`, arithmetic that records the graph, `backward()`. */
 export class Value {
   data: number;
   grad = 0;

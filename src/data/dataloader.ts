@@ -15,6 +15,7 @@ export interface DataLoaderOptions {
   collate?: (samples: readonly Sample[]) => Tensor[];
 }
 
+/** data.DataLoader(dataset, { batchSize = 1, shuffle, dropLast, collate }): iterate to get batches ([inputs, labels]); `length` is the number of batches. */
 export class DataLoader<D extends Dataset = Dataset> {
   readonly dataset: D;
   readonly batchSize: number;

@@ -7,6 +7,7 @@ export type ImageMode = "L" | "RGB" | "RGBA";
 
 const CHANNELS: Record<ImageMode, number> = { L: 1, RGB: 3, RGBA: 4 };
 
+/** A stand-in for a PIL image: bytes in H x W x channels order with a mode ("L", "RGB" or "RGBA"), as torchvision's transforms take. */
 export class PILImage {
   readonly width: number;
   readonly height: number;

@@ -15,6 +15,7 @@ function loadWasm(): KernelBackend | null {
 
 let current: KernelBackend<Float32Array> = loadWasm() ?? jsBackend;
 
+/** torch.setBackend("js" | "wasm"): which kernels run matmul, convolution, ReLU and pooling from now on. */
 export function setBackend(name: BackendName): void {
   if (name === "js") current = jsBackend;
   else if (name === "wasm") {
@@ -26,6 +27,7 @@ export function setBackend(name: BackendName): void {
   }
 }
 
+/** torch.getBackend(): the kernels in use, "js" or "wasm". */
 export function getBackend(): BackendName {
   return current.name;
 }

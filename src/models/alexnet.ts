@@ -11,6 +11,7 @@ import { Dropout } from "../nn/dropout.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { refusePretrained, type ModelOptions } from "./pretrained.ts";
 
+/** torchvision's AlexNet: features, avgpool (6x6), classifier; the same repr and parameter names. */
 export class AlexNet extends Module {
   features = new Sequential(
     new Conv2d(3, 64, 11, { stride: 4, padding: 2 }), new ReLU({ inplace: true }), new MaxPool2d(3, { stride: 2 }),
@@ -40,6 +41,7 @@ export class AlexNet extends Module {
   }
 }
 
+/** models.alexnet(): torchvision's AlexNet, untrained (pretrained weights are a clear error offline). */
 export function alexnet(options: ModelOptions = {}): AlexNet {
   refusePretrained("alexnet", options);
   return new AlexNet(options);

@@ -42,6 +42,7 @@ function makeFeatures(config: Config, batchNorm: boolean): Sequential {
   return new Sequential(...layers);
 }
 
+/** torchvision's VGG: features from a configuration, avgpool (7x7), classifier; the same repr and parameter names. */
 export class VGG extends Module {
   features: Sequential;
   avgpool = new AdaptiveAvgPool2d([7, 7]);

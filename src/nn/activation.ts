@@ -4,6 +4,7 @@ import { relu, sigmoid, tanh } from "../tensor/ops/elementwise.ts";
 import { logSoftmax, softmax } from "./ops/activation.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 
+/** nn.ReLU: max(x, 0) elementwise; `{ inplace: true }` prints as PyTorch's `ReLU(inplace=True)`. */
 export class ReLU extends Module {
   /** PyTorch's flag, kept for the repr: the result is computed out of place either way, which gives
    *  the same values and gradients (and never overwrites a tensor autograd saved). */
@@ -30,18 +31,21 @@ export class Identity extends Module {
   }
 }
 
+/** nn.Sigmoid: 1 / (1 + exp(-x)) elementwise. */
 export class Sigmoid extends Module {
   override forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
 }
 
+/** nn.Tanh: tanh(x) elementwise. */
 export class Tanh extends Module {
   override forward(x: Tensor): Tensor {
     return tanh(x);
   }
 }
 
+/** nn.Softmax(dim): exp(x) / sum(exp(x)) along `dim`, computed stably. */
 export class Softmax extends Module {
   constructor(readonly dim: number) {
     super();
@@ -55,6 +59,7 @@ export class Softmax extends Module {
   }
 }
 
+/** nn.LogSoftmax(dim): log of softmax along `dim`, computed stably. */
 export class LogSoftmax extends Module {
   constructor(readonly dim: number) {
     super();

@@ -15,6 +15,7 @@ export interface BatchNorm2dOptions {
   trackRunningStats?: boolean;
 }
 
+/** nn.BatchNorm2d(numFeatures, { eps, momentum, affine, trackRunningStats }): per-channel normalisation of [N, C, H, W] with running statistics for eval. */
 export class BatchNorm2d extends Module {
   weight: Parameter | null;
   bias: Parameter | null;

@@ -2,6 +2,7 @@
 import { Module } from "./module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 
+/** nn.Sequential(...layers): runs the layers in order; `seq[i]` reads or replaces one. */
 export class Sequential extends Module {
   /** seq[i] reads the i-th module and seq[i] = layer replaces it, as in Python: the modules are the
    *  fields "0", "1", ..., which keep their numeric order whatever is reassigned. */

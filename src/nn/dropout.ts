@@ -4,6 +4,7 @@ import { Module } from "./module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { checkDropoutProbability, dropout } from "./ops/dropout.ts";
 
+/** nn.Dropout(p = 0.5): in training zeroes each element with probability p and scales the rest by 1/(1-p); identity in eval. */
 export class Dropout extends Module {
   constructor(readonly p = 0.5) {
     super();

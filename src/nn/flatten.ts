@@ -2,6 +2,7 @@
 import { Module } from "./module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 
+/** nn.Flatten(start = 1, end = -1): dims start..end into one, e.g. [N, C, H, W] -> [N, C*H*W]. */
 export class Flatten extends Module {
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();

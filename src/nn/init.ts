@@ -27,18 +27,23 @@ export function kaimingNormal_(t: Tensor, { mode = "fanIn", nonlinearity = "leak
   return normal_(t, 0, fan > 0 ? gain / Math.sqrt(fan) : 0);
 }
 
+/** nn.init.uniform_: fills t with U(a, b) in place; returns t. */
 export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
   return noGrad(() => t.uniform_(a, b));
 }
+/** nn.init.normal_: fills t with N(mean, std^2) in place; returns t. */
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
   return noGrad(() => t.normal_(mean, std));
 }
+/** nn.init.zeros_: fills t with 0 in place; returns t. */
 export function zeros_(t: Tensor): Tensor {
   return noGrad(() => t.zero_());
 }
+/** nn.init.ones_: fills t with 1 in place; returns t. */
 export function ones_(t: Tensor): Tensor {
   return noGrad(() => t.fill_(1));
 }
+/** nn.init.constant_: fills t with `value` in place; returns t. */
 export function constant_(t: Tensor, value: number): Tensor {
   return noGrad(() => t.fill_(value));
 }

@@ -5,6 +5,7 @@ import { empty } from "../tensor/create.ts";
 import { linear } from "../tensor/ops/matmul.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 
+/** nn.Linear(in, out, { bias }): y = x·Wᵀ + b for x of shape [..., in]; W is [out, in], initialised U(-1/sqrt(in), 1/sqrt(in)). */
 export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;

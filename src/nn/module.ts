@@ -26,6 +26,7 @@ export class Parameter extends Tensor {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface Module { (...inputs: any[]): Tensor }
 
+/** nn.Module: subclass it, assign layers and nn.Parameters as fields, define forward(); call the module to run it. */
 export class Module {
   declare training: boolean;
   /** Fields that hold buffers (state saved with the module but not trained, such as running

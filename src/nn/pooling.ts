@@ -11,6 +11,7 @@ function py(value: number | null | readonly (number | null)[]): string {
   return typeof value === "number" ? String(value) : `(${value.map(py).join(", ")})`;
 }
 
+/** nn.MaxPool2d(kernel, { stride = kernel, padding = 0 }): the largest value of each window, on [N, C, H, W] or [C, H, W]. */
 export class MaxPool2d extends Module {
   readonly stride: Pair;
   readonly padding: Pair;
@@ -28,6 +29,7 @@ export class MaxPool2d extends Module {
   }
 }
 
+/** nn.AvgPool2d(kernel, { stride = kernel, padding = 0, countIncludePad = true }): the mean of each window. */
 export class AvgPool2d extends Module {
   readonly stride: Pair;
   readonly padding: Pair;
@@ -50,6 +52,7 @@ export class AvgPool2d extends Module {
   }
 }
 
+/** nn.AdaptiveAvgPool2d(size): averages into an output of the given height and width, whatever the input size. */
 export class AdaptiveAvgPool2d extends Module {
   constructor(readonly outputSize: AdaptiveSize) {
     super();

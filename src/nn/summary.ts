@@ -124,6 +124,7 @@ function formatCount(n: number, auto: boolean): string {
   return `${units}: ${text}`;
 }
 
+/** torchinfo's summary(model, input_size=...): the table as a string (layers in call order, output shapes, parameters, mult-adds, sizes). */
 export function summary(model: Module, options: SummaryOptions = {}): string {
   const { inputSize } = options;
   const rows = inputSize ? callRows(model, inputSize) : treeRows(model);

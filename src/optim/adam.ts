@@ -25,6 +25,7 @@ interface AdamState {
   expAvgSq: DataArray;
 }
 
+/** torch.optim.Adam: `new optim.Adam(params, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 })`, the rule above. */
 export class Adam extends Optimizer {
   lr: number;
   betas: readonly [number, number];

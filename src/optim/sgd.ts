@@ -22,6 +22,7 @@ export interface SGDOptions {
   nesterov?: boolean;
 }
 
+/** torch.optim.SGD: `new optim.SGD(params, { lr = 1e-3, momentum, dampening, weightDecay, nesterov })`, the rule above. */
 export class SGD extends Optimizer {
   lr: number;
   momentum: number;

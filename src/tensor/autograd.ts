@@ -136,6 +136,7 @@ function accumulateGradOf(leaf: Tensor): AccumulateGrad {
 
 let gradEnabled = true;
 
+/** torch.is_grad_enabled: false inside noGrad(). */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }

@@ -102,6 +102,7 @@ export function fromArray(data: DataArray, shape: readonly number[], options: Te
   return finish(dtype === own ? data : valuesOf(data, dtype), shape, dtype, options.requiresGrad);
 }
 
+/** torch.zeros(...shape, { dtype?, requiresGrad? }): a tensor of zeros. */
 export function zeros(...args: ShapeOrOptions[]): Tensor {
   return filled("zeros", args, () => 0);
 }
@@ -111,6 +112,7 @@ export function empty(...args: ShapeOrOptions[]): Tensor {
   return filled("empty", args, () => 0);
 }
 
+/** torch.ones(...shape, { dtype?, requiresGrad? }): a tensor of ones. */
 export function ones(...args: ShapeOrOptions[]): Tensor {
   return filled("ones", args, () => 1);
 }
@@ -122,9 +124,11 @@ export function full(shape: number | readonly number[], value: number | boolean,
   return filled("full", [shapeArgs([shape], "full"), { ...options, dtype }], () => Number(value));
 }
 
+/** torch.zeros_like: zeros of t's shape (and dtype unless given). */
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return zeros(t.shape, { dtype: t.dtype, ...options });
 }
+/** torch.ones_like: ones of t's shape (and dtype unless given). */
 export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return ones(t.shape, { dtype: t.dtype, ...options });
 }

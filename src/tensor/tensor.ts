@@ -36,6 +36,7 @@ export interface BackwardOptions {
   retainGraph?: boolean;
 }
 
+/** torch.Tensor: a contiguous row-major typed array of its dtype (`data`), a `shape`, and autograd's fields (`requiresGrad`, `grad`, `gradFn`). */
 export class Tensor {
   /** The elements, row-major, in the typed array of the dtype (int64 in a Float64Array). */
   data: DataArray;

@@ -47,6 +47,7 @@ function lineSums(g: Tensor, w: DataArray | null, dim: number): [DataArray, (o: 
   return [sums, at, outer, n, inner];
 }
 
+/** F.softmax(x, dim): exp(x - max) / sum along dim. */
 export function softmax(x: Tensor, dim: number): Tensor {
   const out = new Tensor(alongDim(x, dim, false), x.shape, x.dtype);
   const d = normalizeDim(dim, x.shape.length);
@@ -61,6 +62,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
   }, [out]);
 }
 
+/** F.log_softmax(x, dim): x - max - log(sum(exp(x - max))) along dim. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const out = new Tensor(alongDim(x, dim, true), x.shape, x.dtype);
   const d = normalizeDim(dim, x.shape.length);

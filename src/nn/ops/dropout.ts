@@ -11,6 +11,7 @@ export function checkDropoutProbability(p: number): number {
   return p;
 }
 
+/** F.dropout(x, p, training): inverted dropout; the identity when not training or p = 0. */
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   checkDropoutProbability(p);
   if (!training || p === 0) return x;
