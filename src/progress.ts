@@ -8,7 +8,9 @@
 // default) and one at the end. bar.write(text) prints a line (to stdout) above the bar without
 // tearing it.
 // The bar goes to process.stderr where there is one (so stdout keeps only the program's output);
-// this file reaches it through globalThis, with no node: import.
+// this file reaches it through src/runtime.ts, with no node: import.
+
+import { nodeProcess } from "./runtime.ts";
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -45,8 +47,7 @@ const BLOCKS = " ▏▎▍▌▋▊▉█";
 const BAR_WIDTH = 20;
 
 function defaultStream(): ProgressStream {
-  const proc = (globalThis as { process?: { stderr?: ProgressStream } }).process;
-  return proc?.stderr ?? { write: (text: string) => console.log(text.replace(/\n$/, "")) };
+  return nodeProcess()?.stderr ?? { write: (text: string) => console.log(text.replace(/\n$/, "")) };
 }
 
 function lengthOf(iterable: Iterable<unknown>): number | undefined {

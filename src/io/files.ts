@@ -1,8 +1,9 @@
 // torch.save / torch.load: a state dict to and from a safetensors file, in Node. node:fs is reached
-// at run time (process.getBuiltinModule, Node 20.16+), so src/ has no static node: import and
+// at run time (src/runtime.ts), so src/ has no static node: import and
 // still bundles for a browser, where torch.serialize / torch.deserialize work on bytes instead.
 import type { Tensor } from "../tensor/tensor.ts";
 import { deserialize, serialize, type StateDict } from "./safetensors.ts";
+import { builtinModule } from "../runtime.ts";
 
 interface Fs {
   readFileSync(path: string): Uint8Array;
@@ -10,8 +11,7 @@ interface Fs {
 }
 
 function fs(what: string): Fs {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const found = proc?.getBuiltinModule?.("node:fs") as Fs | undefined;
+  const found = builtinModule<Fs>("node:fs");
   if (!found) throw new Error(`${what} needs files (Node 20.16 or newer); here, use torch.serialize / torch.deserialize on bytes`);
   return found;
 }

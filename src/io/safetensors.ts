@@ -10,6 +10,7 @@
 // checks everything before it makes a tensor: a bad file raises and never yields part of one.
 import { Tensor } from "../tensor/tensor.ts";
 import { bool, float32, float64, int32, int64, uint8, type DType } from "../tensor/dtype.ts";
+import { numelOf } from "../tensor/shape.ts";
 
 /** A state dict: names to tensors, as a Map (what stateDict() returns) or a plain object. */
 export type StateDict = Map<string, Tensor> | Record<string, Tensor>;
@@ -84,6 +85,9 @@ function writeData(view: DataView, at: number, t: Tensor, name: string): void {
   }
 }
 
+const wholeNumbers = (v: unknown, count?: number): v is number[] =>
+  Array.isArray(v) && (count === undefined || v.length === count) && v.every((x) => Number.isSafeInteger(x) && x >= 0);
+
 /** torch.deserialize: the tensors of a safetensors file's bytes, by name, in the file's order. */
 export function deserialize(bytes: Uint8Array): Map<string, Tensor> {
   return readSafetensors(bytes).tensors;
@@ -116,12 +120,10 @@ export function readSafetensors(bytes: Uint8Array): { tensors: Map<string, Tenso
     const { dtype, shape, data_offsets: offsets } = (info ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const format = FORMATS.find((f) => f.code === dtype);
     if (!format) bad(`"${name}" has dtype ${JSON.stringify(dtype)}; torchlet reads ${FORMATS.map((f) => f.code).join(", ")}`);
-    const wholeNumbers = (v: unknown, count?: number): v is number[] =>
-      Array.isArray(v) && (count === undefined || v.length === count) && v.every((x) => Number.isSafeInteger(x) && x >= 0);
     if (!wholeNumbers(shape)) bad(`"${name}" has shape ${JSON.stringify(shape)}, not a list of whole numbers`);
     if (!wholeNumbers(offsets, 2)) bad(`"${name}" has data_offsets ${JSON.stringify(offsets)}, not [begin, end]`);
     const [begin, end] = offsets as number[];
-    const want = (shape as number[]).reduce((a, b) => a * b, 1) * format!.bytes;
+    const want = numelOf(shape as number[]) * format!.bytes;
     if (end! - begin! !== want) bad(`"${name}" of shape [${shape}] and dtype ${format!.code} needs ${want} bytes, its offsets [${begin}, ${end}] hold ${end! - begin!}`);
     plan.push({ name, format: format!, shape: shape as number[], begin: begin!, end: end! });
   }
@@ -139,7 +141,7 @@ export function readSafetensors(bytes: Uint8Array): { tensors: Map<string, Tenso
 }
 
 function readData(view: DataView, at: number, p: { name: string; format: Format; shape: number[] }): Tensor {
-  const count = p.shape.reduce((a, b) => a * b, 1);
+  const count = numelOf(p.shape);
   const dtype = p.format.dtype;
   const d = new dtype.ArrayType(count);
   switch (dtype) {

@@ -94,8 +94,7 @@ export class SGD extends Optimizer {
           w[i] = w[i]! - lr * (nesterov ? g + momentum * buf[i]! : buf[i]!);
         }
       } else if (w instanceof Float32Array && buf instanceof Float32Array && grad instanceof Float32Array && !nesterov) {
-        if (weightDecay === 0) momentumStep(w, grad, buf, lr, momentum, 1 - dampening);
-        else momentumStepWithDecay(w, grad, buf, lr, momentum, 1 - dampening, weightDecay);
+        momentumStep(w, grad, buf, lr, momentum, 1 - dampening, weightDecay);
       } else {
         for (let i = 0; i < w.length; i++) {
           const g = weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * w[i]!;
@@ -108,22 +107,13 @@ export class SGD extends Optimizer {
   }
 }
 
-// The common case in float32, each in a small function of its own so the engine compiles one tight
+// The common case in float32, in a small function of its own so the engine compiles one tight
 // loop. Math.fround gives the value float32 stores, so the update reads it back without a load.
-
-function momentumStep(w: Float32Array, grad: Float32Array, buf: Float32Array, lr: number, momentum: number, keep: number): void {
+function momentumStep(w: Float32Array, grad: Float32Array, buf: Float32Array, lr: number, momentum: number, keep: number, weightDecay: number): void {
   const n = w.length;
   for (let i = 0; i < n; i++) {
-    const b = Math.fround(momentum * buf[i]! + keep * grad[i]!);
-    buf[i] = b;
-    w[i] = w[i]! - lr * b;
-  }
-}
-
-function momentumStepWithDecay(w: Float32Array, grad: Float32Array, buf: Float32Array, lr: number, momentum: number, keep: number, weightDecay: number): void {
-  const n = w.length;
-  for (let i = 0; i < n; i++) {
-    const b = Math.fround(momentum * buf[i]! + keep * (grad[i]! + weightDecay * w[i]!));
+    const g = weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * w[i]!;
+    const b = Math.fround(momentum * buf[i]! + keep * g);
     buf[i] = b;
     w[i] = w[i]! - lr * b;
   }

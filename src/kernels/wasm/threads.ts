@@ -6,7 +6,9 @@
 // worker) with Atomics.wait; the caller writes a job's arguments there, sets the state to JOB and
 // notifies, runs its own band, then waits for DONE. Workers start on the first job that wants them
 // and are unref'd, so they never keep a process alive. In Node they come from worker_threads,
-// reached at run time (process.getBuiltinModule), so this file has no static node: import.
+// reached at run time (src/runtime.ts), so this file has no static node: import.
+
+import { builtinModule } from "../../runtime.ts";
 
 /** Bytes at the start of the memory kept for the control blocks (enough for 15 workers). */
 export const CONTROL_BYTES = 1024;
@@ -41,14 +43,12 @@ parentPort.once("message", ({ memory, module, block }) => {
 `;
 
 function workerThreads(): WorkerThreads | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return (proc?.getBuiltinModule?.("node:worker_threads") as WorkerThreads | undefined) ?? null;
+  return builtinModule<WorkerThreads>("node:worker_threads") ?? null;
 }
 
 /** The number of cores, as PyTorch's default thread count (1 where it cannot be told). */
 export function coreCount(): number {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const os = proc?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
+  const os = builtinModule<{ availableParallelism?: () => number }>("node:os");
   const browser = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   return Math.max(1, os?.availableParallelism?.() ?? browser ?? 1);
 }
