@@ -93,6 +93,23 @@ test("convolution forward and weight gradient on two threads give the same bits 
   sameBits(gradWeight.one, gradWeight.two, "conv2d weight gradient");
 });
 
+test("more threads than the control blocks hold are capped, with the same bits", () => {
+  const old = getThreads();
+  try {
+    const m = 1200, n = 64, k = 64; // bands of 32 rows: room for 37 threads, more than the pool holds
+    const a = random(m * k, 11), b = random(k * n, 12);
+    setThreads(1);
+    const one = new Float32Array(m * n);
+    wasm.gemm(false, false, m, n, k, a, b, one, false);
+    setThreads(40);
+    const many = new Float32Array(m * n);
+    wasm.gemm(false, false, m, n, k, a, b, many, false);
+    sameBits(one, many, "40 threads asked for");
+  } finally {
+    setThreads(old);
+  }
+});
+
 test("setNumThreads takes a whole number of at least one, and getNumThreads reads it back", () => {
   const old = torch.getNumThreads();
   try {

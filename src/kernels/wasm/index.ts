@@ -12,7 +12,7 @@ import type { Conv2dGeometry, KernelBackend, Pool2dGeometry } from "../types.ts"
 import { jsBackend } from "../js/index.ts";
 import { assemble } from "./assembler.ts";
 import { activationWat, convWat, directWat, gemmWat, poolWat } from "./wat.generated.ts";
-import { CONTROL_BYTES, ThreadPool, coreCount, threadsAvailable, type GemmArgs } from "./threads.ts";
+import { CONTROL_BYTES, MAX_WORKERS, ThreadPool, coreCount, threadsAvailable, type GemmArgs } from "./threads.ts";
 import { relaxedGemmText, relaxedSimdAvailable } from "./relaxed.ts";
 
 // The smallest module that uses a SIMD instruction: () -> () { v128.const 0; drop }.
@@ -218,7 +218,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   /** How many threads gemm.wat's gemm runs on for this product: several only when it is large and
    *  A is stored row by row (a band of rows of C is then a band of rows of A). */
   const threadsFor = (m: number, n: number, k: number, transA = 0) =>
-    pool && !transA && m * n * k >= PARALLEL_MACS ? Math.max(1, Math.min(threadCount, Math.floor(m / BAND_ROWS))) : 1;
+    pool && !transA && m * n * k >= PARALLEL_MACS ? Math.max(1, Math.min(threadCount, MAX_WORKERS + 1, Math.floor(m / BAND_ROWS))) : 1;
   /** Scratch for that many GEMM calls at once: one work region each, side by side. */
   const workFloats = (m: number, n: number, k: number, transA = 0) => (gemmWorkBytes(n, k) / 4) * threadsFor(m, n, k, transA);
 

@@ -13,6 +13,8 @@ import { builtinModule } from "../../runtime.ts";
 /** Bytes at the start of the memory kept for the control blocks (enough for 15 workers). */
 export const CONTROL_BYTES = 1024;
 const BLOCK_INTS = 16;
+/** The most workers the control blocks have room for: a larger thread count is capped to this plus the caller. */
+export const MAX_WORKERS = CONTROL_BYTES / (BLOCK_INTS * 4);
 const IDLE = 0, JOB = 1, DONE = 2, FAILED = 3, STARTING = 4;
 /** How long a new worker may take to start before the pool gives up on threads. */
 const START_TIMEOUT_MS = 10_000;
@@ -75,7 +77,7 @@ export class ThreadPool {
     if (!threads) return this.giveUp("this runtime has no worker_threads");
     while (this.workers.length < count) {
       const block = this.workers.length;
-      if ((block + 1) * BLOCK_INTS * 4 > CONTROL_BYTES) throw new Error(`at most ${CONTROL_BYTES / (BLOCK_INTS * 4)} worker threads`);
+      if (block >= MAX_WORKERS) throw new Error(`ThreadPool: at most ${MAX_WORKERS} workers, asked for ${count}`);
       const ctl = new Int32Array(this.memory.buffer, block * BLOCK_INTS * 4, BLOCK_INTS);
       Atomics.store(ctl, 0, STARTING);
       // execArgv: [] so the worker neither loads the parent's loaders (tsx) nor reads its
