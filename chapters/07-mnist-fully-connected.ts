@@ -12,7 +12,6 @@ import { nn, optim, data, transforms } from "../src/index.ts";
 import { encodePng, shadeImage } from "../src/plot/index.ts";
 import { MNIST } from "../datasets/mnist.ts";
 import { chapter, outPath, wrote } from "./lib/cells.ts";
-import { Progress } from "./lib/progress.ts";
 
 const ch = chapter("07", "MNIST with a fully connected network", { epochs: 2 });
 torch.manualSeed(ch.flags.seed); // --seed N: another start and another shuffle
@@ -28,7 +27,7 @@ ch.cell("part 7 · データセットの準備と探索 — the training and tes
   // floats 0..1 (adding a channel dim), Normalize(0.5, 0.5) computes (x - 0.5) / 0.5, giving -1..1.
   const transform = new transforms.Compose([new transforms.ToTensor(), new transforms.Normalize(0.5, 0.5)]);
 
-  trainset = new MNIST({ train: true, transform, limit: Number.isFinite(LIMIT) ? LIMIT : undefined });
+  trainset = new MNIST({ train: true, transform, limit: LIMIT });
   trainloader = new data.DataLoader(trainset, { batchSize: BATCH_SIZE, shuffle: true }); // a new order every epoch
 
   testset = new MNIST({ train: false, transform });
@@ -114,16 +113,16 @@ const EPOCHS = ch.flags.epochs; // 2, as in the article
 let outputs: torch.Tensor | undefined;
 let labels: torch.Tensor;
 
-await ch.cell("part 7 · 学習とテスト — training: mini-batches of 20, the running loss every 500 batches", async () => {
-  const progress = new Progress({ epochs: EPOCHS, batches: trainloader.length, batchSize: BATCH_SIZE });
-
-  for (let epoch = 1; epoch <= EPOCHS && !progress.stopped; epoch++) {
+ch.cell("part 7 · 学習とテスト — training: mini-batches of 20, the running loss every 500 batches", () => {
+  for (let epoch = 1; epoch <= EPOCHS; epoch++) {
     let runningLoss = 0.0;
     let count = 0;
-    for (let [inputs, batchLabels] of trainloader) {
+    // torch.progress is tqdm: a progress bar on stderr, while the article's lines go to stdout
+    const batches = torch.progress(trainloader, { desc: `epoch ${epoch}` });
+    for (let [inputs, batchLabels] of batches) {
       count++;
-      labels = batchLabels!;
-      inputs = inputs!.reshape(-1, 28 * 28); // [20, 1, 28, 28] -> [20, 784]
+      labels = batchLabels;
+      inputs = inputs.reshape(-1, 28 * 28); // [20, 1, 28, 28] -> [20, 784]
 
       optimizer.zeroGrad();
       outputs = net(inputs);
@@ -133,14 +132,11 @@ await ch.cell("part 7 · 学習とテスト — training: mini-batches of 20, th
 
       runningLoss += loss.item();
       if (count % 500 === 0) {
-        progress.print(`#${epoch}, data: ${count * BATCH_SIZE}, running_loss: ${(runningLoss / 500).toFixed(3)}`);
+        batches.write(`#${epoch}, data: ${count * BATCH_SIZE}, running_loss: ${(runningLoss / 500).toFixed(3)}`);
         runningLoss = 0.0;
       }
-      await progress.update(epoch, count);
-      if (progress.stopped) break;
     }
   }
-  progress.done();
   console.log("Finished");
 });
 

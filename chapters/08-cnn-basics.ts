@@ -12,7 +12,6 @@ import * as torch from "../src/index.ts";
 import { nn, optim, data, transforms } from "../src/index.ts";
 import { MNIST } from "../datasets/mnist.ts";
 import { chapter } from "./lib/cells.ts";
-import { Progress } from "./lib/progress.ts";
 
 const ch = chapter("08", "CNN basics", { epochs: 2 });
 torch.manualSeed(ch.flags.seed); // --seed N: another start and another shuffle
@@ -98,7 +97,7 @@ const BATCH_SIZE = 20;
 ch.cell("part 8 · PyTorch で CNN を実装する — MNIST and its loaders, as in the last chapter", () => {
   const transform = new transforms.Compose([new transforms.ToTensor(), new transforms.Normalize(0.5, 0.5)]);
 
-  trainset = new MNIST({ train: true, transform, limit: Number.isFinite(LIMIT) ? LIMIT : undefined });
+  trainset = new MNIST({ train: true, transform, limit: LIMIT });
   trainloader = new data.DataLoader(trainset, { batchSize: BATCH_SIZE, shuffle: true });
 
   testset = new MNIST({ train: false, transform });
@@ -142,19 +141,18 @@ let net: Net;
 const EPOCHS = ch.flags.epochs; // 2, as in the article
 let trained = false;
 
-await ch.cell("part 8 · PyTorch で CNN を実装する — training", async () => {
+ch.cell("part 8 · PyTorch で CNN を実装する — training", () => {
   net = new Net();
   console.log(net);
 
   const criterion = new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(net.parameters(), { lr: 0.001, momentum: 0.9 });
 
-  const progress = new Progress({ epochs: EPOCHS, batches: trainloader.length, batchSize: BATCH_SIZE });
-
-  for (let epoch = 1; epoch <= EPOCHS && !progress.stopped; epoch++) {
+  for (let epoch = 1; epoch <= EPOCHS; epoch++) {
     let runningLoss = 0.0;
     let count = 0;
-    for (const [inputs, labels] of trainloader) {
+    const batches = torch.progress(trainloader, { desc: `epoch ${epoch}` });
+    for (const [inputs, labels] of batches) {
       count++;
       // No reshape this time: the images go in as [20, 1, 28, 28].
       optimizer.zeroGrad();
@@ -165,15 +163,12 @@ await ch.cell("part 8 · PyTorch で CNN を実装する — training", async ()
 
       runningLoss += loss.item();
       if (count % 500 === 0) {
-        progress.print(`#${epoch}, data: ${count * BATCH_SIZE}, running_loss: ${(runningLoss / 500).toFixed(3)}`);
+        batches.write(`#${epoch}, data: ${count * BATCH_SIZE}, running_loss: ${(runningLoss / 500).toFixed(3)}`);
         runningLoss = 0.0;
       }
-      await progress.update(epoch, count);
-      if (progress.stopped) break;
     }
     trained = true;
   }
-  progress.done();
   console.log("Finished");
 });
 

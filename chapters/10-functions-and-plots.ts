@@ -13,7 +13,6 @@ import { nn, optim, data, transforms } from "../src/index.ts";
 import { lineChart } from "../src/plot/index.ts";
 import { MNIST } from "../datasets/mnist.ts";
 import { chapter, outPath, wrote } from "./lib/cells.ts";
-import { Progress } from "./lib/progress.ts";
 
 const ch = chapter("10", "Functions and plots", { epochs: 50 });
 torch.manualSeed(ch.flags.seed); // --seed N: another split, start and shuffle
@@ -27,7 +26,7 @@ const BATCH_SIZE = 20;
 ch.cell("part 10 · インポート文とデータセットの準備 — the datasets; the training loaders come later", () => {
   const transform = new transforms.Compose([new transforms.ToTensor(), new transforms.Normalize(0.5, 0.5)]);
 
-  trainset = new MNIST({ train: true, transform, limit: Number.isFinite(LIMIT) ? LIMIT : undefined });
+  trainset = new MNIST({ train: true, transform, limit: LIMIT });
   // No loader over trainset here: getLoaders below splits it first.
 
   testset = new MNIST({ train: false, transform });
@@ -68,15 +67,13 @@ class Net extends nn.Module {
 // One pass over the data, learning as it goes. Returns the average loss and the accuracy.
 // (As in the article, the loss sums each batch's mean loss and divides by the number of images,
 // so it reads about 20 times smaller than a per-image loss: compare its curves, not its size.)
-// `progress` (ours, not the article's) draws the progress line and notices Ctrl-C.
-async function train(net: nn.Module, dataloader: data.DataLoader, criterion: nn.CrossEntropyLoss, optimizer: optim.SGD,
-  progress: Progress, epoch: number): Promise<[number, number]> {
+// torch.progress (tqdm, not in the article) draws a progress bar on stderr as it goes.
+function train(net: nn.Module, dataloader: data.DataLoader, criterion: nn.CrossEntropyLoss, optimizer: optim.SGD): [number, number] {
   net.train(); // training mode: dropout (in Net2) is active
 
   let totalLoss = 0.0;
   let totalCorrect = 0;
-  let batch = 0;
-  for (const [inputs, labels] of dataloader) {
+  for (const [inputs, labels] of torch.progress(dataloader, { desc: "train" })) {
     optimizer.zeroGrad();
     const outputs = net(inputs);
     const loss = criterion(outputs, labels);
@@ -86,9 +83,6 @@ async function train(net: nn.Module, dataloader: data.DataLoader, criterion: nn.
     totalLoss += loss.item();
     const [, predicted] = torch.max(outputs, 1);
     totalCorrect += predicted.eq(labels!).sum().item();
-
-    await progress.update(epoch, ++batch);
-    if (progress.stopped) break;
   }
 
   const avgLoss = totalLoss / dataloader.dataset.length;
@@ -128,8 +122,8 @@ interface History {
 }
 
 // Splits the data, then per epoch: train on one part, validate on the other, print and record both.
-async function doTrainAndValidate(net: nn.Module, trainset: data.Dataset, criterion: nn.CrossEntropyLoss,
-  optimizer: optim.SGD, epochs: number): Promise<History> {
+function doTrainAndValidate(net: nn.Module, trainset: data.Dataset, criterion: nn.CrossEntropyLoss,
+  optimizer: optim.SGD, epochs: number): History {
   const [trainloader, validloader] = getLoaders(trainset);
 
   const history: History = {
@@ -140,23 +134,20 @@ async function doTrainAndValidate(net: nn.Module, trainset: data.Dataset, criter
   };
 
   const percent = (x: number) => `${(x * 100).toFixed(4)}%`;
-  const progress = new Progress({ epochs, batches: trainloader.length, batchSize: BATCH_SIZE });
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    progress.print(`epoch: ${String(epoch).padStart(2)}`);
+    console.log(`epoch: ${String(epoch).padStart(2)}`);
 
-    const [tLoss, tAccu] = await train(net, trainloader, criterion, optimizer, progress, epoch);
-    if (progress.stopped) { stoppedEarly = true; break; } // Ctrl-C: keep the epochs that finished
+    const [tLoss, tAccu] = train(net, trainloader, criterion, optimizer);
     const [vLoss, vAccu] = validate(net, validloader, criterion);
 
-    progress.print(`train_loss: ${tLoss.toFixed(6)}, train_accuracy: ${percent(tAccu)}, ` +
-      `valid_loss: ${vLoss.toFixed(6)}, valid_accuracy: ${percent(vAccu)}`); // a line of its own, not over the progress line
+    console.log(`train_loss: ${tLoss.toFixed(6)}, train_accuracy: ${percent(tAccu)}, ` +
+      `valid_loss: ${vLoss.toFixed(6)}, valid_accuracy: ${percent(vAccu)}`);
 
     history.trainLossValues.push(tLoss);
     history.trainAccuracyValues.push(tAccu);
     history.validLossValues.push(vLoss);
     history.validAccuracyValues.push(vAccu);
   }
-  progress.done();
 
   return history;
 }
@@ -186,16 +177,15 @@ function plotGraph(values1: number[], values2: number[], label1: string, label2:
 }
 
 const EPOCHS = ch.flags.epochs; // 50, as in the article
-let stoppedEarly = false; // Ctrl-C during Net's training skips Net2's
 let net: Net;
 let history: History;
 
-await ch.cell("part 10 · 学習と精度評価の実行 — Net: train and validate, epoch after epoch", async () => {
+ch.cell("part 10 · 学習と精度評価の実行 — Net: train and validate, epoch after epoch", () => {
   net = new Net();
   const criterion = new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(net.parameters(), { lr: 0.001, momentum: 0.9 });
 
-  history = await doTrainAndValidate(net, trainset, criterion, optimizer, EPOCHS);
+  history = doTrainAndValidate(net, trainset, criterion, optimizer, EPOCHS);
 
   console.log("Finished");
 });
@@ -250,12 +240,12 @@ class Net2 extends nn.Module {
 let net2: Net2;
 let history2: History;
 
-await ch.cell("part 10 · 過学習とは — Net2 (with dropout): train and validate", async () => {
+ch.cell("part 10 · 過学習とは — Net2 (with dropout): train and validate", () => {
   net2 = new Net2();
   const criterion = new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(net2.parameters(), { lr: 0.001, momentum: 0.9 });
 
-  history2 = await doTrainAndValidate(net2, trainset, criterion, optimizer, stoppedEarly ? 0 : EPOCHS);
+  history2 = doTrainAndValidate(net2, trainset, criterion, optimizer, EPOCHS);
 
   console.log("Finished");
 });

