@@ -12,11 +12,13 @@
 
 import { nodeProcess } from "./runtime.ts";
 
+/** Where a progress bar writes: a terminal (isTTY: one redrawn line) or anything else (plain lines). */
 export interface ProgressStream {
   write(text: string): unknown;
   isTTY?: boolean;
 }
 
+/** tqdm's options: desc, total, unit; where the bar and write() go; how often a plain line is written. */
 export interface ProgressOptions {
   /** A label before the bar. */
   desc?: string;

@@ -1,7 +1,10 @@
-// docs/API.md stays true: every `torch.name(`, `nn.name`, `optim.name` it calls exists.
+// docs/API.md stays true: every `torch.name(`, `nn.name`, `optim.name` it calls exists; and every
+// name the main entry exports (into nn, optim, ... too) has a doc comment an editor can show.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import * as torch from "../src/index.ts";
 
 const text = readFileSync(new URL("../docs/API.md", import.meta.url), "utf8");
@@ -18,6 +21,39 @@ test("every torch.*, nn.*, optim.*, data.*, transforms.* and models.* name calle
   assert.ok(names.size > 25, `found only ${names.size} names`);
   const missing = [...names].filter((n) => typeof resolve(n) !== "function");
   assert.equal(missing, [], `named in docs/API.md but not exported: ${missing.join(", ")}`);
+});
+
+/** Every public name reachable from src/index.ts (through `export * as nn` and the like) whose
+ *  declaration has no doc comment, as "nn.functional.relu src/tensor/ops/elementwise.ts:228". */
+function undocumentedExports(): string[] {
+  const entry = fileURLToPath(new URL("../src/index.ts", import.meta.url));
+  const program = ts.createProgram([entry], {
+    allowImportingTsExtensions: true, noEmit: true, target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  });
+  const checker = program.getTypeChecker();
+  const missing: string[] = [];
+  const seen = new Set<ts.Symbol>();
+  const visit = (module: ts.Symbol, prefix: string): void => {
+    for (const exported of checker.getExportsOfModule(module)) {
+      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      const name = prefix + exported.name;
+      if (symbol.declarations?.some((d) => ts.isSourceFile(d))) { visit(symbol, `${name}.`); continue; } // a namespace: nn, optim, ...
+      if (seen.has(symbol)) continue;
+      seen.add(symbol);
+      if (ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() !== "") continue;
+      const d = symbol.declarations?.[0];
+      const file = d?.getSourceFile();
+      missing.push(d && file ? `${name} ${file.fileName.slice(file.fileName.indexOf("src/"))}:${file.getLineAndCharacterOfPosition(d.getStart()).line + 1}` : name);
+    }
+  };
+  visit(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!, "");
+  return missing;
+}
+
+test("every public export has a doc comment (what it does, the PyTorch name it mirrors)", () => {
+  const missing = undocumentedExports();
+  assert.equal(missing, [], `exported without a doc comment:\n${missing.join("\n")}`);
 });
 
 test.run();

@@ -4,7 +4,9 @@
 import { crc32 as nodeCrc32, inflateSync } from "node:zlib";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { adler32, crc32, encodePng, formatTick, lineChart, niceTicks, shadeImage, zlibStored } from "../src/plot/index.ts";
+import { encodePng, lineChart, shadeImage } from "../src/plot/index.ts";
+import { formatTick, niceTicks } from "../src/plot/svg.ts";
+import { adler32, crc32, zlibStored } from "../src/plot/png.ts";
 
 // ---- PNG -------------------------------------------------------------------------------------
 

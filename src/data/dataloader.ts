@@ -5,6 +5,7 @@ import { randperm } from "../random.ts";
 import { defaultCollate } from "./collate.ts";
 import type { Dataset, Sample } from "./dataset.ts";
 
+/** DataLoader's options: batchSize (1), shuffle (false), dropLast (false), collate. */
 export interface DataLoaderOptions {
   batchSize?: number;
   /** A new order on every `for...of`, drawn from the global seeded generator (manualSeed). */

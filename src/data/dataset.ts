@@ -7,6 +7,7 @@ import { checkIndex, defaultCollate, gatherRows } from "./collate.ts";
  *  torchvision's datasets return it. defaultCollate turns numbers into a tensor per field. */
 export type Sample = readonly (Tensor | number)[];
 
+/** torch.utils.data.Dataset: a length and get(i), one sample; DataLoader batches any such object. */
 export interface Dataset {
   readonly length: number;
   /** Sample i, e.g. [input, label]. */

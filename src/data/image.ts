@@ -3,6 +3,7 @@
 // channels), as PIL and numpy lay them out. There is no file decoding here: make the bytes yourself
 // (or from a decoder of your choice) and wrap them.
 
+/** PIL's image modes that PILImage holds: "L" (gray, 1 byte a pixel), "RGB" (3), "RGBA" (4). */
 export type ImageMode = "L" | "RGB" | "RGBA";
 
 const CHANNELS: Record<ImageMode, number> = { L: 1, RGB: 3, RGBA: 4 };

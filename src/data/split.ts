@@ -35,6 +35,7 @@ export function randomSplit(dataset: Dataset, lengths: readonly number[]): Subse
   });
 }
 
+/** trainTestSplit's options, as scikit-learn's: testSize (0.25) and shuffle (true). */
 export interface TrainTestSplitOptions {
   /** A fraction of the rows (test count = ceil(testSize * n)) or, if an integer >= 1, a count. */
   testSize?: number;

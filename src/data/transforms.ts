@@ -34,6 +34,7 @@ export interface ComposeTransform extends Transform {
   readonly kind: "Compose";
   readonly transforms: readonly AnyTransform[];
 }
+/** What new Normalize(mean, std) returns: a transform that also shows its mean and std. */
 export interface NormalizeTransform extends Transform {
   readonly kind: "Normalize";
   /** Per-channel values (one value applies to every channel). */
@@ -160,6 +161,7 @@ function pilToTensor(img: PILImage): Tensor {
   return new Tensor(out, [C, H, W], uint8);
 }
 
+/** transforms.PILToTensor: a PILImage as a uint8 tensor [C, H, W], the bytes unchanged (no scaling). */
 export const PILToTensor = newable(function PILToTensor() {
   return makeTransform<{ (x: PILImage): Tensor; kind: "PILToTensor" }>(pilToTensor, "PILToTensor()", { kind: "PILToTensor" });
 });
@@ -176,6 +178,7 @@ function toPILImage(x: Tensor): PILImage {
   return new PILImage(W, H, PILImage.modeFor(C), data);
 }
 
+/** transforms.ToPILImage: a tensor [C, H, W] or [H, W] back to a PILImage (floats taken as 0..1). */
 export const ToPILImage = newable(function ToPILImage() {
   return makeTransform<{ (x: Tensor): PILImage; kind: "ToPILImage" }>(toPILImage, "ToPILImage()", { kind: "ToPILImage" });
 });

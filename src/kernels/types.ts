@@ -42,6 +42,7 @@ export interface Pool2dGeometry {
   outWidth: number;
 }
 
+/** The kernel backends: "js" (plain loops, the readable reference) and "wasm" (SIMD). */
 export type BackendName = "js" | "wasm";
 
 export interface KernelBackend<A extends DataArray = Float32Array> {

@@ -1,5 +1,6 @@
 // What torchvision's model builders take about weights, and the one answer this library can give.
 
+/** What torchvision's model builders take: weights/pretrained (refused here: no download), numClasses, dropout. */
 export interface ModelOptions {
   /** torchvision's weights enum name ("IMAGENET1K_V1") or "DEFAULT": not available offline. */
   weights?: string | null;

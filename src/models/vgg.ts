@@ -84,11 +84,19 @@ function vgg(name: keyof typeof CONFIGS, batchNorm: boolean, options: ModelOptio
   return new VGG(makeFeatures(CONFIGS[name], batchNorm), options);
 }
 
+/** torchvision.models.vgg11: VGG-11 for 224x224 RGB images, weights freshly initialised (no pretrained weights offline). */
 export const vgg11 = (options: ModelOptions = {}) => vgg("vgg11", false, options);
+/** torchvision.models.vgg11_bn: VGG-11 with BatchNorm2d after every convolution. */
 export const vgg11Bn = (options: ModelOptions = {}) => vgg("vgg11", true, options);
+/** torchvision.models.vgg13: VGG-13 for 224x224 RGB images, weights freshly initialised (no pretrained weights offline). */
 export const vgg13 = (options: ModelOptions = {}) => vgg("vgg13", false, options);
+/** torchvision.models.vgg13_bn: VGG-13 with BatchNorm2d after every convolution. */
 export const vgg13Bn = (options: ModelOptions = {}) => vgg("vgg13", true, options);
+/** torchvision.models.vgg16: VGG-16 for 224x224 RGB images, weights freshly initialised (no pretrained weights offline). */
 export const vgg16 = (options: ModelOptions = {}) => vgg("vgg16", false, options);
+/** torchvision.models.vgg16_bn: VGG-16 with BatchNorm2d after every convolution. */
 export const vgg16Bn = (options: ModelOptions = {}) => vgg("vgg16", true, options);
+/** torchvision.models.vgg19: VGG-19 for 224x224 RGB images, weights freshly initialised (no pretrained weights offline). */
 export const vgg19 = (options: ModelOptions = {}) => vgg("vgg19", false, options);
+/** torchvision.models.vgg19_bn: VGG-19 with BatchNorm2d after every convolution. */
 export const vgg19Bn = (options: ModelOptions = {}) => vgg("vgg19", true, options);

@@ -16,6 +16,7 @@ import { zeros } from "../tensor/create.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { numelOf } from "../tensor/shape.ts";
 
+/** torchinfo.summary's options: the input size, and which columns and how deep to show. */
 export interface SummaryOptions {
   /** The shape of one input, batch dim included: [1, 3, 224, 224]. Without it, no forward runs. */
   inputSize?: readonly number[];

@@ -3,6 +3,7 @@
 import { Tensor } from "../tensor/tensor.ts";
 import { float32 } from "../tensor/dtype.ts";
 
+/** clipGradNorm_'s options, as PyTorch's: the norm type (2 by default; Infinity for the largest entry) and errorIfNonfinite. */
 export interface ClipGradNormOptions {
   /** The p of the p-norm: 2 by default, Infinity for the largest |g|. */
   normType?: number;

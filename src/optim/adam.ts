@@ -12,6 +12,7 @@ import { Tensor } from "../tensor/tensor.ts";
 import { allocLike, castArray, type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative, type ParamState } from "./optimizer.ts";
 
+/** Adam's hyperparameters, PyTorch's names in camelCase (lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0). */
 export interface AdamOptions {
   lr?: number;
   betas?: readonly [number, number];

@@ -6,6 +6,8 @@
 // Call optimizer.step() before scheduler.step(), as in PyTorch.
 import type { Optimizer } from "./optimizer.ts";
 
+/** torch.optim.lr_scheduler.LRScheduler: step() moves to the next epoch and sets the optimiser's lr;
+ *  getLastLr() reads it. Each scheduler below says how the next lr follows from the last. */
 export abstract class LRScheduler {
   /** The learning rate the optimiser had when the scheduler was made. */
   readonly baseLr: number;
@@ -114,6 +116,8 @@ export class LambdaLR extends LRScheduler {
   }
 }
 
+/** ReduceLROnPlateau's options, PyTorch's names and defaults (mode "min", factor 0.1, patience 10,
+ *  threshold 1e-4 "rel", cooldown 0, minLr 0, eps 1e-8). */
 export interface ReduceLROnPlateauOptions {
   mode?: "min" | "max";
   factor?: number;

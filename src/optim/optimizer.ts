@@ -12,6 +12,7 @@ export interface OptimizerStateDict {
   paramGroups: (Record<string, unknown> & { params: number[] })[];
 }
 
+/** torch.optim.Optimizer: the parameters, zeroGrad(), stateDict()/loadStateDict(); SGD and Adam extend it with step(). */
 export abstract class Optimizer {
   /** The tensors this optimiser updates, in the order they were given. */
   readonly params: Tensor[];

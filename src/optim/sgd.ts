@@ -13,6 +13,7 @@ import { Tensor } from "../tensor/tensor.ts";
 import { allocLike, castArray, type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative, type ParamState } from "./optimizer.ts";
 
+/** SGD's hyperparameters, PyTorch's names in camelCase; every one but lr defaults to 0 or false. */
 export interface SGDOptions {
   /** PyTorch 2's default: 0.001. */
   lr?: number;

@@ -1,6 +1,7 @@
 // A line chart as an SVG string: enough for a loss curve or a training history, no dependency.
 // The caller writes the string to a file (src/ has no node: imports).
 
+/** One line of a chart: its y values (and x, or 1..n), a legend name, and how it is drawn. */
 export interface Series {
   name: string;
   /** x values; defaults to 1..n (epochs counted from 1). */
@@ -28,6 +29,7 @@ export interface Annotation {
   label?: string;
 }
 
+/** What lineChart draws: the series, the title and axis labels, annotated points, guides, the size in pixels. */
 export interface LineChartOptions {
   series: readonly Series[];
   title?: string;
@@ -108,6 +110,8 @@ const px = (v: number) => String(Math.round(v * 100) / 100);
 
 const CHAR_WIDTH = 7; // rough width of a 12px sans-serif character, for laying out the legend
 
+/** A line chart as an SVG string (matplotlib's plt.plot with a legend): axes with round ticks, one
+ *  coloured line per series, gaps where a value is not finite. Write the string to a .svg file. */
 export function lineChart(options: LineChartOptions): string {
   const { series, title, xLabel, yLabel, points = [] } = options;
   const width = options.width ?? 640;

@@ -4,6 +4,7 @@
 
 export const SHADES = " ░▒▓█";
 
+/** The value range shadeImage maps onto its five shades. */
 export interface ShadeOptions {
   /** the value drawn as a space; defaults to the image's smallest value */
   min?: number;

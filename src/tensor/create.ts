@@ -4,6 +4,7 @@ import { castArray, dtypeOfArray, float32, int64, bool, normalizeInPlace, toDTyp
 import { checkShape, numelOf, shapeArgs, shapeString } from "./shape.ts";
 import { Tensor } from "./tensor.ts";
 
+/** The keyword arguments every creator takes: dtype and requiresGrad. */
 export interface TensorOptions {
   requiresGrad?: boolean;
   dtype?: DTypeLike;

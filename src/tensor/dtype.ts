@@ -10,14 +10,17 @@
 //   uint8     Uint8Array     wraps around modulo 256
 //   bool      Uint8Array     0 or 1
 
+/** The typed arrays that hold a tensor's elements (see the table above for which dtype uses which). */
 export type DataArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 type ArrayMaker = { new (length: number): DataArray; new (values: ArrayLike<number>): DataArray };
 
+/** The six dtypes by name, as PyTorch spells them after "torch.". */
 export type DTypeName = "float32" | "float64" | "int64" | "int32" | "uint8" | "bool";
 
 /** Category for promotion: bool < integer < floating point. */
 type Category = 0 | 1 | 2;
 
+/** torch.dtype: a tensor's element type, with PyTorch's names for it and its place in type promotion. */
 export class DType {
   /** @internal use the instances below (torch.float32, ...), never new DType. */
   constructor(
@@ -45,11 +48,17 @@ export class DType {
   }
 }
 
+/** torch.float32 (torch.float): 32-bit floating point, the default dtype. */
 export const float32 = new DType("float32", Float32Array, 2, 4, "Float", "torch.FloatTensor", "float");
+/** torch.float64 (torch.double). */
 export const float64 = new DType("float64", Float64Array, 2, 5, "Double", "torch.DoubleTensor", "double");
+/** torch.int64 (torch.long): integers held exactly up to 2^53, the default for integer data and labels. */
 export const int64 = new DType("int64", Float64Array, 1, 3, "Long", "torch.LongTensor", "long int");
+/** torch.int32 (torch.int). */
 export const int32 = new DType("int32", Int32Array, 1, 2, "Int", "torch.IntTensor", "int");
+/** torch.uint8: bytes, as image pixels come. */
 export const uint8 = new DType("uint8", Uint8Array, 1, 1, "Byte", "torch.ByteTensor", "unsigned char");
+/** torch.bool: what comparisons return. */
 export const bool = new DType("bool", Uint8Array, 0, 0, "Bool", "torch.BoolTensor", "bool");
 
 export const DTYPES: readonly DType[] = [float32, float64, int64, int32, uint8, bool];

@@ -12,6 +12,7 @@ import { noGrad } from "./autograd.ts";
 import { float64 } from "./dtype.ts";
 import { Tensor } from "./tensor.ts";
 
+/** torch.autograd.gradcheck's tolerances: the finite-difference step eps (1e-6), atol (1e-5), rtol (1e-3). */
 export interface GradcheckOptions {
   eps?: number;
   atol?: number;
@@ -27,6 +28,8 @@ function projection(n: number): Float64Array {
   });
 }
 
+/** torch.autograd.gradcheck: compares fn's backward with central finite differences in float64 (see
+ *  above); returns true, or throws naming the input and element that disagree. */
 export function gradcheck(
   fn: (...inputs: Tensor[]) => Tensor,
   inputs: readonly Tensor[],

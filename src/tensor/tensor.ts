@@ -31,6 +31,7 @@ export function isKnownZero(t: Tensor): boolean {
   return zeroedAt.get(t) === t._version;
 }
 
+/** tensor.backward's options, as PyTorch's retain_graph. */
 export interface BackwardOptions {
   /** Keep what the graph saved, so that backward can run through it again. */
   retainGraph?: boolean;

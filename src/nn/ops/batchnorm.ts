@@ -9,6 +9,9 @@ import { allocLike, checkFloating } from "../../tensor/dtype.ts";
 import { shapeString, Size } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 
+/** F.batch_norm: per channel of input [N, C, ...], (x - mean) / sqrt(var + eps) * weight + bias. In
+ *  training the batch's statistics are used and the running ones (if given) move by `momentum`;
+ *  otherwise the running ones are used. */
 export function batchNorm(
   input: Tensor,
   runningMean: Tensor | null,

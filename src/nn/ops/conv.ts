@@ -41,6 +41,8 @@ function convSettings(options: Conv2dOptions): { stride: [number, number]; paddi
   return { stride, padding, dilation };
 }
 
+/** F.conv2d: input [N, C, H, W] (or [C, H, W]) with weight [OC, C, KH, KW] and an optional bias [OC]
+ *  gives [N, OC, OH, OW]; stride, padding and dilation as PyTorch's (a number or a pair). */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const { stride: [strideH, strideW], padding: [padH, padW], dilation: [dilationH, dilationW] } = convSettings(options);
 

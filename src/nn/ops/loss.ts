@@ -6,6 +6,7 @@ import { sameShape, shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { logSoftmax } from "./activation.ts";
 
+/** How a loss reduces its per-element values: their "mean" (the default), "sum", or "none" (kept). */
 export type Reduction = "mean" | "sum" | "none";
 
 function checkReduction(reduction: string): Reduction {

@@ -215,16 +215,19 @@ export function abs(a: Tensor): Tensor {
   return record(out, "AbsBackward0", [a], (g) => [mul(g, unary(a, Math.sign, a.dtype))], [a]);
 }
 
+/** torch.sigmoid (F.sigmoid): 1 / (1 + e^-x) elementwise; its gradient is out * (1 - out). */
 export function sigmoid(a: Tensor): Tensor {
   const out = unary(a, (x) => 1 / (1 + Math.exp(-x)), floatResult(a));
   return record(out, "SigmoidBackward0", [a], (g) => [mul(g, mul(out, sub(1, out)))], [out]);
 }
 
+/** torch.tanh (F.tanh) elementwise; its gradient is 1 - out². */
 export function tanh(a: Tensor): Tensor {
   const out = unary(a, Math.tanh, floatResult(a));
   return record(out, "TanhBackward0", [a], (g) => [mul(g, sub(1, mul(out, out)))], [out]);
 }
 
+/** torch.relu (F.relu): max(x, 0) elementwise, NaN kept; the gradient passes where the output is > 0. */
 export function relu(a: Tensor): Tensor {
   // on the kernel seam: it runs on every activation of a network (kernels/js/activation.ts reads plainly)
   const kernels = kernelsFor(a.dtype);

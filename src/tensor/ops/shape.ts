@@ -213,6 +213,7 @@ export function broadcastTo(a: Tensor, shape: readonly number[], op: string): Te
   return new Tensor(expandData(a.data, a.shape, shape), shape, a.dtype);
 }
 
+/** torch.cat: joins tensors of the same shape but for `dim` end to end along `dim`. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("torch.cat(): expected a non-empty list of Tensors");
   const first = tensors[0]!;
@@ -252,6 +253,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
 }
 
+/** torch.stack: joins tensors of one shape along a new dimension `dim`. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("stack expects a non-empty TensorList");
   const first = tensors[0]!;
