@@ -72,4 +72,8 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   maxPool2d(input: A, out: A, argmax: Int32Array, g: Pool2dGeometry): void;
   /** gradInput = scatter-add of gradOut through argmax. Overwrites gradInput. */
   maxPool2dBackward(gradOut: A, argmax: Int32Array, gradInput: A, g: Pool2dGeometry): void;
+
+  /** SGD with momentum after its first step, no weight decay, no Nesterov, in place:
+   *  buf = momentum·buf + keep·grad, then w = w - lr·buf (keep = 1 - dampening). */
+  sgdMomentum(w: A, grad: A, buf: A, lr: number, momentum: number, keep: number): void;
 }

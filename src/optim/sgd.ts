@@ -12,6 +12,7 @@
 import { Tensor } from "../tensor/tensor.ts";
 import { allocLike, castArray, type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative, type ParamState } from "./optimizer.ts";
+import { kernelsFor } from "../kernels/index.ts";
 
 /** SGD's hyperparameters, PyTorch's names in camelCase; every one but lr defaults to 0 or false. */
 export interface SGDOptions {
@@ -94,8 +95,8 @@ export class SGD extends Optimizer {
           buf[i] = g;
           w[i] = w[i]! - lr * (nesterov ? g + momentum * buf[i]! : buf[i]!);
         }
-      } else if (w instanceof Float32Array && buf instanceof Float32Array && grad instanceof Float32Array && !nesterov) {
-        momentumStep(w, grad, buf, lr, momentum, 1 - dampening, weightDecay);
+      } else if (weightDecay === 0 && !nesterov) {
+        kernelsFor(p.dtype).sgdMomentum(w, grad, buf, lr, momentum, 1 - dampening); // the common case, in SIMD on wasm
       } else {
         for (let i = 0; i < w.length; i++) {
           const g = weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * w[i]!;
@@ -105,17 +106,5 @@ export class SGD extends Optimizer {
       }
       p.versionCounter.value++;
     }
-  }
-}
-
-// The common case in float32, in a small function of its own so the engine compiles one tight
-// loop. Math.fround gives the value float32 stores, so the update reads it back without a load.
-function momentumStep(w: Float32Array, grad: Float32Array, buf: Float32Array, lr: number, momentum: number, keep: number, weightDecay: number): void {
-  const n = w.length;
-  for (let i = 0; i < n; i++) {
-    const g = weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * w[i]!;
-    const b = Math.fround(momentum * buf[i]! + keep * g);
-    buf[i] = b;
-    w[i] = w[i]! - lr * b;
   }
 }

@@ -5,6 +5,7 @@ import { gemm } from "./gemm.ts";
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.ts";
 import { maxPool2d, maxPool2dBackward } from "./pool.ts";
 import { relu, reluBackward } from "./activation.ts";
+import { sgdMomentum } from "./optimizer.ts";
 
 export const jsBackend: KernelBackend<DataArray> = {
   name: "js",
@@ -16,4 +17,5 @@ export const jsBackend: KernelBackend<DataArray> = {
   reluBackward,
   maxPool2d,
   maxPool2dBackward,
+  sgdMomentum,
 };

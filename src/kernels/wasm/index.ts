@@ -11,7 +11,7 @@
 import type { Conv2dGeometry, KernelBackend, Pool2dGeometry } from "../types.ts";
 import { jsBackend } from "../js/index.ts";
 import { assemble } from "./assembler.ts";
-import { activationWat, convWat, directWat, gemmWat, poolWat } from "./wat.generated.ts";
+import { activationWat, convWat, directWat, gemmWat, optimizerWat, poolWat } from "./wat.generated.ts";
 import { CONTROL_BYTES, MAX_WORKERS, ThreadPool, coreCount, threadsAvailable, type GemmArgs } from "./threads.ts";
 import { relaxedGemmText, relaxedSimdAvailable } from "./relaxed.ts";
 
@@ -49,6 +49,7 @@ interface PoolExports {
   max_pool(input: I, out: I, arg: I, planes: I, H: I, W: I, KH: I, KW: I, SH: I, SW: I, PH: I, PW: I, OH: I, OW: I): void;
 }
 interface ActivationExports { relu(x: I, out: I, count: I): void; relu_backward(out: I, g: I, dx: I, count: I): void }
+interface OptimizerExports { sgd_momentum(w: I, g: I, buf: I, count: I, lr: number, momentum: number, keep: number): void }
 
 const PAGE = 65536;
 const KC = 256; // k block of gemm.wat
@@ -202,6 +203,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const direct = new WebAssembly.Instance(new WebAssembly.Module(assembleFor(directWat, "direct.wat")), imports).exports as unknown as DirectExports;
   const poolModule = new WebAssembly.Instance(new WebAssembly.Module(assembleFor(poolWat, "pool.wat")), imports);
   const { max_pool: maxPoolRaw, max_pool_2x2: maxPool2x2 } = poolModule.exports as unknown as PoolExports;
+  const optimizer = new WebAssembly.Instance(new WebAssembly.Module(assembleFor(optimizerWat, "optimizer.wat")), imports).exports as unknown as OptimizerExports;
   let heap = new Float32Array(memory.buffer);
 
   /** Make sure the memory holds `bytes` bytes (the control blocks plus at most the budget); refresh the view if it grew. */
@@ -468,6 +470,24 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     }
   }
 
+  /** SGD's momentum update in pieces that fit the budget: w, grad and buf go in, w and buf come back. */
+  function sgdMomentum(w: Float32Array, grad: Float32Array, buf: Float32Array, lr: number, momentum: number, keep: number): void {
+    const n = w.length;
+    const piece = Math.max(4, Math.floor(MEMORY_BUDGET / (16 * 3)) * 4);
+    for (let start = 0; start < n; start += piece) {
+      const count = Math.min(piece, n - start);
+      const L = new Layout();
+      const wAt = L.take(count), gAt = L.take(count), bAt = L.take(count);
+      const h = reserve(L.end);
+      h.set(w.subarray(start, start + count), wAt / 4);
+      h.set(grad.subarray(start, start + count), gAt / 4);
+      h.set(buf.subarray(start, start + count), bAt / 4);
+      optimizer.sgd_momentum(wAt, gAt, bAt, count, lr, momentum, keep);
+      w.set(h.subarray(wAt / 4, wAt / 4 + count), start);
+      buf.set(h.subarray(bAt / 4, bAt / 4 + count), start);
+    }
+  }
+
   /** Max pooling, a group of (batch, channel) planes at a time, as many as fit the budget. */
   function maxPool2d(input: Float32Array, out: Float32Array, argmax: Int32Array, g: Pool2dGeometry): void {
     const planes = g.batch * g.channels, inPlane = g.inHeight * g.inWidth, outPlane = g.outHeight * g.outWidth;
@@ -502,5 +522,6 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     maxPool2d,
     // the backward is one scatter-add per output: the readable loop serves both backends
     maxPool2dBackward: jsBackend.maxPool2dBackward,
+    sgdMomentum,
   };
 }

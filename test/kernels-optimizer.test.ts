@@ -1,0 +1,88 @@
+// The optimiser's SIMD update against the plain loop: SGD with momentum after its first step.
+// The wasm kernel rounds every product and sum to float32 (as PyTorch's float32 ops do); the plain
+// loop rounds once per stored value. So the wasm results equal, bit for bit, the formula evaluated
+// with a float32 rounding after each operation, and stay within float32 rounding of the plain loop.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import fc from "fast-check";
+import { jsBackend } from "../src/kernels/js/index.ts";
+import { createWasmBackend, setMemoryBudget } from "../src/kernels/wasm/index.ts";
+import { nn, optim } from "../src/index.ts";
+import * as torch from "../src/index.ts";
+
+const wasm = createWasmBackend()!;
+const f = Math.fround;
+const values = fc.array(fc.float({ min: -1000, max: 1000, noNaN: true }), { minLength: 0, maxLength: 45 });
+const hyper = fc.record({
+  lr: fc.float({ min: Math.fround(1e-4), max: 1, noNaN: true }),
+  momentum: fc.float({ min: 0, max: Math.fround(0.99), noNaN: true }),
+  dampening: fc.constantFrom(0, 0.1, 0.5),
+});
+
+function run(kernel: typeof jsBackend, w0: number[], g: number[], b0: number[], lr: number, momentum: number, keep: number) {
+  const w = Float32Array.from(w0), buf = Float32Array.from(b0);
+  kernel.sgdMomentum(w, Float32Array.from(g), buf, lr, momentum, keep);
+  return { w, buf };
+}
+
+test("sgdMomentum: wasm is the float32 formula bit for bit, and within float32 rounding of the plain loop", () => {
+  fc.assert(fc.property(values, hyper, (xs, { lr, momentum, dampening }) => {
+    const n = xs.length;
+    const w0 = xs, g = xs.map((x, i) => f(x * 0.37 - i)), b0 = xs.map((x, i) => f(i % 3 === 0 ? -x : x / 7));
+    const keep = 1 - dampening;
+    const s = run(wasm, w0, g, b0, lr, momentum, keep);
+    const r = run(jsBackend, w0, g, b0, lr, momentum, keep);
+    for (let i = 0; i < n; i++) {
+      const b = f(f(f(momentum) * b0[i]!) + f(f(keep) * g[i]!));
+      const w = f(w0[i]! - f(f(lr) * b));
+      if (!Object.is(s.buf[i], b) || !Object.is(s.w[i], w)) return false;
+      // against the plain loop: a few float32 roundings of the terms involved
+      const bScale = Math.abs(momentum * b0[i]!) + Math.abs(keep * g[i]!);
+      const wScale = Math.abs(w0[i]!) + Math.abs(lr * bScale);
+      if (Math.abs(s.buf[i]! - r.buf[i]!) > 3 * 2 ** -23 * bScale + 2 ** -147) return false; // the last term: subnormals round absolutely
+      if (Math.abs(s.w[i]! - r.w[i]!) > 4 * 2 ** -23 * wScale + 2 ** -147) return false;
+    }
+    return true;
+  }), { numRuns: 300 });
+});
+
+test("sgdMomentum in pieces under a small memory budget, and an infinite weight stays infinite", () => {
+  const old = setMemoryBudget(48_000);
+  try {
+    const n = 10_007;
+    const w0 = Array.from({ length: n }, (_, i) => f(Math.sin(i))), g = w0.map((x) => f(x * 2)), b0 = w0.map((x) => f(-x));
+    w0[5] = Infinity;
+    const s = run(wasm, w0, g, b0, 0.01, 0.9, 1);
+    for (let i = 0; i < n; i++) {
+      const b = f(f(f(0.9) * b0[i]!) + g[i]!);
+      assert.ok(Object.is(s.buf[i], b) && Object.is(s.w[i], f(w0[i]! - f(f(0.01) * b))), `element ${i}`);
+    }
+    assert.is(s.w[5], Infinity);
+  } finally {
+    setMemoryBudget(old);
+  }
+});
+
+test("optim.SGD with momentum trains the same on both backends, to float32 rounding", () => {
+  const losses: Record<string, number[]> = {};
+  for (const backend of ["js", "wasm"] as const) {
+    torch.setBackend(backend);
+    torch.manualSeed(3);
+    const model = new nn.Sequential(new nn.Linear(5, 7), new nn.ReLU(), new nn.Linear(7, 2));
+    const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9, dampening: 0.1 });
+    const x = torch.randn(16, 5), y = torch.randn(16, 2);
+    losses[backend] = [];
+    for (let i = 0; i < 20; i++) {
+      opt.zeroGrad();
+      const loss = nn.functional.mseLoss(model(x), y);
+      loss.backward();
+      opt.step();
+      losses[backend]!.push(loss.item());
+    }
+  }
+  torch.setBackend("wasm");
+  losses.js!.forEach((l, i) => assert.ok(Math.abs(l - losses.wasm![i]!) <= 1e-5 * Math.abs(l), `step ${i}: ${l} vs ${losses.wasm![i]}`));
+  assert.ok(losses.wasm!.at(-1)! < losses.wasm![0]!, "the loss came down");
+});
+
+test.run();
