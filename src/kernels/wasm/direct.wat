@@ -231,34 +231,62 @@
     end
   )
 
-  ;; The same for one tap kw (the taps past the last multiple of four): 2 accumulators.
+  ;; The same for one tap kw (the taps past the last multiple of four). Rows go in pairs, each row
+  ;; with its own accumulators (4 chains in all), added together at the end; an odd last row alone.
   (func $taps_1 (param $g0at i32) (param $x0at i32) (param $dw i32) (param $pair i32)
       (param $N i32) (param $OH i32) (param $OW i32) (param $imageBytes i32) (param $gImageBytes i32)
       (param $rowSkip i32) (param $outPlane i32) (param $wBytes i32)
-    (local $a0 v128) (local $b0 v128) (local $x0 v128)
-    (local $n i32) (local $oh i32) (local $ow i32) (local $gp i32) (local $xp i32)
+    (local $a0 v128) (local $b0 v128) (local $a1 v128) (local $b1 v128) (local $x0 v128) (local $x1 v128)
+    (local $n i32) (local $oh i32) (local $ow i32) (local $gp i32) (local $xp i32) (local $gRow i32) (local $xRow i32)
+    local.get $OW  i32.const 2  i32.shl  local.set $gRow
+    local.get $OW  i32.const 2  i32.shl  local.get $rowSkip  i32.add  local.set $xRow  ;; bytes of an input row
     loop $images
       local.get $g0at  local.get $n  local.get $gImageBytes  i32.mul  i32.add  local.set $gp
       local.get $x0at  local.get $n  local.get $imageBytes  i32.mul  i32.add  local.set $xp
       i32.const 0  local.set $oh
-      loop $rows
-        i32.const 0  local.set $ow
-        loop $cols
-          local.get $xp  v128.load align=4  local.set $x0
-          local.get $a0  local.get $gp  v128.load align=4  local.get $x0  f32x4.mul  f32x4.add  local.set $a0
-          local.get $b0  local.get $gp  local.get $outPlane  i32.add  v128.load align=4  local.get $x0  f32x4.mul  f32x4.add  local.set $b0
-          local.get $gp  i32.const 16  i32.add  local.set $gp
-          local.get $xp  i32.const 16  i32.add  local.set $xp
-          local.get $ow  i32.const 4  i32.add  local.tee $ow
-          local.get $OW  i32.lt_s  br_if $cols
+      block $rowsDone
+        loop $rows
+          local.get $oh  local.get $OH  i32.ge_s  br_if $rowsDone
+          local.get $OH  local.get $oh  i32.sub  i32.const 2  i32.ge_s
+          if  ;; rows oh and oh+1 together
+            i32.const 0  local.set $ow
+            loop $cols2
+              local.get $xp  v128.load align=4  local.set $x0
+              local.get $xp  local.get $xRow  i32.add  v128.load align=4  local.set $x1
+              local.get $a0  local.get $gp  v128.load align=4  local.get $x0  f32x4.mul  f32x4.add  local.set $a0
+              local.get $a1  local.get $gp  local.get $gRow  i32.add  v128.load align=4  local.get $x1  f32x4.mul  f32x4.add  local.set $a1
+              local.get $b0  local.get $gp  local.get $outPlane  i32.add  v128.load align=4  local.get $x0  f32x4.mul  f32x4.add  local.set $b0
+              local.get $b1  local.get $gp  local.get $outPlane  i32.add  local.get $gRow  i32.add  v128.load align=4  local.get $x1  f32x4.mul  f32x4.add  local.set $b1
+              local.get $gp  i32.const 16  i32.add  local.set $gp
+              local.get $xp  i32.const 16  i32.add  local.set $xp
+              local.get $ow  i32.const 4  i32.add  local.tee $ow
+              local.get $OW  i32.lt_s  br_if $cols2
+            end
+            local.get $gp  local.get $gRow  i32.add  local.set $gp  ;; past the second row
+            local.get $xp  local.get $rowSkip  i32.add  local.get $xRow  i32.add  local.set $xp
+            local.get $oh  i32.const 2  i32.add  local.set $oh
+          else  ;; the odd last row
+            i32.const 0  local.set $ow
+            loop $cols
+              local.get $xp  v128.load align=4  local.set $x0
+              local.get $a0  local.get $gp  v128.load align=4  local.get $x0  f32x4.mul  f32x4.add  local.set $a0
+              local.get $b0  local.get $gp  local.get $outPlane  i32.add  v128.load align=4  local.get $x0  f32x4.mul  f32x4.add  local.set $b0
+              local.get $gp  i32.const 16  i32.add  local.set $gp
+              local.get $xp  i32.const 16  i32.add  local.set $xp
+              local.get $ow  i32.const 4  i32.add  local.tee $ow
+              local.get $OW  i32.lt_s  br_if $cols
+            end
+            local.get $xp  local.get $rowSkip  i32.add  local.set $xp
+            local.get $oh  i32.const 1  i32.add  local.set $oh
+          end
+          br $rows
         end
-        local.get $xp  local.get $rowSkip  i32.add  local.set $xp
-        local.get $oh  i32.const 1  i32.add  local.tee $oh
-        local.get $OH  i32.lt_s  br_if $rows
       end
       local.get $n  i32.const 1  i32.add  local.tee $n
       local.get $N  i32.lt_s  br_if $images
     end
+    local.get $a0  local.get $a1  f32x4.add  local.set $a0
+    local.get $b0  local.get $b1  f32x4.add  local.set $b0
     local.get $dw  local.get $a0  f32x4.extract_lane 0  local.get $a0  f32x4.extract_lane 1  f32.add  local.get $a0  f32x4.extract_lane 2  local.get $a0  f32x4.extract_lane 3  f32.add  f32.add  f32.store
     local.get $pair
     if
