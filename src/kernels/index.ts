@@ -43,6 +43,24 @@ export function kernelsFor(dtype: DType): KernelBackend<DataArray> {
   return dtype === float32 ? (current as unknown as KernelBackend<DataArray>) : jsBackend;
 }
 
+/** A zeroed float32 array for something that lives as long as a model does (a parameter, its
+ *  gradient, an optimiser's buffer): inside the wasm kernels' memory where it has room, so they
+ *  use it without copying it in and out, else an ordinary array. */
+export function longLivedFloat32(length: number): Float32Array {
+  return loadWasm()?.residentArray?.(length) ?? new Float32Array(length);
+}
+
+/** Whether `array` came from longLivedFloat32's resident arrays (its gradient and buffers should too). */
+export function isLongLived(array: DataArray): boolean {
+  return loadWasm()?.isResident?.(array) ?? false;
+}
+
+/** array.fill(value), by the wasm kernels for a long-lived array in their memory (the engine's own
+ *  fill is slow on a shared memory). */
+export function fillArray(array: DataArray, value: number): void {
+  if (!loadWasm()?.fillResident?.(array, value)) array.fill(value);
+}
+
 /** torch.set_num_threads: how many threads the wasm kernels split a large product over (the calling
  *  thread included). The default is the number of cores, as PyTorch's. Results are the same bits
  *  whatever the count. */

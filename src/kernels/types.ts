@@ -76,4 +76,14 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   /** SGD with momentum after its first step, no weight decay, no Nesterov, in place:
    *  buf = momentum·buf + keep·grad, then w = w - lr·buf (keep = 1 - dampening). */
   sgdMomentum(w: A, grad: A, buf: A, lr: number, momentum: number, keep: number): void;
+
+  /** A zeroed float32 array of `length` inside the kernels' own memory, which they then use where
+   *  it is instead of copying it in and out; null where there is no room or no such memory. For
+   *  long-lived arrays only (parameters, their gradients, an optimiser's buffers): the space is
+   *  never given back. Backends without a memory of their own leave it out. */
+  residentArray?(length: number): Float32Array | null;
+  /** Whether `array` came from residentArray. */
+  isResident?(array: DataArray): boolean;
+  /** Fills a resident array with `value` and says true; false (and nothing done) for any other array. */
+  fillResident?(array: DataArray, value: number): boolean;
 }

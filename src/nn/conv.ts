@@ -1,7 +1,6 @@
 // nn.Conv2d: weight [out, in, kh, kw] and bias [out], initialised as PyTorch does.
-import { Module, Parameter } from "./module.ts";
+import { Module, emptyParameter, type Parameter } from "./module.ts";
 import { fanIn, uniformFanIn_ } from "./init.ts";
-import { empty } from "../tensor/create.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { conv2d, convTranspose2d, pair, type Pair } from "./ops/conv.ts";
 
@@ -43,8 +42,8 @@ abstract class ConvLayer extends Module {
     this.outputPadding = pair(outputPadding, "output_padding");
     if (this.kernelSize.some((k) => k <= 0)) throw new Error(`${layer}: kernel_size must be positive, got (${this.kernelSize.join(", ")})`);
     const [first, second] = transposed ? [inChannels, outChannels] : [outChannels, inChannels];
-    this.weight = new Parameter(empty(first, second, ...this.kernelSize));
-    this.bias = bias ? new Parameter(empty(outChannels)) : null;
+    this.weight = emptyParameter(first, second, ...this.kernelSize);
+    this.bias = bias ? emptyParameter(outChannels) : null;
     uniformFanIn_(this.weight, fanIn(this.weight));
     if (this.bias) uniformFanIn_(this.bias, fanIn(this.weight));
   }

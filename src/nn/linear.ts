@@ -1,7 +1,6 @@
 // nn.Linear: y = x·Wᵀ + b, with W stored [out, in] as PyTorch stores it.
-import { Module, Parameter } from "./module.ts";
+import { Module, emptyParameter, type Parameter } from "./module.ts";
 import { fanIn, uniformFanIn_ } from "./init.ts";
-import { empty } from "../tensor/create.ts";
 import { linear } from "../tensor/ops/matmul.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 
@@ -15,8 +14,8 @@ export class Linear extends Module {
     for (const [name, n] of [["in_features", inFeatures], ["out_features", outFeatures]] as const) {
       if (!Number.isInteger(n) || n < 0) throw new Error(`Linear: ${name} must be a non-negative integer, got ${n}`);
     }
-    this.weight = new Parameter(empty(outFeatures, inFeatures));
-    this.bias = bias ? new Parameter(empty(outFeatures)) : null;
+    this.weight = emptyParameter(outFeatures, inFeatures);
+    this.bias = bias ? emptyParameter(outFeatures) : null;
     uniformFanIn_(this.weight, inFeatures);
     if (this.bias) uniformFanIn_(this.bias, fanIn(this.weight));
   }

@@ -9,6 +9,9 @@ import { Tensor } from "../tensor/tensor.ts";
 import { formatTensor } from "../tensor/format.ts";
 import { sameShape, shapeString } from "../tensor/shape.ts";
 import { noGrad } from "../tensor/autograd.ts";
+import { float32 } from "../tensor/dtype.ts";
+import { numelOf } from "../tensor/shape.ts";
+import { longLivedFloat32 } from "../kernels/index.ts";
 
 /** A tensor that a Module owns and an optimiser updates. Requires grad by default. */
 export class Parameter extends Tensor {
@@ -20,6 +23,13 @@ export class Parameter extends Tensor {
   override toString(): string {
     return "Parameter containing:\n" + formatTensor(this.data, this.shape, this.dtype, this.requiresGrad ? ["requires_grad=True"] : []);
   }
+}
+
+/** A float32 parameter of `shape` for a layer to initialise, its storage long-lived (inside the wasm
+ *  kernels' memory where there is room: see longLivedFloat32), so that the kernels and the optimiser
+ *  use it where it is. */
+export function emptyParameter(...shape: number[]): Parameter {
+  return new Parameter(new Tensor(longLivedFloat32(numelOf(shape)), shape, float32));
 }
 
 // Calling a module is typed as taking tensors and giving a tensor; forward() can be more specific.

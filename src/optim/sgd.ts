@@ -12,7 +12,7 @@
 import { Tensor } from "../tensor/tensor.ts";
 import { allocLike, castArray, type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative, type ParamState } from "./optimizer.ts";
-import { kernelsFor } from "../kernels/index.ts";
+import { isLongLived, kernelsFor, longLivedFloat32 } from "../kernels/index.ts";
 
 /** SGD's hyperparameters, PyTorch's names in camelCase; every one but lr defaults to 0 or false. */
 export interface SGDOptions {
@@ -83,7 +83,7 @@ export class SGD extends Optimizer {
       let buf = this.momentumBuffers.get(p);
       const firstStep = buf === undefined;
       if (momentum !== 0 && buf === undefined) {
-        buf = allocLike(w, w.length);
+        buf = isLongLived(w) ? longLivedFloat32(w.length) : allocLike(w, w.length); // beside w in the kernels' memory
         this.momentumBuffers.set(p, buf);
       }
       // The rule above, one loop per case so that the loop that runs has no tests in it.

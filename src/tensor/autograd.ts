@@ -10,7 +10,8 @@
 // - each saved tensor's version (the count of in-place changes to its memory) is noted when it is
 //   saved and checked when backward needs it; a change in between is an error, not a wrong number;
 // - backward releases what a node saved, so running it again without retainGraph is an error too.
-import { isKnownZero, type Tensor } from "./tensor.ts";
+import { isKnownZero, Tensor } from "./tensor.ts";
+import { isLongLived, longLivedFloat32 } from "../kernels/index.ts";
 
 export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
 
@@ -208,8 +209,16 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): vo
   });
 }
 
+/** A copy of `grad` for `leaf.grad`: long-lived, as the leaf's data is, when that lives in the kernels' memory. */
+function ownCopy(leaf: Tensor, grad: Tensor): Tensor {
+  if (!isLongLived(leaf.data)) return grad.detach().clone();
+  const storage = longLivedFloat32(grad.numel());
+  storage.set(grad.data);
+  return new Tensor(storage, grad.shape, grad.dtype);
+}
+
 function accumulateInto(leaf: Tensor, grad: Tensor): void {
-  if (leaf.grad === null) leaf.grad = grad.detach().clone(); // own storage: later accumulation must not write into another tensor
+  if (leaf.grad === null) leaf.grad = ownCopy(leaf, grad); // own storage: later accumulation must not write into another tensor
   else {
     const into = leaf.grad.data;
     const from = grad.data;

@@ -12,6 +12,7 @@ import * as R from "./ops/reduce.ts";
 import * as M from "./ops/matmul.ts";
 import * as S from "./ops/shape.ts";
 import { random, randomNormal } from "../random.ts";
+import { fillArray } from "../kernels/index.ts";
 
 type Operand = Tensor | number;
 type ShapeArg = number | readonly number[];
@@ -317,7 +318,7 @@ export class Tensor {
   }
   fill_(value: number | boolean): this {
     this.checkInPlace("fill_");
-    this.data.fill(castValue(Number(value), this.dtype));
+    fillArray(this.data, castValue(Number(value), this.dtype));
     this.versionCounter.value++;
     if (Number(value) === 0) zeroedAt.set(this, this._version);
     return this;

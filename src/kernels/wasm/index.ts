@@ -1,9 +1,11 @@
 // The "wasm" kernel backend: SIMD kernels written by hand in gemm.wat and conv.wat, assembled at
 // load time by assembler.ts (the .wat text is embedded in wat.generated.ts by `npm run build:wasm`).
 //
-// Both modules share one growable WebAssembly.Memory. Each call lays out its operands from address
+// All modules share one growable WebAssembly.Memory. Each call lays out its operands from address
 // 0 up (16-byte aligned), copies them in, runs, and copies the result out: the copies are O(n)
-// against an O(n^1.5)-or-more kernel. A Memory can grow but never shrink, so no call may make it
+// against an O(n^1.5)-or-more kernel. Long-lived arrays (parameters, their gradients, SGD's
+// buffers) can live in the memory itself, in the arena above every call's scratch (arena.ts); the
+// GEMM and SGD kernels use those where they are. A Memory can grow but never shrink, so no call may make it
 // larger than MEMORY_BUDGET: a large product is cut into blocks of rows, a large convolution into
 // groups of images or, for one big image, into bands of output rows, each of which fits. After
 // warm-up there is no allocation per call. Growing detaches the old ArrayBuffer, so the
@@ -14,6 +16,7 @@ import { assemble } from "./assembler.ts";
 import { activationWat, convWat, directWat, gemmWat, optimizerWat, poolWat } from "./wat.generated.ts";
 import { CONTROL_BYTES, MAX_WORKERS, ThreadPool, coreCount, threadsAvailable, type GemmArgs } from "./threads.ts";
 import { relaxedGemmText, relaxedSimdAvailable } from "./relaxed.ts";
+import { ARENA_START, Arena } from "./arena.ts";
 
 // The smallest module that uses a SIMD instruction: () -> () { v128.const 0; drop }.
 const SIMD_PROBE = new Uint8Array([
@@ -49,7 +52,9 @@ interface PoolExports {
   max_pool(input: I, out: I, arg: I, planes: I, H: I, W: I, KH: I, KW: I, SH: I, SW: I, PH: I, PW: I, OH: I, OW: I): void;
 }
 interface ActivationExports { relu(x: I, out: I, count: I): void; relu_backward(out: I, g: I, dx: I, count: I): void }
-interface OptimizerExports { sgd_momentum(w: I, g: I, buf: I, count: I, lr: number, momentum: number, keep: number): void }
+interface OptimizerExports {
+  fill(x: I, count: I, value: number): void;
+  sgd_momentum(w: I, g: I, buf: I, count: I, lr: number, momentum: number, keep: number): void }
 
 const PAGE = 65536;
 const KC = 256; // k block of gemm.wat
@@ -88,6 +93,7 @@ export function parallelGemmCalls(): number {
 
 /** Changes the budget (tests use a small one to make every call work in pieces); returns the old one. */
 export function setMemoryBudget(bytes: number): number {
+  if (CONTROL_BYTES + bytes > ARENA_START) throw new Error(`setMemoryBudget: at most ${ARENA_START - CONTROL_BYTES} bytes (the arena starts above), got ${bytes}`);
   const old = MEMORY_BUDGET;
   MEMORY_BUDGET = bytes;
   return old;
@@ -216,6 +222,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   }
 
   const pool = shared ? new ThreadPool(memory, gemmCompiled) : null;
+  const arena = shared ? new Arena(memory) : null;
+  /** The byte address of a resident array (see arena.ts), or -1 for one that has to be copied in. */
+  const addressOf = (a: Float32Array) => (arena ? arena.addressOf(a) : -1);
 
   /** How many threads gemm.wat's gemm runs on for this product: several only when it is large and
    *  A is stored row by row (a band of rows of C is then a band of rows of A). */
@@ -258,22 +267,31 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const cols = whole ? n : largestFitting(n, (nb) => bytes(fewRows, nb)) || largestFitting(n, (nb) => bytes(1, nb));
     const rows = whole ? m : cols === 0 ? 0 : largestFitting(m, (mb) => bytes(mb, cols));
     if (rows === 0) throw tooLarge(`matmul (${m}x${k} by ${k}x${n})`, bytes(1, 1));
+    // In one block, an operand that lives in the memory already (arena.ts) is used where it is.
+    const [aHome, bHome, cHome] = whole ? [addressOf(a), addressOf(b), addressOf(c)] : [-1, -1, -1];
     const L = new Layout();
-    const bAt = L.take(k * cols), aAt = L.take(rows * k), cAt = L.take(rows * cols), work = L.take(workFloats(rows, cols, k, +transA));
+    const bAt = bHome >= 0 ? bHome : L.take(k * cols), aAt = aHome >= 0 ? aHome : L.take(rows * k);
+    const cAt = cHome >= 0 ? cHome : L.take(rows * cols), work = L.take(workFloats(rows, cols, k, +transA));
     const h = reserve(L.end);
     for (let j0 = 0; j0 < n; j0 += cols) {
       const nb = Math.min(cols, n - j0);
       // op(b)'s columns j0..j0+nb: rows of b when it is stored n×k, pieces of each row when k×n
-      if (transB) h.set(b.subarray(j0 * k, (j0 + nb) * k), bAt / 4);
-      else for (let p = 0; p < k; p++) h.set(b.subarray(p * n + j0, p * n + j0 + nb), bAt / 4 + p * nb);
+      if (bHome < 0) {
+        if (transB) h.set(b.subarray(j0 * k, (j0 + nb) * k), bAt / 4);
+        else for (let p = 0; p < k; p++) h.set(b.subarray(p * n + j0, p * n + j0 + nb), bAt / 4 + p * nb);
+      }
       for (let i0 = 0; i0 < m; i0 += rows) {
         const mb = Math.min(rows, m - i0);
-        if (!transA) h.set(a.subarray(i0 * k, (i0 + mb) * k), aAt / 4);
-        else for (let p = 0; p < k; p++) h.set(a.subarray(p * m + i0, p * m + i0 + mb), aAt / 4 + p * mb); // a is k×m
-        if (accumulate) for (let i = 0; i < mb; i++) h.set(c.subarray((i0 + i) * n + j0, (i0 + i) * n + j0 + nb), cAt / 4 + i * nb);
+        if (aHome < 0) {
+          if (!transA) h.set(a.subarray(i0 * k, (i0 + mb) * k), aAt / 4);
+          else for (let p = 0; p < k; p++) h.set(a.subarray(p * m + i0, p * m + i0 + mb), aAt / 4 + p * mb); // a is k×m
+        }
+        if (accumulate && cHome < 0) for (let i = 0; i < mb; i++) h.set(c.subarray((i0 + i) * n + j0, (i0 + i) * n + j0 + nb), cAt / 4 + i * nb);
         runGemm(+transA, +transB, mb, nb, k, aAt, bAt, cAt, +accumulate, work);
-        if (nb === n) c.set(h.subarray(cAt / 4, cAt / 4 + mb * n), i0 * n);
-        else for (let i = 0; i < mb; i++) c.set(h.subarray(cAt / 4 + i * nb, cAt / 4 + (i + 1) * nb), (i0 + i) * n + j0);
+        if (cHome < 0) {
+          if (nb === n) c.set(h.subarray(cAt / 4, cAt / 4 + mb * n), i0 * n);
+          else for (let i = 0; i < mb; i++) c.set(h.subarray(cAt / 4 + i * nb, cAt / 4 + (i + 1) * nb), (i0 + i) * n + j0);
+        }
       }
     }
   }
@@ -477,6 +495,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   /** SGD's momentum update in pieces that fit the budget: w, grad and buf go in, w and buf come back. */
   function sgdMomentum(w: Float32Array, grad: Float32Array, buf: Float32Array, lr: number, momentum: number, keep: number): void {
     const n = w.length;
+    const [wAt, gAt, bAt] = [addressOf(w), addressOf(grad), addressOf(buf)];
+    if (wAt >= 0 && gAt >= 0 && bAt >= 0) return optimizer.sgd_momentum(wAt, gAt, bAt, n, lr, momentum, keep); // in place
     const piece = Math.max(4, Math.floor(MEMORY_BUDGET / (16 * 3)) * 4);
     for (let start = 0; start < n; start += piece) {
       const count = Math.min(piece, n - start);
@@ -527,5 +547,13 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     // the backward is one scatter-add per output: the readable loop serves both backends
     maxPool2dBackward: jsBackend.maxPool2dBackward,
     sgdMomentum,
+    residentArray: (length) => arena?.alloc(length) ?? null,
+    isResident: (array) => array instanceof Float32Array && addressOf(array) >= 0,
+    // The engine's own fill of a shared memory's array goes element by element (about 10x slower).
+    fillResident: (array, value) => {
+      const at = array instanceof Float32Array ? addressOf(array) : -1;
+      if (at >= 0) optimizer.fill(at, array.length, value);
+      return at >= 0;
+    },
   };
 }

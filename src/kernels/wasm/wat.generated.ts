@@ -1107,7 +1107,8 @@ export const gemmWat = `;; GEMM, C[m×n] = op(A)·op(B) (or C += ...), in WebAss
 `;
 
 /** optimizer.wat */
-export const optimizerWat = `;; The optimiser's update, four lanes at a time: SGD with momentum after its first step.
+export const optimizerWat = `;; The optimiser's work, four lanes at a time: filling its gradients with zeros (zeroGrad), and the
+;; update of SGD with momentum after its first step:
 ;;
 ;;   buf[i] = momentum * buf[i] + keep * g[i]      (keep = 1 - dampening)
 ;;   w[i]   = w[i] - lr * buf[i]
@@ -1117,6 +1118,30 @@ export const optimizerWat = `;; The optimiser's update, four lanes at a time: SG
 
 (module
   (import "env" "memory" (memory 1))
+
+  ;; x[i] = value for i < count
+  (func (export "fill") (param $x i32) (param $count i32) (param $value f32)
+    (local $v v128)
+    local.get $value  f32x4.splat  local.set $v
+    block $done
+      loop $vec
+        local.get $count  i32.const 4  i32.lt_s  br_if $done
+        local.get $x  local.get $v  v128.store align=4
+        local.get $x  i32.const 16  i32.add  local.set $x
+        local.get $count  i32.const 4  i32.sub  local.set $count
+        br $vec
+      end
+    end
+    block $done1
+      loop $one
+        local.get $count  i32.const 0  i32.le_s  br_if $done1
+        local.get $x  local.get $value  f32.store
+        local.get $x  i32.const 4  i32.add  local.set $x
+        local.get $count  i32.const 1  i32.sub  local.set $count
+        br $one
+      end
+    end
+  )
 
   (func (export "sgd_momentum")
     (param $w i32) (param $g i32) (param $buf i32) (param $count i32)

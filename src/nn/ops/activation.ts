@@ -16,17 +16,19 @@ function alongDim(x: Tensor, dim: number, log: boolean): DataArray {
   const d = normalizeDim(dim, x.shape.length);
   const [outer, n, inner] = around(x.shape, d);
   const out = allocLike(x.data, x.numel());
+  const data = x.data;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      const at = (j: number) => (o * n + j) * inner + i;
+      // the line's elements are at first, first + inner, ... (n of them)
+      const first = o * n * inner + i, end = first + n * inner;
       let max = -Infinity;
-      for (let j = 0; j < n; j++) max = Math.max(max, x.data[at(j)]!);
+      for (let at = first; at < end; at += inner) max = Math.max(max, data[at]!);
       let total = 0;
-      for (let j = 0; j < n; j++) total += Math.exp(x.data[at(j)]! - max);
+      for (let at = first; at < end; at += inner) total += Math.exp(data[at]! - max);
       const logTotal = Math.log(total);
-      for (let j = 0; j < n; j++) {
-        const shifted = x.data[at(j)]! - max;
-        out[at(j)] = log ? shifted - logTotal : Math.exp(shifted) / total;
+      for (let at = first; at < end; at += inner) {
+        const shifted = data[at]! - max;
+        out[at] = log ? shifted - logTotal : Math.exp(shifted) / total;
       }
     }
   }
