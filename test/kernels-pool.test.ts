@@ -166,15 +166,15 @@ test("avgPool2d by hand: 4x4 of 1..16, kernel 2, stride 2, padding 1, with and w
   };
   // Windows: rows {0} {1,2} {3} by columns {0} {1,2} {3}. Sums: 1, 2+3, 4 / 5+9, 6+7+10+11, 8+12 / 13, 14+15, 16.
   const out = new Float32Array(9);
-  avgPool2d(x4, out, g, { countIncludePad: true }); // always divide by 4
+  avgPool2d(x4, out, g, true); // always divide by 4
   assert.equal([...out], [0.25, 1.25, 1, 3.5, 8.5, 5, 3.25, 7.25, 4]);
-  avgPool2d(x4, out, g, { countIncludePad: false }); // divide by the real pixels: 1, 2 or 4
+  avgPool2d(x4, out, g, false); // divide by the real pixels: 1, 2 or 4
   assert.equal([...out], [1, 2.5, 4, 7, 8.5, 10, 13, 14.5, 16]);
   // Backward with gradOut of ones: every pixel is in exactly one window, and gets 1/divisor.
   const gradInput = new Float32Array(16).fill(NaN);
-  avgPool2dBackward(new Float32Array(9).fill(1), gradInput, g, { countIncludePad: true });
+  avgPool2dBackward(new Float32Array(9).fill(1), gradInput, g, true);
   assert.equal([...gradInput], new Array(16).fill(0.25));
-  avgPool2dBackward(new Float32Array(9).fill(1), gradInput, g, { countIncludePad: false });
+  avgPool2dBackward(new Float32Array(9).fill(1), gradInput, g, false);
   assert.equal([...gradInput], [1, 0.5, 0.5, 1, 0.5, 0.25, 0.25, 0.5, 0.5, 0.25, 0.25, 0.5, 1, 0.5, 0.5, 1]);
 });
 
@@ -194,9 +194,9 @@ test("avgPool2d and its backward match float64 references and the adjoint identi
     const input = randomArray(inSize(g), seed);
     const gradOut = randomArray(outSize(g), seed + 1);
     const out = new Float32Array(outSize(g)).fill(NaN);
-    avgPool2d(input, out, g, { countIncludePad });
+    avgPool2d(input, out, g, countIncludePad);
     const gradInput = new Float32Array(inSize(g)).fill(NaN);
-    avgPool2dBackward(gradOut, gradInput, g, { countIncludePad });
+    avgPool2dBackward(gradOut, gradInput, g, countIncludePad);
     const wantGrad = new Float64Array(inSize(g));
     const gradBound = new Float64Array(inSize(g)); // Σ|share| per pixel, times the number of shares
     const shares = new Float64Array(inSize(g));
@@ -239,15 +239,15 @@ test("adaptive windows: 5 -> 3 gives [0,2), [1,4), [3,5); equal splits when the 
   assert.equal([0, 1, 2].map((i) => [adaptiveStart(i, 2, 3), adaptiveEnd(i, 2, 3)]), [[0, 1], [0, 2], [1, 2]]); // upsampling
   // A 1x5 row 1..5 to 1x3: means of [1,2], [2,3,4], [4,5].
   const out = new Float32Array(3);
-  adaptiveAvgPool2d(Float32Array.from([1, 2, 3, 4, 5]), out, 1, 1, 1, 5, 1, 3);
+  adaptiveAvgPool2d(Float32Array.from([1, 2, 3, 4, 5]), out, { planes: 1, inHeight: 1, inWidth: 5, outHeight: 1, outWidth: 3 });
   assert.equal([...out], [1.5, 3, 4.5]);
   // The 4x4 of 1..16 to 2x2: quadrant means.
   const quad = new Float32Array(4);
-  adaptiveAvgPool2d(x4, quad, 1, 1, 4, 4, 2, 2);
+  adaptiveAvgPool2d(x4, quad, { planes: 1, inHeight: 4, inWidth: 4, outHeight: 2, outWidth: 2 });
   assert.equal([...quad], [3.5, 5.5, 11.5, 13.5]);
   // Backward on the 1x5 row: the middle pixels sit in two windows.
   const gradInput = new Float32Array(5).fill(NaN);
-  adaptiveAvgPool2dBackward(Float32Array.from([2, 3, 4]), gradInput, 1, 1, 1, 5, 1, 3);
+  adaptiveAvgPool2dBackward(Float32Array.from([2, 3, 4]), gradInput, { planes: 1, inHeight: 1, inWidth: 5, outHeight: 1, outWidth: 3 });
   assert.equal([...gradInput], [1, 1 + 1, 1, 1 + 2, 2]);
 });
 
@@ -259,8 +259,8 @@ test("adaptiveAvgPool2d and its backward match a float64 reference and the adjoi
     const gradOut = randomArray(batch * channels * outH * outW, seed + 1);
     const out = new Float32Array(gradOut.length).fill(NaN);
     const gradInput = new Float32Array(input.length).fill(NaN);
-    adaptiveAvgPool2d(input, out, batch, channels, inH, inW, outH, outW);
-    adaptiveAvgPool2dBackward(gradOut, gradInput, batch, channels, inH, inW, outH, outW);
+    adaptiveAvgPool2d(input, out, { planes: batch * channels, inHeight: inH, inWidth: inW, outHeight: outH, outWidth: outW });
+    adaptiveAvgPool2dBackward(gradOut, gradInput, { planes: batch * channels, inHeight: inH, inWidth: inW, outHeight: outH, outWidth: outW });
     const want = new Float64Array(out.length);
     const wantGrad = new Float64Array(input.length);
     const gradBound = new Float64Array(input.length); // as for avgPool2d: shares * Σ|share|

@@ -42,6 +42,9 @@ export interface Pool2dGeometry {
   outWidth: number;
 }
 
+/** Adaptive pooling: planes of inHeight x inWidth to outHeight x outWidth (the windows follow from the sizes). */
+export interface AdaptiveGeometry { planes: number; inHeight: number; inWidth: number; outHeight: number; outWidth: number }
+
 /** The kernel backends: "js" (plain loops, the readable reference) and "wasm" (SIMD). */
 export type BackendName = "js" | "wasm";
 
@@ -72,6 +75,15 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   maxPool2d(input: A, out: A, argmax: Int32Array, g: Pool2dGeometry): void;
   /** gradInput = scatter-add of gradOut through argmax. Overwrites gradInput. */
   maxPool2dBackward(gradOut: A, argmax: Int32Array, gradInput: A, g: Pool2dGeometry): void;
+
+  /** out = the mean of each window; with countIncludePad the padding's zeros count in the divisor. */
+  avgPool2d(input: A, out: A, g: Pool2dGeometry, countIncludePad: boolean): void;
+  /** gradInput: each window's gradient shared out over its input pixels. Overwrites gradInput. */
+  avgPool2dBackward(gradOut: A, gradInput: A, g: Pool2dGeometry, countIncludePad: boolean): void;
+  /** out = the mean of each adaptive window (output i of n covers input [floor(i*in/n), ceil((i+1)*in/n))). */
+  adaptiveAvgPool2d(input: A, out: A, g: AdaptiveGeometry): void;
+  /** gradInput: each adaptive window's gradient shared out over its input pixels. Overwrites gradInput. */
+  adaptiveAvgPool2dBackward(gradOut: A, gradInput: A, g: AdaptiveGeometry): void;
 
   /** SGD with momentum after its first step, no weight decay, no Nesterov, in place:
    *  buf = momentum·buf + keep·grad, then w = w - lr·buf (keep = 1 - dampening). */

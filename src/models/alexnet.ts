@@ -1,13 +1,13 @@
 // AlexNet (Krizhevsky et al., 2012) as torchvision builds it: five convolutions with max pooling,
 // adaptive average pooling to 6x6, and a classifier of 9216 -> 4096 -> 4096 -> classes with
 // dropout. Layers keep PyTorch's default initialisation, as torchvision's AlexNet does.
-import { Module } from "../nn/module.ts";
-import { Sequential } from "../nn/container.ts";
-import { Conv2d } from "../nn/conv.ts";
-import { ReLU } from "../nn/activation.ts";
-import { MaxPool2d, AdaptiveAvgPool2d } from "../nn/pooling.ts";
-import { Linear } from "../nn/linear.ts";
-import { Dropout } from "../nn/dropout.ts";
+import { Module } from "../nn/modules/module.ts";
+import { Sequential } from "../nn/modules/container.ts";
+import { Conv2d } from "../nn/modules/conv.ts";
+import { ReLU } from "../nn/modules/activation.ts";
+import { MaxPool2d, AdaptiveAvgPool2d } from "../nn/modules/pooling.ts";
+import { Linear } from "../nn/modules/linear.ts";
+import { Dropout } from "../nn/modules/dropout.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { refusePretrained, type ModelOptions } from "./pretrained.ts";
 

@@ -4,14 +4,14 @@
 // features: 3x3 convolutions (padding 1, so the size stays) each followed by ReLU (and BatchNorm
 // before it in the _bn forms), with a 2x2 max pooling that halves the size after each block;
 // avgpool: adaptive average pooling to 7x7; classifier: 25088 -> 4096 -> 4096 -> classes.
-import { Module } from "../nn/module.ts";
-import { Sequential } from "../nn/container.ts";
-import { Conv2d } from "../nn/conv.ts";
-import { BatchNorm2d } from "../nn/batchnorm.ts";
-import { ReLU } from "../nn/activation.ts";
-import { MaxPool2d, AdaptiveAvgPool2d } from "../nn/pooling.ts";
-import { Linear } from "../nn/linear.ts";
-import { Dropout } from "../nn/dropout.ts";
+import { Module } from "../nn/modules/module.ts";
+import { Sequential } from "../nn/modules/container.ts";
+import { Conv2d } from "../nn/modules/conv.ts";
+import { BatchNorm2d } from "../nn/modules/batchnorm.ts";
+import { ReLU } from "../nn/modules/activation.ts";
+import { MaxPool2d, AdaptiveAvgPool2d } from "../nn/modules/pooling.ts";
+import { Linear } from "../nn/modules/linear.ts";
+import { Dropout } from "../nn/modules/dropout.ts";
 import { constant_, kaimingNormal_, normal_ } from "../nn/init.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { refusePretrained, type ModelOptions } from "./pretrained.ts";

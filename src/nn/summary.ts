@@ -10,7 +10,7 @@
 //   and for a convolution also times the output's height and width.
 // - Forward/backward pass size: the bytes of every output of a leaf that has parameters, twice
 //   (once for the activation, once for its gradient); sizes are in MB of 1e6 bytes.
-import { Module } from "./module.ts";
+import { Module } from "./modules/module.ts";
 import { noGrad } from "../tensor/autograd.ts";
 import { zeros } from "../tensor/create.ts";
 import { Tensor } from "../tensor/tensor.ts";

@@ -64,8 +64,8 @@ export class GradFn {
   }
 
   /** Gradients for the inputs from the gradient of the output, after checking that nothing this
-   *  node saved was freed or changed in place since. */
-  backward(grad: Tensor, retainGraph = false): (Tensor | null)[] {
+   *  node saved was freed or changed in place since (PyTorch's Node.apply). */
+  apply(grad: Tensor, retainGraph = false): (Tensor | null)[] {
     if (this.released) {
       throw new Error(
         "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
@@ -197,7 +197,7 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): vo
         accumulateInto(t, grad);
         continue;
       }
-      const inputGrads = t.gradFn.backward(grad, retainGraph);
+      const inputGrads = t.gradFn.apply(grad, retainGraph);
       t.gradFn.inputs.forEach((input, i) => {
         const raw = inputGrads[i];
         if (!raw || !input.requiresGrad) return;

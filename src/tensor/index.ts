@@ -13,7 +13,7 @@ export { Size } from "./shape.ts";
 export { GradFn, AccumulateGrad, noGrad, isGradEnabled } from "./autograd.ts";
 export { gradcheck, type GradcheckOptions } from "./gradcheck.ts";
 export { tensor, fromArray, zeros, ones, empty, full, zerosLike, onesLike, rand, randn, arange, type TensorOptions } from "./create.ts";
-export { cat, stack } from "./ops/shape.ts";
+export { cat, stack } from "./ops/view.ts";
 export { linear } from "./ops/matmul.ts";
 
 type Operand = Tensor | number;

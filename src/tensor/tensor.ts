@@ -10,7 +10,7 @@ import { checkShape, normalizeDim, numelOf, sameShape, shapeString, Size } from 
 import * as E from "./ops/elementwise.ts";
 import * as R from "./ops/reduce.ts";
 import * as M from "./ops/matmul.ts";
-import * as S from "./ops/shape.ts";
+import * as S from "./ops/view.ts";
 import { random, randomNormal } from "../random.ts";
 import { fillArray } from "../kernels/index.ts";
 

@@ -3,7 +3,7 @@ import type { KernelBackend } from "../types.ts";
 import type { DataArray } from "../../tensor/dtype.ts";
 import { gemm } from "./gemm.ts";
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.ts";
-import { maxPool2d, maxPool2dBackward } from "./pool.ts";
+import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool.ts";
 import { relu, reluBackward } from "./activation.ts";
 import { sgdMomentum } from "./optimizer.ts";
 
@@ -17,5 +17,9 @@ export const jsBackend: KernelBackend<DataArray> = {
   reluBackward,
   maxPool2d,
   maxPool2dBackward,
+  avgPool2d,
+  avgPool2dBackward,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool2dBackward,
   sgdMomentum,
 };

@@ -4,7 +4,7 @@
 // A window for output pixel (oh, ow) covers input rows oh*strideH - padH ... + kernelHeight - 1
 // (columns likewise); rows and columns outside the input are padding. Output size, per axis:
 //   outHeight = floor((inHeight + 2*padH - kernelHeight) / strideH) + 1
-import type { Pool2dGeometry } from "../types.ts";
+import type { AdaptiveGeometry, Pool2dGeometry } from "../types.ts";
 import type { DataArray } from "../../tensor/dtype.ts";
 
 /** out = max over each window; padding never wins (it is skipped, never compared).
@@ -60,16 +60,42 @@ export function maxPool2dBackward(gradOut: DataArray, argmax: Int32Array, gradIn
   }
 }
 
-export interface AvgPool2dOptions {
-  /** Whether the padding's zeros count in the divisor. PyTorch's default (count_include_pad=True): yes. */
-  countIncludePad: boolean;
+/** A window of input pixels, rows [hStart, hEnd) and columns [wStart, wEnd), and what its sum is divided by. */
+interface Window { hStart: number; hEnd: number; wStart: number; wEnd: number; divisor: number }
+
+/** For every output pixel of every plane: its window, the plane's first input index, and the pixel's output index. */
+function eachWindow(planes: number, inHeight: number, inWidth: number, outHeight: number, outWidth: number,
+  windowOf: (oh: number, ow: number) => Window, visit: (w: Window, inBase: number, outIndex: number) => void): void {
+  for (let p = 0; p < planes; p++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) visit(windowOf(oh, ow), p * inHeight * inWidth, (p * outHeight + oh) * outWidth + ow);
+    }
+  }
+}
+
+/** out = the mean of each window. An empty window (all padding) would give 0/0; PyTorch writes 0 there. */
+function meanOfWindows(input: DataArray, out: DataArray, inWidth: number) {
+  return (w: Window, inBase: number, o: number) => {
+    let sum = 0;
+    for (let ih = w.hStart; ih < w.hEnd; ih++) for (let iw = w.wStart; iw < w.wEnd; iw++) sum += input[inBase + ih * inWidth + iw]!;
+    out[o] = w.divisor > 0 && w.hEnd > w.hStart && w.wEnd > w.wStart ? sum / w.divisor : 0;
+  };
+}
+
+/** Each window hands gradOut / divisor to every input pixel in it (windows may overlap: add). */
+function spreadOverWindows(gradOut: DataArray, gradInput: DataArray, inWidth: number) {
+  return (w: Window, inBase: number, o: number) => {
+    if (w.divisor <= 0) return;
+    const share = gradOut[o]! / w.divisor;
+    for (let ih = w.hStart; ih < w.hEnd; ih++) for (let iw = w.wStart; iw < w.wEnd; iw++) gradInput[inBase + ih * inWidth + iw]! += share;
+  };
 }
 
 /** The window of output pixel (oh, ow), clipped to the input, and what its sum is divided by.
  *  PyTorch's rule: the divisor with count_include_pad is the window clipped to input+padding
  *  (a window hanging past the padding, possible with a large stride, does not count the overhang);
  *  without it, the number of real input pixels in the window. */
-function avgWindow(g: Pool2dGeometry, oh: number, ow: number, countIncludePad: boolean) {
+function avgWindow(g: Pool2dGeometry, oh: number, ow: number, countIncludePad: boolean): Window {
   let hStart = oh * g.strideH - g.padH;
   let wStart = ow * g.strideW - g.padW;
   let hEnd = Math.min(hStart + g.kernelHeight, g.inHeight + g.padH);
@@ -84,43 +110,16 @@ function avgWindow(g: Pool2dGeometry, oh: number, ow: number, countIncludePad: b
 }
 
 /** out = mean over each window (see avgWindow for the divisor). Overwrites out. */
-export function avgPool2d(input: DataArray, out: DataArray, g: Pool2dGeometry, options: AvgPool2dOptions): void {
-  const { inHeight, inWidth, outHeight, outWidth } = g;
-  for (let p = 0; p < g.batch * g.channels; p++) {
-    const inBase = p * inHeight * inWidth;
-    const outBase = p * outHeight * outWidth;
-    for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++) {
-        const { hStart, hEnd, wStart, wEnd, divisor } = avgWindow(g, oh, ow, options.countIncludePad);
-        let sum = 0;
-        for (let ih = hStart; ih < hEnd; ih++) {
-          for (let iw = wStart; iw < wEnd; iw++) sum += input[inBase + ih * inWidth + iw]!;
-        }
-        // An empty window (all padding) would give 0/0; PyTorch writes 0 there.
-        out[outBase + oh * outWidth + ow] = divisor > 0 && hEnd > hStart && wEnd > wStart ? sum / divisor : 0;
-      }
-    }
-  }
+export function avgPool2d(input: DataArray, out: DataArray, g: Pool2dGeometry, countIncludePad: boolean): void {
+  eachWindow(g.batch * g.channels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, (oh, ow) => avgWindow(g, oh, ow, countIncludePad),
+    meanOfWindows(input, out, g.inWidth));
 }
 
 /** gradInput: each window hands gradOut / divisor to every real input pixel in it. Overwrites gradInput. */
-export function avgPool2dBackward(gradOut: DataArray, gradInput: DataArray, g: Pool2dGeometry, options: AvgPool2dOptions): void {
-  const { inHeight, inWidth, outHeight, outWidth } = g;
-  gradInput.fill(0, 0, g.batch * g.channels * inHeight * inWidth);
-  for (let p = 0; p < g.batch * g.channels; p++) {
-    const inBase = p * inHeight * inWidth;
-    const outBase = p * outHeight * outWidth;
-    for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++) {
-        const { hStart, hEnd, wStart, wEnd, divisor } = avgWindow(g, oh, ow, options.countIncludePad);
-        if (divisor <= 0) continue;
-        const share = gradOut[outBase + oh * outWidth + ow]! / divisor;
-        for (let ih = hStart; ih < hEnd; ih++) {
-          for (let iw = wStart; iw < wEnd; iw++) gradInput[inBase + ih * inWidth + iw]! += share;
-        }
-      }
-    }
-  }
+export function avgPool2dBackward(gradOut: DataArray, gradInput: DataArray, g: Pool2dGeometry, countIncludePad: boolean): void {
+  gradInput.fill(0, 0, g.batch * g.channels * g.inHeight * g.inWidth);
+  eachWindow(g.batch * g.channels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, (oh, ow) => avgWindow(g, oh, ow, countIncludePad),
+    spreadOverWindows(gradOut, gradInput, g.inWidth));
 }
 
 /** PyTorch's adaptive windows: output i of `outSize` covers input [floor(i*in/out), ceil((i+1)*in/out)).
@@ -132,50 +131,19 @@ export function adaptiveEnd(i: number, inSize: number, outSize: number): number 
   return Math.ceil(((i + 1) * inSize) / outSize);
 }
 
-/** out [batch, channels, outH, outW] = mean of each adaptive window of input [batch, channels, inH, inW]. */
-export function adaptiveAvgPool2d(
-  input: DataArray, out: DataArray,
-  batch: number, channels: number, inH: number, inW: number, outH: number, outW: number,
-): void {
-  for (let p = 0; p < batch * channels; p++) {
-    const inBase = p * inH * inW;
-    const outBase = p * outH * outW;
-    for (let oh = 0; oh < outH; oh++) {
-      const hStart = adaptiveStart(oh, inH, outH);
-      const hEnd = adaptiveEnd(oh, inH, outH);
-      for (let ow = 0; ow < outW; ow++) {
-        const wStart = adaptiveStart(ow, inW, outW);
-        const wEnd = adaptiveEnd(ow, inW, outW);
-        let sum = 0;
-        for (let ih = hStart; ih < hEnd; ih++) {
-          for (let iw = wStart; iw < wEnd; iw++) sum += input[inBase + ih * inW + iw]!;
-        }
-        out[outBase + oh * outW + ow] = sum / ((hEnd - hStart) * (wEnd - wStart));
-      }
-    }
-  }
+function adaptiveWindow(g: AdaptiveGeometry, oh: number, ow: number): Window {
+  const hStart = adaptiveStart(oh, g.inHeight, g.outHeight), hEnd = adaptiveEnd(oh, g.inHeight, g.outHeight);
+  const wStart = adaptiveStart(ow, g.inWidth, g.outWidth), wEnd = adaptiveEnd(ow, g.inWidth, g.outWidth);
+  return { hStart, hEnd, wStart, wEnd, divisor: (hEnd - hStart) * (wEnd - wStart) };
+}
+
+/** out = mean of each adaptive window. */
+export function adaptiveAvgPool2d(input: DataArray, out: DataArray, g: AdaptiveGeometry): void {
+  eachWindow(g.planes, g.inHeight, g.inWidth, g.outHeight, g.outWidth, (oh, ow) => adaptiveWindow(g, oh, ow), meanOfWindows(input, out, g.inWidth));
 }
 
 /** gradInput: each adaptive window hands gradOut / (its size) to every input pixel in it. Overwrites gradInput. */
-export function adaptiveAvgPool2dBackward(
-  gradOut: DataArray, gradInput: DataArray,
-  batch: number, channels: number, inH: number, inW: number, outH: number, outW: number,
-): void {
-  gradInput.fill(0, 0, batch * channels * inH * inW);
-  for (let p = 0; p < batch * channels; p++) {
-    const inBase = p * inH * inW;
-    const outBase = p * outH * outW;
-    for (let oh = 0; oh < outH; oh++) {
-      const hStart = adaptiveStart(oh, inH, outH);
-      const hEnd = adaptiveEnd(oh, inH, outH);
-      for (let ow = 0; ow < outW; ow++) {
-        const wStart = adaptiveStart(ow, inW, outW);
-        const wEnd = adaptiveEnd(ow, inW, outW);
-        const share = gradOut[outBase + oh * outW + ow]! / ((hEnd - hStart) * (wEnd - wStart));
-        for (let ih = hStart; ih < hEnd; ih++) {
-          for (let iw = wStart; iw < wEnd; iw++) gradInput[inBase + ih * inW + iw]! += share;
-        }
-      }
-    }
-  }
+export function adaptiveAvgPool2dBackward(gradOut: DataArray, gradInput: DataArray, g: AdaptiveGeometry): void {
+  gradInput.fill(0, 0, g.planes * g.inHeight * g.inWidth);
+  eachWindow(g.planes, g.inHeight, g.inWidth, g.outHeight, g.outWidth, (oh, ow) => adaptiveWindow(g, oh, ow), spreadOverWindows(gradOut, gradInput, g.inWidth));
 }

@@ -346,7 +346,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const pieceInputFloats = (g: Conv2dGeometry, images: number, rows: number) =>
     rows === g.outHeight ? images * imageSize(g) : g.inChannels * g.inWidth * inputRowsOf(g, 0, rows).count;
   const columns = (g: Conv2dGeometry, p: ConvPiece) => p.count * (p.row1 - p.row0) * g.outWidth;
-  const empty = (g: Conv2dGeometry) =>
+  /** A convolution with nothing to compute (no images, no output pixels, no channels or taps): the js loops handle it. */
+  const nothingToCompute = (g: Conv2dGeometry) =>
     g.batch === 0 || g.outHeight <= 0 || g.outWidth <= 0 || g.outChannels === 0 || g.inChannels === 0 || g.kernelHeight * g.kernelWidth === 0;
 
   /** Stride 1, no padding or dilation, four output columns at a time, and the whole call within
@@ -362,7 +363,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const DIRECT_WEIGHT_GRAD_CHANNELS = 32;
 
   function conv2d(input: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2dGeometry): void {
-    if (empty(g)) return jsBackend.conv2d(input, weight, bias, out, g);
+    if (nothingToCompute(g)) return jsBackend.conv2d(input, weight, bias, out, g);
     const inSize = g.batch * imageSize(g), wSize = g.outChannels * taps(g), outSize = g.batch * g.outChannels * g.outHeight * g.outWidth;
     if (directFits(g, inSize + wSize + g.outChannels + outSize + 12)) {
       const L = new Layout();
@@ -400,7 +401,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   }
 
   function conv2dBackwardInput(gradOut: Float32Array, weight: Float32Array, gradInput: Float32Array, g: Conv2dGeometry): void {
-    if (empty(g)) return jsBackend.conv2dBackwardInput(gradOut, weight, gradInput, g);
+    if (nothingToCompute(g)) return jsBackend.conv2dBackwardInput(gradOut, weight, gradInput, g);
     const K = taps(g);
     const bytes = (images: number, rows: number, ocs: number) => {
       const N = images * rows * g.outWidth;
@@ -441,7 +442,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   }
 
   function conv2dBackwardWeight(input: Float32Array, gradOut: Float32Array, gradWeight: Float32Array, g: Conv2dGeometry): void {
-    if (empty(g)) return jsBackend.conv2dBackwardWeight(input, gradOut, gradWeight, g);
+    if (nothingToCompute(g)) return jsBackend.conv2dBackwardWeight(input, gradOut, gradWeight, g);
     const inSize = g.batch * imageSize(g), wSize = g.outChannels * taps(g), outSize = g.batch * g.outChannels * g.outHeight * g.outWidth;
     if (g.inChannels <= DIRECT_WEIGHT_GRAD_CHANNELS && directFits(g, inSize + outSize + wSize + 12)) {
       const L = new Layout();
@@ -546,6 +547,11 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     maxPool2d,
     // the backward is one scatter-add per output: the readable loop serves both backends
     maxPool2dBackward: jsBackend.maxPool2dBackward,
+    // average pooling has no SIMD kernel: no chapter's network spends its time there
+    avgPool2d: jsBackend.avgPool2d,
+    avgPool2dBackward: jsBackend.avgPool2dBackward,
+    adaptiveAvgPool2d: jsBackend.adaptiveAvgPool2d,
+    adaptiveAvgPool2dBackward: jsBackend.adaptiveAvgPool2dBackward,
     sgdMomentum,
     residentArray: (length) => arena?.alloc(length) ?? null,
     isResident: (array) => array instanceof Float32Array && addressOf(array) >= 0,

@@ -1,6 +1,6 @@
 // nn.Flatten: merges dims start..end into one; by default everything but the batch dim.
 import { Module } from "./module.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
 
 /** nn.Flatten(start = 1, end = -1): dims start..end into one, e.g. [N, C, H, W] -> [N, C*H*W]. */
 export class Flatten extends Module {

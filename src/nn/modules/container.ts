@@ -1,6 +1,6 @@
 // nn.Sequential: modules run one after another, registered as "0", "1", ... (PyTorch's repr numbering).
 import { Module } from "./module.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
 
 /** nn.Sequential(...layers): runs the layers in order; `seq[i]` reads or replaces one. */
 export class Sequential extends Module {

@@ -1,8 +1,8 @@
 // nn.Linear: y = x·Wᵀ + b, with W stored [out, in] as PyTorch stores it.
 import { Module, emptyParameter, type Parameter } from "./module.ts";
-import { fanIn, uniformFanIn_ } from "./init.ts";
-import { linear } from "../tensor/ops/matmul.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import { fanIn, uniformFanIn_ } from "../init.ts";
+import { linear } from "../../tensor/ops/matmul.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
 
 /** nn.Linear(in, out, { bias }): y = x·Wᵀ + b for x of shape [..., in]; W is [out, in], initialised U(-1/sqrt(in), 1/sqrt(in)). */
 export class Linear extends Module {

@@ -1,9 +1,9 @@
-// Pooling layers: thin Modules over the functional forms in ops/pool.ts. Their reprs print the
+// Pooling layers: thin Modules over the functional forms in functional/pooling.ts. Their reprs print the
 // arguments as given (an int as `2`, a pair as `(2, 2)`), as PyTorch does.
 import { Module } from "./module.ts";
-import type { Tensor } from "../tensor/tensor.ts";
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d, maxUnpool2d, type AdaptiveSize } from "./ops/pool.ts";
-import { pair, type Pair } from "./ops/conv.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d, maxUnpool2d, type AdaptiveSize } from "../functional/pooling.ts";
+import { pair, type Pair } from "../functional/conv.ts";
 
 /** Python's spelling of an int, a tuple, or None. */
 function py(value: number | null | readonly (number | null)[]): string {

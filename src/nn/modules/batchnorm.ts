@@ -1,10 +1,10 @@
 // nn.BatchNorm2d: per-channel normalisation of [N, C, H, W] with a learned scale (weight) and shift
 // (bias), and running estimates of mean and variance for evaluation.
 import { Module, Parameter } from "./module.ts";
-import { ones, tensor, zeros } from "../tensor/create.ts";
-import { shapeString } from "../tensor/shape.ts";
-import type { Tensor } from "../tensor/tensor.ts";
-import { batchNorm } from "./ops/batchnorm.ts";
+import { ones, tensor, zeros } from "../../tensor/create.ts";
+import { shapeString } from "../../tensor/shape.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { batchNorm } from "../functional/batchnorm.ts";
 import { pyFloat } from "./dropout.ts";
 
 export interface BatchNorm2dOptions {

@@ -1,7 +1,7 @@
 // Loss layers: hold the reduction, call the functional form.
 import { Module } from "./module.ts";
-import { bceLoss, crossEntropy, mseLoss, type Reduction } from "./ops/loss.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import { bceLoss, crossEntropy, mseLoss, type Reduction } from "../functional/loss.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
 
 interface LossOptions {
   reduction?: Reduction;

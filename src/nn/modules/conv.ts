@@ -1,8 +1,8 @@
 // nn.Conv2d: weight [out, in, kh, kw] and bias [out], initialised as PyTorch does.
 import { Module, emptyParameter, type Parameter } from "./module.ts";
-import { fanIn, uniformFanIn_ } from "./init.ts";
-import type { Tensor } from "../tensor/tensor.ts";
-import { conv2d, convTranspose2d, pair, type Pair } from "./ops/conv.ts";
+import { fanIn, uniformFanIn_ } from "../init.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { conv2d, convTranspose2d, pair, type Pair } from "../functional/conv.ts";
 
 export interface Conv2dLayerOptions {
   stride?: Pair;

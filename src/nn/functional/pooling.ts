@@ -8,7 +8,6 @@ import { checkFloating, int64 } from "../../tensor/dtype.ts";
 import type { Pool2dGeometry } from "../../kernels/types.ts";
 // Average pooling is not on the kernel seam (it is cheap next to convolution), so these ops call
 // the readable js loops directly whatever the backend.
-import * as jsPool from "../../kernels/js/pool.ts";
 import { pair, type Pair } from "./conv.ts";
 
 export interface Pool2dOptions {
@@ -143,10 +142,11 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
   checkFloating(input.dtype, "avg_pool2d");
   const countIncludePad = options.countIncludePad ?? true;
   const out = pooledOutput(input, g.outHeight, g.outWidth);
-  jsPool.avgPool2d(input.data, out.data, g, { countIncludePad });
+  const kernels = kernelsFor(input.dtype);
+  kernels.avgPool2d(input.data, out.data, g, countIncludePad);
   return record(out, "AvgPool2DBackward0", [input], (grad) => {
     const gradInput = gradFor(input);
-    jsPool.avgPool2dBackward(grad.data, gradInput.data, g, { countIncludePad });
+    kernels.avgPool2dBackward(grad.data, gradInput.data, g, countIncludePad);
     return [gradInput];
   }, [input]);
 }
@@ -168,10 +168,12 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
     throw new Error(`adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ${shapeString(input.shape)}`);
   }
   const out = pooledOutput(input, outHeight, outWidth);
-  jsPool.adaptiveAvgPool2d(input.data, out.data, batch, channels, inHeight, inWidth, outHeight, outWidth);
+  const g = { planes: batch * channels, inHeight, inWidth, outHeight, outWidth };
+  const kernels = kernelsFor(input.dtype);
+  kernels.adaptiveAvgPool2d(input.data, out.data, g);
   return record(out, "AdaptiveAvgPool2DBackward0", [input], (grad) => {
     const gradInput = gradFor(input);
-    jsPool.adaptiveAvgPool2dBackward(grad.data, gradInput.data, batch, channels, inHeight, inWidth, outHeight, outWidth);
+    kernels.adaptiveAvgPool2dBackward(grad.data, gradInput.data, g);
     return [gradInput];
   }, [input]);
 }

@@ -1,8 +1,8 @@
 // Activation layers: thin Modules over the functional forms.
 import { Module } from "./module.ts";
-import { relu, sigmoid, tanh } from "../tensor/ops/elementwise.ts";
-import { logSoftmax, softmax } from "./ops/activation.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import { relu, sigmoid, tanh } from "../../tensor/ops/elementwise.ts";
+import { logSoftmax, softmax } from "../functional/activation.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
 
 /** nn.ReLU: max(x, 0) elementwise; `{ inplace: true }` prints as PyTorch's `ReLU(inplace=True)`. */
 export class ReLU extends Module {
