@@ -76,8 +76,7 @@ ch.cell("part 4 · 重みとバイアスを使った計算の実際 — the same
       .add(w.get(i, 2).mul(x.get(2)))
       .add(w.get(i, 3).mul(x.get(3)))
       .add(b.get(i));
-  const [o0, o1, o2, o3, o4] = [0, 1, 2, 3, 4].map(node);
-  console.log(o0.detach(), o1.detach(), o2.detach(), o3.detach(), o4.detach());
+  console.log(...[0, 1, 2, 3, 4].map((i) => node(i).detach()));
 });
 
 ch.cell("part 4 · 重みとバイアスの更新 — one learning step", () => {

@@ -61,11 +61,6 @@ export function randomNormal(): number {
   return radius * Math.cos(2 * Math.PI * u2);
 }
 
-/** Uniform integer in [0, n). */
-export function randomInt(n: number): number {
-  return Math.floor(random() * n);
-}
-
 /** A random permutation of 0..n-1 (Fisher-Yates), like torch.randperm. */
 export function randperm(n: number): number[] {
   const p = Array.from({ length: n }, (_, i) => i);

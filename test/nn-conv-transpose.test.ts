@@ -48,7 +48,8 @@ function reference(k: Case, x: ArrayLike<number>, w: ArrayLike<number>, b: Array
               for (let c = 0; c < k.kw; c++) {
                 const y = ih * k.sh - k.ph + a * k.dh, z = iw * k.sw - k.pw + c * k.dw;
                 if (y < 0 || y >= oh || z < 0 || z >= ow) continue;
-                out[((n * k.co + co) * oh + y) * ow + z] += x[((n * k.ci + ci) * k.h + ih) * k.w + iw]! * w[((ci * k.co + co) * k.kh + a) * k.kw + c]!;
+                const at = ((n * k.co + co) * oh + y) * ow + z;
+                out[at] = out[at]! + x[((n * k.ci + ci) * k.h + ih) * k.w + iw]! * w[((ci * k.co + co) * k.kh + a) * k.kw + c]!;
               }
   return out;
 }

@@ -142,12 +142,13 @@ test("gradFn names, nextFunctions and isLeaf follow PyTorch", () => {
   assert.is(y.isLeaf, false);
   const loss = y.sub(2).pow(2).mean();
   assert.is(loss.gradFn!.name, "MeanBackward0");
-  const [[pow]] = loss.gradFn!.nextFunctions;
+  const [pow] = loss.gradFn!.nextFunctions[0]!;
   assert.is(pow!.name, "PowBackward0");
-  const [[subFn]] = pow!.nextFunctions;
+  const [subFn] = pow!.nextFunctions[0]!;
   assert.is(subFn!.name, "SubBackward0");
-  const [[mulFn]] = subFn!.nextFunctions;
-  const [[acc], [none]] = mulFn!.nextFunctions;
+  const [mulFn] = subFn!.nextFunctions[0]!;
+  const [acc] = mulFn!.nextFunctions[0]!;
+  const [none] = mulFn!.nextFunctions[1]!;
   assert.is(acc!.name, "AccumulateGrad");
   assert.is((acc as torch.AccumulateGrad).variable, w);
   assert.is(none, null);

@@ -28,6 +28,13 @@ function eachTap(g: Conv2dGeometry, visit: (inIdx: number, wIdx: number, outIdx:
               }
 }
 
+/** One more term f of sum `at`: its value, the sum of magnitudes, and the count of terms. */
+function add(sum: Float64Array, magnitude: Float64Array, terms: Float64Array, at: number, f: number): void {
+  sum[at] = sum[at]! + f;
+  magnitude[at] = magnitude[at]! + Math.abs(f);
+  terms[at] = terms[at]! + 1;
+}
+
 // Each result is a sum of products rounded to float32 in some order. Bound: 2 * (terms + 2) * 2^-24
 // * sum of |terms| (twice the classic gamma bound), where `terms` is the most terms any output sums.
 function reference(g: Conv2dGeometry, input: Float32Array, weight: Float32Array, bias: Float32Array, gradOut: Float32Array) {
@@ -46,11 +53,9 @@ function reference(g: Conv2dGeometry, input: Float32Array, weight: Float32Array,
   }
   eachTap(g, (i, w, o) => {
     const f = input[i]! * weight[w]!;
-    out[o] += f; outMag[o] += Math.abs(f); outTerms[o]++;
-    const d = gradOut[o]! * weight[w]!;
-    gi[i] += d; giMag[i] += Math.abs(d); giTerms[i]++;
-    const e = gradOut[o]! * input[i]!;
-    gw[w] += e; gwMag[w] += Math.abs(e); gwTerms[w]++;
+    add(out, outMag, outTerms, o, f);
+    add(gi, giMag, giTerms, i, gradOut[o]! * weight[w]!);
+    add(gw, gwMag, gwTerms, w, gradOut[o]! * input[i]!);
   });
   return { out: [out, outMag, outTerms], gi: [gi, giMag, giTerms], gw: [gw, gwMag, gwTerms] } as const;
 }

@@ -16,6 +16,12 @@ export interface DataLoaderOptions {
   collate?: (samples: readonly Sample[]) => Tensor[];
 }
 
+/** A batch of dataset D: a tensor per field of its samples, so [image, label] samples give
+ *  [inputs, labels]; a dataset whose samples have no fixed fields gives Tensor[]. */
+export type BatchOf<D extends Dataset> = FieldsAsTensors<ReturnType<D["get"]>>;
+/** Each field of a sample (a tuple or an array type) as a tensor. */
+type FieldsAsTensors<S> = { -readonly [K in keyof S]: Tensor };
+
 /** data.DataLoader(dataset, { batchSize = 1, shuffle, dropLast, collate }): iterate to get batches ([inputs, labels]); `length` is the number of batches. */
 export class DataLoader<D extends Dataset = Dataset> {
   readonly dataset: D;
@@ -42,12 +48,12 @@ export class DataLoader<D extends Dataset = Dataset> {
     return this.dropLast ? Math.floor(n) : Math.ceil(n);
   }
 
-  *[Symbol.iterator](): Generator<Tensor[]> {
+  *[Symbol.iterator](): Generator<BatchOf<D>> {
     const n = this.dataset.length;
     // The order is drawn when the pass starts, so each epoch gets its own.
     const order = this.shuffle ? randperm(n) : Array.from({ length: n }, (_, i) => i);
     for (let b = 0; b < this.length; b++) {
-      yield this.batch(order.slice(b * this.batchSize, (b + 1) * this.batchSize));
+      yield this.batch(order.slice(b * this.batchSize, (b + 1) * this.batchSize)) as BatchOf<D>;
     }
   }
 

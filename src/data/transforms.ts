@@ -47,7 +47,6 @@ type Newable<A extends unknown[], R> = { (...args: A): R; new (...args: A): R };
 const newable = <A extends unknown[], R>(make: (...args: A) => R) => make as Newable<A, R>;
 
 /** Gives `apply` its kind, settings and repr (also what console.log shows). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function makeTransform<T extends { kind: Kind }>(apply: (x: any) => unknown, repr: string, props: Omit<T, "toString"> & { kind: T["kind"] }): T {
   const fn = (x: unknown) => apply(x);
   return Object.assign(fn, props, {

@@ -224,7 +224,7 @@ function accumulateInto(leaf: Tensor, grad: Tensor): void {
     const from = grad.data;
     // after zeroGrad() the sum is the new gradient itself: copy it (adding to zeros gives the same bits)
     if (isKnownZero(leaf.grad)) into.set(from);
-    else for (let i = 0; i < into.length; i++) into[i] += from[i]!;
+    else for (let i = 0; i < into.length; i++) into[i] = into[i]! + from[i]!;
     leaf.grad.versionCounter.value++;
   }
 }

@@ -1,4 +1,5 @@
-// Shapes, strides and broadcasting, handled once here so no op re-derives them.
+// Shapes, strides and broadcasting: the helpers the ops share for them (Size, checks, row-major
+// strides, broadcast shapes, expanding data to a shape and summing it back).
 import { allocLike, type DataArray } from "./dtype.ts";
 
 /** A tensor's shape: an array of numbers that prints as PyTorch's `torch.Size([150, 4])`. */
@@ -116,7 +117,7 @@ export function sumToShape<A extends DataArray>(grad: A, from: readonly number[]
   const out = allocLike(grad, numelOf(to));
   const strides = broadcastStrides(to, from);
   forEachIndex(from, strides, (o, s) => {
-    out[s] += grad[o]!;
+    out[s] = out[s]! + grad[o]!;
   });
   return out;
 }

@@ -1,5 +1,7 @@
 // The Tensor: a contiguous row-major typed array of its dtype, a shape, and the autograd fields.
-// Methods are thin: each forwards to the op family file where its forward and backward live.
+// An op's method forwards to the op family file (ops/) where its forward and backward live; what
+// is the tensor's own (in-place writes and their version count, dtype conversions, views of its
+// memory, backward()) is here.
 import { isGradEnabled, record, runBackward, type GradFn } from "./autograd.ts";
 import {
   canCast, castArray, castValue, dtypeOfArray, float32, toDType, type DataArray, type DType, type DTypeLike,

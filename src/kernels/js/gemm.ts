@@ -13,10 +13,10 @@ export function gemm(
       for (let j = 0; j < n; j++) {
         let sum = 0;
         for (let p = 0; p < k; p++) {
-          const aip = transA ? a[p * m + i] : a[i * k + p];
-          sum += aip * b[j * k + p];
+          const aip = transA ? a[p * m + i]! : a[i * k + p]!;
+          sum += aip * b[j * k + p]!;
         }
-        c[i * n + j] += sum;
+        c[i * n + j] = c[i * n + j]! + sum;
       }
     }
     return;
@@ -24,9 +24,9 @@ export function gemm(
   for (let i = 0; i < m; i++) {
     const cRow = i * n;
     for (let p = 0; p < k; p++) {
-      const aip = transA ? a[p * m + i] : a[i * k + p];
+      const aip = transA ? a[p * m + i]! : a[i * k + p]!;
       const bRow = p * n;
-      for (let j = 0; j < n; j++) c[cRow + j] += aip * b[bRow + j];
+      for (let j = 0; j < n; j++) c[cRow + j] = c[cRow + j]! + aip * b[bRow + j]!;
     }
   }
 }

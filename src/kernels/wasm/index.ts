@@ -436,7 +436,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       for (let c = 0; c < g.inChannels; c++) {
         const plane = (p.image * g.inChannels + c) * g.inHeight * W;
         const bandAt = inAt / 4 + c * count * W + (lo - first) * W;
-        for (let j = 0; j < (hi - lo) * W; j++) gradInput[plane + lo * W + j] += h[bandAt + j]!;
+        for (let j = 0, at = plane + lo * W; j < (hi - lo) * W; j++) gradInput[at + j] = gradInput[at + j]! + h[bandAt + j]!;
       }
     }
   }

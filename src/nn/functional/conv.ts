@@ -116,7 +116,7 @@ function biasGradient(gradOut: DataArray, g: Conv2dGeometry, dtype: DType): Data
       const start = (n * g.outChannels + o) * plane;
       let s = 0;
       for (let i = start; i < start + plane; i++) s += gradOut[i]!;
-      sums[o] += s;
+      sums[o] = sums[o]! + s;
     }
   }
   return castArray(sums, dtype);
@@ -192,7 +192,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
     const plane = outHeight * outWidth;
     for (let n = 0; n < batch; n++)
       for (let c = 0; c < outChannels; c++)
-        for (let i = 0, at = (n * outChannels + c) * plane; i < plane; i++) out.data[at + i] += bias.data[c]!;
+        for (let i = 0, at = (n * outChannels + c) * plane; i < plane; i++) out.data[at + i] = out.data[at + i]! + bias.data[c]!;
   }
   const inputs = bias ? [input, weight, bias] : [input, weight];
   return record(out, "ConvolutionBackward0", inputs, (grad) => {

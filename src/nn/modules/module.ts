@@ -33,7 +33,6 @@ export function emptyParameter(...shape: number[]): Parameter {
 }
 
 // Calling a module is typed as taking tensors and giving a tensor; forward() can be more specific.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface Module { (...inputs: any[]): Tensor }
 
 /** nn.Module: subclass it, assign layers and nn.Parameters as fields, define forward(); call the module to run it. */
