@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { jsBackend } from "../src/kernels/js/index.ts";
+import { conv2dIm2col, im2col } from "../src/kernels/js/conv.ts";
 import type { Conv2dGeometry } from "../src/kernels/types.ts";
 
 // ---- a random convolution geometry, always with an output of at least 1x1 ----
@@ -190,6 +191,26 @@ test("conv2d matches a float64 loop over a zero-padded copy (random geometries, 
     jsBackend.conv2d(input, weight, bias, out, g);
     assertClose(out, refConv(input, weight, bias, g), absConv(input, weight, bias, g), "out");
   }));
+});
+
+test("conv2dIm2col, the im2col + matrix product form, matches the sliding window and the float64 loop", () => {
+  fc.assert(fc.property(geometryArb, fc.boolean(), fc.integer(), (g, withBias, seed) => {
+    const n = sizes(g);
+    const input = randomArray(n.input, seed);
+    const weight = randomArray(n.weight, seed + 1);
+    const bias = withBias ? randomArray(g.outChannels, seed + 2) : null;
+    const viaColumns = new Float32Array(n.output).fill(NaN);
+    conv2dIm2col(input, weight, bias, viaColumns, g);
+    assertClose(viaColumns, refConv(input, weight, bias, g), absConv(input, weight, bias, g), "im2col out");
+    const sliding = new Float32Array(n.output);
+    jsBackend.conv2d(input, weight, bias, sliding, g);
+    assertClose(viaColumns, Float64Array.from(sliding), absConv(input, weight, bias, g), "im2col vs sliding window");
+  }));
+  // one column by hand: a 3x3 of 1..9, a 2x2 kernel, no padding: output pixel (0, 1) sees 2, 3, 5, 6
+  const g: Conv2dGeometry = { batch: 1, inChannels: 1, inHeight: 3, inWidth: 3, outChannels: 1, kernelHeight: 2, kernelWidth: 2,
+    strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, outHeight: 2, outWidth: 2 };
+  const col = im2col(Float32Array.from({ length: 9 }, (_, i) => i + 1), g);
+  assert.equal([0, 1, 2, 3].map((r) => col[r * 4 + 1]), [2, 3, 5, 6]);
 });
 
 test("conv2d backward kernels match float64 scatter loops elementwise", () => {

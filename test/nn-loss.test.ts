@@ -17,10 +17,23 @@ test("softmax: known values, rows sum to 1, stable for large logits, equal to th
   const big = F.softmax(torch.tensor([1000, 1001]), 0);
   close(big.data[1]!, 1 / (1 + Math.exp(-1)));
   fc.assert(fc.property(tensorArb([3, 4], -5, 5, 0, false), fc.integer({ min: 0, max: 1 }), (x, dim) => {
-    const composite = x.exp().div(x.exp().sum(dim, true));
+    const composite = F.softmaxSimple(x, dim);
     assert.ok(F.softmax(x, dim).sub(composite).abs().max().item() < 1e-6);
     assert.ok(F.logSoftmax(x, dim).sub(composite.log()).abs().max().item() < 1e-5);
   }));
+});
+
+test("softmaxSimple, differentiated op by op, gives softmax's gradient; and it overflows where softmax does not", () => {
+  const x = torch.tensor([[0.5, -1.25, 2, 0.75], [3, 1, -2, 0]], { requiresGrad: true });
+  const weights = torch.tensor([[1, -2, 0.5, 3], [0.25, 1, -1, 2]]);
+  F.softmax(x, 1).mul(weights).sum().backward();
+  const fused = x.grad!.tolist() as number[][];
+  x.grad = null;
+  F.softmaxSimple(x, 1).mul(weights).sum().backward();
+  const composite = x.grad!.tolist() as number[][];
+  fused.forEach((row, i) => row.forEach((g, j) => assert.ok(Math.abs(g - composite[i]![j]!) < 1e-6, `[${i}][${j}]: ${g} vs ${composite[i]![j]}`)));
+  assert.equal(F.softmax(torch.tensor([100, 100]), 0).tolist(), [0.5, 0.5]);
+  assert.ok((F.softmaxSimple(torch.tensor([100, 100]), 0).tolist() as number[]).every(Number.isNaN), "exp(100) is Infinity in float32: inf / inf");
 });
 
 test("gradcheck: softmax, logSoftmax along each dim", () => {

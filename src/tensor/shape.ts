@@ -45,11 +45,21 @@ export function shapeString(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
 
-/** Accepts `f(2, 3)` and `f([2, 3])` alike; every size must be a whole number >= 0. */
+/** `f(2, 3)` and `f([2, 3])` alike: the numbers, as one array. */
+export function argList(args: readonly (number | readonly number[])[]): number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : [...(args as number[])];
+}
+
+/** A shape given as `f(2, 3)` or `f([2, 3])`; every size must be a whole number >= 0. */
 export function shapeArgs(args: readonly (number | readonly number[])[], op = "shape"): number[] {
-  const dims = args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
+  const dims = argList(args);
   checkShape(dims, op);
-  return [...dims];
+  return dims;
+}
+
+/** A shape seen as [outer, n, inner] around dim, so work along dim is three plain loops. */
+export function aroundDim(shape: readonly number[], dim: number): [number, number, number] {
+  return [numelOf(shape.slice(0, dim)), shape[dim] ?? 1, numelOf(shape.slice(dim + 1))];
 }
 
 /** Throws unless every size in `shape` is an integer >= 0, naming the op and the shape that came. */

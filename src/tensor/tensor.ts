@@ -8,7 +8,7 @@ import {
   bool as boolDType, float64, int32 as int32DType, int64, uint8,
 } from "./dtype.ts";
 import { formatTensor } from "./format.ts";
-import { checkShape, normalizeDim, numelOf, sameShape, shapeString, Size } from "./shape.ts";
+import { argList, checkShape, normalizeDim, numelOf, sameShape, shapeString, Size } from "./shape.ts";
 import * as E from "./ops/elementwise.ts";
 import * as R from "./ops/reduce.ts";
 import * as M from "./ops/matmul.ts";
@@ -351,7 +351,7 @@ function detached(x: Operand): Operand {
 
 /** `f(2, 3)` and `f([2, 3])` alike; every entry must be an integer (checked again by the op). */
 function flatArgs(args: readonly ShapeArg[], op: string): number[] {
-  const dims = args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
+  const dims = argList(args);
   for (const d of dims) {
     if (!Number.isInteger(d)) throw new Error(`${op}(): expected integer sizes or dims, got ${shapeString(dims)}`);
   }

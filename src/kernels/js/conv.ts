@@ -12,7 +12,8 @@
 //   ih = oh*strideH - padH + kh*dilationH,   iw = ow*strideW - padW + kw*dilationW
 // and a pixel outside the input is padding: a zero, so it is simply skipped (a bounds check).
 import type { Conv2dGeometry } from "../types.ts";
-import type { DataArray } from "../../tensor/dtype.ts";
+import { allocLike, type DataArray } from "../../tensor/dtype.ts";
+import { gemm } from "./gemm.ts";
 
 /** out = conv2d(input, weight) + bias (bias may be null). Overwrites out. */
 export function conv2d(input: DataArray, weight: DataArray, bias: DataArray | null, out: DataArray, g: Conv2dGeometry): void {
@@ -123,6 +124,49 @@ export function conv2dBackwardWeight(input: DataArray, gradOut: DataArray, gradW
           gradWeight[((oc * inChannels + ic) * kernelHeight + kh) * kernelWidth + kw] = sum;
         }
       }
+    }
+  }
+}
+
+// ---- the same forward pass as im2col + one matrix product ----------------------------------------
+// How the wasm backend computes a convolution that is not direct.wat's (conv.wat + gemm.wat), here
+// in plain loops to read beside the sliding window above: unroll every receptive field into a
+// column, and the whole convolution is one product of the weights with that matrix.
+
+/** col[(c*KH + kh)*KW + kw][n*P + oh*OW + ow] = the input pixel that output (n, oh, ow) sees through
+ *  tap (c, kh, kw), 0 where that is padding: K = C*KH*KW rows, batch*P columns (P = OH*OW). */
+export function im2col(input: DataArray, g: Conv2dGeometry): DataArray {
+  const P = g.outHeight * g.outWidth, columns = g.batch * P;
+  const col = allocLike(input, g.inChannels * g.kernelHeight * g.kernelWidth * columns);
+  for (let c = 0; c < g.inChannels; c++) {
+    for (let kh = 0; kh < g.kernelHeight; kh++) {
+      for (let kw = 0; kw < g.kernelWidth; kw++) {
+        const row = ((c * g.kernelHeight + kh) * g.kernelWidth + kw) * columns;
+        for (let n = 0; n < g.batch; n++) {
+          for (let oh = 0; oh < g.outHeight; oh++) {
+            const ih = oh * g.strideH - g.padH + kh * g.dilationH;
+            for (let ow = 0; ow < g.outWidth; ow++) {
+              const iw = ow * g.strideW - g.padW + kw * g.dilationW;
+              const inside = ih >= 0 && ih < g.inHeight && iw >= 0 && iw < g.inWidth;
+              col[row + n * P + oh * g.outWidth + ow] = inside ? input[((n * g.inChannels + c) * g.inHeight + ih) * g.inWidth + iw]! : 0;
+            }
+          }
+        }
+      }
+    }
+  }
+  return col;
+}
+
+/** out = conv2d(input, weight) + bias, as weight [OC × K] · im2col(input) [K × batch·P], then each
+ *  image's block of columns moved to its place in [batch, OC, OH, OW]. Overwrites out. */
+export function conv2dIm2col(input: DataArray, weight: DataArray, bias: DataArray | null, out: DataArray, g: Conv2dGeometry): void {
+  const K = g.inChannels * g.kernelHeight * g.kernelWidth, P = g.outHeight * g.outWidth, columns = g.batch * P;
+  const product = allocLike(out, g.outChannels * columns);
+  gemm(false, false, g.outChannels, columns, K, weight, im2col(input, g), product, false);
+  for (let n = 0; n < g.batch; n++) {
+    for (let oc = 0; oc < g.outChannels; oc++) {
+      for (let p = 0; p < P; p++) out[(n * g.outChannels + oc) * P + p] = product[oc * columns + n * P + p]! + (bias ? bias[oc]! : 0);
     }
   }
 }

@@ -1,20 +1,17 @@
-// Softmax and log-softmax along a dim, fused with their own backward (beside them, the composite
-// exp(x) / exp(x).sum(dim) gives the same numbers; the tests check one against the other).
+// Softmax and log-softmax along a dim, fused with their own backward; and beside them the composite
+// softmaxSimple, exp(x) / exp(x).sum(dim) written with tensor ops, which autograd differentiates op
+// by op. The two give the same numbers (the tests check one against the other) where exp does not
+// overflow: the fused form subtracts each line's max first, so it never does.
 import { record } from "../../tensor/autograd.ts";
 import { allocLike, checkFloating, type DataArray } from "../../tensor/dtype.ts";
-import { normalizeDim, numelOf } from "../../tensor/shape.ts";
+import { aroundDim, normalizeDim } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-
-/** View a shape as [outer, n, inner] around dim, so work along dim is three plain loops. */
-export function around(shape: readonly number[], dim: number): [number, number, number] {
-  return [numelOf(shape.slice(0, dim)), shape[dim] ?? 1, numelOf(shape.slice(dim + 1))];
-}
 
 /** For each line along dim: out = f(line), with the max subtracted first so exp never overflows. */
 function alongDim(x: Tensor, dim: number, log: boolean): DataArray {
   checkFloating(x.dtype, log ? "log_softmax" : "softmax");
   const d = normalizeDim(dim, x.shape.length);
-  const [outer, n, inner] = around(x.shape, d);
+  const [outer, n, inner] = aroundDim(x.shape, d);
   const out = allocLike(x.data, x.numel());
   const data = x.data;
   for (let o = 0; o < outer; o++) {
@@ -37,7 +34,7 @@ function alongDim(x: Tensor, dim: number, log: boolean): DataArray {
 
 /** Sum of g*w along dim for each line (w = 1 when omitted). */
 function lineSums(g: Tensor, w: DataArray | null, dim: number): [DataArray, (o: number, i: number, j: number) => number, number, number, number] {
-  const [outer, n, inner] = around(g.shape, dim);
+  const [outer, n, inner] = aroundDim(g.shape, dim);
   const at = (o: number, i: number, j: number) => (o * n + j) * inner + i;
   const sums = allocLike(g.data, outer * inner);
   for (let o = 0; o < outer; o++)
@@ -47,6 +44,14 @@ function lineSums(g: Tensor, w: DataArray | null, dim: number): [DataArray, (o: 
       sums[o * inner + i] = s;
     }
   return [sums, at, outer, n, inner];
+}
+
+/** Softmax as a reader would first write it, from tensor ops: exp(x) / exp(x).sum(dim). Not PyTorch's
+ *  (softmax is the one to use: this one overflows for logits near 89 in float32); it is here to read
+ *  beside softmax, as DeZero keeps its softmax_simple. */
+export function softmaxSimple(x: Tensor, dim: number): Tensor {
+  const e = x.exp();
+  return e.div(e.sum(dim, true));
 }
 
 /** F.softmax(x, dim): exp(x - max) / sum along dim. */

@@ -1,7 +1,7 @@
 // nn.functional: every layer's operation as a plain function.
 export { linear } from "../../tensor/ops/matmul.ts";
 export { relu, sigmoid, tanh } from "../../tensor/ops/elementwise.ts";
-export { softmax, logSoftmax } from "./activation.ts";
+export { softmax, logSoftmax, softmaxSimple } from "./activation.ts";
 export { mseLoss, crossEntropy, nllLoss, bceLoss, type Reduction } from "./loss.ts";
 export { conv2d, convTranspose2d } from "./conv.ts";
 export { maxPool2d, maxUnpool2d, avgPool2d, adaptiveAvgPool2d } from "./pooling.ts";

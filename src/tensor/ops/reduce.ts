@@ -2,7 +2,7 @@
 // them, so sum is sumToShape to the keepdim shape, and its backward is a broadcast back up.
 import { record } from "../autograd.ts";
 import { allocLike, castArray, int64 } from "../dtype.ts";
-import { expandData, normalizeDim, numelOf, sumToShape } from "../shape.ts";
+import { aroundDim, expandData, normalizeDim, numelOf, sumToShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 
 export type Dims = number | readonly number[] | undefined;
@@ -49,15 +49,10 @@ export function mean(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   });
 }
 
-/** View a shape as [outer, n, inner] around dim, so a reduction along dim is three plain loops. */
-function around(shape: readonly number[], dim: number): [number, number, number] {
-  return [numelOf(shape.slice(0, dim)), shape[dim]!, numelOf(shape.slice(dim + 1))];
-}
-
 /** torch.max(a, dim): [values, indices], the first maximum winning ties, NaN winning over numbers. */
 export function maxDim(a: Tensor, dim: number, keepdim = false): [Tensor, Tensor] {
   const d = normalizeDim(dim, a.shape.length);
-  const [outer, n, inner] = a.shape.length === 0 ? [1, 1, 1] : around(a.shape, d);
+  const [outer, n, inner] = a.shape.length === 0 ? [1, 1, 1] : aroundDim(a.shape, d);
   if (n === 0) throw new Error(`max(): Expected reduction dim ${dim} to have non-zero size.`);
   const values = allocLike(a.data, outer * inner);
   const indices = new Float64Array(outer * inner); // int64

@@ -4,7 +4,7 @@
 // slices copy into a new contiguous array.
 import { noGrad, record } from "../autograd.ts";
 import { allocLike, castArray, resultType, type DataArray } from "../dtype.ts";
-import { broadcastShapes, expandData, normalizeDim, numelOf, sameShape, shapeString, stridesOf, sumToShape } from "../shape.ts";
+import { broadcastShapes, expandData, forEachIndex, normalizeDim, numelOf, sameShape, shapeString, stridesOf, sumToShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 
 /** The shape a reshape asks for, with one -1 filled in. */
@@ -58,19 +58,7 @@ function permuteData<A extends DataArray>(data: A, shape: readonly number[], ord
   const outShape = order.map((d) => shape[d]!);
   const strides = order.map((d) => inStrides[d]!);
   // walk the output in order and read the input through permuted strides
-  const rank = outShape.length;
-  const counter = new Array<number>(rank).fill(0);
-  let offset = 0;
-  for (let o = 0; o < out.length; o++) {
-    out[o] = data[offset]!;
-    for (let d = rank - 1; d >= 0; d--) {
-      counter[d]!++;
-      offset += strides[d]!;
-      if (counter[d]! < outShape[d]!) break;
-      offset -= strides[d]! * outShape[d]!;
-      counter[d] = 0;
-    }
-  }
+  forEachIndex(outShape, strides, (o, offset) => (out[o] = data[offset]!));
   return out;
 }
 
@@ -158,19 +146,11 @@ export function slice(a: Tensor, ranges: readonly Range[]): Tensor {
   });
 }
 
+/** Visits each element of a slice: its index o in the slice's shape and i in the source, where
+ *  dim d of the slice runs from bounds[d][0] in steps of bounds[d][2] over a source of `strides`. */
 function forEachSliced(shape: number[], bounds: [number, number, number][], strides: number[], visit: (o: number, i: number) => void): void {
-  const total = numelOf(shape);
-  const rank = shape.length;
-  const counter = new Array<number>(rank).fill(0);
-  for (let o = 0; o < total; o++) {
-    let i = 0;
-    for (let d = 0; d < rank; d++) i += (bounds[d]![0] + counter[d]! * bounds[d]![2]) * strides[d]!;
-    visit(o, i);
-    for (let d = rank - 1; d >= 0; d--) {
-      if (++counter[d]! < shape[d]!) break;
-      counter[d] = 0;
-    }
-  }
+  const first = bounds.reduce((at, [start], d) => at + start * strides[d]!, 0);
+  forEachIndex(shape, strides.map((s, d) => s * bounds[d]![2]), (o, offset) => visit(o, first + offset));
 }
 
 /** The shape `expand(...sizes)` asks for, with PyTorch's rules: -1 keeps a size, a size of 1 can
