@@ -318,10 +318,25 @@
   )
 
   ;; ---------------------------------------------------------------------------------------
+  ;; The cache blocking: rows of A per block (MC) and depth per block (KC). gemm below takes its
+  ;; numbers from here, and so does the caller that plans its calls (kernels/wasm/gemm.ts).
+  (func $block_rows (export "block_rows") (result i32)  i32.const 128)
+  (func $block_depth (export "block_depth") (result i32)  i32.const 256)
+
+  ;; The bytes of $work gemm needs for an n-column product of depth k: the 4×8 scratch tile (128),
+  ;; the packed A block (4·MC·KC) and the packed B block (4·min(k, KC)·n rounded up to 8 columns).
+  (func (export "work_bytes") (param $n i32) (param $k i32) (result i32)
+    i32.const 128
+    call $block_rows  call $block_depth  i32.mul  i32.const 2  i32.shl  i32.add
+    local.get $k  call $block_depth  local.get $k  call $block_depth  i32.lt_s  select  ;; min(k, KC)
+    local.get $n  i32.const 7  i32.add  i32.const -8  i32.and  ;; n rounded up to a multiple of 8
+    i32.mul  i32.const 2  i32.shl  i32.add
+  )
+
+  ;; ---------------------------------------------------------------------------------------
   ;; gemm: C[m×n] (=|+=) op(A)[m×k] · op(B)[k×n], all row-major, C contiguous (row stride n).
-  ;; $work needs 128 + 4*MC*KC + 4*min(k, KC)*roundup(n, 8) bytes
-  ;; (= 128 + 131072 + 4*min(k, 256)*roundup(n, 8)), 16-byte aligned: scratch tile, packed A
-  ;; block, packed B block. Requires m, n, k >= 1.
+  ;; $work: work_bytes(n, k) bytes, 16-byte aligned (scratch tile, packed A block, packed B
+  ;; block). Requires m, n, k >= 1.
   (func (export "gemm")
     (param $transA i32) (param $transB i32) (param $m i32) (param $n i32) (param $k i32)
     (param $a i32) (param $b i32) (param $c i32) (param $accumulate i32) (param $work i32)
@@ -351,15 +366,15 @@
 
     ;; Carve the work area: scratch tile (4×8 floats), A block (MC×KC), B block (KC×n8).
     local.get $work  local.set $tile
-    local.get $work  i32.const 128  i32.add  local.set $apack
-    local.get $apack  i32.const 131072  i32.add  local.set $bpack   ;; 4 * 128 * 256
+    local.get $work  i32.const 128  i32.add  local.set $apack  ;; after the 4×8 scratch tile
+    local.get $apack  call $block_rows  call $block_depth  i32.mul  i32.const 2  i32.shl  i32.add  local.set $bpack
 
     i32.const 0  local.set $pc
     loop $kblocks
       ;; kc = min(256, k - pc)
       local.get $k  local.get $pc  i32.sub  local.tee $kc
-      i32.const 256  i32.gt_s
-      if  i32.const 256  local.set $kc  end
+      call $block_depth  i32.gt_s
+      if  call $block_depth  local.set $kc  end
       ;; The first k block overwrites C unless the caller accumulates; later ones always add.
       local.get $accumulate  local.get $pc  i32.const 0  i32.gt_s  i32.or  local.set $load
 
@@ -372,8 +387,8 @@
       loop $mblocks
         ;; mc = min(128, m - ic)
         local.get $m  local.get $ic  i32.sub  local.tee $mc
-        i32.const 128  i32.gt_s
-        if  i32.const 128  local.set $mc  end
+        call $block_rows  i32.gt_s
+        if  call $block_rows  local.set $mc  end
 
         ;; Pack A rows ic .. ic+mc-1, columns pc .. pc+kc-1.
         local.get $a  local.get $ic  local.get $rsA  i32.mul  i32.add
@@ -427,11 +442,11 @@
           local.get $n  i32.lt_s
           br_if $npanels
         end
-        local.get $ic  i32.const 128  i32.add  local.tee $ic
+        local.get $ic  call $block_rows  i32.add  local.tee $ic
         local.get $m  i32.lt_s
         br_if $mblocks
       end
-      local.get $pc  i32.const 256  i32.add  local.tee $pc
+      local.get $pc  call $block_depth  i32.add  local.tee $pc
       local.get $k  i32.lt_s
       br_if $kblocks
     end

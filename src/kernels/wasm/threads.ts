@@ -125,3 +125,41 @@ export class ThreadPool {
     if (failed) throw new Error("a worker thread failed in the GEMM kernel");
   }
 }
+
+// ---- how many threads the kernels use ----
+
+/** How many threads a large GEMM is split over (the calling thread included): torch.setNumThreads. */
+let threads = threadsAvailable() ? coreCount() : 1;
+/** Products smaller than this many multiply-adds stay on one thread: waking a worker costs more. */
+export const PARALLEL_MACS = 1 << 22;
+/** The fewest rows of C a thread's band may have: each thread packs all of B for its band, so thin
+ *  bands spend more time packing than multiplying (measured: 16 rows split in two ran 0.85x). */
+export const BAND_ROWS = 32;
+
+let warnedNoThreads = false;
+export function setThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a whole number of threads >= 1, got ${n}`);
+  // As PyTorch, any count is taken; where threads cannot be had, say once that work stays on one.
+  if (n > 1 && !threadsAvailable() && !warnedNoThreads) {
+    warnedNoThreads = true;
+    console.warn(`setNumThreads(${n}): this runtime has no SharedArrayBuffer or no worker threads, so the kernels run on one thread`);
+  }
+  threads = n;
+}
+export function getThreads(): number {
+  return threads;
+}
+/** The thread count, for the bindings. */
+export function threadCount(): number {
+  return threads;
+}
+
+let splitCalls = 0;
+/** Counts a GEMM call split over threads. */
+export function noteSplit(): void {
+  splitCalls++;
+}
+/** How many GEMM calls have been split over threads so far (tests check that a split happened). */
+export function parallelGemmCalls(): number {
+  return splitCalls;
+}

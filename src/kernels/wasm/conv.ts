@@ -1,0 +1,259 @@
+// The binding of conv.wat (im2col, col2im) and direct.wat (direct convolution loops): the three
+// convolution kernels on Float32Arrays. Which runs is chosen per shape:
+//   - direct.wat for stride 1 without padding or dilation, four output columns at a time (the
+//     chapter-08 CNN's both layers): its forward pass at any channel count, its weight gradient up
+//     to DIRECT_WEIGHT_GRAD_CHANNELS input channels, where it measured faster;
+//   - otherwise im2col + one GEMM (gemm.ts), in pieces of the batch that fit the memory budget: within
+//     a piece the columns of every image sit side by side in one K × (count·P) matrix (K = C·KH·KW
+//     taps, P = output pixels per image); one image too large for the budget goes in bands of rows.
+// kernels/js/conv.ts has the same im2col + product in plain loops, to read beside this.
+import type { Conv2dGeometry } from "../types.ts";
+import { jsBackend } from "../js/index.ts";
+import type { GemmBinding } from "./gemm.ts";
+import { KernelMemory, Layout, largestFitting, memoryBudget, regionBytes, tooLarge } from "./memory.ts";
+import { convWat, directWat } from "./wat.generated.ts";
+import { CONTROL_BYTES } from "./threads.ts";
+
+type I = number; // an i32 argument: a count, a flag, or a byte address in the shared memory
+type Walk = (img: I, col: I, ldcol: I, C: I, H: I, W: I, KH: I, KW: I,
+  sH: I, sW: I, pH: I, pW: I, dH: I, dW: I, OH: I, OW: I) => void;
+interface ColumnExports { im2col: Walk; col2im: Walk }
+type DirectConv = (a: I, b: I, c: I, N: I, C: I, H: I, W: I, OC: I, KH: I, KW: I, OH: I, OW: I) => void;
+interface DirectExports {
+  conv_forward(input: I, weight: I, bias: I, out: I, N: I, C: I, H: I, W: I, OC: I, KH: I, KW: I, OH: I, OW: I): void;
+  conv_weight_grad: DirectConv;
+}
+
+/** A piece of a convolution: images [image, image + count), and output rows [row0, row1) of them
+ *  (all rows when several images go together; a band of rows only when one image is too large). */
+interface ConvPiece { image: number; count: number; row0: number; row1: number }
+
+/** How a convolution is cut to fit the budget: output channels in blocks of `channels` (all of them
+ *  unless the weights alone are too large), and the batch into pieces. `bytes(images, rows,
+ *  channels)` is the memory of one piece. */
+interface ConvPlan { channels: number; pieces: ConvPiece[] }
+
+function convPlan(g: Conv2dGeometry, what: string, bytes: (images: number, rows: number, channels: number) => number): ConvPlan {
+  const OC = g.outChannels;
+  const channels = bytes(1, 1, OC) <= memoryBudget() ? OC : largestFitting(OC, (c) => bytes(1, 1, c));
+  if (channels === 0) throw tooLarge(what, bytes(1, 1, 1));
+  const pieces: ConvPiece[] = [];
+  const fits = (images: number, rows: number) => bytes(images, rows, channels) <= memoryBudget();
+  const perChunk = fits(g.batch, g.outHeight) ? g.batch : largestFitting(g.batch, (b) => bytes(b, g.outHeight, channels));
+  if (perChunk > 0) {
+    for (let i = 0; i < g.batch; i += perChunk) pieces.push({ image: i, count: Math.min(perChunk, g.batch - i), row0: 0, row1: g.outHeight });
+    return { channels, pieces };
+  }
+  const rows = largestFitting(g.outHeight, (r) => bytes(1, r, channels));
+  for (let i = 0; i < g.batch; i++) {
+    for (let r = 0; r < g.outHeight; r += rows) pieces.push({ image: i, count: 1, row0: r, row1: Math.min(r + rows, g.outHeight) });
+  }
+  return { channels, pieces };
+}
+
+/** Each block [oc0, oc0 + count) of `channels` output channels out of `total`. */
+function channelBlocks(total: number, channels: number): { oc0: number; count: number }[] {
+  const blocks = [];
+  for (let oc0 = 0; oc0 < total; oc0 += channels) blocks.push({ oc0, count: Math.min(channels, total - oc0) });
+  return blocks;
+}
+
+/** Input rows [first, first + count) that output rows [row0, row1) read, padding rows included. */
+function inputRowsOf(g: Conv2dGeometry, row0: number, row1: number): { first: number; count: number } {
+  const first = row0 * g.strideH - g.padH;
+  const last = (row1 - 1) * g.strideH - g.padH + g.dilationH * (g.kernelHeight - 1);
+  return { first, count: last - first + 1 };
+}
+
+// Convolution as GEMMs over pieces of the batch: within a piece, the columns of every image sit
+// side by side in one K × (count·P) matrix (K = C·KH·KW taps, P = output pixels per image).
+const taps = (g: Conv2dGeometry) => g.inChannels * g.kernelHeight * g.kernelWidth;
+const imageSize = (g: Conv2dGeometry) => g.inChannels * g.inHeight * g.inWidth;
+
+/** Copies the piece's input into the memory at `at` and returns the geometry im2col/col2im see
+ *  there: whole images as they are, or a band of input rows with its padding rows made explicit. */
+function pieceInput(src: Float32Array | null, g: Conv2dGeometry, p: ConvPiece, h: Float32Array, at: number): Conv2dGeometry {
+  const whole = p.row0 === 0 && p.row1 === g.outHeight;
+  if (whole) {
+    if (src) h.set(src.subarray(p.image * imageSize(g), (p.image + p.count) * imageSize(g)), at / 4);
+    return { ...g, batch: p.count };
+  }
+  const { first, count } = inputRowsOf(g, p.row0, p.row1);
+  const W = g.inWidth;
+  for (let c = 0; c < g.inChannels; c++) {
+    const bandAt = at / 4 + c * count * W;
+    h.fill(0, bandAt, bandAt + count * W);
+    if (!src) continue;
+    const lo = Math.max(first, 0), hi = Math.min(first + count, g.inHeight);
+    const plane = (p.image * g.inChannels + c) * g.inHeight * W;
+    if (hi > lo) h.set(src.subarray(plane + lo * W, plane + hi * W), bandAt + (lo - first) * W);
+  }
+  return { ...g, batch: 1, inHeight: count, padH: 0, outHeight: p.row1 - p.row0 };
+}
+function walk(fn: Walk, g: Conv2dGeometry, imgAt: number, colAt: number): void {
+  const P = g.outHeight * g.outWidth, N = g.batch * P;
+  for (let i = 0; i < g.batch; i++) {
+    fn(imgAt + 4 * i * imageSize(g), colAt + 4 * i * P, 4 * N,
+      g.inChannels, g.inHeight, g.inWidth, g.kernelHeight, g.kernelWidth,
+      g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.outHeight, g.outWidth);
+  }
+}
+/** Moves output channels [oc0, oc0 + ocs) of the piece's output-shaped data between the tensor
+ *  layout [batch, OC, OH, OW] and the GEMM layout [ocs, count·rows·OW] at `at`, as `toMemory` says. */
+function movePieceOutput(t: Float32Array, g: Conv2dGeometry, p: ConvPiece, oc0: number, ocs: number, h: Float32Array, at: number, toMemory: boolean): void {
+  const P = g.outHeight * g.outWidth, band = (p.row1 - p.row0) * g.outWidth, N = p.count * band;
+  for (let i = 0; i < p.count; i++) {
+    for (let oc = 0; oc < ocs; oc++) {
+      const from = ((p.image + i) * g.outChannels + oc0 + oc) * P + p.row0 * g.outWidth;
+      const mem = at / 4 + oc * N + i * band;
+      if (toMemory) h.set(t.subarray(from, from + band), mem);
+      else t.set(h.subarray(mem, mem + band), from);
+    }
+  }
+}
+/** Input rows a band read, for the bytes of its band buffer. */
+const pieceInputFloats = (g: Conv2dGeometry, images: number, rows: number) =>
+  rows === g.outHeight ? images * imageSize(g) : g.inChannels * g.inWidth * inputRowsOf(g, 0, rows).count;
+/** Columns of the piece's im2col matrix: its images times the output pixels of its rows. */
+const columnCount = (g: Conv2dGeometry, p: ConvPiece) => p.count * (p.row1 - p.row0) * g.outWidth;
+/** A convolution with nothing to compute (no images, no output pixels, no channels or taps): the js loops handle it. */
+const nothingToCompute = (g: Conv2dGeometry) =>
+  g.batch === 0 || g.outHeight <= 0 || g.outWidth <= 0 || g.outChannels === 0 || g.inChannels === 0 || g.kernelHeight * g.kernelWidth === 0;
+
+/** Stride 1, no padding or dilation, four output columns at a time, and the whole call within
+ *  the budget: direct.wat's loops can run it. */
+function directFits(g: Conv2dGeometry, floats: number): boolean {
+  return g.strideH === 1 && g.strideW === 1 && g.padH === 0 && g.padW === 0 &&
+    g.dilationH === 1 && g.dilationW === 1 && g.outWidth % 4 === 0 && regionBytes(floats) + 4096 <= memoryBudget();
+}
+/** Where direct.wat's weight gradient beats im2col + GEMM: up to 32 input channels. Measured at
+ *  batch 20 and 8 (5x5 and 3x3 kernels): 1.2-1.8x faster up to 32 channels, 0.4-0.8x from 64 on,
+ *  where each (channel, tap) pass streams the whole input again. Its forward pass measured as
+ *  fast or faster at every channel count tried (1 to 128), so it has no such limit. */
+const DIRECT_WEIGHT_GRAD_CHANNELS = 32;
+
+export class ConvolutionBinding {
+  private readonly columns: ColumnExports;
+  private readonly direct: DirectExports;
+
+  constructor(private readonly mem: KernelMemory, private readonly gemm: GemmBinding) {
+    this.columns = mem.instantiate<ColumnExports>(convWat, "conv.wat");
+    this.direct = mem.instantiate<DirectExports>(directWat, "direct.wat");
+  }
+
+  conv2d(input: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2dGeometry): void {
+    if (nothingToCompute(g)) return jsBackend.conv2d(input, weight, bias, out, g);
+    const inSize = g.batch * imageSize(g), wSize = g.outChannels * taps(g), outSize = g.batch * g.outChannels * g.outHeight * g.outWidth;
+    if (directFits(g, inSize + wSize + g.outChannels + outSize + 12)) {
+      const L = new Layout();
+      const inAt = L.take(inSize), wAt = L.take(wSize), bAt = L.take(g.outChannels), outAt = L.take(outSize);
+      const h = this.mem.reserve(L.end);
+      h.set(input.subarray(0, inSize), inAt / 4);
+      h.set(weight.subarray(0, wSize), wAt / 4);
+      if (bias) h.set(bias.subarray(0, g.outChannels), bAt / 4);
+      else h.fill(0, bAt / 4, bAt / 4 + g.outChannels);
+      this.direct.conv_forward(inAt, wAt, bAt, outAt, g.batch, g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.kernelHeight, g.kernelWidth, g.outHeight, g.outWidth);
+      out.set(h.subarray(outAt / 4, outAt / 4 + outSize));
+      return;
+    }
+    const K = taps(g);
+    const bytes = (images: number, rows: number, ocs: number) => {
+      const N = images * rows * g.outWidth;
+      return regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(ocs * K) + regionBytes(ocs * N) + regionBytes(this.gemm.workFloats(ocs, N, K));
+    };
+    const plan = convPlan(g, "conv2d", bytes);
+    for (const p of plan.pieces) {
+      const N = columnCount(g, p);
+      const L = new Layout();
+      const inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), colAt = L.take(K * N);
+      const wAt = L.take(plan.channels * K), outAt = L.take(plan.channels * N), work = L.take(this.gemm.workFloats(plan.channels, N, K));
+      const h = this.mem.reserve(L.end);
+      walk(this.columns.im2col, pieceInput(input, g, p, h, inAt), inAt, colAt);
+      for (const { oc0, count } of channelBlocks(g.outChannels, plan.channels)) {
+        h.set(weight.subarray(oc0 * K, (oc0 + count) * K), wAt / 4);
+        // Start each output row at its bias and let the GEMM add W·col onto it.
+        if (bias) for (let oc = 0; oc < count; oc++) h.fill(bias[oc0 + oc]!, outAt / 4 + oc * N, outAt / 4 + (oc + 1) * N);
+        this.gemm.run(0, 0, count, N, K, wAt, colAt, outAt, bias ? 1 : 0, work);
+        movePieceOutput(out, g, p, oc0, count, h, outAt, false);
+      }
+    }
+  }
+
+  conv2dBackwardInput(gradOut: Float32Array, weight: Float32Array, gradInput: Float32Array, g: Conv2dGeometry): void {
+    if (nothingToCompute(g)) return jsBackend.conv2dBackwardInput(gradOut, weight, gradInput, g);
+    const K = taps(g);
+    const bytes = (images: number, rows: number, ocs: number) => {
+      const N = images * rows * g.outWidth;
+      return regionBytes(ocs * K) + regionBytes(ocs * N) + regionBytes(K * N) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(this.gemm.workBytes(N, ocs) / 4);
+    };
+    const plan = convPlan(g, "conv2d backward", bytes);
+    if (plan.pieces.some((p) => p.row1 - p.row0 < g.outHeight)) gradInput.fill(0, 0, g.batch * imageSize(g)); // bands add into it
+    for (const p of plan.pieces) {
+      const N = columnCount(g, p);
+      const L = new Layout();
+      const wAt = L.take(plan.channels * K), gAt = L.take(plan.channels * N), colAt = L.take(K * N);
+      const inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), work = L.take(this.gemm.workBytes(N, plan.channels) / 4);
+      const h = this.mem.reserve(L.end);
+      // gradCol[K × N] = Wᵀ · gradOut, summed over the blocks of output channels: W is stored OC × K,
+      // i.e. transposed for this product.
+      for (const { oc0, count } of channelBlocks(g.outChannels, plan.channels)) {
+        movePieceOutput(gradOut, g, p, oc0, count, h, gAt, true);
+        h.set(weight.subarray(oc0 * K, (oc0 + count) * K), wAt / 4);
+        this.gemm.run(1, 0, K, N, count, wAt, gAt, colAt, oc0 > 0 ? 1 : 0, work);
+      }
+      const pg = pieceInput(null, g, p, h, inAt); // a zeroed input region of the piece's shape
+      const whole = p.row1 - p.row0 === g.outHeight;
+      if (whole) h.fill(0, inAt / 4, inAt / 4 + p.count * imageSize(g));
+      walk(this.columns.col2im, pg, inAt, colAt);
+      if (whole) {
+        gradInput.set(h.subarray(inAt / 4, inAt / 4 + p.count * imageSize(g)), p.image * imageSize(g));
+        continue;
+      }
+      // a band: add its rows (the real ones, not the padding) into the image's gradient
+      const { first, count } = inputRowsOf(g, p.row0, p.row1);
+      const W = g.inWidth, lo = Math.max(first, 0), hi = Math.min(first + count, g.inHeight);
+      for (let c = 0; c < g.inChannels; c++) {
+        const plane = (p.image * g.inChannels + c) * g.inHeight * W;
+        const bandAt = inAt / 4 + c * count * W + (lo - first) * W;
+        for (let j = 0, at = plane + lo * W; j < (hi - lo) * W; j++) gradInput[at + j] = gradInput[at + j]! + h[bandAt + j]!;
+      }
+    }
+  }
+
+  conv2dBackwardWeight(input: Float32Array, gradOut: Float32Array, gradWeight: Float32Array, g: Conv2dGeometry): void {
+    if (nothingToCompute(g)) return jsBackend.conv2dBackwardWeight(input, gradOut, gradWeight, g);
+    const inSize = g.batch * imageSize(g), wSize = g.outChannels * taps(g), outSize = g.batch * g.outChannels * g.outHeight * g.outWidth;
+    if (g.inChannels <= DIRECT_WEIGHT_GRAD_CHANNELS && directFits(g, inSize + outSize + wSize + 12)) {
+      const L = new Layout();
+      const inAt = L.take(inSize), gAt = L.take(outSize), dwAt = L.take(wSize);
+      const h = this.mem.reserve(L.end);
+      h.set(input.subarray(0, inSize), inAt / 4);
+      h.set(gradOut.subarray(0, outSize), gAt / 4);
+      this.direct.conv_weight_grad(inAt, gAt, dwAt, g.batch, g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.kernelHeight, g.kernelWidth, g.outHeight, g.outWidth);
+      gradWeight.set(h.subarray(dwAt / 4, dwAt / 4 + wSize));
+      return;
+    }
+    const K = taps(g);
+    const bytes = (images: number, rows: number, ocs: number) => {
+      const N = images * rows * g.outWidth;
+      return regionBytes(ocs * K) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(ocs * N) + regionBytes(this.gemm.workFloats(ocs, K, N));
+    };
+    const plan = convPlan(g, "conv2d backward", bytes);
+    // one block of output channels at a time: its gradW sits first, at the same address for every
+    // piece, and the pieces add up there
+    for (const { oc0, count } of channelBlocks(g.outChannels, plan.channels)) {
+      plan.pieces.forEach((p, index) => {
+        const N = columnCount(g, p);
+        const L = new Layout();
+        const gwAt = L.take(plan.channels * K), inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), colAt = L.take(K * N);
+        const gAt = L.take(plan.channels * N), work = L.take(this.gemm.workFloats(plan.channels, K, N));
+        const h = this.mem.reserve(L.end);
+        walk(this.columns.im2col, pieceInput(input, g, p, h, inAt), inAt, colAt);
+        movePieceOutput(gradOut, g, p, oc0, count, h, gAt, true);
+        // gradW[block × K] (+)= gradOut · colᵀ: col is stored K × N, i.e. transposed for this product.
+        this.gemm.run(0, 1, count, K, N, gAt, colAt, gwAt, index > 0 ? 1 : 0, work);
+      });
+      gradWeight.set(this.mem.heap.subarray(CONTROL_BYTES / 4, CONTROL_BYTES / 4 + count * K), oc0 * K);
+    }
+  }
+}

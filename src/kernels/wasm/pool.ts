@@ -1,0 +1,43 @@
+// The binding of pool.wat: max pooling on Float32Arrays, a group of (batch, channel) planes at a
+// time, as many as fit the memory budget. 2x2 windows with stride 2 take the SIMD kernel, any other
+// window the general one. (The backward is one scatter-add per output: the js loop serves both
+// backends.)
+import type { Pool2dGeometry } from "../types.ts";
+import { KernelMemory, Layout, memoryBudget, regionBytes, tooLarge } from "./memory.ts";
+import { poolWat } from "./wat.generated.ts";
+
+type I = number; // an i32 argument: a count, a flag, or a byte address in the shared memory
+interface PoolExports {
+  max_pool_2x2(input: I, out: I, arg: I, planes: I, H: I, W: I, OH: I, OW: I): void;
+  max_pool(input: I, out: I, arg: I, planes: I, H: I, W: I, KH: I, KW: I, SH: I, SW: I, PH: I, PW: I, OH: I, OW: I): void;
+}
+
+export class PoolBinding {
+  private readonly kernel: PoolExports;
+
+  constructor(private readonly mem: KernelMemory) {
+    this.kernel = mem.instantiate<PoolExports>(poolWat, "pool.wat");
+  }
+
+  /** Max pooling, a group of (batch, channel) planes at a time, as many as fit the budget. */
+  maxPool2d(input: Float32Array, out: Float32Array, argmax: Int32Array, g: Pool2dGeometry): void {
+    const planes = g.batch * g.channels, inPlane = g.inHeight * g.inWidth, outPlane = g.outHeight * g.outWidth;
+    if (planes === 0 || outPlane === 0) return;
+    const perPlane = regionBytes(inPlane) + 2 * regionBytes(outPlane);
+    const group = Math.max(1, Math.min(planes, Math.floor(memoryBudget() / perPlane)));
+    if (perPlane > memoryBudget()) throw tooLarge("max_pool2d", perPlane);
+    for (let p0 = 0; p0 < planes; p0 += group) {
+      const count = Math.min(group, planes - p0);
+      const L = new Layout();
+      const inAt = L.take(count * inPlane), outAt = L.take(count * outPlane), argAt = L.take(count * outPlane);
+      const h = this.mem.reserve(L.end);
+      h.set(input.subarray(p0 * inPlane, (p0 + count) * inPlane), inAt / 4);
+      const twoByTwo = g.kernelHeight === 2 && g.kernelWidth === 2 && g.strideH === 2 && g.strideW === 2 &&
+        g.padH === 0 && g.padW === 0 && g.outWidth % 4 === 0;
+      if (twoByTwo) this.kernel.max_pool_2x2(inAt, outAt, argAt, count, g.inHeight, g.inWidth, g.outHeight, g.outWidth);
+      else this.kernel.max_pool(inAt, outAt, argAt, count, g.inHeight, g.inWidth, g.kernelHeight, g.kernelWidth, g.strideH, g.strideW, g.padH, g.padW, g.outHeight, g.outWidth);
+      out.set(h.subarray(outAt / 4, outAt / 4 + count * outPlane), p0 * outPlane);
+      argmax.set(new Int32Array(this.mem.memory.buffer, argAt, count * outPlane), p0 * outPlane);
+    }
+  }
+}
