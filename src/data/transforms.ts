@@ -5,6 +5,7 @@ import { Tensor } from "../tensor/tensor.ts";
 import { shapeString } from "../tensor/shape.ts";
 import { checkFloating, float32, uint8 } from "../tensor/dtype.ts";
 import { PILImage } from "./image.ts";
+import { pyValue } from "../python-repr.ts";
 
 export { PILImage, type ImageMode } from "./image.ts";
 
@@ -55,10 +56,6 @@ function makeTransform<T extends { kind: Kind }>(apply: (x: any) => unknown, rep
   }) as unknown as T;
 }
 
-/** Python's tuple repr, as PyTorch prints Normalize's settings: (0.5,) or (0.485, 0.456, 0.406). */
-function tupleRepr(values: readonly number[]): string {
-  return values.length === 1 ? `(${values[0]},)` : `(${values.join(", ")})`;
-}
 
 /** Applies transforms in order. */
 export const Compose = newable(function Compose(transforms: readonly AnyTransform[]): ComposeTransform {
@@ -107,7 +104,7 @@ export const Normalize = newable(function Normalize(mean: number | readonly numb
   if (stds.some((s) => Math.fround(s) === 0)) {
     throw new Error(`std evaluated to zero after conversion to torch.float32, leading to division by zero.`);
   }
-  const repr = `Normalize(mean=${tupleRepr(means)}, std=${tupleRepr(stds)})`;
+  const repr = `Normalize(mean=${pyValue(means)}, std=${pyValue(stds)})`;
   return makeTransform<NormalizeTransform>((x) => normalize(x, means, stds), repr, { kind: "Normalize", mean: means, std: stds });
 });
 
@@ -288,7 +285,6 @@ function sizePair(size: number | readonly number[], op: string): number | [numbe
   throw new Error(`${op}: size should be a positive int or a pair [height, width] of them, got ${JSON.stringify(size)}`);
 }
 
-const sizeRepr = (size: number | [number, number]) => (typeof size === "number" ? String(size) : `(${size.join(", ")})`);
 
 /** torchvision's Resize: [height, width], or one number for the shorter side (the longer one keeps
  *  the aspect ratio, rounded down). Bilinear with antialiasing on a PILImage or a tensor image
@@ -306,7 +302,7 @@ export const Resize = newable(function Resize(size: number | readonly number[]):
     const bytes = x instanceof PILImage || x.dtype === uint8;
     return p.rebuild(resizePlanes(p, outH, outW, bytes), outH, outW);
   };
-  const repr = `Resize(size=${sizeRepr(target)}, interpolation=bilinear, max_size=None, antialias=True)`;
+  const repr = `Resize(size=${pyValue(target)}, interpolation=bilinear, max_size=None, antialias=True)`;
   return makeTransform<GeometryTransform>(apply, repr, { kind: "Resize", size: typeof target === "number" ? target : [...target] });
 });
 

@@ -5,7 +5,7 @@ import { ones, tensor, zeros } from "../../tensor/create.ts";
 import { shapeString } from "../../tensor/shape.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { batchNorm } from "../functional/batchnorm.ts";
-import { pyFloat } from "./dropout.ts";
+import { pyBool, pyFloat } from "../../python-repr.ts";
 
 export interface BatchNorm2dOptions {
   eps?: number;
@@ -63,7 +63,6 @@ export class BatchNorm2d extends Module {
 
   override extraRepr(): string {
     const momentum = this.momentum === null ? "None" : pyFloat(this.momentum);
-    const bool = (b: boolean) => (b ? "True" : "False");
-    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${bool(this.affine)}, track_running_stats=${bool(this.trackRunningStats)}`;
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
   }
 }

@@ -3,6 +3,7 @@ import { Module, emptyParameter, type Parameter } from "./module.ts";
 import { fanIn, uniformFanIn_ } from "../init.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { conv2d, convTranspose2d, pair, type Pair } from "../functional/conv.ts";
+import { pyValue } from "../../python-repr.ts";
 
 export interface Conv2dLayerOptions {
   stride?: Pair;
@@ -51,11 +52,10 @@ abstract class ConvLayer extends Module {
   /** PyTorch's repr of a convolution: stride always; padding, dilation and output padding only
    *  when they differ from the defaults. */
   override extraRepr(): string {
-    const tuple = (p: readonly number[]) => `(${p.join(", ")})`;
-    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${tuple(this.kernelSize)}, stride=${tuple(this.stride)}`;
-    if (this.padding.some((p) => p !== 0)) s += `, padding=${tuple(this.padding)}`;
-    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${tuple(this.dilation)}`;
-    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${tuple(this.outputPadding)}`;
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}`;
+    if (this.padding.some((p) => p !== 0)) s += `, padding=${pyValue(this.padding)}`;
+    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyValue(this.dilation)}`;
+    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${pyValue(this.outputPadding)}`;
     if (!this.bias) s += ", bias=False";
     return s;
   }

@@ -3,6 +3,7 @@ import { Module, emptyParameter, type Parameter } from "./module.ts";
 import { fanIn, uniformFanIn_ } from "../init.ts";
 import { linear } from "../../tensor/ops/matmul.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
+import { pyBool } from "../../python-repr.ts";
 
 /** nn.Linear(in, out, { bias }): y = x·Wᵀ + b for x of shape [..., in]; W is [out, in], initialised U(-1/sqrt(in), 1/sqrt(in)). */
 export class Linear extends Module {
@@ -25,6 +26,6 @@ export class Linear extends Module {
   }
 
   override extraRepr(): string {
-    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias ? "True" : "False"}`;
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
   }
 }

@@ -4,12 +4,9 @@ import { Module } from "./module.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, maxUnpool2d, type AdaptiveSize } from "../functional/pooling.ts";
 import { pair, type Pair } from "../functional/conv.ts";
+import { pyValue } from "../../python-repr.ts";
 
 /** Python's spelling of an int, a tuple, or None. */
-function py(value: number | null | readonly (number | null)[]): string {
-  if (value === null) return "None";
-  return typeof value === "number" ? String(value) : `(${value.map(py).join(", ")})`;
-}
 
 /** nn.MaxPool2d(kernel, { stride = kernel, padding = 0 }): the largest value of each window, on [N, C, H, W] or [C, H, W]. */
 export class MaxPool2d extends Module {
@@ -25,7 +22,7 @@ export class MaxPool2d extends Module {
     return maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
   }
   override extraRepr(): string {
-    return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}, dilation=1, ceil_mode=False`;
+    return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}, dilation=1, ceil_mode=False`;
   }
 }
 
@@ -48,7 +45,7 @@ export class AvgPool2d extends Module {
     return avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, countIncludePad: this.countIncludePad });
   }
   override extraRepr(): string {
-    return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}`;
+    return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}`;
   }
 }
 
@@ -61,7 +58,7 @@ export class AdaptiveAvgPool2d extends Module {
     return adaptiveAvgPool2d(x, this.outputSize);
   }
   override extraRepr(): string {
-    return `output_size=${py(this.outputSize)}`;
+    return `output_size=${pyValue(this.outputSize)}`;
   }
 }
 
@@ -81,6 +78,6 @@ export class MaxUnpool2d extends Module {
     return maxUnpool2d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
   }
   override extraRepr(): string {
-    return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}`;
+    return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}`;
   }
 }
