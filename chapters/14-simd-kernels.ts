@@ -13,7 +13,8 @@ import { nn, optim } from "../src/index.ts";
 import { assemble } from "../src/kernels/wasm/assembler.ts";
 import { activationWat, gemmWat } from "../src/kernels/wasm/wat.generated.ts";
 import { chapter } from "./lib/cells.ts";
-import { medianTime } from "./lib/timing.ts";
+
+const { medianTime } = torch.utils.benchmark;
 
 const ch = chapter("14", "SIMD kernels");
 torch.manualSeed(ch.flags.seed);

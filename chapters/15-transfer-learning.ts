@@ -13,7 +13,8 @@ import { encodePng } from "../src/plot/index.ts";
 import { MNIST } from "../datasets/mnist.ts";
 import { chapter, outPath, wrote } from "./lib/cells.ts";
 import { openPicture } from "./lib/picture.ts";
-import { medianTime } from "./lib/timing.ts";
+
+const { medianTime } = torch.utils.benchmark;
 
 const ch = chapter("15", "Models as torchvision builds them");
 torch.manualSeed(ch.flags.seed);

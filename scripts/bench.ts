@@ -14,7 +14,7 @@ import { MNIST } from "../datasets/mnist.ts";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { assemble } from "../src/kernels/wasm/assembler.ts";
-import { medianTime as bench, type Timing, type TimingOptions } from "../chapters/lib/timing.ts";
+import { medianTime as bench, type Timing, type TimingOptions } from "../src/utils/benchmark.ts";
 
 /** One line of the table: the same workload on both backends. `work` is what one call does, in
  *  `unit`'s numerator (floating-point operations for GFLOP/s, images for images/s). */

@@ -12,3 +12,4 @@ export * as optim from "./optim/index.ts";
 export * as data from "./data/index.ts";
 export * as transforms from "./data/transforms.ts";
 export * as models from "./models/index.ts";
+export * as utils from "./utils/index.ts";

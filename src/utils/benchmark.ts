@@ -1,7 +1,11 @@
-// Timing for `npm run bench` and chapter 14: the median of several timed calls after warm-up calls.
-// A median, because on a shared machine a few calls are always slowed by something else.
+// torch.utils.benchmark.medianTime: the median of several timed calls after warm-up calls, as
+// `npm run bench` and chapters 14 and 15 time kernels and training steps. A median, because on a
+// shared machine a few calls are always slowed by something else. (PyTorch's module of this name
+// has a Timer class instead; this is the one function the library needs.)
 
+/** A median time in milliseconds, and how many timed calls it came from. */
 export interface Timing { medianMs: number; runs: number }
+/** medianTime's options: untimed warm-up calls, and at least minRuns and minMs of timed calls, at most maxRuns. */
 export interface TimingOptions { warmup?: number; minRuns?: number; maxRuns?: number; minMs?: number }
 
 /** Median wall time of fn() in ms: `warmup` untimed calls, then at least `minRuns` timed calls and

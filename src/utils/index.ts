@@ -1,0 +1,2 @@
+// The utils namespace: torch.utils.benchmark.
+export * as benchmark from "./benchmark.ts";
