@@ -4,6 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
 import ts from "typescript";
 import * as torch from "../src/index.ts";
 
@@ -54,6 +55,20 @@ function undocumentedExports(): string[] {
 test("every public export has a doc comment (what it does, the PyTorch name it mirrors)", () => {
   const missing = undocumentedExports();
   assert.equal(missing, [], `exported without a doc comment:\n${missing.join("\n")}`);
+});
+
+test("docs/ARCHITECTURE.md's layout names files and folders that exist, and every folder of src/", () => {
+  const layout = readFileSync(new URL("../docs/ARCHITECTURE.md", import.meta.url), "utf8").split("```")[1]!;
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const tracked = execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean);
+  const names = new Set(tracked.flatMap((f) => f.split("/").map((part, i, parts) => (i < parts.length - 1 ? `${part}/` : part))));
+  const named = [...layout.matchAll(/(?<![\w.])([\w-]+(?:\.ts|\.wat|\.md|\.csv|\/))(?![\w])/g)].map((m) => m[1]!);
+  assert.ok(named.length > 40, `found only ${named.length} names`);
+  const missing = named.filter((n) => !names.has(n));
+  assert.equal(missing, [], `named in the layout but not in the repository: ${missing.join(", ")}`);
+  const folders = new Set(tracked.filter((f) => f.startsWith("src/")).map((f) => f.split("/").slice(1, -1)).filter((p) => p.length > 0).map((p) => `${p.at(-1)}/`));
+  const unnamed = [...folders].filter((f) => !named.includes(f));
+  assert.equal(unnamed, [], `folders of src/ the layout does not name: ${unnamed.join(", ")}`);
 });
 
 test.run();
