@@ -67,9 +67,9 @@ ch.cell("part 7 · データセットの準備と探索 — trainset[0]: the tra
   console.log(label); // a plain number, as torchvision returns an int
   // After ToTensor and Normalize the image has a channel dim, and the bytes 0..255 became -1..1:
   // row 5, pixels 12 to 19, before and after.
-  console.log(image!.shape);
+  console.log(image.shape);
   console.log(trainset.data.get(0, 5).slice([12, 20]));
-  console.log(image!.get(0, 5).slice([12, 20]));
+  console.log(image.get(0, 5).slice([12, 20]));
 });
 
 const INPUT_FEATURES = 28 * 28;
@@ -155,7 +155,7 @@ ch.cell("part 7 · 学習とテスト — accuracy on the 10000 test images", ()
 
   torch.noGrad(() => { // only looking, not learning: no graph needed
     for (let [inputs, labels] of testloader) {
-      inputs = inputs!.reshape(-1, 28 * 28);
+      inputs = inputs.reshape(-1, 28 * 28);
       const outputs = net(inputs);
       const [, predicted] = torch.max(outputs, 1);
       total += outputs.size(0);

@@ -279,7 +279,7 @@ ch.cell("part 10 · 過学習とは — the test images, which neither network h
   }
 });
 
-ch.cell("saving the trained networks, and loading one back", () => {
+ch.cell("ours · saving the trained networks, and loading one back", () => {
   if (history.trainLossValues.length === 0) return console.log("(no training ran)");
   // Not in the article: torch.save writes a state dict as safetensors, the format PyTorch users
   // load with safetensors.torch.load_file; the names are PyTorch's, so the file loads there too.

@@ -55,12 +55,12 @@ class Net extends nn.Module {
 
 let net: Net;
 
-ch.cell("3. ニューラルネットワークの定義 — the net", () => {
+ch.cell("002 · 3. ニューラルネットワークの定義 — the net", () => {
   net = new Net();
   console.log(String(net));
 });
 
-ch.cell("3. ニューラルネットワークの定義 — its learnable parameters", () => {
+ch.cell("002 · 3. ニューラルネットワークの定義 — its learnable parameters", () => {
   // Each layer holds a weight and a bias: 5 layers, 10 tensors.
   const params = net.parameters();
   console.log(params.length);
@@ -72,7 +72,7 @@ ch.cell("3. ニューラルネットワークの定義 — its learnable paramet
 
 let input: torch.Tensor, out: torch.Tensor;
 
-ch.cell("3. ニューラルネットワークの定義 — a random 1-channel 32x32 input through the net", () => {
+ch.cell("002 · 3. ニューラルネットワークの定義 — a random 1-channel 32x32 input through the net", () => {
   backwardNamesNote(["MseLossBackward", "MseLossBackward0"], ["AddmmBackward", "AddmmBackward0"]);
   input = torch.randn(1, 1, 32, 32);
   out = net(input);
@@ -80,7 +80,7 @@ ch.cell("3. ニューラルネットワークの定義 — a random 1-channel 32
   console.log(out.shape); // one row of 10 outputs: fc3 has out_features=10
 });
 
-ch.cell("3. ニューラルネットワークの定義 — backward with a given gradient", () => {
+ch.cell("002 · 3. ニューラルネットワークの定義 — backward with a given gradient", () => {
   // out is not a scalar, so backward needs the gradient of something with respect to out;
   // random here, as in the tutorial. Gradients reach every parameter.
   net.zeroGrad();
@@ -90,7 +90,7 @@ ch.cell("3. ニューラルネットワークの定義 — backward with a given
 
 let output: torch.Tensor, target: torch.Tensor, criterion: nn.MSELoss, loss: torch.Tensor;
 
-ch.cell("4. Loss Function (損失関数) — MSELoss against a dummy target", () => {
+ch.cell("002 · 4. Loss Function (損失関数) — MSELoss against a dummy target", () => {
   output = net(input);
   target = torch.randn(10); // a dummy target
   target = target.view(1, -1); // the same shape as the output
@@ -99,7 +99,7 @@ ch.cell("4. Loss Function (損失関数) — MSELoss against a dummy target", ()
   console.log(loss);
 });
 
-ch.cell("4. Loss Function (損失関数) — following the loss back with gradFn", () => {
+ch.cell("002 · 4. Loss Function (損失関数) — following the loss back with gradFn", () => {
   // The tutorial's three steps: the loss, the last Linear, and one step further.
   console.log(loss.gradFn); // MSELoss
   console.log(loss.gradFn!.nextFunctions[0]![0]); // Linear
@@ -111,7 +111,7 @@ ch.cell("4. Loss Function (損失関数) — following the loss back with gradFn
 /** The node a graph walk meets for one input: a function, a leaf's accumulator, or nothing. */
 type Node = torch.GradFn | torch.AccumulateGrad | null;
 
-ch.cell("4. Loss Function (損失関数) — the whole graph, from the loss back to the leaves", () => {
+ch.cell("002 · 4. Loss Function (損失関数) — the whole graph, from the loss back to the leaves", () => {
   // input -> conv2d -> relu -> maxpool2d -> conv2d -> relu -> maxpool2d
   //       -> view -> linear -> relu -> linear -> relu -> linear -> MSELoss -> loss
   // Each node lists its inputs' nodes; a leaf that requires grad ends in AccumulateGrad. The
@@ -129,7 +129,7 @@ ch.cell("4. Loss Function (損失関数) — the whole graph, from the loss back
   show(loss.gradFn, 0);
 });
 
-ch.cell("5. Backprop (誤差逆伝播) — conv1.bias.grad before and after backward", () => {
+ch.cell("002 · 5. Backprop (誤差逆伝播) — conv1.bias.grad before and after backward", () => {
   net.zeroGrad(); // zeroes the gradient buffers of all parameters
   console.log("conv1.bias.grad before backward");
   console.log(net.conv1.bias!.grad);
@@ -141,7 +141,7 @@ ch.cell("5. Backprop (誤差逆伝播) — conv1.bias.grad before and after back
 /** Every parameter's values, copied, to compare two updates. */
 const snapshot = (model: nn.Module) => model.parameters().map((p) => p.clone());
 
-ch.cell("6. 重み(weights)の更新 — SGD by hand: weight = weight - learning_rate * gradient", () => {
+ch.cell("002 · 6. 重み(weights)の更新 — SGD by hand: weight = weight - learning_rate * gradient", () => {
   const before = snapshot(net);
   const learningRate = 0.01;
   // PyTorch's `f.data.sub_(f.grad.data * learning_rate)`: the update is not part of the graph,
@@ -154,7 +154,7 @@ ch.cell("6. 重み(weights)の更新 — SGD by hand: weight = weight - learning
   console.log("loss after one step:", criterion(net(input), target).item().toFixed(4), "(before:", loss.item().toFixed(4) + ")");
 });
 
-ch.cell("6. 重み(weights)の更新 — the same step with optim.SGD gives the same weights", () => {
+ch.cell("002 · 6. 重み(weights)の更新 — the same step with optim.SGD gives the same weights", () => {
   // Two copies of one net, one gradient each: the hand-written loop and optim.SGD must agree.
   const byHand = new Net();
   const withOptim = new Net();
@@ -183,7 +183,7 @@ ch.cell("6. 重み(weights)の更新 — the same step with optim.SGD gives the 
   console.log("the same step:", largest < 1e-6);
 });
 
-ch.cell("6. 重み(weights)の更新 — the training loop with optim.SGD", () => {
+ch.cell("002 · 6. 重み(weights)の更新 — the training loop with optim.SGD", () => {
   // in your training loop:
   const optimizer = new optim.SGD(net.parameters(), { lr: 0.01 });
   for (let i = 1; i <= 5; i++) {

@@ -44,13 +44,13 @@ function relativeDiff(a: torch.Tensor, b: torch.Tensor): string {
 
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
 
-ch.cell("two backends behind one seam", () => {
+ch.cell("ours · two backends behind one seam", () => {
   // The default is "wasm" wherever the runtime has WebAssembly SIMD (Node 20 does).
   console.log("backend in use:", torch.getBackend());
   // torch.setBackend("js") switches every later matmul and convolution to the plain loops.
 });
 
-ch.cell("one instruction, four numbers: a SIMD lane", () => {
+ch.cell("ours · one instruction, four numbers: a SIMD lane", () => {
   // A v128 value is 128 bits: four float32 "lanes" side by side. f32x4.add adds all four pairs in
   // one instruction. Here is a whole module in WebAssembly text: add4 reads 4 floats at address
   // $a, 4 at $b, and stores their 4 sums at $out. Our assembler turns the text into bytes.
@@ -79,7 +79,7 @@ ch.cell("one instruction, four numbers: a SIMD lane", () => {
   console.log("a + b:  ", [...heap.subarray(8, 12)], "(one f32x4.add)");
 });
 
-ch.cell("the micro-kernel: eight accumulators in registers", () => {
+ch.cell("ours · the micro-kernel: eight accumulators in registers", () => {
   // A multiply-add takes several cycles before its result can be used again. With one running
   // sum the CPU waits on every step; with many independent sums it overlaps them. gemm.wat keeps a
   // 4x8 tile of C in eight v128 registers ($c00 ... $c31): for each step along k it loads 8 floats
@@ -91,7 +91,7 @@ ch.cell("the micro-kernel: eight accumulators in registers", () => {
 
 // ---- GEMM: the same matmul through both backends ----------------------------------------------
 
-ch.cell("both backends agree on matmul and its backward", () => {
+ch.cell("ours · both backends agree on matmul and its backward", () => {
   // Odd sizes on purpose: the SIMD kernel works on tiles of 4x8, so 67 x 129 x 45 exercises the
   // edges where a tile sticks out of the matrix.
   const A = torch.randn(67, 129), B = torch.randn(129, 45), v = torch.randn(129), batch = torch.randn(3, 67, 129);
@@ -119,7 +119,7 @@ ch.cell("both backends agree on matmul and its backward", () => {
   // differences near 1e-7 of the largest entry are rounding, not error.
 });
 
-ch.cell("GEMM: time and GFLOP/s", () => {
+ch.cell("ours · GEMM: time and GFLOP/s", () => {
   // An n x n by n x n product is n^3 multiply-adds, 2 n^3 floating-point operations.
   console.log("    n        js       js rate      wasm     wasm rate  speed-up");
   for (const n of [64, 128, 256, 512].filter((n) => n <= LARGEST)) {
@@ -141,7 +141,7 @@ ch.cell("GEMM: time and GFLOP/s", () => {
 
 // ---- Convolution: the chapter-8 CNN's layers at batch 20 --------------------------------------
 
-ch.cell("the CNN's convolutions, forward and backward", () => {
+ch.cell("ours · the CNN's convolutions, forward and backward", () => {
   // conv1: 1 -> 6 channels, 5x5, on 28x28; conv2: 6 -> 16 channels, 5x5, on 12x12. For conv2 the
   // wasm backend lays every 5x5 window out as a column (im2col) and multiplies with the GEMM above;
   // conv1 has one input channel, so a column would be 25 numbers long and the GEMM short: there
@@ -168,7 +168,7 @@ ch.cell("the CNN's convolutions, forward and backward", () => {
 
 // ---- The rest of a step: ReLU and max pooling ------------------------------------------------
 
-ch.cell("ReLU and max pooling: the small kernels around the big ones", () => {
+ch.cell("ours · ReLU and max pooling: the small kernels around the big ones", () => {
   // A training step is more than its matrix products: every activation goes through ReLU and max
   // pooling, forward and backward. On conv1's output (20 x 6 x 24 x 24) the plain loops branch on
   // every element, and which way the branch goes is a coin toss; the wasm kernels do not branch:
@@ -198,7 +198,7 @@ class Net extends nn.Module {
   }
 }
 
-ch.cell("training the chapter-8 CNN: images per second, and the same losses", () => {
+ch.cell("ours · training the chapter-8 CNN: images per second, and the same losses", () => {
   // Random pictures and labels stand in for MNIST here: the time of a step does not depend on
   // what the pixels show. Two networks start from the same seed; one trains on each backend.
   const inputs = torch.randn(20, 1, 28, 28);
@@ -234,7 +234,7 @@ ch.cell("training the chapter-8 CNN: images per second, and the same losses", ()
 
 // ---- Two cores ---------------------------------------------------------------------------------
 
-ch.cell("two cores: one product split over threads, the same bits", () => {
+ch.cell("ours · two cores: one product split over threads, the same bits", () => {
   // torch.setNumThreads(n), as in PyTorch; the default is the number of cores. A large product is
   // cut into bands of rows of the result, one band per thread: Node's worker threads share the
   // kernels' WebAssembly.Memory, each runs the same gemm.wat on its band, the calling thread runs
