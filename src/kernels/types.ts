@@ -5,41 +5,35 @@
 // integers run there), which is what the type parameter says.
 import type { DataArray } from "../tensor/dtype.ts";
 
-/** Shapes for a 2-D convolution: input [batch, inChannels, inHeight, inWidth],
- *  weight [outChannels, inChannels, kernelHeight, kernelWidth], output [batch, outChannels, outHeight, outWidth],
- *  outHeight = floor((inHeight + 2*padH - dilationH*(kernelHeight-1) - 1) / strideH) + 1 (same for width). */
-export interface Conv2dGeometry {
+/** A window sliding over the planes of a batch, as convolution and pooling share it: the input's
+ *  and output's height and width, the window's size, stride and zero padding. */
+export interface SlidingWindow2d {
   batch: number;
-  inChannels: number;
   inHeight: number;
   inWidth: number;
-  outChannels: number;
   kernelHeight: number;
   kernelWidth: number;
   strideH: number;
   strideW: number;
   padH: number;
   padW: number;
-  dilationH: number;
-  dilationW: number;
   outHeight: number;
   outWidth: number;
 }
 
+/** Shapes for a 2-D convolution: input [batch, inChannels, inHeight, inWidth],
+ *  weight [outChannels, inChannels, kernelHeight, kernelWidth], output [batch, outChannels, outHeight, outWidth],
+ *  outHeight = floor((inHeight + 2*padH - dilationH*(kernelHeight-1) - 1) / strideH) + 1 (same for width). */
+export interface Conv2dGeometry extends SlidingWindow2d {
+  inChannels: number;
+  outChannels: number;
+  dilationH: number;
+  dilationW: number;
+}
+
 /** Shapes for 2-D pooling over input [batch, channels, inHeight, inWidth] -> [batch, channels, outHeight, outWidth]. */
-export interface Pool2dGeometry {
-  batch: number;
+export interface Pool2dGeometry extends SlidingWindow2d {
   channels: number;
-  inHeight: number;
-  inWidth: number;
-  kernelHeight: number;
-  kernelWidth: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
-  outHeight: number;
-  outWidth: number;
 }
 
 /** Adaptive pooling: planes of inHeight x inWidth to outHeight x outWidth (the windows follow from the sizes). */
