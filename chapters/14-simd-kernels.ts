@@ -185,18 +185,12 @@ ch.cell("ours · ReLU and max pooling: the small kernels around the big ones", (
 
 // ---- A whole training step --------------------------------------------------------------------
 
-class Net extends nn.Module {
-  conv1 = new nn.Conv2d(1, 6, 5);
-  pool = new nn.MaxPool2d(2, { stride: 2 });
-  conv2 = new nn.Conv2d(6, 16, 5);
-  fc1 = new nn.Linear(16 * 16, 64);
-  fc2 = new nn.Linear(64, 10);
-  override forward(x: torch.Tensor): torch.Tensor {
-    x = this.pool(F.relu(this.conv1(x)));
-    x = this.pool(this.conv2(x)).reshape(-1, 16 * 16);
-    return this.fc2(F.relu(this.fc1(x)));
-  }
-}
+// Chapter 8's network, layer for layer, written as a Sequential (chapter 11 shows this form).
+const chapter8Net = () => new nn.Sequential(
+  new nn.Conv2d(1, 6, 5), new nn.ReLU(), new nn.MaxPool2d(2, { stride: 2 }),
+  new nn.Conv2d(6, 16, 5), new nn.MaxPool2d(2, { stride: 2 }),
+  new nn.Flatten(), new nn.Linear(16 * 16, 64), new nn.ReLU(), new nn.Linear(64, 10),
+);
 
 ch.cell("ours · training the chapter-8 CNN: images per second, and the same losses", () => {
   // Random pictures and labels stand in for MNIST here: the time of a step does not depend on
@@ -205,7 +199,7 @@ ch.cell("ours · training the chapter-8 CNN: images per second, and the same los
   const labels = torch.tensor(Array.from({ length: 20 }, (_, i) => i % 10), { dtype: "int64" });
   const trainer = (backend: torch.BackendName) => {
     torch.manualSeed(0);
-    const net = new Net();
+    const net = chapter8Net();
     const criterion = new nn.CrossEntropyLoss();
     const optimizer = new optim.SGD(net.parameters(), { lr: 0.001, momentum: 0.9 });
     return () =>
