@@ -110,17 +110,19 @@ export class KernelMemory {
    *  array's address in the piece, and the pieces of the arrays in `write` are copied back. An
    *  array updated in place is in both lists (one region). */
   inPieces(read: readonly Float32Array[], write: readonly Float32Array[], run: (at: (array: Float32Array) => number, count: number) => void): void {
-    const arrays = [...new Set([...read, ...write])];
+    const arrays = read.concat(write.filter((y) => !read.includes(y)));
     const n = arrays[0]?.length ?? 0;
     const piece = Math.max(4, Math.floor(budget / (16 * arrays.length)) * 4); // floats per array per piece
+    const regions = new Array<number>(arrays.length);
+    const at = (x: Float32Array) => regions[arrays.indexOf(x)]!;
     for (let start = 0; start < n; start += piece) {
       const count = Math.min(piece, n - start);
       const L = new Layout();
-      const regions = new Map(arrays.map((x) => [x, L.take(count)] as const));
+      for (let i = 0; i < arrays.length; i++) regions[i] = L.take(count);
       const h = this.reserve(L.end);
-      for (const x of read) h.set(x.subarray(start, start + count), regions.get(x)! / 4);
-      run((x) => regions.get(x)!, count);
-      for (const y of write) y.set(h.subarray(regions.get(y)! / 4, regions.get(y)! / 4 + count), start);
+      for (const x of read) h.set(x.subarray(start, start + count), at(x) / 4);
+      run(at, count);
+      for (const y of write) y.set(h.subarray(at(y) / 4, at(y) / 4 + count), start);
     }
   }
 }
