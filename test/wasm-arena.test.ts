@@ -3,7 +3,7 @@
 // as when the same numbers are copied in from ordinary arrays.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createWasmBackend, setMemoryBudget } from "../src/kernels/wasm/index.ts";
+import { createWasmBackend, getThreads, parallelGemmCalls, setMemoryBudget, setThreads } from "../src/kernels/wasm/index.ts";
 import { Arena, ARENA_START } from "../src/kernels/wasm/arena.ts";
 import { isLongLived } from "../src/kernels/index.ts";
 import { threadsAvailable } from "../src/kernels/wasm/threads.ts";
@@ -57,6 +57,29 @@ test("gemm and sgdMomentum on resident arrays give the bits of the same call on 
   assert.equal([...buf], [...bufPlain]);
   assert.ok(wasm.fillResident!(w, 0) && w.every((v) => v === 0), "fillResident zeroes in place");
   assert.not.ok(wasm.fillResident!(wPlain, 0), "an ordinary array is left to the caller");
+});
+
+test("a GEMM split over two threads reads resident operands where they are: the same bits as one thread and as copied-in arrays", () => {
+  if (!shared) return;
+  const [m, n, k] = [160, 96, 300]; // over the split threshold: bands of rows on two threads
+  const aPlain = values(m * k, 6), bPlain = values(k * n, 7);
+  const a = wasm.residentArray!(m * k)!, b = wasm.residentArray!(k * n)!;
+  a.set(aPlain);
+  b.set(bPlain);
+  const before = getThreads();
+  try {
+    setThreads(1);
+    const one = new Float32Array(m * n);
+    wasm.gemm(false, true, m, n, k, aPlain, bPlain, one, false);
+    setThreads(2);
+    const splits = parallelGemmCalls();
+    const two = new Float32Array(m * n);
+    wasm.gemm(false, true, m, n, k, a, b, two, false);
+    assert.ok(parallelGemmCalls() > splits, "the product was split");
+    assert.equal([...two], [...one]);
+  } finally {
+    setThreads(before);
+  }
 });
 
 test("Linear's parameters, their gradients and SGD's momentum live in the arena, and train as ordinary ones do", () => {
