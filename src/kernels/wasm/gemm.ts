@@ -9,7 +9,7 @@ import { gemmWat } from "./wat.generated.ts";
 type I = number; // an i32 argument: a count, a flag, or a byte address in the shared memory
 interface GemmExports {
   gemm(...args: GemmArgs): void;
-  /** gemm.wat's blocking: rows of A per block, depth per block, and the scratch a call needs. */
+  /** gemm.wat's own numbers: rows of A per cache block, and the scratch a call needs. */
   block_rows(): I;
   work_bytes(n: I, k: I): I;
 }
