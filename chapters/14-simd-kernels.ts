@@ -142,10 +142,12 @@ ch.cell("ours · GEMM: time and GFLOP/s", () => {
 // ---- Convolution: the chapter-8 CNN's layers at batch 20 --------------------------------------
 
 ch.cell("ours · the CNN's convolutions, forward and backward", () => {
-  // conv1: 1 -> 6 channels, 5x5, on 28x28; conv2: 6 -> 16 channels, 5x5, on 12x12. For conv2 the
-  // wasm backend lays every 5x5 window out as a column (im2col) and multiplies with the GEMM above;
-  // conv1 has one input channel, so a column would be 25 numbers long and the GEMM short: there
-  // direct.wat slides the kernel itself, four output pixels at a time.
+  // conv1: 1 -> 6 channels, 5x5, on 28x28; conv2: 6 -> 16 channels, 5x5, on 12x12. Both have stride
+  // 1 and no padding, so the wasm backend slides the kernel itself (direct.wat): blocks of 2 output
+  // channels x 4 rows x 4 columns, eight running sums in registers, each input vector loaded once
+  // for both channels. conv2's input gradient goes the other way round: every 5x5 window laid out
+  // as a column (im2col), one product with the GEMM above, the columns added back (col2im);
+  // kernels/js/conv.ts has that route in plain loops too (conv2dIm2col).
   const layers = [
     { name: "conv1", x: torch.randn(20, 1, 28, 28), w: torch.randn(6, 1, 5, 5), b: torch.randn(6) },
     { name: "conv2", x: torch.randn(20, 6, 12, 12), w: torch.randn(16, 6, 5, 5), b: torch.randn(16) },
