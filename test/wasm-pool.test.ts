@@ -1,6 +1,7 @@
 // The wasm max pooling kernels (the general one and the 2x2 SIMD one) against the plain loops:
 // identical values and argmax on random geometries, with many ties and some NaNs (a NaN wins, the
-// first maximum wins a tie, the last NaN wins among NaNs).
+// first maximum wins a tie, the last NaN wins among NaNs), and the backward through the same argmax
+// giving the same bits.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
@@ -38,6 +39,17 @@ const valuesFor = (g: Pool2dGeometry) =>
   fc.array(fc.constantFrom(-1, 0, 1, 2, 2, 2, NaN, -Infinity, -0), { minLength: g.batch * g.channels * g.inHeight * g.inWidth, maxLength: g.batch * g.channels * g.inHeight * g.inWidth })
     .map((xs) => Float32Array.from(xs));
 
+/** The backward through the same argmax on both backends: the same bits (one scatter-add per
+ *  output, in the same order; overlapping windows make some inputs collect several). */
+function agreeBackward(g: Pool2dGeometry, argmax: Int32Array): void {
+  const n = g.batch * g.channels * g.outHeight * g.outWidth, inputs = g.batch * g.channels * g.inHeight * g.inWidth;
+  const gradOut = Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 1.3) * 5));
+  const [d1, d2] = [new Float32Array(inputs).fill(7), new Float32Array(inputs).fill(-7)]; // overwritten, whatever they held
+  jsBackend.maxPool2dBackward(gradOut, argmax, d1, g);
+  wasm.maxPool2dBackward(gradOut, argmax, d2, g);
+  assert.ok(d1.every((v, i) => Object.is(v, d2[i]!)), `backward ${JSON.stringify(g)}`);
+}
+
 function agree(g: Pool2dGeometry, input: Float32Array): void {
   const n = g.batch * g.channels * g.outHeight * g.outWidth;
   const [o1, o2] = [new Float32Array(n), new Float32Array(n)];
@@ -46,6 +58,7 @@ function agree(g: Pool2dGeometry, input: Float32Array): void {
   wasm.maxPool2d(input, o2, a2, g);
   assert.equal(Array.from(a2), Array.from(a1), `argmax ${JSON.stringify(g)}`);
   assert.ok(o1.every((v, i) => (Number.isNaN(v) ? Number.isNaN(o2[i]!) : Object.is(v, o2[i]!))), `values ${JSON.stringify(g)}`);
+  agreeBackward(g, a1);
 }
 
 test("wasm max pooling equals the plain loops on random geometries (the general kernel)", () => {

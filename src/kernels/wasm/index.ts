@@ -68,8 +68,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     relu: (x, out) => activation.relu(x, out),
     reluBackward: (out, g, dx) => activation.reluBackward(out, g, dx),
     maxPool2d: (...args) => pool.maxPool2d(...args),
-    // the backward is one scatter-add per output: the readable loop serves both backends
-    maxPool2dBackward: jsBackend.maxPool2dBackward,
+    maxPool2dBackward: (...args) => pool.maxPool2dBackward(...args),
     // average pooling has no SIMD kernel: no chapter's network spends its time there
     avgPool2d: jsBackend.avgPool2d,
     avgPool2dBackward: jsBackend.avgPool2dBackward,

@@ -1,7 +1,6 @@
-// The binding of pool.wat: max pooling on Float32Arrays, a group of (batch, channel) planes at a
-// time, as many as fit the memory budget. 2x2 windows with stride 2 take the SIMD kernel, any other
-// window the general one. (The backward is one scatter-add per output: the js loop serves both
-// backends.)
+// The binding of pool.wat: max pooling on Float32Arrays, forward and backward, a group of
+// (batch, channel) planes at a time, as many as fit the memory budget. 2x2 windows with stride 2
+// take the SIMD kernel, any other window the general one; the backward is one scatter-add per output.
 import type { Pool2dGeometry } from "../types.ts";
 import { KernelMemory, Layout, memoryBudget, regionBytes, tooLarge } from "./memory.ts";
 import { poolWat } from "./wat.generated.ts";
@@ -10,6 +9,7 @@ type I = number; // an i32 argument: a count, a flag, or a byte address in the s
 interface PoolExports {
   max_pool_2x2(input: I, out: I, arg: I, planes: I, H: I, W: I, OH: I, OW: I): void;
   max_pool(input: I, out: I, arg: I, planes: I, H: I, W: I, KH: I, KW: I, SH: I, SW: I, PH: I, PW: I, OH: I, OW: I): void;
+  max_pool_backward(g: I, arg: I, dx: I, planes: I, inPlane: I, outPlane: I): void;
 }
 
 export class PoolBinding {
@@ -38,6 +38,25 @@ export class PoolBinding {
       else this.kernel.max_pool(inAt, outAt, argAt, count, g.inHeight, g.inWidth, g.kernelHeight, g.kernelWidth, g.strideH, g.strideW, g.padH, g.padW, g.outHeight, g.outWidth);
       out.set(h.subarray(outAt / 4, outAt / 4 + count * outPlane), p0 * outPlane);
       argmax.set(new Int32Array(this.mem.memory.buffer, argAt, count * outPlane), p0 * outPlane);
+    }
+  }
+
+  /** gradInput = scatter-add of gradOut through argmax (overwrites gradInput), in groups of planes. */
+  maxPool2dBackward(gradOut: Float32Array, argmax: Int32Array, gradInput: Float32Array, g: Pool2dGeometry): void {
+    const planes = g.batch * g.channels, inPlane = g.inHeight * g.inWidth, outPlane = g.outHeight * g.outWidth;
+    if (planes === 0 || inPlane === 0) return;
+    const perPlane = regionBytes(inPlane) + 2 * regionBytes(outPlane);
+    if (perPlane > memoryBudget()) throw tooLarge("max_pool2d backward", perPlane);
+    const group = Math.max(1, Math.min(planes, Math.floor(memoryBudget() / perPlane)));
+    for (let p0 = 0; p0 < planes; p0 += group) {
+      const count = Math.min(group, planes - p0);
+      const L = new Layout();
+      const gAt = L.take(count * outPlane), argAt = L.take(count * outPlane), dxAt = L.take(count * inPlane);
+      const h = this.mem.reserve(L.end);
+      h.set(gradOut.subarray(p0 * outPlane, (p0 + count) * outPlane), gAt / 4);
+      new Int32Array(this.mem.memory.buffer, argAt, count * outPlane).set(argmax.subarray(p0 * outPlane, (p0 + count) * outPlane));
+      this.kernel.max_pool_backward(gAt, argAt, dxAt, count, inPlane, outPlane);
+      gradInput.set(h.subarray(dxAt / 4, dxAt / 4 + count * inPlane), p0 * inPlane);
     }
   }
 }

@@ -1337,5 +1337,56 @@ export const poolWat = `;; Max pooling, forward: the largest value of each windo
       local.get $planes  i32.lt_s  br_if $planes
     end
   )
+
+  ;; The backward pass: dx = 0, then each output's gradient added to the input element that won
+  ;; its window (argmax: the element's index within its plane; windows may overlap, so a winner
+  ;; can collect several). Planes one after another, outputs in order: the plain loop's order.
+  (func (export "max_pool_backward") (param $g i32) (param $arg i32) (param $dx i32)
+      (param $planes i32) (param $inPlane i32) (param $outPlane i32)
+    (local $p i32) (local $o i32) (local $winner i32) (local $at i32) (local $end i32)
+    ;; zero dx, four floats at a time, then the rest
+    local.get $dx  local.set $at
+    local.get $dx  local.get $planes  local.get $inPlane  i32.mul  i32.const 2  i32.shl  i32.add  local.set $end
+    block $zeroed
+      loop $zero4
+        local.get $at  i32.const 16  i32.add  local.get $end  i32.gt_u  br_if $zeroed
+        local.get $at  v128.const i32x4 0 0 0 0  v128.store align=4
+        local.get $at  i32.const 16  i32.add  local.set $at
+        br $zero4
+      end
+    end
+    block $zeroedAll
+      loop $zero1
+        local.get $at  local.get $end  i32.ge_u  br_if $zeroedAll
+        local.get $at  f32.const 0  f32.store
+        local.get $at  i32.const 4  i32.add  local.set $at
+        br $zero1
+      end
+    end
+    block $done
+      local.get $planes  i32.eqz  br_if $done
+      loop $planesLoop
+        i32.const 0  local.set $o
+        block $outputsDone
+          loop $outputs
+            local.get $o  local.get $outPlane  i32.ge_s  br_if $outputsDone
+            local.get $arg  i32.load  local.tee $winner
+            i32.const 0  i32.ge_s
+            if  ;; dx[winner] += g[o]
+              local.get $dx  local.get $winner  i32.const 2  i32.shl  i32.add  local.tee $at
+              local.get $at  f32.load  local.get $g  f32.load  f32.add  f32.store
+            end
+            local.get $g  i32.const 4  i32.add  local.set $g
+            local.get $arg  i32.const 4  i32.add  local.set $arg
+            local.get $o  i32.const 1  i32.add  local.set $o
+            br $outputs
+          end
+        end
+        local.get $dx  local.get $inPlane  i32.const 2  i32.shl  i32.add  local.set $dx
+        local.get $p  i32.const 1  i32.add  local.tee $p
+        local.get $planes  i32.lt_s  br_if $planesLoop
+      end
+    end
+  )
 )
 `;
