@@ -10,9 +10,9 @@
 //
 // Note the velocity has no lr in it (Sutskever et al. put lr inside); PyTorch's docs point this out.
 import { Tensor } from "../tensor/tensor.ts";
-import { allocLike, castArray, type DataArray } from "../tensor/dtype.ts";
+import { castArray, type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative, type ParamState } from "./optimizer.ts";
-import { isLongLived, kernelsFor, longLivedFloat32 } from "../kernels/index.ts";
+import { arrayBeside, kernelsFor } from "../kernels/index.ts";
 
 /** SGD's hyperparameters, PyTorch's names in camelCase; every one but lr defaults to 0 or false. */
 export interface SGDOptions {
@@ -83,7 +83,7 @@ export class SGD extends Optimizer {
       let buf = this.momentumBuffers.get(p);
       const firstStep = buf === undefined;
       if (momentum !== 0 && buf === undefined) {
-        buf = isLongLived(w) ? longLivedFloat32(w.length) : allocLike(w, w.length); // beside w in the kernels' memory
+        buf = arrayBeside(w, w.length); // in the kernels' memory when w is
         this.momentumBuffers.set(p, buf);
       }
       // The rule above, one loop per case so that the loop that runs has no tests in it.

@@ -11,7 +11,7 @@
 //   saved and checked when backward needs it; a change in between is an error, not a wrong number;
 // - backward releases what a node saved, so running it again without retainGraph is an error too.
 import { isKnownZero, Tensor } from "./tensor.ts";
-import { isLongLived, longLivedFloat32 } from "../kernels/index.ts";
+import { arrayBeside } from "../kernels/index.ts";
 
 export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
 
@@ -209,10 +209,10 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): vo
   });
 }
 
-/** A copy of `grad` for `leaf.grad`: long-lived, as the leaf's data is, when that lives in the kernels' memory. */
+/** A copy of `grad` for `leaf.grad`, in storage of its own beside the leaf's (in the kernels' memory
+ *  when the leaf's data lives there). */
 function ownCopy(leaf: Tensor, grad: Tensor): Tensor {
-  if (!isLongLived(leaf.data)) return grad.detach().clone();
-  const storage = longLivedFloat32(grad.numel());
+  const storage = arrayBeside(leaf.data, grad.numel());
   storage.set(grad.data);
   return new Tensor(storage, grad.shape, grad.dtype);
 }

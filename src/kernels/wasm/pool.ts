@@ -21,35 +21,24 @@ export class PoolBinding {
 
   /** Max pooling, a group of (batch, channel) planes at a time, as many as fit the budget. */
   maxPool2d(input: Float32Array, out: Float32Array, argmax: Int32Array, g: Pool2dGeometry): void {
-    const planes = g.batch * g.channels, inPlane = g.inHeight * g.inWidth, outPlane = g.outHeight * g.outWidth;
-    if (planes === 0 || outPlane === 0) return;
-    const perPlane = regionBytes(inPlane) + 2 * regionBytes(outPlane);
-    const group = Math.max(1, Math.min(planes, Math.floor(memoryBudget() / perPlane)));
-    if (perPlane > memoryBudget()) throw tooLarge("max_pool2d", perPlane);
-    for (let p0 = 0; p0 < planes; p0 += group) {
-      const count = Math.min(group, planes - p0);
+    const twoByTwo = g.kernelHeight === 2 && g.kernelWidth === 2 && g.strideH === 2 && g.strideW === 2 &&
+      g.padH === 0 && g.padW === 0 && g.outWidth % 4 === 0;
+    this.inPlaneGroups(g, "max_pool2d", (p0, count, inPlane, outPlane) => {
       const L = new Layout();
       const inAt = L.take(count * inPlane), outAt = L.take(count * outPlane), argAt = L.take(count * outPlane);
       const h = this.mem.reserve(L.end);
       h.set(input.subarray(p0 * inPlane, (p0 + count) * inPlane), inAt / 4);
-      const twoByTwo = g.kernelHeight === 2 && g.kernelWidth === 2 && g.strideH === 2 && g.strideW === 2 &&
-        g.padH === 0 && g.padW === 0 && g.outWidth % 4 === 0;
       if (twoByTwo) this.kernel.max_pool_2x2(inAt, outAt, argAt, count, g.inHeight, g.inWidth, g.outHeight, g.outWidth);
       else this.kernel.max_pool(inAt, outAt, argAt, count, g.inHeight, g.inWidth, g.kernelHeight, g.kernelWidth, g.strideH, g.strideW, g.padH, g.padW, g.outHeight, g.outWidth);
       out.set(h.subarray(outAt / 4, outAt / 4 + count * outPlane), p0 * outPlane);
       argmax.set(new Int32Array(this.mem.memory.buffer, argAt, count * outPlane), p0 * outPlane);
-    }
+    });
   }
 
   /** gradInput = scatter-add of gradOut through argmax (overwrites gradInput), in groups of planes. */
   maxPool2dBackward(gradOut: Float32Array, argmax: Int32Array, gradInput: Float32Array, g: Pool2dGeometry): void {
-    const planes = g.batch * g.channels, inPlane = g.inHeight * g.inWidth, outPlane = g.outHeight * g.outWidth;
-    if (planes === 0 || inPlane === 0) return;
-    const perPlane = regionBytes(inPlane) + 2 * regionBytes(outPlane);
-    if (perPlane > memoryBudget()) throw tooLarge("max_pool2d backward", perPlane);
-    const group = Math.max(1, Math.min(planes, Math.floor(memoryBudget() / perPlane)));
-    for (let p0 = 0; p0 < planes; p0 += group) {
-      const count = Math.min(group, planes - p0);
+    if (g.outHeight * g.outWidth === 0) gradInput.fill(0, 0, g.batch * g.channels * g.inHeight * g.inWidth); // no window: no gradient
+    this.inPlaneGroups(g, "max_pool2d backward", (p0, count, inPlane, outPlane) => {
       const L = new Layout();
       const gAt = L.take(count * outPlane), argAt = L.take(count * outPlane), dxAt = L.take(count * inPlane);
       const h = this.mem.reserve(L.end);
@@ -57,6 +46,17 @@ export class PoolBinding {
       new Int32Array(this.mem.memory.buffer, argAt, count * outPlane).set(argmax.subarray(p0 * outPlane, (p0 + count) * outPlane));
       this.kernel.max_pool_backward(gAt, argAt, dxAt, count, inPlane, outPlane);
       gradInput.set(h.subarray(dxAt / 4, dxAt / 4 + count * inPlane), p0 * inPlane);
-    }
+    });
+  }
+
+  /** Calls `run` for groups of (batch, channel) planes [p0, p0 + count), as many at a time as fit the
+   *  budget with an input plane and two output planes (values and argmax) each. */
+  private inPlaneGroups(g: Pool2dGeometry, what: string, run: (p0: number, count: number, inPlane: number, outPlane: number) => void): void {
+    const planes = g.batch * g.channels, inPlane = g.inHeight * g.inWidth, outPlane = g.outHeight * g.outWidth;
+    if (planes === 0 || inPlane === 0 || outPlane === 0) return;
+    const perPlane = regionBytes(inPlane) + 2 * regionBytes(outPlane);
+    if (perPlane > memoryBudget()) throw tooLarge(what, perPlane);
+    const group = Math.min(planes, Math.floor(memoryBudget() / perPlane));
+    for (let p0 = 0; p0 < planes; p0 += group) run(p0, Math.min(group, planes - p0), inPlane, outPlane);
   }
 }

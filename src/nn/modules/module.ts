@@ -7,10 +7,9 @@
 // in assignment order: the registration order PyTorch's __setattr__ gives.
 import { Tensor } from "../../tensor/tensor.ts";
 import { formatTensor } from "../../tensor/format.ts";
-import { sameShape, shapeString } from "../../tensor/shape.ts";
+import { numelOf, sameShape, shapeString } from "../../tensor/shape.ts";
 import { noGrad } from "../../tensor/autograd.ts";
 import { float32 } from "../../tensor/dtype.ts";
-import { numelOf } from "../../tensor/shape.ts";
 import { longLivedFloat32 } from "../../kernels/index.ts";
 
 /** A tensor that a Module owns and an optimiser updates. Requires grad by default. */
