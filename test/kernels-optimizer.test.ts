@@ -85,4 +85,22 @@ test("optim.SGD with momentum trains the same on both backends, to float32 round
   assert.ok(losses.wasm!.at(-1)! < losses.wasm![0]!, "the loss came down");
 });
 
+test("optim.SGD on the wasm kernels gives PyTorch 2.13's bits (momentum 0.9, dampening 0.1, three steps)", () => {
+  // torch.optim.SGD([w], lr=0.1, momentum=0.9, dampening=0.1), w.grad set by hand before each step
+  const before = torch.getBackend();
+  torch.setBackend("wasm");
+  try {
+    const w = new nn.Parameter(torch.tensor([0.5, -1.25, 3.0, 1e-3, 7.5]));
+    const opt = new optim.SGD([w], { lr: 0.1, momentum: 0.9, dampening: 0.1 });
+    for (const g of [[0.3, -0.7, 1.1, 2.0, -0.05], [0.2, 0.9, -1.3, 0.01, 0.4], [1, 1, 1, 1, 1]]) {
+      w.grad = torch.tensor(g);
+      opt.step();
+    }
+    assert.equal([...w.data], [0.2944999933242798, -1.3041999340057373, 2.834199905395508, -0.6327099800109863, 7.35515022277832]);
+    assert.equal([...opt.momentumBuffers.get(w)!], [1.3049999475479126, 1.0619999170303345, 0.7380000352859497, 2.52810001373291, 1.1834999322891235]);
+  } finally {
+    torch.setBackend(before);
+  }
+});
+
 test.run();
