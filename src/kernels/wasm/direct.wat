@@ -65,26 +65,26 @@
         local.get $rowBytes  i32.add  local.tee $row2
         local.get $rowBytes  i32.add  local.set $row3
         loop $tapcols
-                  local.get $row0  v128.load align=4  local.set $x0
-                  local.get $row1  v128.load align=4  local.set $x1
-                  local.get $row2  v128.load align=4  local.set $x2
-                  local.get $row3  v128.load align=4  local.set $x3
-                  local.get $wp0  v128.load32_splat  local.set $wa
-                  local.get $wp1  v128.load32_splat  local.set $wb
-                  local.get $a0  local.get $wa  local.get $x0  f32x4.mul  f32x4.add  local.set $a0
-                  local.get $a1  local.get $wa  local.get $x1  f32x4.mul  f32x4.add  local.set $a1
-                  local.get $a2  local.get $wa  local.get $x2  f32x4.mul  f32x4.add  local.set $a2
-                  local.get $a3  local.get $wa  local.get $x3  f32x4.mul  f32x4.add  local.set $a3
-                  local.get $b0  local.get $wb  local.get $x0  f32x4.mul  f32x4.add  local.set $b0
-                  local.get $b1  local.get $wb  local.get $x1  f32x4.mul  f32x4.add  local.set $b1
-                  local.get $b2  local.get $wb  local.get $x2  f32x4.mul  f32x4.add  local.set $b2
-                  local.get $b3  local.get $wb  local.get $x3  f32x4.mul  f32x4.add  local.set $b3
-                  local.get $wp0  i32.const 4  i32.add  local.set $wp0
-                  local.get $wp1  i32.const 4  i32.add  local.set $wp1
-                  local.get $row0  i32.const 4  i32.add  local.set $row0
-                  local.get $row1  i32.const 4  i32.add  local.set $row1
-                  local.get $row2  i32.const 4  i32.add  local.set $row2
-                  local.get $row3  i32.const 4  i32.add  local.set $row3
+          local.get $row0  v128.load align=4  local.set $x0
+          local.get $row1  v128.load align=4  local.set $x1
+          local.get $row2  v128.load align=4  local.set $x2
+          local.get $row3  v128.load align=4  local.set $x3
+          local.get $wp0  v128.load32_splat  local.set $wa
+          local.get $wp1  v128.load32_splat  local.set $wb
+          local.get $a0  local.get $wa  local.get $x0  f32x4.mul  f32x4.add  local.set $a0
+          local.get $a1  local.get $wa  local.get $x1  f32x4.mul  f32x4.add  local.set $a1
+          local.get $a2  local.get $wa  local.get $x2  f32x4.mul  f32x4.add  local.set $a2
+          local.get $a3  local.get $wa  local.get $x3  f32x4.mul  f32x4.add  local.set $a3
+          local.get $b0  local.get $wb  local.get $x0  f32x4.mul  f32x4.add  local.set $b0
+          local.get $b1  local.get $wb  local.get $x1  f32x4.mul  f32x4.add  local.set $b1
+          local.get $b2  local.get $wb  local.get $x2  f32x4.mul  f32x4.add  local.set $b2
+          local.get $b3  local.get $wb  local.get $x3  f32x4.mul  f32x4.add  local.set $b3
+          local.get $wp0  i32.const 4  i32.add  local.set $wp0
+          local.get $wp1  i32.const 4  i32.add  local.set $wp1
+          local.get $row0  i32.const 4  i32.add  local.set $row0
+          local.get $row1  i32.const 4  i32.add  local.set $row1
+          local.get $row2  i32.const 4  i32.add  local.set $row2
+          local.get $row3  i32.const 4  i32.add  local.set $row3
           local.get $kw  i32.const 1  i32.add  local.tee $kw
           local.get $KW  i32.lt_s  br_if $tapcols
         end
@@ -191,20 +191,20 @@
       loop $rows
         i32.const 0  local.set $ow
         loop $cols
-            local.get $gp  v128.load align=4  local.set $g0
-            local.get $gp  local.get $outPlane  i32.add  v128.load align=4  local.set $g1
-            local.get $xp  v128.load offset=0 align=4  local.set $x0
-            local.get $xp  v128.load offset=4 align=4  local.set $x1
-            local.get $xp  v128.load offset=8 align=4  local.set $x2
-            local.get $xp  v128.load offset=12 align=4  local.set $x3
-            local.get $a0  local.get $g0  local.get $x0  f32x4.mul  f32x4.add  local.set $a0
-            local.get $a1  local.get $g0  local.get $x1  f32x4.mul  f32x4.add  local.set $a1
-            local.get $a2  local.get $g0  local.get $x2  f32x4.mul  f32x4.add  local.set $a2
-            local.get $a3  local.get $g0  local.get $x3  f32x4.mul  f32x4.add  local.set $a3
-            local.get $b0  local.get $g1  local.get $x0  f32x4.mul  f32x4.add  local.set $b0
-            local.get $b1  local.get $g1  local.get $x1  f32x4.mul  f32x4.add  local.set $b1
-            local.get $b2  local.get $g1  local.get $x2  f32x4.mul  f32x4.add  local.set $b2
-            local.get $b3  local.get $g1  local.get $x3  f32x4.mul  f32x4.add  local.set $b3
+          local.get $gp  v128.load align=4  local.set $g0
+          local.get $gp  local.get $outPlane  i32.add  v128.load align=4  local.set $g1
+          local.get $xp  v128.load offset=0 align=4  local.set $x0
+          local.get $xp  v128.load offset=4 align=4  local.set $x1
+          local.get $xp  v128.load offset=8 align=4  local.set $x2
+          local.get $xp  v128.load offset=12 align=4  local.set $x3
+          local.get $a0  local.get $g0  local.get $x0  f32x4.mul  f32x4.add  local.set $a0
+          local.get $a1  local.get $g0  local.get $x1  f32x4.mul  f32x4.add  local.set $a1
+          local.get $a2  local.get $g0  local.get $x2  f32x4.mul  f32x4.add  local.set $a2
+          local.get $a3  local.get $g0  local.get $x3  f32x4.mul  f32x4.add  local.set $a3
+          local.get $b0  local.get $g1  local.get $x0  f32x4.mul  f32x4.add  local.set $b0
+          local.get $b1  local.get $g1  local.get $x1  f32x4.mul  f32x4.add  local.set $b1
+          local.get $b2  local.get $g1  local.get $x2  f32x4.mul  f32x4.add  local.set $b2
+          local.get $b3  local.get $g1  local.get $x3  f32x4.mul  f32x4.add  local.set $b3
           local.get $gp  i32.const 16  i32.add  local.set $gp
           local.get $xp  i32.const 16  i32.add  local.set $xp
           local.get $ow  i32.const 4  i32.add  local.tee $ow
@@ -263,7 +263,7 @@
               local.get $OW  i32.lt_s  br_if $cols2
             end
             local.get $gp  local.get $gRow  i32.add  local.set $gp  ;; past the second row
-            local.get $xp  local.get $rowSkip  i32.add  local.get $xRow  i32.add  local.set $xp
+          local.get $xp  local.get $rowSkip  i32.add  local.get $xRow  i32.add  local.set $xp
             local.get $oh  i32.const 2  i32.add  local.set $oh
           else  ;; the odd last row
             i32.const 0  local.set $ow
@@ -276,7 +276,7 @@
               local.get $ow  i32.const 4  i32.add  local.tee $ow
               local.get $OW  i32.lt_s  br_if $cols
             end
-            local.get $xp  local.get $rowSkip  i32.add  local.set $xp
+          local.get $xp  local.get $rowSkip  i32.add  local.set $xp
             local.get $oh  i32.const 1  i32.add  local.set $oh
           end
           br $rows
