@@ -123,6 +123,38 @@ test("gradients accumulate across backward calls and where a tensor is used twic
   assert.equal(x.grad!.tolist(), [8]);
 });
 
+test("a zeroed leaf gradient written in place has the bits of the plain accumulation, and sharing is summed", () => {
+  // Linear and conv2d write a parameter's gradient straight into its zeroed .grad when it is their
+  // only user. The result must have the same bits as the first backward (grad null: a fresh copy),
+  // a weight used three times must still be summed as (g1 + g2) + g3 then added, and the tensor a
+  // user holds as .grad must be the one that changes.
+  torch.manualSeed(3);
+  const lin = new torch.nn.Linear(7, 5);
+  const conv = new torch.nn.Conv2d(2, 3, 3);
+  const shared = torch.randn([4, 4], { requiresGrad: true });
+  const x = torch.randn([6, 7]), img = torch.randn([2, 2, 6, 6]), y = torch.randn([3, 4]);
+  const loss = () => {
+    const F = torch.nn.functional;
+    const s = F.linear(F.linear(F.linear(y, shared), shared), shared).pow(2).sum();
+    return lin.forward(x).tanh().sum().add(conv.forward(img).pow(2).mean()).add(s);
+  };
+  const params = [lin.weight, lin.bias!, conv.weight, conv.bias!, shared];
+  loss().backward(); // grads are null: each gradient is copied into fresh storage
+  const first = params.map((p) => Array.from(p.grad!.data));
+  const held = params.map((p) => p.grad!);
+  for (const p of params) p.grad!.zero_();
+  loss().backward(); // zeroed: written in place where a node alone feeds the leaf
+  params.forEach((p, i) => {
+    assert.is(p.grad, held[i], "the same .grad tensor");
+    assert.equal(Array.from(p.grad!.data), first[i], `parameter ${i}: same bits`);
+  });
+  loss().backward(); // no zeroing in between: the second gradient adds onto the first
+  params.forEach((p, i) => {
+    const twice = first[i]!.map((v) => Math.fround(v + v));
+    assert.equal(Array.from(p.grad!.data), twice, `parameter ${i}: accumulated`);
+  });
+});
+
 test("backward with an explicit gradient; a non-scalar without one is refused", () => {
   const x = torch.tensor([1, 2, 3], { requiresGrad: true });
   const y = x.mul(2);

@@ -10,10 +10,19 @@
 // - each saved tensor's version (the count of in-place changes to its memory) is noted when it is
 //   saved and checked when backward needs it; a change in between is an error, not a wrong number;
 // - backward releases what a node saved, so running it again without retainGraph is an error too.
+//
+// One shortcut saves a copy per parameter and step: when a leaf's `.grad` was zeroed (zeroGrad) and
+// this node is the only one feeding it, the node is handed that storage and may write the gradient
+// there directly (BackwardFn's `into`). Writing x over zeros gives x's own bits, so the result is
+// the same as adding a fresh array into the zeros afterwards.
 import { isKnownZero, Tensor } from "./tensor.ts";
 import { arrayBeside } from "../kernels/index.ts";
+import type { DataArray } from "./dtype.ts";
 
-export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
+/** Maps the output's gradient to one gradient per input (null where none is needed). `into[i]`,
+ *  when set, is zero-filled storage of input i's dtype and size where that input's gradient may be
+ *  written: an op that does so returns a tensor over exactly that array. Ops may ignore it. */
+export type BackwardFn = (grad: Tensor, into: readonly (DataArray | undefined)[]) => (Tensor | null)[];
 
 interface SavedTensor {
   tensor: Tensor;
@@ -65,7 +74,7 @@ export class GradFn {
 
   /** Gradients for the inputs from the gradient of the output, after checking that nothing this
    *  node saved was freed or changed in place since (PyTorch's Node.apply). */
-  apply(grad: Tensor, retainGraph = false): (Tensor | null)[] {
+  apply(grad: Tensor, retainGraph = false, into: readonly (DataArray | undefined)[] = []): (Tensor | null)[] {
     if (this.released) {
       throw new Error(
         "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
@@ -76,7 +85,7 @@ export class GradFn {
     for (const { tensor, version } of this.saved) {
       if (tensor._version !== version) throw this.modifiedError(tensor, version);
     }
-    const grads = this.backwardFn!(grad);
+    const grads = this.backwardFn!(grad, into);
     if (!retainGraph && this.savesValues) {
       // drop the closure and the saved tensors so their memory can go; nodes that saved nothing can run again
       this.released = true;
@@ -186,10 +195,30 @@ function topologicalOrder(root: Tensor): Tensor[] {
   return order.reverse(); // root first
 }
 
+/** How many times each leaf is an input of a node in `order` (a leaf fed by one node can take its
+ *  gradient in place). */
+function leafUses(order: readonly Tensor[]): Map<Tensor, number> {
+  const uses = new Map<Tensor, number>();
+  for (const t of order) {
+    for (const input of t.gradFn?.inputs ?? []) if (!input.gradFn) uses.set(input, (uses.get(input) ?? 0) + 1);
+  }
+  return uses;
+}
+
+/** The storage of `input.grad` when the node can write input i's gradient there directly: a leaf
+ *  that requires grad, fed by this node alone, whose grad is of its dtype and size and still zeros. */
+function writableGrad(input: Tensor, uses: Map<Tensor, number>): DataArray | undefined {
+  const g = input.grad;
+  if (input.gradFn || !input.requiresGrad || uses.get(input) !== 1 || !g || !isKnownZero(g)) return undefined;
+  return g.dtype === input.dtype && g.data.length === input.numel() ? g.data : undefined;
+}
+
 export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): void {
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   noGrad(() => {
-    for (const t of topologicalOrder(root)) {
+    const order = topologicalOrder(root);
+    const uses = leafUses(order);
+    for (const t of order) {
       const grad = grads.get(t);
       if (!grad) continue;
       grads.delete(t); // free as we go
@@ -197,10 +226,15 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): vo
         accumulateInto(t, grad);
         continue;
       }
-      const inputGrads = t.gradFn.apply(grad, retainGraph);
+      const into = t.gradFn.inputs.map((input) => writableGrad(input, uses));
+      const inputGrads = t.gradFn.apply(grad, retainGraph, into);
       t.gradFn.inputs.forEach((input, i) => {
         const raw = inputGrads[i];
         if (!raw || !input.requiresGrad) return;
+        if (into[i] && raw.data === into[i]) {
+          input.grad!.versionCounter.value++; // written in place: no longer known to be zeros
+          return;
+        }
         const g = raw.dtype === input.dtype ? raw : raw.to(input.dtype); // a float64 op's gradient for a float32 input
         const sum = grads.get(input);
         grads.set(input, sum ? sum.add(g) : g);

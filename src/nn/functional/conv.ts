@@ -92,14 +92,14 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   kernels.conv2d(input.data, weight.data, bias ? bias.data : null, out.data, g);
 
   const inputs = bias ? [input, weight, bias] : [input, weight];
-  return record(out, "ConvolutionBackward0", inputs, (grad) => {
+  return record(out, "ConvolutionBackward0", inputs, (grad, into) => {
     let gradInput: Tensor | null = null, gradWeight: Tensor | null = null, gradBias: Tensor | null = null;
     if (input.requiresGrad) {
       gradInput = new Tensor(new dtype.ArrayType(input.numel()), input.shape, dtype);
       kernels.conv2dBackwardInput(grad.data, weight.data, gradInput.data, g);
     }
     if (weight.requiresGrad) {
-      gradWeight = new Tensor(new dtype.ArrayType(weight.numel()), weight.shape, dtype);
+      gradWeight = new Tensor(into[1] ?? new dtype.ArrayType(weight.numel()), weight.shape, dtype); // into: weight.grad itself (autograd.ts)
       kernels.conv2dBackwardWeight(input.data, grad.data, gradWeight.data, g);
     }
     if (bias?.requiresGrad) gradBias = new Tensor(biasGradient(grad.data, g, dtype), bias.shape, dtype);
