@@ -286,6 +286,73 @@ export const convWat = `;; Convolution helpers: im2col and col2im. The convoluti
     end
   )
 
+;; col2im for stride 1 without padding or dilation, OW a multiple of 4 (the caller checks), one
+  ;; image: img += the columns, the image zeroed by the caller first. With stride 1, tap (kh, kw)
+  ;; of output pixel (oh, ow) lands on input pixel (oh + kh, ow + kw), so for a fixed kw the KH
+  ;; taps landing on input row ih are rows ih - kh of KH columns, in the same pixel columns. They
+  ;; are summed in a register, four pixels at a time, and added to the image once: a fifth of the
+  ;; image updates of $walk, and no two in a row write overlapping memory.
+  (func (export "col2im_dense")
+    (param $img i32) (param $col i32) (param $ldcol i32)
+    (param $C i32) (param $H i32) (param $W i32) (param $KH i32) (param $KW i32)
+    (param $OH i32) (param $OW i32)
+    (local $c i32) (local $kw i32) (local $ih i32) (local $v i32) (local $kh i32)
+    (local $khLo i32) (local $khHi i32) (local $step i32) (local $src i32) (local $first i32)
+    (local $dst i32) (local $acc v128)
+    ;; from tap row (c, kh, kw) at output row oh to tap row (c, kh + 1, kw) at output row oh - 1
+    local.get $KW  local.get $ldcol  i32.mul  local.get $OW  i32.const 2  i32.shl  i32.sub
+    local.set $step
+    loop $channels
+      i32.const 0  local.set $kw
+      loop $tapcols
+        i32.const 0  local.set $ih
+        loop $inrows
+          ;; the taps kh with 0 <= ih - kh < OH
+          local.get $ih  local.get $OH  i32.sub  i32.const 1  i32.add  local.tee $khLo
+          i32.const 0  i32.lt_s
+          if  i32.const 0  local.set $khLo  end
+          local.get $ih  local.get $KH  i32.const 1  i32.sub  local.tee $khHi
+          local.get $ih  local.get $khHi  i32.lt_s  select  local.set $khHi
+          ;; $first: col[(c*KH + khLo)*KW + kw][(ih - khLo)*OW]
+          local.get $col
+          local.get $c  local.get $KH  i32.mul  local.get $khLo  i32.add  local.get $KW  i32.mul  local.get $kw  i32.add
+          local.get $ldcol  i32.mul  i32.add
+          local.get $ih  local.get $khLo  i32.sub  local.get $OW  i32.mul  i32.const 2  i32.shl  i32.add
+          local.set $first
+          ;; $dst: img[c][ih][kw]
+          local.get $img
+          local.get $c  local.get $H  i32.mul  local.get $ih  i32.add  local.get $W  i32.mul  local.get $kw  i32.add
+          i32.const 2  i32.shl  i32.add
+          local.set $dst
+          i32.const 0  local.set $v
+          loop $pixels  ;; four output columns at a time
+            v128.const i32x4 0 0 0 0  local.set $acc
+            local.get $first  local.get $v  i32.const 2  i32.shl  i32.add  local.set $src
+            local.get $khLo  local.set $kh
+            loop $taps
+              local.get $acc  local.get $src  v128.load align=4  f32x4.add  local.set $acc
+              local.get $src  local.get $step  i32.add  local.set $src
+              local.get $kh  i32.const 1  i32.add  local.tee $kh
+              local.get $khHi  i32.le_s  br_if $taps
+            end
+            local.get $dst
+            local.get $dst  v128.load align=4  local.get $acc  f32x4.add
+            v128.store align=4
+            local.get $dst  i32.const 16  i32.add  local.set $dst
+            local.get $v  i32.const 4  i32.add  local.tee $v
+            local.get $OW  i32.lt_s  br_if $pixels
+          end
+          local.get $ih  i32.const 1  i32.add  local.tee $ih
+          local.get $H  i32.lt_s  br_if $inrows
+        end
+        local.get $kw  i32.const 1  i32.add  local.tee $kw
+        local.get $KW  i32.lt_s  br_if $tapcols
+      end
+      local.get $c  i32.const 1  i32.add  local.tee $c
+      local.get $C  i32.lt_s  br_if $channels
+    end
+  )
+
   (func (export "im2col")
     (param $img i32) (param $col i32) (param $ldcol i32)
     (param $C i32) (param $H i32) (param $W i32) (param $KH i32) (param $KW i32)
