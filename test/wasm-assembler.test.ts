@@ -134,6 +134,12 @@ for (const [name, sub] of [["f32x4.add", 228], ["f32x4.sub", 229], ["f32x4.mul",
   spec(name, [0xfd, (sub & 0x7f) | 0x80, sub >> 7], `${V} ${name} drop`);
 }
 
+spec("f64.add", [0xa0], "f64.const 1 f64.const 2 f64.add drop");
+spec("f64.promote_f32", [0xbb], "local.get $f f64.promote_f32 drop");
+spec("f64x2.extract_lane", [0xfd, 0x21, 0x01], "local.get $v f64x2.extract_lane 1 drop"); // 33
+spec("f64x2.promote_low_f32x4", [0xfd, 0x5f], "local.get $v f64x2.promote_low_f32x4 drop"); // 95
+spec("f64x2.add", [0xfd, 0xf0, 0x01], `${V} f64x2.add drop`); // 240: two LEB128 bytes
+
 // Relaxed SIMD validates only where the runtime accepts it (Node 20: with a flag; test/wasm-relaxed
 // runs that check in a child process with the flag).
 spec("f32x4.relaxed_madd", [0xfd, 0x85, 0x02], `${V} v128.const f32x4 0 0 0 0 f32x4.relaxed_madd drop`); // 0x105

@@ -60,6 +60,18 @@ function reference(g: Conv2dGeometry, input: Float32Array, weight: Float32Array,
   return { out: [out, outMag, outTerms], gi: [gi, giMag, giTerms], gw: [gw, gwMag, gwTerms] } as const;
 }
 
+/** Each output channel's sum of gradOut (the bias gradient) in float64, with its magnitude; the
+ *  float64 sum's own error is far below float32's, so one term's worth of tolerance is plenty. */
+function biasReference(g: Conv2dGeometry, gradOut: Float32Array): Float64Array[] {
+  const want = new Float64Array(g.outChannels), mag = new Float64Array(g.outChannels), plane = g.outHeight * g.outWidth;
+  gradOut.forEach((v, i) => {
+    const o = Math.floor(i / plane) % g.outChannels;
+    want[o] = want[o]! + v;
+    mag[o] = mag[o]! + Math.abs(v);
+  });
+  return [want, mag, new Float64Array(g.outChannels)];
+}
+
 const U = 2 ** -24;
 function close(got: Float32Array, [want, mag, terms]: readonly Float64Array[], label: string): void {
   const maxTerms = Math.max(1, ...terms!);
@@ -114,6 +126,11 @@ function checkAll(g: Conv2dGeometry, seed: number): void {
   const gw = new Float32Array(weight.length).fill(NaN);
   wasm.conv2dBackwardWeight(input, gradOut, gw, g);
   close(gw, ref.gw, `weight grad ${label}`);
+  // Asked for the bias gradient too: the same weight gradient, and each channel's sum of gradOut.
+  const gw2 = new Float32Array(weight.length).fill(NaN), gb = new Float32Array(g.outChannels).fill(NaN);
+  wasm.conv2dBackwardWeight(input, gradOut, gw2, g, gb);
+  assert.equal(gw2, gw, `weight grad beside the bias grad ${label}`);
+  close(gb, biasReference(g, gradOut), `bias grad ${label}`);
   // Without bias the output is the plain sum.
   const noBias = new Float32Array(gradOut.length);
   wasm.conv2d(input, weight, null, noBias, g);
@@ -174,9 +191,11 @@ test("wasm conv2d agrees with the js backend (both within float32 rounding of th
     wasm.conv2dBackwardInput(gradOut, weight, i2, g);
     pair(i1, i2, ref.gi, "input grad");
     const w1 = new Float32Array(weight.length), w2 = new Float32Array(weight.length);
-    jsBackend.conv2dBackwardWeight(input, gradOut, w1, g);
-    wasm.conv2dBackwardWeight(input, gradOut, w2, g);
+    const b1 = new Float32Array(g.outChannels), b2 = new Float32Array(g.outChannels);
+    jsBackend.conv2dBackwardWeight(input, gradOut, w1, g, b1);
+    wasm.conv2dBackwardWeight(input, gradOut, w2, g, b2);
     pair(w1, w2, ref.gw, "weight grad");
+    pair(b1, b2, biasReference(g, gradOut), "bias grad");
   }), { numRuns: 60 });
 });
 

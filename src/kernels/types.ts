@@ -56,8 +56,9 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   conv2d(input: A, weight: A, bias: A | null, out: A, g: Conv2dGeometry): void;
   /** gradInput = d(loss)/d(input) given gradOut [batch, outChannels, outHeight, outWidth]. Overwrites gradInput. */
   conv2dBackwardInput(gradOut: A, weight: A, gradInput: A, g: Conv2dGeometry): void;
-  /** gradWeight = d(loss)/d(weight). Overwrites gradWeight. (The bias gradient is a plain sum, done by the op.) */
-  conv2dBackwardWeight(input: A, gradOut: A, gradWeight: A, g: Conv2dGeometry): void;
+  /** gradWeight = d(loss)/d(weight), and when gradBias is given, gradBias = d(loss)/d(bias): gradOut
+   *  summed over each output channel's pixels, in float64 before rounding. Overwrites both. */
+  conv2dBackwardWeight(input: A, gradOut: A, gradWeight: A, g: Conv2dGeometry, gradBias?: A | null): void;
 
   /** out = max(x, 0) elementwise; NaN stays NaN. */
   relu(x: A, out: A): void;

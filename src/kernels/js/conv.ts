@@ -93,11 +93,12 @@ export function conv2dBackwardInput(gradOut: DataArray, weight: DataArray, gradI
   }
 }
 
-/** gradWeight = d(loss)/d(weight). Overwrites gradWeight.
+/** gradWeight = d(loss)/d(weight), and gradBias = d(loss)/d(bias) when given. Overwrites both.
  *
  *  Weight tap (oc, ic, kh, kw) multiplied, in the forward pass, the input pixel under it in every
  *  window of every image; its gradient is the sum of input × gradOut over those same windows. */
-export function conv2dBackwardWeight(input: DataArray, gradOut: DataArray, gradWeight: DataArray, g: Conv2dGeometry): void {
+export function conv2dBackwardWeight(input: DataArray, gradOut: DataArray, gradWeight: DataArray, g: Conv2dGeometry, gradBias: DataArray | null = null): void {
+  if (gradBias) conv2dBackwardBias(gradOut, gradBias, g);
   const { batch, inChannels, inHeight, inWidth, outChannels, kernelHeight, kernelWidth, outHeight, outWidth } = g;
   const inPlane = inHeight * inWidth;
   const outPlane = outHeight * outWidth;
@@ -126,6 +127,22 @@ export function conv2dBackwardWeight(input: DataArray, gradOut: DataArray, gradW
       }
     }
   }
+}
+
+/** gradBias[o] = gradOut summed over batch, rows and columns of channel o: the bias was added to
+ *  every one of those pixels. Summed in float64 (a long float32 sum drifts), rounded once. */
+export function conv2dBackwardBias(gradOut: DataArray, gradBias: DataArray, g: Conv2dGeometry): void {
+  const plane = g.outHeight * g.outWidth;
+  const sums = new Float64Array(g.outChannels);
+  for (let n = 0; n < g.batch; n++) {
+    for (let o = 0; o < g.outChannels; o++) {
+      const start = (n * g.outChannels + o) * plane;
+      let s = 0;
+      for (let i = start; i < start + plane; i++) s += gradOut[i]!;
+      sums[o] = sums[o]! + s;
+    }
+  }
+  gradBias.set(sums);
 }
 
 // ---- the same forward pass as im2col + one matrix product ----------------------------------------

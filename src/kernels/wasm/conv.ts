@@ -12,7 +12,6 @@ import { jsBackend } from "../js/index.ts";
 import type { GemmBinding } from "./gemm.ts";
 import { KernelMemory, Layout, largestFitting, memoryBudget, regionBytes, tooLarge } from "./memory.ts";
 import { convWat, directWat } from "./wat.generated.ts";
-import { CONTROL_BYTES } from "./threads.ts";
 
 type I = number; // an i32 argument: a count, a flag, or a byte address in the shared memory
 type Walk = (img: I, col: I, ldcol: I, C: I, H: I, W: I, KH: I, KW: I,
@@ -22,6 +21,8 @@ interface ColumnExports {
   col2im: Walk;
   /** col2im for stride 1 without padding or dilation, OW a multiple of 4 (see `dense`). */
   col2im_dense(img: I, col: I, ldcol: I, C: I, H: I, W: I, KH: I, KW: I, OH: I, OW: I): void;
+  /** float64 sums[r % channels] += the sum of each of `rows` rows of `len` floats at src. */
+  add_row_sums(src: I, rows: I, len: I, sums: I, channels: I): void;
 }
 type DirectConv = (a: I, b: I, c: I, N: I, C: I, H: I, W: I, OC: I, KH: I, KW: I, OH: I, OW: I) => void;
 interface DirectExports {
@@ -237,40 +238,56 @@ export class ConvolutionBinding {
     }
   }
 
-  conv2dBackwardWeight(input: Float32Array, gradOut: Float32Array, gradWeight: Float32Array, g: Conv2dGeometry): void {
-    if (nothingToCompute(g)) return jsBackend.conv2dBackwardWeight(input, gradOut, gradWeight, g);
-    const inSize = g.batch * imageSize(g), wSize = g.outChannels * taps(g), outSize = g.batch * g.outChannels * g.outHeight * g.outWidth;
-    if (g.inChannels <= DIRECT_WEIGHT_GRAD_CHANNELS && directFits(g, inSize + outSize + wSize + 12)) {
+  conv2dBackwardWeight(input: Float32Array, gradOut: Float32Array, gradWeight: Float32Array, g: Conv2dGeometry, gradBias: Float32Array | null = null): void {
+    if (nothingToCompute(g)) return jsBackend.conv2dBackwardWeight(input, gradOut, gradWeight, g, gradBias);
+    const OC = g.outChannels, inSize = g.batch * imageSize(g), wSize = OC * taps(g), outSize = g.batch * OC * g.outHeight * g.outWidth;
+    // The bias gradient is summed from gradOut where it has been copied in anyway, into float64
+    // sums that sit first (2 floats each) so they stay put from piece to piece.
+    const sumFloats = gradBias ? 2 * OC : 0;
+    if (g.inChannels <= DIRECT_WEIGHT_GRAD_CHANNELS && directFits(g, sumFloats + inSize + outSize + wSize + 16)) {
       const L = new Layout();
-      const inAt = L.take(inSize), gAt = L.take(outSize), dwAt = L.take(wSize);
+      const sumsAt = L.take(sumFloats), inAt = L.take(inSize), gAt = L.take(outSize), dwAt = L.take(wSize);
       const h = this.mem.reserve(L.end);
       h.set(input.subarray(0, inSize), inAt / 4);
       h.set(gradOut.subarray(0, outSize), gAt / 4);
-      this.direct.conv_weight_grad(inAt, gAt, dwAt, g.batch, g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.kernelHeight, g.kernelWidth, g.outHeight, g.outWidth);
+      this.direct.conv_weight_grad(inAt, gAt, dwAt, g.batch, g.inChannels, g.inHeight, g.inWidth, OC, g.kernelHeight, g.kernelWidth, g.outHeight, g.outWidth);
       gradWeight.set(h.subarray(dwAt / 4, dwAt / 4 + wSize));
+      if (gradBias) {
+        h.fill(0, sumsAt / 4, sumsAt / 4 + sumFloats);
+        this.columns.add_row_sums(gAt, g.batch * OC, g.outHeight * g.outWidth, sumsAt, OC);
+        gradBias.set(new Float64Array(this.mem.memory.buffer, sumsAt, OC));
+      }
       return;
     }
     const K = taps(g);
     const bytes = (images: number, rows: number, ocs: number) => {
       const N = images * rows * g.outWidth;
-      return regionBytes(ocs * K) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(ocs * N) + regionBytes(this.gemm.workFloats(ocs, K, N));
+      return regionBytes(sumFloats) + regionBytes(ocs * K) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(ocs * N) + regionBytes(this.gemm.workFloats(ocs, K, N));
     };
     const plan = convPlan(g, "conv2d backward", bytes);
-    // one block of output channels at a time: its gradW sits first, at the same address for every
+    // one block of output channels at a time: its gradW sits next, at the same address for every
     // piece, and the pieces add up there
-    for (const { oc0, count } of channelBlocks(g.outChannels, plan.channels)) {
+    for (const { oc0, count } of channelBlocks(OC, plan.channels)) {
+      let gwAt = 0, sumsAt = 0;
       plan.pieces.forEach((p, index) => {
         const N = columnCount(g, p);
         const L = new Layout();
-        const gwAt = L.take(plan.channels * K), inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), colAt = L.take(K * N);
+        sumsAt = L.take(sumFloats);
+        gwAt = L.take(plan.channels * K);
+        const inAt = L.take(pieceInputFloats(g, p.count, p.row1 - p.row0)), colAt = L.take(K * N);
         const gAt = L.take(plan.channels * N), work = L.take(this.gemm.workFloats(plan.channels, K, N));
         const h = this.mem.reserve(L.end);
         walk(this.columns.im2col, pieceInput(input, g, p, h, inAt), inAt, colAt);
         movePieceOutput(gradOut, g, p, oc0, count, h, gAt, true);
         // gradW[block × K] (+)= gradOut · colᵀ: col is stored K × N, i.e. transposed for this product.
         this.gemm.run(0, 1, count, K, N, gAt, colAt, gwAt, index > 0 ? 1 : 0, work);
+        if (gradBias) {
+          if (index === 0) h.fill(0, sumsAt / 4 + 2 * oc0, sumsAt / 4 + 2 * (oc0 + count));
+          this.columns.add_row_sums(gAt, count, N, sumsAt + 8 * oc0, count); // gAt holds one row per channel
+        }
       });
-      gradWeight.set(this.mem.heap.subarray(CONTROL_BYTES / 4, CONTROL_BYTES / 4 + count * K), oc0 * K);
+      gradWeight.set(this.mem.heap.subarray(gwAt / 4, gwAt / 4 + count * K), oc0 * K);
+      if (gradBias) gradBias.set(new Float64Array(this.mem.memory.buffer, sumsAt + 8 * oc0, count), oc0);
     }
   }
 }

@@ -270,6 +270,50 @@
     end
   )
 
+;; sums[r % channels] += the float64 sum of src[r][0 .. len) for each of $rows rows of $len floats:
+  ;; a convolution's bias gradient, the output gradient summed over each channel's pixels. Each
+  ;; float32 is widened to float64 before it is added (two float64 pairs per vector), so a long
+  ;; sum does not drift; $sums holds float64s.
+  (func (export "add_row_sums") (param $src i32) (param $rows i32) (param $len i32) (param $sums i32) (param $channels i32)
+    (local $r i32) (local $end i32) (local $vecEnd i32) (local $at i32)
+    (local $lo v128) (local $hi v128) (local $x v128) (local $s f64)
+    block $rowsDone
+      loop $row
+        local.get $r  local.get $rows  i32.ge_s  br_if $rowsDone
+        v128.const i32x4 0 0 0 0  local.tee $lo  local.set $hi
+        local.get $src  local.get $len  i32.const 2  i32.shl  i32.add  local.set $end
+        local.get $src  local.get $len  i32.const -4  i32.and  i32.const 2  i32.shl  i32.add  local.set $vecEnd
+        block $vecDone
+          loop $vec  ;; lanes 0, 1 into $lo and lanes 2, 3 into $hi, as float64 pairs
+            local.get $src  local.get $vecEnd  i32.ge_u  br_if $vecDone
+            local.get $src  v128.load align=4  local.set $x
+            local.get $lo  local.get $x  f64x2.promote_low_f32x4  f64x2.add  local.set $lo
+            local.get $hi
+            local.get $x  local.get $x  i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+            f64x2.promote_low_f32x4  f64x2.add  local.set $hi
+            local.get $src  i32.const 16  i32.add  local.set $src
+            br $vec
+          end
+        end
+        local.get $lo  local.get $hi  f64x2.add  local.tee $lo  f64x2.extract_lane 0
+        local.get $lo  f64x2.extract_lane 1  f64.add  local.set $s
+        block $tailDone
+          loop $tail  ;; the last len % 4 floats
+            local.get $src  local.get $end  i32.ge_u  br_if $tailDone
+            local.get $s  local.get $src  f32.load  f64.promote_f32  f64.add  local.set $s
+            local.get $src  i32.const 4  i32.add  local.set $src
+            br $tail
+          end
+        end
+        ;; sums[r % channels] += s
+        local.get $sums  local.get $r  local.get $channels  i32.rem_u  i32.const 3  i32.shl  i32.add  local.tee $at
+        local.get $at  f64.load  local.get $s  f64.add  f64.store
+        local.get $r  i32.const 1  i32.add  local.set $r
+        br $row
+      end
+    end
+  )
+
   (func (export "im2col")
     (param $img i32) (param $col i32) (param $ldcol i32)
     (param $C i32) (param $H i32) (param $W i32) (param $KH i32) (param $KW i32)

@@ -5,7 +5,8 @@ import { record } from "../../tensor/autograd.ts";
 import { shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { kernelsFor } from "../../kernels/index.ts";
-import { castArray, checkFloating, type DataArray, type DType } from "../../tensor/dtype.ts";
+import { conv2dBackwardBias } from "../../kernels/js/conv.ts";
+import { checkFloating } from "../../tensor/dtype.ts";
 import type { Conv2dGeometry } from "../../kernels/types.ts";
 
 /** A size for both spatial dims: one number for both, or [height, width]. */
@@ -98,28 +99,14 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
       gradInput = new Tensor(new dtype.ArrayType(input.numel()), input.shape, dtype);
       kernels.conv2dBackwardInput(grad.data, weight.data, gradInput.data, g);
     }
+    // into: the parameter's own .grad, when autograd lets the gradient be written there
+    if (bias?.requiresGrad) gradBias = new Tensor(into[2] ?? new dtype.ArrayType(bias.numel()), bias.shape, dtype);
     if (weight.requiresGrad) {
-      gradWeight = new Tensor(into[1] ?? new dtype.ArrayType(weight.numel()), weight.shape, dtype); // into: weight.grad itself (autograd.ts)
-      kernels.conv2dBackwardWeight(input.data, grad.data, gradWeight.data, g);
-    }
-    if (bias?.requiresGrad) gradBias = new Tensor(biasGradient(grad.data, g, dtype), bias.shape, dtype);
+      gradWeight = new Tensor(into[1] ?? new dtype.ArrayType(weight.numel()), weight.shape, dtype);
+      kernels.conv2dBackwardWeight(input.data, grad.data, gradWeight.data, g, gradBias?.data);
+    } else if (gradBias) conv2dBackwardBias(grad.data, gradBias.data, g);
     return bias ? [gradInput, gradWeight, gradBias] : [gradInput, gradWeight];
   }, [input, weight]);
-}
-
-/** d(loss)/d(bias[o]) = the output gradient summed over batch, rows and columns of channel o. */
-function biasGradient(gradOut: DataArray, g: Conv2dGeometry, dtype: DType): DataArray {
-  const plane = g.outHeight * g.outWidth;
-  const sums = new Float64Array(g.outChannels); // float64: a long sum in float32 drifts
-  for (let n = 0; n < g.batch; n++) {
-    for (let o = 0; o < g.outChannels; o++) {
-      const start = (n * g.outChannels + o) * plane;
-      let s = 0;
-      for (let i = start; i < start + plane; i++) s += gradOut[i]!;
-      sums[o] = sums[o]! + s;
-    }
-  }
-  return castArray(sums, dtype);
 }
 
 export interface ConvTranspose2dOptions extends Conv2dOptions {
@@ -207,7 +194,8 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
     }
     if (bias?.requiresGrad) {
       const asOutput: Conv2dGeometry = { ...g, outChannels, outHeight, outWidth }; // the bias adds to our output's channels
-      gradBias = new Tensor(biasGradient(grad.data, asOutput, dtype), bias.shape, dtype);
+      gradBias = new Tensor(new dtype.ArrayType(bias.numel()), bias.shape, dtype);
+      conv2dBackwardBias(grad.data, gradBias.data, asOutput);
     }
     return bias ? [gradInput, gradWeight, gradBias] : [gradInput, gradWeight];
   }, [input, weight]);
