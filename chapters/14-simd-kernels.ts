@@ -82,8 +82,8 @@ ch.cell("ours · one instruction, four numbers: a SIMD lane", () => {
 ch.cell("ours · the micro-kernel: eight accumulators in registers", () => {
   // A multiply-add takes several cycles before its result can be used again. With one running
   // sum the CPU waits on every step; with many independent sums it overlaps them. gemm.wat keeps a
-  // 4x8 tile of C in eight v128 registers ($c00 ... $c31): for each step along k it loads 8 floats
-  // of B, broadcasts ("splats") one float of A at a time, and does 8 multiply-adds on 32 lanes.
+  // 2x16 tile of C in eight v128 registers ($c00 ... $c13): for each step along k it loads 16
+  // floats of B, broadcasts ("splats") one float of A at a time, and does 8 multiply-adds on 32 lanes.
   const lines = gemmWat.split("\n");
   const start = lines.findIndex((l) => l.includes("row 0: broadcast"));
   console.log(lines.slice(start, start + 12).join("\n"));
@@ -92,7 +92,7 @@ ch.cell("ours · the micro-kernel: eight accumulators in registers", () => {
 // ---- GEMM: the same matmul through both backends ----------------------------------------------
 
 ch.cell("ours · both backends agree on matmul and its backward", () => {
-  // Odd sizes on purpose: the SIMD kernel works on tiles of 4x8, so 67 x 129 x 45 exercises the
+  // Odd sizes on purpose: the SIMD kernel works on tiles of 2x16, so 67 x 129 x 45 exercises the
   // edges where a tile sticks out of the matrix.
   const A = torch.randn(67, 129), B = torch.randn(129, 45), v = torch.randn(129), batch = torch.randn(3, 67, 129);
   const cases: [string, () => torch.Tensor][] = [

@@ -11,7 +11,7 @@
 import { assemble } from "./assembler.ts";
 
 const UPDATE = /local\.get (\$c\d\d) {2}local\.get \$a {2}local\.get (\$b\d) {2}f32x4\.mul {2}f32x4\.add/g;
-/** The micro-kernel's 4x8 tile: 4 rows times 2 vectors of 4 lanes. */
+/** The micro-kernel's 2x16 tile: 2 rows times 4 vectors of 4 lanes. */
 const UPDATES = 8;
 
 /** gemm.wat's text with the micro-kernel's multiply-adds fused; throws if the kernel's text no
