@@ -150,6 +150,19 @@ test("grad_fn is ConvolutionBackward0 over (input, weight, bias); only inputs th
   assert.equal([...w.grad!.shape], [3, 2, 3, 3]);
 });
 
+test("the bias gradient is each channel's sum of the output gradient, with or without the weight's", () => {
+  // The kernels sum it beside the weight gradient; with a frozen weight it is summed on its own.
+  const x = torch.rand(2, 2, 6, 6), g = torch.randn(2, 3, 4, 4);
+  const want = [0, 1, 2].map((o) => Array.from(g.data).reduce((s, v, i) => (Math.floor(i / 16) % 3 === o ? s + v : s), 0));
+  for (const weightNeedsGrad of [true, false]) {
+    const w = torch.rand(3, 2, 3, 3, { requiresGrad: weightNeedsGrad });
+    const b = torch.rand(3, { requiresGrad: true });
+    F.conv2d(x, w, b).backward(g);
+    Array.from(b.grad!.data).forEach((v, o) => assert.ok(Math.abs(v - want[o]!) < 1e-5, `bias ${o}: ${v} vs ${want[o]}`));
+    assert.is(w.grad === null, !weightNeedsGrad);
+  }
+});
+
 test("errors in PyTorch's words", () => {
   const w = torch.rand(6, 1, 5, 5);
   assert.throws(() => F.conv2d(torch.rand(20, 3, 28, 28), w),

@@ -155,6 +155,30 @@ test("a zeroed leaf gradient written in place has the bits of the plain accumula
   });
 });
 
+test("a gradient is never written in place into memory the node still reads", () => {
+  // The weight's .grad is made a view that overlaps the input x. Written in place, the plain GEMM
+  // would overwrite rows of x while still reading them; the engine must compute the gradient apart
+  // and add it afterwards, which gives the same numbers as a .grad of its own.
+  const before = torch.getBackend();
+  torch.setBackend("js"); // the plain loops read x as they write (the wasm kernels copy x in first)
+  try {
+    torch.manualSeed(5);
+    const lin = new torch.nn.Linear(7, 7, { bias: false });
+    const buf = torch.randn([14, 7]);
+    const x = buf.slice([0, 7]);
+    lin.weight.grad = buf.slice([4, 11]);
+    lin.weight.grad.zero_(); // also zeroes rows 4-6 of x: they share memory
+    const want = torch.noGrad(() => x.clone());
+    const own = new torch.nn.Linear(7, 7, { bias: false });
+    torch.noGrad(() => own.weight.copy_(lin.weight));
+    own.forward(want).tanh().sum().backward();
+    lin.forward(x).tanh().sum().backward();
+    assert.equal(Array.from(lin.weight.grad.data), Array.from(own.weight.grad!.data));
+  } finally {
+    torch.setBackend(before);
+  }
+});
+
 test("backward with an explicit gradient; a non-scalar without one is refused", () => {
   const x = torch.tensor([1, 2, 3], { requiresGrad: true });
   const y = x.mul(2);

@@ -72,6 +72,12 @@ export class GradFn {
     (this.transposed ??= []).push(i);
   }
 
+  /** Whether an input or a saved tensor of this node uses any of `array`'s memory: then the node
+   *  must not be handed `array` to write a gradient into (see runBackward). */
+  readsMemoryOf(array: DataArray): boolean {
+    return this.inputs.some((t) => sharesMemory(t.data, array)) || this.saved.some(({ tensor }) => sharesMemory(tensor.data, array));
+  }
+
   /** Gradients for the inputs from the gradient of the output, after checking that nothing this
    *  node saved was freed or changed in place since (PyTorch's Node.apply). */
   apply(grad: Tensor, retainGraph = false, into: readonly (DataArray | undefined)[] = []): (Tensor | null)[] {
@@ -205,12 +211,19 @@ function leafUses(order: readonly Tensor[]): Map<Tensor, number> {
   return uses;
 }
 
-/** The storage of `input.grad` when the node can write input i's gradient there directly: a leaf
- *  that requires grad, fed by this node alone, whose grad is of its dtype and size and still zeros. */
-function writableGrad(input: Tensor, uses: Map<Tensor, number>): DataArray | undefined {
+/** Whether two typed arrays overlap in memory. */
+function sharesMemory(a: DataArray, b: DataArray): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/** The storage of `input.grad` when `node` can write that input's gradient there directly: a leaf
+ *  that requires grad, fed by this node alone, whose grad is of its dtype and size and still zeros,
+ *  and whose memory nothing the node reads (its inputs, saved tensors, the incoming gradient) uses. */
+function writableGrad(input: Tensor, uses: Map<Tensor, number>, node: GradFn, grad: Tensor): DataArray | undefined {
   const g = input.grad;
   if (input.gradFn || !input.requiresGrad || uses.get(input) !== 1 || !g || !isKnownZero(g)) return undefined;
-  return g.dtype === input.dtype && g.data.length === input.numel() ? g.data : undefined;
+  if (g.dtype !== input.dtype || g.data.length !== input.numel()) return undefined;
+  return sharesMemory(g.data, grad.data) || node.readsMemoryOf(g.data) ? undefined : g.data;
 }
 
 export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): void {
@@ -226,7 +239,8 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): vo
         accumulateInto(t, grad);
         continue;
       }
-      const into = t.gradFn.inputs.map((input) => writableGrad(input, uses));
+      const node = t.gradFn;
+      const into = node.inputs.map((input) => writableGrad(input, uses, node, grad));
       const inputGrads = t.gradFn.apply(grad, retainGraph, into);
       t.gradFn.inputs.forEach((input, i) => {
         const raw = inputGrads[i];
