@@ -1,4 +1,4 @@
-// The kernels' one WebAssembly.Memory, shared by every .wat module, and how a call uses it.
+// A WebAssembly.Memory the kernels' .wat modules are instantiated on, and how a call uses it.
 //
 // A call lays out its operands from the end of the threads' control blocks up (Layout, 16-byte
 // aligned), copies them in, runs, and copies the result out: the copies are O(n) against an
@@ -7,8 +7,9 @@
 // their gradients, SGD's buffers) can live in the memory itself, in the arena above every call's
 // scratch (arena.ts), and the kernels use those where they are.
 //
-// Where threads can be had the memory is shared: its views stay valid when it grows (a plain
-// memory's are detached), which is what lets workers and the arena use it.
+// Where threads can be had the GEMM's memory is shared: its views stay valid when it grows (a plain
+// memory's are detached), which is what lets workers and the arena use it. The kernels that use
+// neither get a second, plain memory (index.ts), because copies into a shared one are slower.
 import { assemble } from "./assembler.ts";
 import { ARENA_START, Arena } from "./arena.ts";
 import { CONTROL_BYTES, threadsAvailable } from "./threads.ts";
@@ -68,14 +69,22 @@ export function largestFitting(total: number, bytes: (count: number) => number):
 }
 
 export class KernelMemory {
-  readonly shared = threadsAvailable();
-  readonly memory = this.shared
-    ? new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true })
-    : new WebAssembly.Memory({ initial: 16 });
+  /** Whether this memory is shared: by default where threads can be had. */
+  readonly shared: boolean;
+  readonly memory: WebAssembly.Memory;
   /** Long-lived arrays, where the memory is shared (else null). */
-  readonly arena = this.shared ? new Arena(this.memory) : null;
+  readonly arena: Arena | null;
   /** A float32 view of the whole memory, made again when the memory grows. */
-  heap = new Float32Array(this.memory.buffer);
+  heap: Float32Array;
+
+  constructor({ shared = threadsAvailable() }: { shared?: boolean } = {}) {
+    this.shared = shared;
+    this.memory = shared
+      ? new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true })
+      : new WebAssembly.Memory({ initial: 16 });
+    this.arena = shared ? new Arena(this.memory) : null;
+    this.heap = new Float32Array(this.memory.buffer);
+  }
 
   /** Assembles a .wat module for this memory (imported as env.memory, shared where it is). */
   compile(text: string, name: string): WebAssembly.Module {
