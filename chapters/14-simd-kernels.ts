@@ -256,5 +256,7 @@ ch.cell("ours · two cores: one product split over threads, the same bits", () =
   // its band, so products under about four million multiply-adds, or with bands thinner than 32
   // rows, stay on one thread. The article's networks at batch 20 are made of such small products:
   // their training steps run at the same speed on one thread or two. Threads pay off for large
-  // batches and large layers, such as the evaluation of 10,000 test images at once.
+  // batches and large layers, such as the evaluation of 10,000 test images at once. Even then two
+  // threads fall a little short of 2x: the calling thread alone copies A and B into the shared
+  // memory and the result out of it, and that part does not get shorter with more threads.
 });
