@@ -241,8 +241,8 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): vo
       }
       const node = t.gradFn;
       const into = node.inputs.map((input) => writableGrad(input, uses, node, grad));
-      const inputGrads = t.gradFn.apply(grad, retainGraph, into);
-      t.gradFn.inputs.forEach((input, i) => {
+      const inputGrads = node.apply(grad, retainGraph, into);
+      node.inputs.forEach((input, i) => {
         const raw = inputGrads[i];
         if (!raw || !input.requiresGrad) return;
         if (into[i] && raw.data === into[i]) {

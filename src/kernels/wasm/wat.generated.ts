@@ -875,8 +875,8 @@ export const gemmWat = `;; GEMM, C[m×n] = op(A)·op(B) (or C += ...), in WebAss
 
   ;; ---------------------------------------------------------------------------------------
   ;; transpose_store: r0..r3 are 4 rows of a 4×4 block; store its 4 COLUMNS at $dst, $dst+$stride,
-  ;; $dst+2*$stride, $dst+3*$stride. Packing needs this whenever the operand runs the "wrong" way
-  ;; (A row-major: rows run along p, but a packed step wants 4 rows at one p). Two rounds of
+  ;; $dst+2*$stride, $dst+3*$stride. Packing B needs this when B runs the "wrong" way (Bᵀ stored
+  ;; n×k: each column of B runs along p, but a packed step wants 16 columns at one p). Two rounds of
   ;; shuffles: first interleave pairs of rows, then pairs of pairs. i8x16.shuffle picks bytes:
   ;; 0..15 from its first operand, 16..31 from its second, so float lane f is bytes 4f..4f+3.
   (func $transpose_store (param $dst i32) (param $stride i32)
