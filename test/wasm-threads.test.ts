@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
 import fc from "fast-check";
-import { BAND_ROWS, PARALLEL_MACS, createWasmBackend, getThreads, parallelGemmCalls, setThreads } from "../src/kernels/wasm/index.ts";
+import { BAND_ROWS, PARALLEL_MACS, createWasmBackend, getThreads, parallelGemmCalls, setMemoryBudget, setThreads } from "../src/kernels/wasm/index.ts";
 import { jsBackend } from "../src/kernels/js/index.ts";
 import * as torch from "../src/index.ts";
 import type { Conv2dGeometry } from "../src/kernels/types.ts";
@@ -91,6 +91,34 @@ test("convolution forward and weight gradient on two threads give the same bits 
   });
   assert.ok(gradWeight.splits > 0, "the weight gradient's GEMM was split");
   sameBits(gradWeight.one, gradWeight.two, "conv2d weight gradient");
+});
+
+test("a GEMM cut into blocks by the memory budget gives the bits of the whole product, on one thread and on two", () => {
+  let splitRuns = 0;
+  fc.assert(fc.property(
+    fc.integer({ min: 256, max: 320 }), fc.integer({ min: 256, max: 320 }), fc.integer({ min: 256, max: 320 }), fc.boolean(),
+    fc.integer({ min: 900_000, max: 1_500_000 }), fc.integer(),
+    (m, n, k, transB, budget, seed) => {
+      const a = random(m * k, seed), b = random(k * n, seed + 1);
+      const whole = new Float32Array(m * n);
+      wasm.gemm(false, transB, m, n, k, a, b, whole, false);
+      const old = setMemoryBudget(budget); // too small for the whole product: blocks of rows, of columns, or both
+      try {
+        const { one, two, splits } = oneAndTwo(() => {
+          const c = new Float32Array(m * n);
+          wasm.gemm(false, transB, m, n, k, a, b, c, false);
+          return c;
+        });
+        sameBits(whole, one, `${m}x${k} by ${k}x${n} in blocks of a ${budget}-byte budget, one thread`);
+        sameBits(one, two, `${m}x${k} by ${k}x${n} in blocks of a ${budget}-byte budget`);
+        if (splits > 0) splitRuns++;
+      } finally {
+        setMemoryBudget(old);
+      }
+    },
+  ), { numRuns: 12 });
+  // Blocks too thin to be worth a worker stay on one thread; most of these are split (8-12 of 12 seen).
+  assert.ok(splitRuns >= 3, `only ${splitRuns} of 12 blocked products were split over the threads`);
 });
 
 test("more threads than the control blocks hold are capped, with the same bits", () => {

@@ -72,11 +72,12 @@ export class GemmBinding {
     const bytes = (rows: number, cols: number) =>
       regionBytes(k * cols) + regionBytes(rows * k) + regionBytes(rows * cols) + regionBytes(this.workFloats(rows, cols, k, +transA));
     const whole = bytes(m, n) <= memoryBudget(); // the usual case: one block
-    // Columns so that a block of MC rows still fits beside them (gemm.wat packs B once per call, so
-    // a call of a few rows would repack B for little work); one row where not even that fits.
-    const fewRows = Math.min(m, this.kernel.block_rows());
-    const cols = whole ? n : largestFitting(n, (nb) => bytes(fewRows, nb)) || largestFitting(n, (nb) => bytes(1, nb));
-    const rows = whole ? m : cols === 0 ? 0 : largestFitting(m, (mb) => bytes(mb, cols));
+    // Columns so that MC rows for each thread still fit beside them (gemm.wat packs B once per call,
+    // and each thread's band is a call, so a band of a few rows would repack B for little work); one
+    // row where not even that fits. The blocks are then evened out, so that none is a thin remainder.
+    const fewRows = Math.min(m, this.kernel.block_rows() * this.threadsFor(m, n, k, +transA));
+    const cols = whole ? n : evenBlocks(n, largestFitting(n, (nb) => bytes(fewRows, nb)) || largestFitting(n, (nb) => bytes(1, nb)));
+    const rows = whole ? m : cols === 0 ? 0 : evenBlocks(m, largestFitting(m, (mb) => bytes(mb, cols)));
     if (rows === 0) throw tooLarge(`matmul (${m}x${k} by ${k}x${n})`, bytes(1, 1));
     // In one block, an operand that lives in the memory already (arena.ts) is used where it is.
     const [aHome, bHome, cHome] = whole ? [this.mem.addressOf(a), this.mem.addressOf(b), this.mem.addressOf(c)] : [-1, -1, -1];
@@ -106,4 +107,10 @@ export class GemmBinding {
       }
     }
   }
+}
+
+/** The size of the blocks `total` is cut into when a block may hold at most `most`: as many blocks
+ *  as `most` needs, all of about the same size (0 when `most` is 0). */
+function evenBlocks(total: number, most: number): number {
+  return most === 0 ? 0 : Math.ceil(total / Math.ceil(total / most));
 }
