@@ -163,21 +163,43 @@ export function trainingSection(backends: Backends): void {
 export const sections: ((backends: Backends) => void)[] = [gemmSection, convSection, trainingSection];
 
 // ---- Two threads: the wasm backend on one thread and on two, same workloads --------------------
-export interface ThreadRow { name: string; work: number; unit: Row["unit"]; one: Timing; two: Timing }
+/** `speedUp`: one thread's median time over two threads'. */
+export interface ThreadRow { name: string; work: number; unit: Row["unit"]; one: Timing; two: Timing; speedUp: number }
 
 export function twoThreadSection(wasm: KernelBackend): ThreadRow[] {
   const out: ThreadRow[] = [];
   const before = torch.getNumThreads();
+  const timed = (threads: number, run: () => void, options?: TimingOptions) => {
+    torch.setNumThreads(threads);
+    return bench(run, options);
+  };
   const both = (name: string, unit: Row["unit"], work: number, run: () => void, options?: TimingOptions) => {
-    torch.setNumThreads(1);
-    const one = bench(run, options);
-    torch.setNumThreads(2);
-    out.push({ name, unit, work, one, two: bench(run, options) });
+    const one = timed(1, run, options), two = timed(2, run, options);
+    out.push({ name, unit, work, one, two, speedUp: one.medianMs / two.medianMs });
+  };
+  // GEMM in turns (one thread, two threads, one, two, ...), so that a slow spell of a shared
+  // machine falls on both; the row shows the round whose speed-up is the median of 7.
+  const inTurns = (name: string, n: number, run: () => void) => {
+    const rounds = Array.from({ length: 7 }, () => {
+      const one = timed(1, run, { minMs: 150 }), two = timed(2, run, { minMs: 150 });
+      return { one, two, speedUp: one.medianMs / two.medianMs };
+    });
+    rounds.sort((x, y) => x.speedUp - y.speedUp);
+    out.push({ name, unit: "GFLOP/s", work: 2 * n ** 3, ...rounds[rounds.length >> 1]! });
   };
   for (const n of [512, 1024]) {
     const a = random(n * n, 1), b = random(n * n, 2), c = new Float32Array(n * n);
-    both(`gemm n=${n}`, "GFLOP/s", 2 * n ** 3, () => wasm.gemm(false, false, n, n, n, a, b, c, false));
+    inTurns(`gemm n=${n}`, n, () => wasm.gemm(false, false, n, n, n, a, b, c, false));
   }
+  // The same product with its operands already in the kernels' memory, as a Linear layer's weight
+  // and its gradient are (arena.ts): no copies in or out, so this row is the kernels' own scaling.
+  const n = 512, [a, b, c] = [1, 2, 3].map((seed) => {
+    const x = wasm.residentArray?.(n * n) ?? null;
+    if (!x) return null;
+    x.set(random(n * n, seed));
+    return x;
+  });
+  if (a && b && c) inTurns(`gemm n=${n}, operands resident`, n, () => wasm.gemm(false, false, n, n, n, a, b, c, false));
   const backendBefore = torch.getBackend();
   for (const [name, Net] of NETWORKS) both(name, "images/s", BATCH * STEPS_PER_RUN, trainingSteps(Net, "wasm"), TRAINING_TIMING);
   torch.setBackend(backendBefore);
@@ -187,7 +209,7 @@ export function twoThreadSection(wasm: KernelBackend): ThreadRow[] {
 
 export function printThreadTable(list: ThreadRow[]): void {
   const header = ["wasm backend", "1 thread", "2 threads", "speed-up"];
-  printMarkdown(header, list.map((row) => [row.name, rate(row, row.one), rate(row, row.two), `${(row.one.medianMs / row.two.medianMs).toFixed(2)}x`]));
+  printMarkdown(header, list.map((row) => [row.name, rate(row, row.one), rate(row, row.two), `${row.speedUp.toFixed(2)}x`]));
 }
 
 /** GFLOP/s of scripts/peak.wat: register-only f32x4 multiply + add on 12 accumulators, the ceiling
