@@ -5,13 +5,16 @@
 
 /** A median time in milliseconds, and how many timed calls it came from. */
 export interface Timing { medianMs: number; runs: number }
-/** medianTime's options: untimed warm-up calls, and at least minRuns and minMs of timed calls, at most maxRuns. */
-export interface TimingOptions { warmup?: number; minRuns?: number; maxRuns?: number; minMs?: number }
+/** medianTime's options: at least `warmup` untimed calls and `warmupMs` of them, then at least
+ *  minRuns and minMs of timed calls, at most maxRuns. */
+export interface TimingOptions { warmup?: number; warmupMs?: number; minRuns?: number; maxRuns?: number; minMs?: number }
 
-/** Median wall time of fn() in ms: `warmup` untimed calls, then at least `minRuns` timed calls and
- *  at least `minMs` of timed calls (capped at `maxRuns`). */
-export function medianTime(fn: () => void, { warmup = 2, minRuns = 5, maxRuns = 200, minMs = 300 }: TimingOptions = {}): Timing {
-  for (let i = 0; i < warmup; i++) fn();
+/** Median wall time of fn() in ms: untimed warm-up calls (at least `warmup` of them and at least
+ *  `warmupMs` of them), then at least `minRuns` timed calls and at least `minMs` of timed calls
+ *  (capped at `maxRuns`). */
+export function medianTime(fn: () => void, { warmup = 2, warmupMs = 0, minRuns = 5, maxRuns = 200, minMs = 300 }: TimingOptions = {}): Timing {
+  const warmupStart = performance.now();
+  for (let i = 0; i < warmup || performance.now() - warmupStart < warmupMs; i++) fn();
   const times: number[] = [];
   let total = 0;
   while (times.length < maxRuns && (times.length < minRuns || total < minMs)) {
