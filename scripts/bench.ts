@@ -166,8 +166,8 @@ export function trainingSection(backends: Backends): void {
 export const sections: ((backends: Backends) => void)[] = [gemmSection, convSection, trainingSection];
 
 // ---- Two threads: the wasm backend on one thread and on two, same workloads --------------------
-/** `speedUp`: one thread's median time over two threads'. */
-export interface ThreadRow { name: string; work: number; unit: Row["unit"]; one: Timing; two: Timing; speedUp: number }
+export interface ThreadRow { name: string; work: number; unit: Row["unit"]; one: Timing; two: Timing }
+const speedUp = (row: Pick<ThreadRow, "one" | "two">) => row.one.medianMs / row.two.medianMs;
 
 export function twoThreadSection(wasm: KernelBackend): ThreadRow[] {
   const out: ThreadRow[] = [];
@@ -177,17 +177,13 @@ export function twoThreadSection(wasm: KernelBackend): ThreadRow[] {
     return bench(run, options);
   };
   const both = (name: string, unit: Row["unit"], work: number, run: () => void, options?: TimingOptions) => {
-    const one = timed(1, run, options), two = timed(2, run, options);
-    out.push({ name, unit, work, one, two, speedUp: one.medianMs / two.medianMs });
+    out.push({ name, unit, work, one: timed(1, run, options), two: timed(2, run, options) });
   };
   // GEMM in turns (one thread, two threads, one, two, ...), so that a slow spell of a shared
   // machine falls on both; the row shows the round whose speed-up is the median of 7.
   const inTurns = (name: string, n: number, run: () => void) => {
-    const rounds = Array.from({ length: 7 }, () => {
-      const one = timed(1, run, { minMs: 150 }), two = timed(2, run, { minMs: 150 });
-      return { one, two, speedUp: one.medianMs / two.medianMs };
-    });
-    rounds.sort((x, y) => x.speedUp - y.speedUp);
+    const rounds = Array.from({ length: 7 }, () => ({ one: timed(1, run, { minMs: 150 }), two: timed(2, run, { minMs: 150 }) }));
+    rounds.sort((x, y) => speedUp(x) - speedUp(y));
     out.push({ name, unit: "GFLOP/s", work: 2 * n ** 3, ...rounds[rounds.length >> 1]! });
   };
   for (const n of [512, 1024]) {
@@ -212,7 +208,7 @@ export function twoThreadSection(wasm: KernelBackend): ThreadRow[] {
 
 export function printThreadTable(list: ThreadRow[]): void {
   const header = ["wasm backend", "1 thread", "2 threads", "speed-up"];
-  printMarkdown(header, list.map((row) => [row.name, rate(row, row.one), rate(row, row.two), `${row.speedUp.toFixed(2)}x`]));
+  printMarkdown(header, list.map((row) => [row.name, rate(row, row.one), rate(row, row.two), `${speedUp(row).toFixed(2)}x`]));
 }
 
 /** GFLOP/s of scripts/peak.wat: register-only f32x4 multiply + add on 12 accumulators, the ceiling
