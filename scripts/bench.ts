@@ -13,6 +13,7 @@ import type { Conv2dGeometry, KernelBackend } from "../src/kernels/types.ts";
 import { MNIST } from "../datasets/mnist.ts";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { Worker } from "node:worker_threads";
 import { assemble } from "../src/kernels/wasm/assembler.ts";
 import { medianTime as bench, type Timing, type TimingOptions } from "../src/utils/benchmark.ts";
 
@@ -211,6 +212,51 @@ export function printThreadTable(list: ThreadRow[]): void {
   printMarkdown(header, list.map((row) => [row.name, rate(row, row.one), rate(row, row.two), `${speedUp(row).toFixed(2)}x`]));
 }
 
+/** Microseconds per MB for this thread to overwrite memory that another thread has just read, and
+ *  memory only this thread has touched. The two-thread GEMM's calling thread copies the operands
+ *  over lines the worker read in the previous call, so the first figure is what its copy costs.
+ *  It depends on where the machine's cores sit: on a virtual machine whose two CPUs the host moves
+ *  about, it has been seen near the second figure and at 3.5 times it within the same hour. */
+export async function crossCoreWriteCost(): Promise<{ afterOtherRead: number; local: number }> {
+  const BYTES = 3 * 1024 * 1024 / 2, ROUNDS = 60;
+  const shared = new SharedArrayBuffer(64 + 2 * BYTES);
+  const flag = new Int32Array(shared, 0, 1);
+  const region = (i: number) => new Float32Array(shared, 64 + i * BYTES, BYTES / 4);
+  // The worker reads region 0 (one float per 64-byte line) each time the flag says 1, then says 2.
+  const worker = new Worker(`
+    const { workerData: shared } = require("node:worker_threads");
+    const flag = new Int32Array(shared, 0, 1), sum = new Float64Array(shared, 8, 1);
+    const lines = new Float32Array(shared, 64, ${BYTES / 4});
+    for (;;) {
+      Atomics.wait(flag, 0, 0);
+      let s = 0;
+      for (let i = 0; i < lines.length; i += 16) s += lines[i];
+      sum[0] = s;
+      Atomics.store(flag, 0, 2);
+      Atomics.notify(flag, 0);
+      Atomics.wait(flag, 0, 2);
+    }`, { eval: true, workerData: shared });
+  const source = random(BYTES / 4, 7);
+  const afterOtherRead: number[] = [], local: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    Atomics.wait(flag, 0, 1);
+    Atomics.store(flag, 0, 0);
+    Atomics.notify(flag, 0);
+    let t = performance.now();
+    region(0).set(source);
+    afterOtherRead.push(performance.now() - t);
+    region(1).set(source); // lines this thread wrote last
+    t = performance.now();
+    region(1).set(source);
+    local.push(performance.now() - t);
+  }
+  await worker.terminate();
+  const perMB = (ms: number[]) => (ms.sort((x, y) => x - y)[ms.length >> 1]! * 1000) / (BYTES / 2 ** 20);
+  return { afterOtherRead: perMB(afterOtherRead), local: perMB(local) };
+}
+
 /** GFLOP/s of scripts/peak.wat: register-only f32x4 multiply + add on 12 accumulators, the ceiling
  *  of Wasm SIMD on this machine, to read the GEMM rows against. With `fused`, the same loop with
  *  each multiply and add fused into f32x4.relaxed_madd: the ceiling of the relaxed-SIMD kernel. */
@@ -268,5 +314,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (threadRows.length > 0) {
     console.log("");
     printThreadTable(threadRows);
+    const write = await crossCoreWriteCost();
+    console.log(`\nOverwriting memory the other thread has just read: ${write.afterOtherRead.toFixed(0)} µs per MB; ` +
+      `memory only this thread touched: ${write.local.toFixed(0)} µs per MB (the two-thread GEMM's copy in pays the first)`);
   }
 }
