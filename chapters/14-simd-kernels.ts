@@ -258,5 +258,7 @@ ch.cell("ours · two cores: one product split over threads, the same bits", () =
   // their training steps run at the same speed on one thread or two. Threads pay off for large
   // batches and large layers, such as the evaluation of 10,000 test images at once. Even then two
   // threads fall a little short of 2x: the calling thread alone copies A and B into the shared
-  // memory and the result out of it, and that part does not get shorter with more threads.
+  // memory and the result out of it, and that part does not get shorter with more threads. It is
+  // a copy over memory the other core read in the previous product, which on some machines costs
+  // three times a copy over memory no other core has read (`npm run bench` prints both).
 });
