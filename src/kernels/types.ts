@@ -59,6 +59,9 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   /** gradWeight = d(loss)/d(weight), and when gradBias is given, gradBias = d(loss)/d(bias): gradOut
    *  summed over each output channel's pixels, in float64 before rounding. Overwrites both. */
   conv2dBackwardWeight(input: A, gradOut: A, gradWeight: A, g: Conv2dGeometry, gradBias?: A | null): void;
+  /** gradBias = gradOut summed over each output channel's pixels, in float64 before rounding, for
+   *  when the weight needs no gradient (a frozen weight, a transposed convolution). Overwrites it. */
+  conv2dBackwardBias(gradOut: A, gradBias: A, g: Conv2dGeometry): void;
 
   /** out = max(x, 0) elementwise; NaN stays NaN. */
   relu(x: A, out: A): void;

@@ -2,7 +2,7 @@
 import type { KernelBackend } from "../types.ts";
 import type { DataArray } from "../../tensor/dtype.ts";
 import { gemm } from "./gemm.ts";
-import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.ts";
+import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.ts";
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool.ts";
 import { relu, reluBackward } from "./activation.ts";
 import { sgdMomentum } from "./optimizer.ts";
@@ -13,6 +13,7 @@ export const jsBackend: KernelBackend<DataArray> = {
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardWeight,
+  conv2dBackwardBias,
   relu,
   reluBackward,
   maxPool2d,

@@ -75,6 +75,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     conv2d: (...args) => convFor(args[4]).conv2d(...args),
     conv2dBackwardInput: (...args) => localConv.conv2dBackwardInput(...args), // its GEMM reads W transposed: never split
     conv2dBackwardWeight: (...args) => convFor(args[3]).conv2dBackwardWeight(...args),
+    // alone only for a frozen weight or a transposed convolution: no chapter's hot path
+    conv2dBackwardBias: jsBackend.conv2dBackwardBias,
     relu: (x, out) => activation.relu(x, out),
     reluBackward: (out, g, dx) => activation.reluBackward(out, g, dx),
     maxPool2d: (...args) => pool.maxPool2d(...args),

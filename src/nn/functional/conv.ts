@@ -5,7 +5,6 @@ import { record } from "../../tensor/autograd.ts";
 import { shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { kernelsFor } from "../../kernels/index.ts";
-import { conv2dBackwardBias } from "../../kernels/js/conv.ts";
 import { checkFloating } from "../../tensor/dtype.ts";
 import type { Conv2dGeometry } from "../../kernels/types.ts";
 
@@ -104,7 +103,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     if (weight.requiresGrad) {
       gradWeight = new Tensor(into[1] ?? new dtype.ArrayType(weight.numel()), weight.shape, dtype);
       kernels.conv2dBackwardWeight(input.data, grad.data, gradWeight.data, g, gradBias?.data);
-    } else if (gradBias) conv2dBackwardBias(grad.data, gradBias.data, g);
+    } else if (gradBias) kernels.conv2dBackwardBias(grad.data, gradBias.data, g);
     return bias ? [gradInput, gradWeight, gradBias] : [gradInput, gradWeight];
   }, [input, weight]);
 }
@@ -195,7 +194,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
     if (bias?.requiresGrad) {
       const asOutput: Conv2dGeometry = { ...g, outChannels, outHeight, outWidth }; // the bias adds to our output's channels
       gradBias = new Tensor(new dtype.ArrayType(bias.numel()), bias.shape, dtype);
-      conv2dBackwardBias(grad.data, gradBias.data, asOutput);
+      kernels.conv2dBackwardBias(grad.data, gradBias.data, asOutput);
     }
     return bias ? [gradInput, gradWeight, gradBias] : [gradInput, gradWeight];
   }, [input, weight]);
