@@ -56,7 +56,6 @@ function makeTransform<T extends { kind: Kind }>(apply: (x: any) => unknown, rep
   }) as unknown as T;
 }
 
-
 /** Applies transforms in order. */
 export const Compose = newable(function Compose(transforms: readonly AnyTransform[]): ComposeTransform {
   if (!Array.isArray(transforms)) throw new Error("Compose: expected an array of transforms");
@@ -284,7 +283,6 @@ function sizePair(size: number | readonly number[], op: string): number | [numbe
   if (Array.isArray(size) && size.length === 2 && size.every(ok)) return [size[0]!, size[1]!];
   throw new Error(`${op}: size should be a positive int or a pair [height, width] of them, got ${JSON.stringify(size)}`);
 }
-
 
 /** torchvision's Resize: [height, width], or one number for the shorter side (the longer one keeps
  *  the aspect ratio, rounded down). Bilinear with antialiasing on a PILImage or a tensor image

@@ -1,13 +1,12 @@
 // 2-D pooling: max, average and adaptive average, forward and backward side by side.
-// Output size (ceil_mode=False): floor((in + 2*padding - kernel) / stride) + 1.
+// Output size (ceil_mode=False): floor((in + 2*padding - kernel) / stride) + 1. The loops are on
+// the kernel seam; average pooling has no SIMD kernel, so both backends run its plain loops.
 import { record } from "../../tensor/autograd.ts";
 import { sameShape, shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { kernelsFor } from "../../kernels/index.ts";
 import { checkFloating, int64 } from "../../tensor/dtype.ts";
 import type { Pool2dGeometry } from "../../kernels/types.ts";
-// Average pooling is not on the kernel seam (it is cheap next to convolution), so these ops call
-// the readable js loops directly whatever the backend.
 import { pair, type Pair } from "./conv.ts";
 
 export interface Pool2dOptions {

@@ -6,8 +6,6 @@ import { adaptiveAvgPool2d, avgPool2d, maxPool2d, maxUnpool2d, type AdaptiveSize
 import { pair, type Pair } from "../functional/conv.ts";
 import { pyValue } from "../../python-repr.ts";
 
-/** Python's spelling of an int, a tuple, or None. */
-
 /** nn.MaxPool2d(kernel, { stride = kernel, padding = 0 }): the largest value of each window, on [N, C, H, W] or [C, H, W]. */
 export class MaxPool2d extends Module {
   readonly stride: Pair;
