@@ -1,7 +1,7 @@
 // The binding of gemm.wat: c = op(a)·op(b) on Float32Arrays. Operands are copied into the memory
 // (or used where they are when they live in the arena), a product too large for the budget runs in
 // blocks of c, and a large one is split into bands of rows of c over the threads.
-import { BAND_ROWS, PARALLEL_MACS, ThreadPool, noteSplit, threadCount, MAX_WORKERS, type GemmArgs } from "./threads.ts";
+import { BAND_ROWS, MAX_WORKERS, PARALLEL_MACS, ThreadPool, getThreads, noteSplit, type GemmArgs } from "./threads.ts";
 import { KernelMemory, Layout, largestFitting, memoryBudget, regionBytes, tooLarge } from "./memory.ts";
 import { relaxedGemmText } from "./relaxed.ts";
 import { gemmWat } from "./wat.generated.ts";
@@ -35,7 +35,7 @@ export class GemmBinding {
    *  row by row (a band of rows of C is then a band of rows of A). */
   threadsFor(m: number, n: number, k: number, transA = 0): number {
     if (!this.pool || transA || m * n * k < PARALLEL_MACS) return 1;
-    return Math.max(1, Math.min(threadCount(), MAX_WORKERS + 1, Math.floor(m / BAND_ROWS)));
+    return Math.max(1, Math.min(getThreads(), MAX_WORKERS + 1, Math.floor(m / BAND_ROWS)));
   }
 
   /** Scratch floats for that many gemm calls at once: one work region each, side by side. */

@@ -149,10 +149,6 @@ export function setThreads(n: number): void {
 export function getThreads(): number {
   return threads;
 }
-/** The thread count, for the bindings. */
-export function threadCount(): number {
-  return threads;
-}
 
 let splitCalls = 0;
 /** Counts a GEMM call split over threads. */
