@@ -203,7 +203,7 @@
     end
   )
 
-;; col2im for stride 1 without padding or dilation, OW a multiple of 4 (the caller checks), one
+  ;; col2im for stride 1 without padding or dilation, OW a multiple of 4 (the caller checks), one
   ;; image: img += the columns, the image zeroed by the caller first. With stride 1, tap (kh, kw)
   ;; of output pixel (oh, ow) lands on input pixel (oh + kh, ow + kw), so for a fixed kw the KH
   ;; taps landing on input row ih are rows ih - kh of KH columns, in the same pixel columns. They
@@ -270,7 +270,7 @@
     end
   )
 
-;; sums[r % channels] += the float64 sum of src[r][0 .. len) for each of $rows rows of $len floats:
+  ;; sums[r % channels] += the float64 sum of src[r][0 .. len) for each of $rows rows of $len floats:
   ;; a convolution's bias gradient, the output gradient summed over each channel's pixels. Each
   ;; float32 is widened to float64 before it is added (two float64 pairs per vector), so a long
   ;; sum does not drift; $sums holds float64s.

@@ -33,7 +33,7 @@
   (import "env" "memory" (memory 1))
 
   ;; ---------------------------------------------------------------------------------------
-;; micro_2x16: C[2×16 tile at $c, row stride $ldc bytes] (=|+=) Apanel(2×kc) · Bpanel(kc×16)
+  ;; micro_2x16: C[2×16 tile at $c, row stride $ldc bytes] (=|+=) Apanel(2×kc) · Bpanel(kc×16)
   ;; $ap: packed A panel, 2 floats per step.  $bp: packed B panel, 16 floats per step.
   ;; $load = 1 adds to what C holds, 0 overwrites it.
   ;; v128 locals start at zero (WebAssembly zero-initialises locals), so the accumulators need
@@ -125,7 +125,7 @@
   )
 
   ;; ---------------------------------------------------------------------------------------
-;; pack_a: copy the mc×kc block whose element (i,p) sits at $src + i*$rs + p*$cs into panels
+  ;; pack_a: copy the mc×kc block whose element (i,p) sits at $src + i*$rs + p*$cs into panels
   ;; of 2 rows at $dst: panel after panel, each kc pairs of floats. A row past mc becomes 0.
   ;; A stored m×k has (rs, cs) = (4k, 4); stored transposed (k×m) it has (4, 4m).
   (func $pack_a (param $src i32) (param $rs i32) (param $cs i32) (param $mc i32) (param $kc i32) (param $dst i32)
@@ -179,7 +179,7 @@
   )
 
   ;; ---------------------------------------------------------------------------------------
-;; pack_b: copy the kc×nc block whose element (p,j) sits at $src + p*$rs + j*$cs into panels
+  ;; pack_b: copy the kc×nc block whose element (p,j) sits at $src + p*$rs + j*$cs into panels
   ;; of 16 columns at $dst: panel after panel, each kc groups of 16 floats. Columns past nc are 0.
   ;; B stored k×n has (rs, cs) = (4n, 4); stored transposed (n×k) it has (4, 4k).
   (func $pack_b (param $src i32) (param $rs i32) (param $cs i32) (param $kc i32) (param $nc i32) (param $dst i32)

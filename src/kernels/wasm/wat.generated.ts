@@ -286,7 +286,7 @@ export const convWat = `;; Convolution helpers: im2col and col2im. The convoluti
     end
   )
 
-;; col2im for stride 1 without padding or dilation, OW a multiple of 4 (the caller checks), one
+  ;; col2im for stride 1 without padding or dilation, OW a multiple of 4 (the caller checks), one
   ;; image: img += the columns, the image zeroed by the caller first. With stride 1, tap (kh, kw)
   ;; of output pixel (oh, ow) lands on input pixel (oh + kh, ow + kw), so for a fixed kw the KH
   ;; taps landing on input row ih are rows ih - kh of KH columns, in the same pixel columns. They
@@ -353,7 +353,7 @@ export const convWat = `;; Convolution helpers: im2col and col2im. The convoluti
     end
   )
 
-;; sums[r % channels] += the float64 sum of src[r][0 .. len) for each of $rows rows of $len floats:
+  ;; sums[r % channels] += the float64 sum of src[r][0 .. len) for each of $rows rows of $len floats:
   ;; a convolution's bias gradient, the output gradient summed over each channel's pixels. Each
   ;; float32 is widened to float64 before it is added (two float64 pairs per vector), so a long
   ;; sum does not drift; $sums holds float64s.
@@ -811,7 +811,7 @@ export const gemmWat = `;; GEMM, C[m×n] = op(A)·op(B) (or C += ...), in WebAss
   (import "env" "memory" (memory 1))
 
   ;; ---------------------------------------------------------------------------------------
-;; micro_2x16: C[2×16 tile at $c, row stride $ldc bytes] (=|+=) Apanel(2×kc) · Bpanel(kc×16)
+  ;; micro_2x16: C[2×16 tile at $c, row stride $ldc bytes] (=|+=) Apanel(2×kc) · Bpanel(kc×16)
   ;; $ap: packed A panel, 2 floats per step.  $bp: packed B panel, 16 floats per step.
   ;; $load = 1 adds to what C holds, 0 overwrites it.
   ;; v128 locals start at zero (WebAssembly zero-initialises locals), so the accumulators need
@@ -903,7 +903,7 @@ export const gemmWat = `;; GEMM, C[m×n] = op(A)·op(B) (or C += ...), in WebAss
   )
 
   ;; ---------------------------------------------------------------------------------------
-;; pack_a: copy the mc×kc block whose element (i,p) sits at $src + i*$rs + p*$cs into panels
+  ;; pack_a: copy the mc×kc block whose element (i,p) sits at $src + i*$rs + p*$cs into panels
   ;; of 2 rows at $dst: panel after panel, each kc pairs of floats. A row past mc becomes 0.
   ;; A stored m×k has (rs, cs) = (4k, 4); stored transposed (k×m) it has (4, 4m).
   (func $pack_a (param $src i32) (param $rs i32) (param $cs i32) (param $mc i32) (param $kc i32) (param $dst i32)
@@ -957,7 +957,7 @@ export const gemmWat = `;; GEMM, C[m×n] = op(A)·op(B) (or C += ...), in WebAss
   )
 
   ;; ---------------------------------------------------------------------------------------
-;; pack_b: copy the kc×nc block whose element (p,j) sits at $src + p*$rs + j*$cs into panels
+  ;; pack_b: copy the kc×nc block whose element (p,j) sits at $src + p*$rs + j*$cs into panels
   ;; of 16 columns at $dst: panel after panel, each kc groups of 16 floats. Columns past nc are 0.
   ;; B stored k×n has (rs, cs) = (4n, 4); stored transposed (n×k) it has (4, 4k).
   (func $pack_b (param $src i32) (param $rs i32) (param $cs i32) (param $kc i32) (param $nc i32) (param $dst i32)
