@@ -131,7 +131,9 @@ ch.cell("part 5 · 重みの更新の過程 — one step", () => {
 
 ch.cell("part 5 · 重みの更新の過程 — once more, from zeroGrad", () => {
   console.log(w.grad);
-  optimizer.zeroGrad();
+  // The article ran PyTorch 1.x, whose zero_grad() filled the gradient with zeros; PyTorch 2 (and
+  // torchlet) set it to null by default. setToNone: false gives the article's printout.
+  optimizer.zeroGrad({ setToNone: false });
   console.log(w.grad);
 
   const y = f(x);

@@ -130,7 +130,9 @@ ch.cell("002 · 4. Loss Function (損失関数) — the whole graph, from the lo
 });
 
 ch.cell("002 · 5. Backprop (誤差逆伝播) — conv1.bias.grad before and after backward", () => {
-  net.zeroGrad(); // zeroes the gradient buffers of all parameters
+  // zeroes the gradient buffers of all parameters; PyTorch 2's default (and ours) would set them to
+  // null instead, so the tutorial's "before" printout of zeros needs setToNone: false
+  net.zeroGrad({ setToNone: false });
   console.log("conv1.bias.grad before backward");
   console.log(net.conv1.bias!.grad);
   loss.backward();

@@ -72,7 +72,7 @@ test("Parameter prints as PyTorch does", () => {
   assert.is(String(p), "Parameter containing:\ntensor([[ 0.4406, -0.3006],\n        [-0.3144,  0.1140]], requires_grad=True)");
 });
 
-test("train/eval reach every submodule; zeroGrad leaves zeros", () => {
+test("train/eval reach every submodule; zeroGrad sets null, or zeros with setToNone: false", () => {
   const net = new Net();
   net.eval();
   assert.is(net.fc1.training, false);
@@ -80,8 +80,13 @@ test("train/eval reach every submodule; zeroGrad leaves zeros", () => {
   assert.is(net.fc2.training, true);
   net(torch.rand(2, 4)).sum().backward();
   assert.ok(net.fc1.weight.grad!.abs().sum().item() > 0);
-  net.zeroGrad();
+  const before = net.fc1.weight.grad!;
+  net.zeroGrad({ setToNone: false });
+  assert.is(net.fc1.weight.grad, before);
   assert.equal(net.fc1.weight.grad!.tolist(), torch.zeros(5, 4).tolist());
+  net.zeroGrad();
+  assert.is(net.fc1.weight.grad, null);
+  assert.equal(before.tolist(), torch.zeros(5, 4).tolist(), "the old gradient tensor is left alone");
 });
 
 test("stateDict / loadStateDict round trip; mismatches are refused before anything changes", () => {

@@ -108,20 +108,22 @@ test("a training step through backward: the parameter stays a leaf, nothing is r
   assert.is(w.gradFn, null);
 });
 
-test("zeroGrad leaves zeros (not null) and keeps null where there was no gradient", () => {
+test("zeroGrad sets null as PyTorch 2; setToNone: false leaves zeros and keeps null where there was no gradient", () => {
   const net = new nn.Linear(3, 2);
   const opt = new optim.SGD(net.parameters(), { lr: 0.1 });
   net(torch.ones(4, 3)).sum().backward();
   const extra = param([1]);
   const opt2 = new optim.SGD([extra], { lr: 0.1 });
-  opt.zeroGrad();
-  opt2.zeroGrad();
+  opt.zeroGrad({ setToNone: false });
+  opt2.zeroGrad({ setToNone: false });
   for (const p of net.parameters()) {
     assert.ok(p.grad !== null);
     assert.equal([...p.grad!.data], new Array(p.numel()).fill(0));
     assert.equal(p.grad!.shape, p.shape);
   }
   assert.is(extra.grad, null);
+  opt.zeroGrad();
+  for (const p of net.parameters()) assert.is(p.grad, null);
 });
 
 // ---- state dicts: stop and resume to the same numbers ----

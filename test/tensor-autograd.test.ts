@@ -246,7 +246,7 @@ test("gradcheck reports the input and index that disagree", () => {
   const wrong = (x: torch.Tensor) => {
     // an op with a deliberately wrong backward: forward x^2, backward claims 3x
     const out = torch.noGrad(() => x.mul(x));
-    out.gradFn = new torch.GradFn("WrongBackward", [x], (g) => [g.mul(x).mul(3)]);
+    out.gradFn = torch.GradFn.of("WrongBackward", [x], (g) => [g.mul(x).mul(3)]);
     return out;
   };
   assert.throws(() => torch.gradcheck(wrong, [torch.tensor([1, 2], { requiresGrad: true })]), /input 0 .* flat index 0/);

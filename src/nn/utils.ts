@@ -42,7 +42,7 @@ export function clipGradNorm_(params: Iterable<Tensor> | Tensor, maxNorm: number
   for (const g of grads) {
     const d = g.data;
     for (let i = 0; i < d.length; i++) d[i] = d[i]! * coef;
-    g.versionCounter.value++;
+    g.storage.bump();
   }
   return new Tensor(new Float32Array([total]), [], float32);
 }
@@ -53,6 +53,6 @@ export function clipGradValue_(params: Iterable<Tensor> | Tensor, clipValue: num
   for (const g of gradsOf(params)) {
     const d = g.data;
     for (let i = 0; i < d.length; i++) d[i] = Math.min(Math.max(d[i]!, -clipValue), clipValue);
-    g.versionCounter.value++;
+    g.storage.bump();
   }
 }

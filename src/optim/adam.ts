@@ -103,7 +103,7 @@ export class Adam extends Optimizer {
         v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
         w[i] = w[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / sqrtCorrection2 + eps);
       }
-      p.versionCounter.value++;
+      p.storage.bump();
     }
   }
 }

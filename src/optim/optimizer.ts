@@ -2,6 +2,7 @@
 // when an optimiser is built. Subclasses write step().
 import { Tensor } from "../tensor/tensor.ts";
 import { sameShape, shapeString } from "../tensor/shape.ts";
+import { resetGrads, type ZeroGradOptions } from "../tensor/autograd.ts";
 
 /** What an optimiser keeps for one parameter, by PyTorch's names (momentum_buffer; step, exp_avg, exp_avg_sq). */
 export type ParamState = Record<string, Tensor | number>;
@@ -46,10 +47,10 @@ export abstract class Optimizer {
     });
   }
 
-  /** Sets every gradient to zero. The tensors stay (zeros, not null), as the article prints them;
-   *  a parameter that never had a gradient keeps null, so step() still skips it. */
-  zeroGrad(): void {
-    for (const p of this.params) p.grad?.zero_();
+  /** Resets every gradient, as PyTorch 2's zero_grad: to null by default, so step() skips a
+   *  parameter the next backward does not reach; with `setToNone: false`, to zeros in place. */
+  zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
+    resetGrads(this.params, setToNone);
   }
 
   /** One update of every parameter that has a gradient. Writes p.data directly: no graph is recorded,

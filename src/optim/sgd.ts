@@ -104,7 +104,7 @@ export class SGD extends Optimizer {
           w[i] = w[i]! - lr * (nesterov ? g + momentum * buf[i]! : buf[i]!);
         }
       }
-      p.versionCounter.value++;
+      p.storage.bump();
     }
   }
 }

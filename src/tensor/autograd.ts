@@ -1,28 +1,29 @@
 // The autograd engine: micrograd's idea grown up to tensors.
 //
 // Every op that sees an input requiring grad records a GradFn on its output: the op's name in
-// PyTorch's spelling, the input tensors, a backward closure mapping the output's gradient to one
-// gradient per input, and the tensors that closure will read (its saved tensors). Tensor.backward()
-// sorts the graph topologically, seeds the root's gradient and walks it in reverse, summing
-// gradients where a tensor fed several ops and accumulating into `.grad` at the leaves.
+// PyTorch's spelling, one edge per input (the node that will take that input's gradient: the
+// input's own grad_fn, an AccumulateGrad for a leaf that requires grad, or none), a backward
+// closure mapping the output's gradient to one gradient per input, and the tensors that closure
+// will read (its saved tensors). The edges are taken when the op runs, so an in-place op that
+// later gives a tensor a new history does not change what earlier ops lead back to.
+// Tensor.backward() orders the nodes so that each comes after every node it feeds, walks them
+// once, and hands the leaves their gradients at the end.
 //
-// Two rules keep a gradient from ever being silently wrong:
-// - each saved tensor's version (the count of in-place changes to its memory) is noted when it is
+// Three rules keep a gradient from ever being silently wrong:
+// - each saved tensor's version (the count of in-place changes to its storage) is noted when it is
 //   saved and checked when backward needs it; a change in between is an error, not a wrong number;
+// - a view's node notes whether an in-place op autograd recorded has since rewritten its storage's
+//   history (PyTorch would regenerate the view's grad_fn; here that is an error, never stale);
 // - backward releases what a node saved, so running it again without retainGraph is an error too.
-//
-// One shortcut saves a copy per parameter and step: when a leaf's `.grad` was zeroed (zeroGrad) and
-// this node is the only one feeding it, the node is handed that storage and may write the gradient
-// there directly (BackwardFn's `into`). Writing x over zeros gives x's own bits, so the result is
-// the same as adding a fresh array into the zeros afterwards.
-import { isKnownZero, Tensor } from "./tensor.ts";
-import { arrayBeside } from "../kernels/index.ts";
-import type { DataArray } from "./dtype.ts";
+import { Tensor } from "./tensor.ts";
+import { castArray, type DType } from "./dtype.ts";
+import type { Storage } from "./storage.ts";
 
-/** Maps the output's gradient to one gradient per input (null where none is needed). `into[i]`,
- *  when set, is zero-filled storage of input i's dtype and size where that input's gradient may be
- *  written: an op that does so returns a tensor over exactly that array. Ops may ignore it. */
-export type BackwardFn = (grad: Tensor, into: readonly (DataArray | undefined)[]) => (Tensor | null)[];
+/** Maps the output's gradient to one gradient per input (null where none is needed). */
+export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
+
+/** Where an input's gradient goes: its grad_fn, the AccumulateGrad of a leaf, or nowhere. */
+export type Node = GradFn | AccumulateGrad;
 
 interface SavedTensor {
   tensor: Tensor;
@@ -33,54 +34,74 @@ interface SavedTensor {
  *  scalar operand: nothing to check, but saved all the same, so the node is freed after backward). */
 export type Saved = Tensor | number | null;
 
+/** The node an input's gradient flows to (PyTorch's gradient edge). */
+export function edgeOf(t: Tensor): Node | null {
+  return t.gradFn ?? (t.requiresGrad ? accumulateGradOf(t) : null);
+}
+
 /** PyTorch's `grad_fn`: a node of the backward graph. */
 export class GradFn {
   private backwardFn: BackwardFn | null;
   private saved: SavedTensor[];
   /** Whether backward frees something here: then running this node twice is an error. */
-  private readonly savesValues: boolean;
+  private savesValues: boolean;
   /** True once backward has run through this node and freed what it saved. */
   private released = false;
+  /** The tensor this node produced, to say "output 0 of Exp" when it was saved and then changed. */
+  private output: Tensor | null = null;
+  /** For a view op's node: the storage it views and how often its history had been rewritten. */
+  private viewed: { storage: Storage; rewrites: number } | null = null;
+  /** Inputs that PyTorch reaches through a transposed view (Linear's weight): shown behind a TBackward0 node. */
+  private transposed: number[] | null = null;
 
-  constructor(
+  private constructor(
     readonly name: string,
-    readonly inputs: readonly Tensor[],
+    /** One edge per input, taken when the op ran. */
+    readonly next: readonly (Node | null)[],
+    /** Each input's dtype: its gradient is cast to it. */
+    readonly inputDTypes: readonly DType[],
     backwardFn: BackwardFn,
-    saved: readonly Saved[] = [],
-    /** The tensor this node produced, to say "output 0 of Exp" when it was saved and then changed. */
-    private readonly output: Tensor | null = null,
+    saved: readonly Saved[],
   ) {
     this.backwardFn = backwardFn;
     this.savesValues = saved.some((x) => x !== null);
-    this.saved = saved.filter((t): t is Tensor => t !== null && typeof t !== "number").map((tensor) => ({ tensor, version: tensor._version }));
+    this.saved = saved.filter((t): t is Tensor => t instanceof Tensor).map((tensor) => ({ tensor, version: tensor._version }));
   }
 
-  /** One `[node, 0]` pair per input, as PyTorch's `next_functions`: the input's own GradFn, an
-   *  AccumulateGrad for a leaf that requires grad, or null for an input that needs no gradient. */
-  get nextFunctions(): [GradFn | AccumulateGrad | null, number][] {
-    return this.inputs.map((t, i) => {
-      const node = t.gradFn ?? (t.requiresGrad ? accumulateGradOf(t) : null);
-      return [node && this.transposed?.includes(i) ? transposeNodeOf(t) : node, 0];
-    });
+  /** The node of an op on `inputs`, whose edges are taken from them now. */
+  static of(name: string, inputs: readonly Tensor[], backward: BackwardFn, saved: readonly Saved[] = []): GradFn {
+    return new GradFn(name, inputs.map(edgeOf), inputs.map((t) => t.dtype), backward, saved);
+  }
+  /** A node with edges given directly (CopySlices and the view it rewrites). */
+  static fromEdges(name: string, next: readonly (Node | null)[], dtypes: readonly DType[], backward: BackwardFn): GradFn {
+    return new GradFn(name, next, dtypes, backward, []);
   }
 
-  /** Inputs that PyTorch reaches through a transposed view (Linear's weight): shown behind a TBackward0 node. */
-  private transposed: number[] | null = null;
+  /** Makes this node `t`'s grad_fn (an in-place op gives `t` a new history). @internal */
+  becomeHistoryOf(t: Tensor): void {
+    t.gradFn = this;
+    this.output = t;
+  }
+  /** Marks this node as a view op's over `storage`, from now on. @internal */
+  watchStorage(storage: Storage): void {
+    this.viewed = { storage, rewrites: storage.rewrites };
+    this.savesValues = true;
+  }
+
+  /** One `[node, 0]` pair per input, as PyTorch's `next_functions`. */
+  get nextFunctions(): [Node | null, number][] {
+    return this.next.map((node, i) => [node && this.transposed?.includes(i) ? transposeNodeOf(node) : node, 0]);
+  }
+
   /** Says that input `i` enters this op as its transpose, as PyTorch's graph shows it (the op itself
    *  reads the input transposed in place, so the engine needs no node for it). */
   showTransposed(i: number): void {
     (this.transposed ??= []).push(i);
   }
 
-  /** Whether an input or a saved tensor of this node uses any of `array`'s memory: then the node
-   *  must not be handed `array` to write a gradient into (see runBackward). */
-  readsMemoryOf(array: DataArray): boolean {
-    return this.inputs.some((t) => sharesMemory(t.data, array)) || this.saved.some(({ tensor }) => sharesMemory(tensor.data, array));
-  }
-
   /** Gradients for the inputs from the gradient of the output, after checking that nothing this
    *  node saved was freed or changed in place since (PyTorch's Node.apply). */
-  apply(grad: Tensor, retainGraph = false, into: readonly (DataArray | undefined)[] = []): (Tensor | null)[] {
+  apply(grad: Tensor, retainGraph = false): (Tensor | null)[] {
     if (this.released) {
       throw new Error(
         "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
@@ -91,7 +112,13 @@ export class GradFn {
     for (const { tensor, version } of this.saved) {
       if (tensor._version !== version) throw this.modifiedError(tensor, version);
     }
-    const grads = this.backwardFn!(grad, into);
+    if (this.viewed && this.viewed.storage.rewrites !== this.viewed.rewrites) {
+      throw new Error(
+        `${this.name}: this view was taken before an in-place op that autograd recorded changed the tensor it views, so its gradient would be stale ` +
+          "(PyTorch regenerates the view's history; torchlet does not). Take the view after the in-place op, or clone() it.",
+      );
+    }
+    const grads = this.backwardFn!(grad);
     if (!retainGraph && this.savesValues) {
       // drop the closure and the saved tensors so their memory can go; nodes that saved nothing can run again
       this.released = true;
@@ -122,7 +149,8 @@ export class GradFn {
 /** The node at a leaf: it adds the incoming gradient into `variable.grad`. */
 export class AccumulateGrad {
   readonly name = "AccumulateGrad";
-  readonly nextFunctions: [GradFn | AccumulateGrad | null, number][] = [];
+  readonly next: readonly (Node | null)[] = [];
+  readonly nextFunctions: [Node | null, number][] = [];
   constructor(readonly variable: Tensor) {}
   toString(): string {
     return `<AccumulateGrad object>`;
@@ -133,14 +161,13 @@ export class AccumulateGrad {
 }
 
 const accumulators = new WeakMap<Tensor, AccumulateGrad>();
-const transposeNodes = new WeakMap<Tensor, GradFn>();
+const transposeNodes = new WeakMap<Node, GradFn>();
 
-/** The TBackward0 node shown between an op and an input it reads transposed; its backward
- *  transposes the gradient back, should anyone call it by hand. */
-function transposeNodeOf(t: Tensor): GradFn {
-  let node = transposeNodes.get(t);
-  if (!node) transposeNodes.set(t, (node = new GradFn("TBackward0", [t], (g) => [g.transpose(0, 1)])));
-  return node;
+/** The TBackward0 node shown between an op and an input it reads transposed. */
+function transposeNodeOf(node: Node): GradFn {
+  let t = transposeNodes.get(node);
+  if (!t) transposeNodes.set(node, (t = GradFn.fromEdges("TBackward0", [node], [], (g) => [g.transpose(0, 1)])));
+  return t;
 }
 function accumulateGradOf(leaf: Tensor): AccumulateGrad {
   let node = accumulators.get(leaf);
@@ -173,106 +200,99 @@ export function noGrad<T>(fn: () => T): T {
  *  `a.requiresGrad ? b : null`): PyTorch's saved variables, tensors among them checked for
  *  in-place changes. */
 export function record(out: Tensor, name: string, inputs: readonly Tensor[], backward: BackwardFn, saved: readonly Saved[] = []): Tensor {
-  if (gradEnabled && inputs.some((t) => t.requiresGrad)) out.gradFn = new GradFn(name, inputs, backward, saved, out);
+  if (gradEnabled && inputs.some((t) => t.requiresGrad)) GradFn.of(name, inputs, backward, saved).becomeHistoryOf(out);
   return out;
 }
 
-// ---- the backward pass ----------------------------------------------------------------------
-
-/** Tensors reachable from `root` through GradFns, each after every tensor computed from it. */
-function topologicalOrder(root: Tensor): Tensor[] {
-  const order: Tensor[] = [];
-  const visited = new Set<Tensor>();
-  // iterative depth-first search, so long chains cannot overflow the call stack
-  const stack: [Tensor, boolean][] = [[root, false]];
-  while (stack.length > 0) {
-    const [t, childrenDone] = stack.pop()!;
-    if (childrenDone) {
-      order.push(t);
-      continue;
-    }
-    if (visited.has(t)) continue;
-    visited.add(t);
-    stack.push([t, true]);
-    for (const input of t.gradFn?.inputs ?? []) {
-      if (input.requiresGrad && !visited.has(input)) stack.push([input, false]);
-    }
-  }
-  return order.reverse(); // root first
+/** record() for a view op: the node also notes its storage, so a later recorded in-place change of
+ *  that storage makes it refuse to run rather than give a stale gradient. */
+export function recordView(out: Tensor, name: string, input: Tensor, backward: BackwardFn): Tensor {
+  record(out, name, [input], backward);
+  out.gradFn?.watchStorage(out.storage);
+  return out;
 }
 
-/** How many times each leaf is an input of a node in `order` (a leaf fed by one node can take its
- *  gradient in place). */
-function leafUses(order: readonly Tensor[]): Map<Tensor, number> {
-  const uses = new Map<Tensor, number>();
-  for (const t of order) {
-    for (const input of t.gradFn?.inputs ?? []) if (!input.gradFn) uses.set(input, (uses.get(input) ?? 0) + 1);
-  }
-  return uses;
+// ---- gradients ------------------------------------------------------------------------------
+
+/** zero_grad's option, as PyTorch's set_to_none. */
+export interface ZeroGradOptions {
+  /** true (the default): `.grad` becomes null; false: it is filled with zeros in place. */
+  setToNone?: boolean;
 }
 
-/** Whether two typed arrays overlap in memory. */
-function sharesMemory(a: DataArray, b: DataArray): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
-}
-
-/** The storage of `input.grad` when `node` can write that input's gradient there directly: a leaf
- *  that requires grad, fed by this node alone, whose grad is of its dtype and size and still zeros,
- *  and whose memory nothing the node reads (its inputs, saved tensors, the incoming gradient) uses. */
-function writableGrad(input: Tensor, uses: Map<Tensor, number>, node: GradFn, grad: Tensor): DataArray | undefined {
-  const g = input.grad;
-  if (input.gradFn || !input.requiresGrad || uses.get(input) !== 1 || !g || !isKnownZero(g)) return undefined;
-  if (g.dtype !== input.dtype || g.data.length !== input.numel()) return undefined;
-  return sharesMemory(g.data, grad.data) || node.readsMemoryOf(g.data) ? undefined : g.data;
-}
-
-export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): void {
-  const grads = new Map<Tensor, Tensor>([[root, seed]]);
+/** What zeroGrad does to each of `params`, for modules and optimisers alike. */
+export function resetGrads(params: Iterable<Tensor>, setToNone: boolean): void {
   noGrad(() => {
-    const order = topologicalOrder(root);
-    const uses = leafUses(order);
-    for (const t of order) {
-      const grad = grads.get(t);
-      if (!grad) continue;
-      grads.delete(t); // free as we go
-      if (!t.gradFn) {
-        accumulateInto(t, grad);
-        continue;
-      }
-      const node = t.gradFn;
-      const into = node.inputs.map((input) => writableGrad(input, uses, node, grad));
-      const inputGrads = node.apply(grad, retainGraph, into);
-      node.inputs.forEach((input, i) => {
-        const raw = inputGrads[i];
-        if (!raw || !input.requiresGrad) return;
-        if (into[i] && raw.data === into[i]) {
-          input.grad!.versionCounter.value++; // written in place: no longer known to be zeros
-          return;
-        }
-        const g = raw.dtype === input.dtype ? raw : raw.to(input.dtype); // a float64 op's gradient for a float32 input
-        const sum = grads.get(input);
-        grads.set(input, sum ? sum.add(g) : g);
-      });
+    for (const p of params) {
+      if (setToNone) p.grad = null;
+      else p.grad?.zero_();
     }
   });
 }
 
-/** A copy of `grad` for `leaf.grad`, in storage of its own beside the leaf's (in the kernels' memory
- *  when the leaf's data lives there). */
-function ownCopy(leaf: Tensor, grad: Tensor): Tensor {
-  const storage = arrayBeside(leaf.data, grad.numel());
-  storage.set(grad.data);
-  return new Tensor(storage, grad.shape, grad.dtype);
+// ---- the backward pass ----------------------------------------------------------------------
+
+/** The nodes reachable from `root`, each before every node it feeds gradients to. */
+function topologicalOrder(root: Node): Node[] {
+  const order: Node[] = [];
+  const visited = new Set<Node>();
+  // iterative depth-first search, so long chains cannot overflow the call stack
+  const stack: [Node, boolean][] = [[root, false]];
+  while (stack.length > 0) {
+    const [node, childrenDone] = stack.pop()!;
+    if (childrenDone) {
+      order.push(node);
+      continue;
+    }
+    if (visited.has(node)) continue;
+    visited.add(node);
+    stack.push([node, true]);
+    for (const next of node.next) if (next && !visited.has(next)) stack.push([next, false]);
+  }
+  return order.reverse(); // root first
 }
 
-function accumulateInto(leaf: Tensor, grad: Tensor): void {
-  if (leaf.grad === null) leaf.grad = ownCopy(leaf, grad); // own storage: later accumulation must not write into another tensor
-  else {
-    const into = leaf.grad.data;
-    const from = grad.data;
-    // after zeroGrad() the sum is the new gradient itself: copy it (adding to zeros gives the same bits)
-    if (isKnownZero(leaf.grad)) into.set(from);
-    else for (let i = 0; i < into.length; i++) into[i] = into[i]! + from[i]!;
-    leaf.grad.versionCounter.value++;
+/** Backpropagates `seed` (d(something)/d(root)) through the graph behind `root`. Every leaf's
+ *  gradient is worked out first and only then added into `.grad`, so a pass that raises leaves every
+ *  `.grad` as it was. */
+export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): void {
+  const start = edgeOf(root)!;
+  const grads = new Map<Node, Tensor>([[start, seed]]);
+  const leafGrads: [AccumulateGrad, Tensor][] = [];
+  noGrad(() => {
+    for (const node of topologicalOrder(start)) {
+      const grad = grads.get(node);
+      if (!grad) continue;
+      grads.delete(node); // free as we go
+      if (node instanceof AccumulateGrad) {
+        leafGrads.push([node, grad]);
+        continue;
+      }
+      const inputGrads = node.apply(grad, retainGraph);
+      node.next.forEach((next, i) => {
+        const raw = inputGrads[i];
+        if (!next || !raw) return;
+        const dtype = node.inputDTypes[i]!;
+        const g = raw.dtype === dtype ? raw : new Tensor(castArray(raw.data, dtype), raw.shape, dtype); // a float64 op's gradient for a float32 input
+        const sum = grads.get(next);
+        grads.set(next, sum ? sum.add(g) : g);
+      });
+    }
+    const handedOut = new Set([seed.storage]);
+    for (const [node, grad] of leafGrads) accumulate(node.variable, grad, handedOut);
+  });
+}
+
+/** Adds `grad` into `leaf.grad`, as PyTorch's AccumulateGrad: a leaf without a gradient takes this
+ *  one (its own memory: copied unless the engine made it for this leaf alone), one with a gradient
+ *  has it added in place. */
+function accumulate(leaf: Tensor, grad: Tensor, handedOut: Set<Storage>): void {
+  const current = leaf.grad;
+  if (current === null) {
+    const own = grad.isContiguous() && !grad.isView() && grad.storage.array.length === grad.numel() && !handedOut.has(grad.storage);
+    leaf.grad = own ? grad : new Tensor(grad.data.slice(), grad.shape, grad.dtype);
+    handedOut.add(leaf.grad.storage);
+    return;
   }
+  current.add_(grad);
 }

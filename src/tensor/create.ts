@@ -1,6 +1,6 @@
 // Making tensors: from nested arrays, from typed arrays, filled, ranged, random.
 import { random, randomNormal } from "../random.ts";
-import { castArray, dtypeOfArray, float32, int64, bool, normalizeInPlace, toDType, type DataArray, type DType, type DTypeLike } from "./dtype.ts";
+import { castArray, checkValueFits, dtypeOfArray, float32, int64, bool, normalizeInPlace, toDType, type DataArray, type DType, type DTypeLike } from "./dtype.ts";
 import { checkShape, numelOf, shapeArgs, shapeString } from "./shape.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -13,24 +13,10 @@ export interface TensorOptions {
 type Nested = number | boolean | readonly Nested[];
 type ShapeOrOptions = number | readonly number[] | TensorOptions;
 
-/** The largest magnitude each integer dtype takes from a plain number, as PyTorch checks it
- *  ("value cannot be converted to type int32 without overflow"); uint8 also takes -255..-1, wrapping. */
-const INTEGER_LIMITS: Partial<Record<string, [number, number]>> = {
-  int64: [-(2 ** 63), 2 ** 63 - 1],
-  int32: [-(2 ** 31), 2 ** 31 - 1],
-  uint8: [-255, 255],
-};
-
 /** Numbers written into a new tensor of `dtype`: integers truncate toward zero, and a value an
  *  integer dtype cannot hold (NaN, an infinity, out of range) is an error rather than garbage. */
 function valuesOf(values: ArrayLike<number>, dtype: DType): DataArray {
-  const limits = INTEGER_LIMITS[dtype.name];
-  if (limits) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (!(v >= limits[0] && v <= limits[1])) throw new Error(`value cannot be converted to type ${dtype.name} without overflow (got ${v})`);
-    }
-  }
+  for (let i = 0; i < values.length; i++) checkValueFits(values[i]!, dtype);
   return castArray(values, dtype);
 }
 
@@ -122,6 +108,7 @@ export function ones(...args: ShapeOrOptions[]): Tensor {
  *  in PyTorch, but float32 here unless asked: JavaScript cannot tell 3 from 3.0). */
 export function full(shape: number | readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
   const dtype = options.dtype ?? (typeof value === "boolean" ? bool : float32);
+  checkValueFits(Number(value), toDType(dtype), true);
   return filled("full", [shapeArgs([shape], "full"), { ...options, dtype }], () => Number(value));
 }
 
@@ -158,7 +145,8 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   for (const [name, v] of [["start", start], ["end", end], ["step", step]] as const) {
     if (!Number.isFinite(v)) throw new Error(`arange: ${name} must be a finite number, got ${v}`);
   }
-  if (step === 0) throw new Error("arange: step must be nonzero");
+  if (step === 0) throw new Error("step must be nonzero");
+  if ((end - start) * step < 0) throw new Error("upper bound and lower bound inconsistent with step sign");
   const integral = [start, end, step].every(Number.isInteger);
   const dtype = toDType(options.dtype ?? (integral ? int64 : float32));
   const count = Math.max(0, Math.ceil((end - start) / step));

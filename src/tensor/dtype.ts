@@ -149,6 +149,32 @@ export function castValue(x: number, dtype: DType): number {
   }
 }
 
+/** The largest magnitude each integer dtype takes from a plain number, as PyTorch checks it; uint8
+ *  also takes -255..-1, wrapping. int64 stops at 2^53: it is stored in doubles, exact only that far. */
+const INTEGER_LIMITS: Partial<Record<string, [number, number]>> = {
+  int64: [-(2 ** 53), 2 ** 53],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  uint8: [-255, 255],
+};
+const OVERFLOW_NAMES: Partial<Record<string, string>> = { int64: "int64_t", int32: "int", uint8: "uint8_t" };
+
+/** Throws unless `dtype` can hold the number `x` (PyTorch's "value cannot be converted to type ...
+ *  without overflow", which names the C type for a fill and the dtype for tensor data); floating
+ *  dtypes and bool take anything. */
+export function checkValueFits(x: number, dtype: DType, cName = false): void {
+  const limits = INTEGER_LIMITS[dtype.name];
+  if (!limits || (x >= limits[0] && x <= limits[1])) return;
+  if (dtype === int64 && Number.isFinite(x) && Math.abs(x) < 2 ** 63) throw int64RangeError(x);
+  throw new Error(`value cannot be converted to type ${cName ? OVERFLOW_NAMES[dtype.name] : dtype.name} without overflow (got ${x})`);
+}
+
+/** The error for an int64 value this library cannot hold exactly (PyTorch would hold it). */
+export function int64RangeError(x: number): Error {
+  return new Error(
+    `int64 value ${x} is beyond ±2^53: torchlet keeps int64 in doubles, which are exact only up to 2^53, and refuses rather than round`,
+  );
+}
+
 /** A new array of `dtype` holding `src` cast element by element. */
 export function castArray(src: ArrayLike<number>, dtype: DType): DataArray {
   const out = new dtype.ArrayType(src.length);

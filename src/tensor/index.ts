@@ -4,7 +4,8 @@ import * as E from "./ops/elementwise.ts";
 import * as R from "./ops/reduce.ts";
 import * as M from "./ops/matmul.ts";
 
-export { Tensor, VersionCounter, type BackwardOptions } from "./tensor.ts";
+export { Tensor, type BackwardOptions } from "./tensor.ts";
+export { Storage } from "./storage.ts";
 export {
   DType, type DTypeLike, type DTypeName, type DataArray, promoteTypes, canCast,
   float32, float32 as float, float64, float64 as double, int64, int64 as long, int32, int32 as int, uint8, bool,

@@ -74,7 +74,7 @@ export function checkShape(shape: readonly unknown[], op: string): void {
 
 /** Turns a possibly negative dim into 0..rank-1, with PyTorch's error when it is out of range. */
 export function normalizeDim(dim: number, rank: number, allowEnd = false): number {
-  const size = Math.max(rank, 1) + (allowEnd ? 1 : 0);
+  const size = allowEnd ? rank + 1 : Math.max(rank, 1);
   if (!Number.isInteger(dim) || dim < -size || dim >= size) {
     const lo = -size, hi = size - 1;
     throw new Error(`Dimension out of range (expected to be in range of [${lo}, ${hi}], but got ${dim})`);
@@ -157,4 +157,59 @@ export function forEachIndex(shape: readonly number[], strides: readonly number[
       counter[d] = 0;
     }
   }
+}
+
+// ---- strided layouts ---------------------------------------------------------------------------
+
+/** PyTorch's is_contiguous: row-major with no gaps, ignoring dims of size 1 (and any tensor with no elements). */
+export function isContiguousLayout(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d]!;
+    if (size === 0) return true;
+    if (size === 1) continue;
+    if (strides[d] !== expected) return false;
+    expected *= size;
+  }
+  return true;
+}
+
+/** PyTorch's is_non_overlapping_and_dense: some order of the dims makes the layout contiguous. */
+export function isNonOverlappingAndDense(shape: readonly number[], strides: readonly number[]): boolean {
+  if (isContiguousLayout(shape, strides)) return true;
+  const dims = shape.map((_, d) => d).filter((d) => shape[d] !== 1).sort((a, b) => strides[a]! - strides[b]! || shape[a]! - shape[b]!);
+  let expected = 1;
+  for (const d of dims) {
+    if (strides[d] !== expected) return false;
+    expected *= shape[d]!;
+  }
+  return true;
+}
+
+/** Whether some dim of more than one element has stride 0, so several elements share a location
+ *  (PyTorch's has_internal_overlap, which flags exactly this case). */
+export function hasInternalOverlap(shape: readonly number[], strides: readonly number[]): boolean {
+  return shape.some((size, d) => size > 1 && strides[d] === 0);
+}
+
+/** The elements of a strided layout over `array`, copied in row-major order into a new array. */
+export function gatherStrided<A extends DataArray>(array: A, shape: readonly number[], strides: readonly number[], offset: number): A {
+  const out = allocLike(array, numelOf(shape));
+  if (shape.length === 2) {
+    // the common non-contiguous case (a transposed matrix, a column slice) without the callback
+    const [rows, cols] = shape as [number, number], [s0, s1] = strides as [number, number];
+    for (let i = 0, o = 0; i < rows; i++) for (let j = 0, at = offset + i * s0; j < cols; j++, at += s1) out[o++] = array[at]!;
+    return out;
+  }
+  forEachIndex(shape, strides, (flat, at) => (out[flat] = array[offset + at]!));
+  return out;
+}
+
+/** Writes `values` (row-major, one per element of the layout) into `array` through a strided layout. */
+export function scatterStrided(array: DataArray, shape: readonly number[], strides: readonly number[], offset: number, values: ArrayLike<number>): void {
+  if (isContiguousLayout(shape, strides)) {
+    array.set(values, offset);
+    return;
+  }
+  forEachIndex(shape, strides, (flat, at) => (array[offset + at] = values[flat]!));
 }

@@ -1,37 +1,35 @@
-// The Tensor: a contiguous row-major typed array of its dtype, a shape, and the autograd fields.
-// An op's method forwards to the op family file (ops/) where its forward and backward live; what
-// is the tensor's own (in-place writes and their version count, dtype conversions, views of its
-// memory, backward()) is here.
+// The Tensor: a Storage (a typed array of its dtype and a version count) seen through a shape,
+// strides and an offset, and the autograd fields. An op's method forwards to the op family file
+// (ops/) where its forward and backward live; what is the tensor's own (its layout, in-place
+// writes, dtype conversions, backward()) is here. Views share their base's storage: a write
+// through one is seen by all, and counted once, on the storage.
 import { isGradEnabled, record, runBackward, type GradFn } from "./autograd.ts";
 import {
-  canCast, castArray, castValue, dtypeOfArray, float32, toDType, type DataArray, type DType, type DTypeLike,
+  castArray, castValue, dtypeOfArray, float32, toDType, type DataArray, type DType, type DTypeLike,
   bool as boolDType, float64, int32 as int32DType, int64, uint8,
 } from "./dtype.ts";
 import { formatTensor } from "./format.ts";
-import { argList, checkShape, normalizeDim, numelOf, sameShape, shapeString, Size } from "./shape.ts";
+import {
+  argList, checkShape, gatherStrided, isContiguousLayout, isNonOverlappingAndDense, normalizeDim, numelOf,
+  sameShape, shapeString, Size, stridesOf,
+} from "./shape.ts";
+import { Storage } from "./storage.ts";
 import * as E from "./ops/elementwise.ts";
 import * as R from "./ops/reduce.ts";
 import * as M from "./ops/matmul.ts";
 import * as S from "./ops/view.ts";
+import * as I from "./inplace.ts";
 import { random, randomNormal } from "../random.ts";
-import { fillArray } from "../kernels/index.ts";
 
 type Operand = Tensor | number;
 type ShapeArg = number | readonly number[];
 
-/** How many times the memory under a tensor has been changed in place. Views and detach() share
- *  one counter with their base, so autograd notices a change made through any of them. */
-export class VersionCounter {
-  value = 0;
-}
-
-/** Tensors known to hold only zeros, with the version at which they were zeroed: backward can copy a
- *  gradient into a zeroed .grad instead of adding it (the same numbers, a memcpy instead of a loop). */
-const zeroedAt = new WeakMap<Tensor, number>();
-
-/** True when `t` was filled with zeros by fill_/zero_ and has not been changed since. */
-export function isKnownZero(t: Tensor): boolean {
-  return zeroedAt.get(t) === t._version;
+/** Where a view's elements sit in its storage. */
+export interface Layout {
+  strides: readonly number[];
+  offset: number;
+  /** The tensor whose storage this views (PyTorch's `_base`); null for a tensor that owns it. */
+  base: Tensor | null;
 }
 
 /** tensor.backward's options, as PyTorch's retain_graph. */
@@ -40,38 +38,95 @@ export interface BackwardOptions {
   retainGraph?: boolean;
 }
 
-/** torch.Tensor: a contiguous row-major typed array of its dtype (`data`), a `shape`, and autograd's fields (`requiresGrad`, `grad`, `gradFn`). */
+/** torch.Tensor: a storage seen through `shape`, strides and an offset, with autograd's fields (`requiresGrad`, `grad`, `gradFn`). */
 export class Tensor {
-  /** The elements, row-major, in the typed array of the dtype (int64 in a Float64Array). */
-  data: DataArray;
+  /** The memory under this tensor, shared with its views. */
+  readonly storage: Storage;
   /** Frozen: a tensor's shape never changes; view() or reshape() make a new tensor. */
   readonly shape: Size;
   readonly dtype: DType;
+  /** The tensor this is a view of (PyTorch's `_base`): null unless a view op made this tensor. */
+  readonly _base: Tensor | null;
   /** The op that produced this tensor (null for leaves and for results computed without grad). */
   gradFn: GradFn | null = null;
-  /** @internal shared with views and detach(); read it as `_version`. */
-  readonly versionCounter: VersionCounter;
+  private readonly strides: readonly number[];
+  private readonly offset: number;
   private leafRequiresGrad = false;
   private gradValue: Tensor | null = null;
+  /** `data` of a contiguous tensor, made on first use. */
+  private dense: DataArray | null = null;
 
-  /** `data` must be the storage of `dtype` (Float64Array for float64 and int64, Uint8Array for uint8
-   *  and bool, ...); without a dtype it is the one the array names. Pass a base tensor's
-   *  versionCounter to make a view of it. */
-  constructor(data: DataArray, shape: readonly number[], dtype?: DTypeLike, versionCounter = new VersionCounter()) {
-    const type = dtype === undefined ? dtypeOfArray(data) : toDType(dtype);
-    if (!(data instanceof type.ArrayType)) {
-      throw new Error(`Tensor: a ${type} tensor is stored in a ${type.ArrayType.name}, got a ${data.constructor.name}`);
+  /** A new tensor that owns `data` (row-major, of `dtype`'s array type: Float64Array for float64 and
+   *  int64, Uint8Array for uint8 and bool, ...; without a dtype, the one the array names). Given a
+   *  Storage and a layout instead, a view of that storage. */
+  constructor(data: DataArray | Storage, shape: readonly number[], dtype?: DTypeLike, layout?: Layout) {
+    const array = data instanceof Storage ? data.array : data;
+    const type = dtype === undefined ? dtypeOfArray(array) : toDType(dtype);
+    if (!(array instanceof type.ArrayType)) {
+      throw new Error(`Tensor: a ${type} tensor is stored in a ${type.ArrayType.name}, got a ${array.constructor.name}`);
     }
     // a frozen Size is another tensor's shape, already checked: share it rather than copy it
     const known = shape instanceof Size && Object.isFrozen(shape);
     if (!known) checkShape(shape, "Tensor");
-    if (data.length !== numelOf(shape)) {
-      throw new Error(`Tensor: data has ${data.length} elements but shape ${shapeString(shape)} needs ${numelOf(shape)}`);
-    }
-    this.data = data;
     this.shape = known ? shape : (Object.freeze(Size.fromDims(shape)) as Size);
     this.dtype = type;
-    this.versionCounter = versionCounter;
+    if (data instanceof Storage) {
+      if (!layout) throw new Error("Tensor: a view of a storage needs its strides and offset");
+      this.storage = data;
+      this.strides = layout.strides;
+      this.offset = layout.offset;
+      this._base = layout.base;
+    } else {
+      if (array.length !== numelOf(shape)) {
+        throw new Error(`Tensor: data has ${array.length} elements but shape ${shapeString(shape)} needs ${numelOf(shape)}`);
+      }
+      this.storage = new Storage(array);
+      this.strides = stridesOf(this.shape);
+      this.offset = 0;
+      this._base = null;
+      this.dense = array;
+    }
+  }
+
+  // ---- layout --------------------------------------------------------------------------------
+
+  /** The elements in row-major order, as a typed array of the dtype (int64 in a Float64Array). For
+   *  a contiguous tensor this is its memory: writing into it writes the tensor (without counting a
+   *  version: prefer the in-place ops). For a non-contiguous view it is a fresh copy, so writes to
+   *  it change nothing: use the in-place ops, or `contiguous()` first. */
+  get data(): DataArray {
+    if (this.dense) return this.dense;
+    const array = this.storage.array, n = this.numel();
+    if (this.isContiguous()) {
+      this.dense = this.offset === 0 && array.length === n ? array : array.subarray(this.offset, this.offset + n);
+      return this.dense;
+    }
+    return gatherStrided(array, this.shape, this.strides, this.offset);
+  }
+
+  /** PyTorch's stride(): how many storage elements one step along each dim moves. */
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    if (dim === undefined) return [...this.strides];
+    if (this.shape.length === 0) throw new Error(`Dimension specified as ${dim} but tensor has no dimensions`);
+    return this.strides[normalizeDim(dim, this.shape.length)]!;
+  }
+  /** PyTorch's storage_offset(): where element [0, 0, ...] sits in the storage. */
+  storageOffset(): number {
+    return this.offset;
+  }
+  /** Row-major with no gaps (dims of size 1 aside), as PyTorch's is_contiguous. */
+  isContiguous(): boolean {
+    return isContiguousLayout(this.shape, this.strides);
+  }
+  /** Whether this tensor is a view of another's storage (PyTorch's `_is_view()`). */
+  isView(): boolean {
+    return this._base !== null;
+  }
+  /** A view of this tensor's storage with another layout: what the view ops build. @internal */
+  _view(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+    return new Tensor(this.storage, shape, this.dtype, { strides, offset, base: this._base ?? this });
   }
 
   // ---- autograd ----------------------------------------------------------------------------
@@ -116,13 +171,14 @@ export class Tensor {
     return this.gradFn === null;
   }
 
-  /** How many in-place changes the memory under this tensor has seen (PyTorch's `_version`). */
+  /** How many in-place changes the memory under this tensor has seen (PyTorch's `_version`); views share it. */
   get _version(): number {
-    return this.versionCounter.value;
+    return this.storage.version;
   }
 
-  /** Backpropagates from this tensor. A scalar needs no gradient; otherwise pass d(something)/d(this).
-   *  What the graph saved is freed afterwards unless `retainGraph` is true. */
+  /** Backpropagates from this tensor. A scalar needs no gradient; otherwise pass d(something)/d(this),
+   *  which is cast to this tensor's dtype as PyTorch does. What the graph saved is freed afterwards
+   *  unless `retainGraph` is true. Nothing is written to any `.grad` unless the whole pass succeeds. */
   backward(gradient?: Tensor | null, { retainGraph = false }: BackwardOptions = {}): void {
     if (!this.requiresGrad) {
       throw new Error("element 0 of tensors does not require grad and does not have a grad_fn");
@@ -134,13 +190,14 @@ export class Tensor {
       }
       seed = new Tensor(castArray([1], this.dtype), this.shape, this.dtype);
     } else {
+      if (!(gradient instanceof Tensor)) throw new Error(`backward: expected the gradient to be a Tensor, got ${typeof gradient}`);
       if (!sameShape(gradient.shape, this.shape)) {
         throw new Error(`Mismatch in shape: grad_output[0] has a shape of ${gradient.shape} and output[0] has a shape of ${this.shape}.`);
       }
       if (!gradient.dtype.isFloatingPoint) {
         throw new Error(`backward: expected a floating point gradient for a ${this.dtype} output, got ${gradient.dtype}`);
       }
-      seed = gradient.detach();
+      seed = gradient.dtype === this.dtype ? gradient.detach() : new Tensor(castArray(gradient.data, this.dtype), this.shape, this.dtype);
     }
     runBackward(this, seed, retainGraph);
   }
@@ -151,27 +208,28 @@ export class Tensor {
   size(dim: number): number;
   size(dim?: number): Size | number {
     if (dim === undefined) return this.shape;
+    if (this.shape.length === 0) throw new Error(`Dimension specified as ${dim} but tensor has no dimensions`);
     return this.shape[normalizeDim(dim, this.shape.length)]!;
   }
   dim(): number {
     return this.shape.length;
   }
   numel(): number {
-    return this.data.length;
+    return numelOf(this.shape);
   }
   item(): number {
     if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
-    return this.data[0]!;
+    return this.storage.array[this.offset]!;
   }
   /** Nested arrays of numbers (booleans for a bool tensor), like PyTorch's tolist(). */
   tolist(): unknown {
+    const array = this.storage.array;
     const value = (x: number) => (this.dtype === boolDType ? x !== 0 : x);
-    const build = (offset: number, d: number): unknown => {
-      if (d === this.shape.length) return value(this.data[offset]!);
-      const step = numelOf(this.shape.slice(d + 1));
-      return Array.from({ length: this.shape[d]! }, (_, i) => build(offset + i * step, d + 1));
+    const build = (at: number, d: number): unknown => {
+      if (d === this.shape.length) return value(array[at]!);
+      return Array.from({ length: this.shape[d]! }, (_, i) => build(at + i * this.strides[d]!, d + 1));
     };
-    return build(0, 0);
+    return build(this.offset, 0);
   }
   toString(): string {
     return formatTensor(this.data, this.shape, this.dtype, this.suffixes());
@@ -223,39 +281,62 @@ export class Tensor {
   // ---- matrix products -----------------------------------------------------------------------
 
   matmul(other: Tensor): Tensor { return M.matmul(this, other); }
-  /** The 2-D transpose (`t.T`). */
+  /** The 2-D transpose (`t.T`; for more dims PyTorch reverses them all, deprecated: use permute). */
   get T(): Tensor {
-    if (this.shape.length > 2) throw new Error(`T: expected a tensor with at most 2 dims, got ${this.shape.length}`);
-    return this.shape.length < 2 ? this : S.permute(this, [1, 0]);
+    return this.shape.length < 2 ? this : S.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i));
   }
+  /** The transpose of the last two dims (`t.mT`), a view. */
+  get mT(): Tensor {
+    if (this.shape.length < 2) throw new Error(`tensor.mT is only supported on matrices or batches of matrices. Got ${this.shape.length}-D tensor.`);
+    return S.transpose(this, -2, -1);
+  }
+  /** torch.t: the transpose of a matrix (a 0-d or 1-d tensor as it is), a view. */
+  t(): Tensor { return S.t(this); }
 
-  // ---- shapes ----------------------------------------------------------------------------------
+  // ---- shapes and views ------------------------------------------------------------------------
 
-  reshape(...shape: ShapeArg[]): Tensor { return S.view(this, flatArgs(shape, "reshape")); }
+  /** A view when the strides allow it, a copy otherwise, as PyTorch decides. */
+  reshape(...shape: ShapeArg[]): Tensor { return S.reshape(this, flatArgs(shape, "reshape")); }
+  /** Always a view; refused (as in PyTorch) when the strides do not allow one: use reshape. */
   view(...shape: ShapeArg[]): Tensor { return S.view(this, flatArgs(shape, "view")); }
   flatten(startDim = 0, endDim = -1): Tensor { return S.flatten(this, startDim, endDim); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return S.unflatten(this, dim, sizes); }
   unsqueeze(dim: number): Tensor { return S.unsqueeze(this, dim); }
   squeeze(dim?: number): Tensor { return S.squeeze(this, dim); }
   transpose(dim0: number, dim1: number): Tensor { return S.transpose(this, dim0, dim1); }
   permute(...dims: ShapeArg[]): Tensor { return S.permute(this, flatArgs(dims, "permute")); }
   expand(...shape: ShapeArg[]): Tensor { return S.expand(this, flatArgs(shape, "expand")); }
   /** PyTorch's `t[i][j]`: select along leading dims (negative indices count from the end). */
-  get(...indices: number[]): Tensor { return S.select(this, indices); }
+  get(...indices: number[]): Tensor { return S.get(this, indices); }
+  /** torch.select: the slice at `index` along `dim`, without that dim. */
+  select(dim: number, index: number): Tensor { return S.select(this, dim, index); }
   /** PyTorch's `t[a:b, c:d]`: one `[start, end]` (or `[start, end, step]`, or null for all) per dim. */
   slice(...ranges: S.Range[]): Tensor { return S.slice(this, ranges); }
+  /** torch.narrow: `length` elements of `dim` from `start`. */
+  narrow(dim: number, start: number, length: number): Tensor { return S.narrow(this, dim, start, length); }
+  /** torch.diagonal: the diagonal of the (dim1, dim2) planes, `offset` above the main one. */
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return S.diagonal(this, offset, dim1, dim2); }
+  /** torch.as_strided: any layout over this tensor's storage (offset defaults to this tensor's). */
+  asStrided(size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor {
+    return S.asStrided(this, size, stride, storageOffset);
+  }
 
   // ---- copies and dtypes ---------------------------------------------------------------------
 
+  /** A copy with memory of its own, laid out as this tensor is when that layout is dense (PyTorch's
+   *  preserve_format), else row-major. */
   clone(): Tensor {
-    const out = new Tensor(this.data.slice(), this.shape, this.dtype);
-    return record(out, "CloneBackward0", [this], (g) => [g]);
+    return record(I.denseCopy(this, this.dtype), "CloneBackward0", [this], (g) => [g]);
   }
-  /** The same memory (and version counter), cut out of the graph. */
+  /** The same memory (and version count), cut out of the graph. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, this.dtype, this.versionCounter);
+    return new Tensor(this.storage, this.shape, this.dtype, { strides: this.strides, offset: this.offset, base: this._base });
   }
+  /** This tensor if it is contiguous, else a row-major copy (recorded as a clone). */
   contiguous(): Tensor {
-    return this;
+    if (this.isContiguous()) return this;
+    const out = new Tensor(this.data, this.shape, this.dtype);
+    return record(out, "CloneBackward0", [this], (g) => [g]);
   }
   /** Truncates toward zero into int32 (PyTorch's `.int()`). */
   int(): Tensor { return this.to(int32DType); }
@@ -269,84 +350,41 @@ export class Tensor {
   to(dtype: DTypeLike): Tensor {
     const target = toDType(dtype);
     if (target === this.dtype) return this;
-    const out = new Tensor(castArray(this.data, target), this.shape, target);
+    const out = I.denseCopy(this, target);
     return target.isFloatingPoint ? record(out, "ToCopyBackward0", [this], (g) => [g]) : out;
   }
 
-  // ---- in-place (trailing underscore): never recorded, so refused where autograd would need them ----
+  // ---- in-place (trailing underscore): written through this tensor's strides, counted on its
+  // storage, and recorded by autograd as PyTorch records them (inplace.ts) ----------------------
 
-  private checkInPlace(op: string): void {
-    if (isGradEnabled() && this.requiresGrad) {
-      throw new Error(
-        this.isLeaf
-          ? `a leaf Variable that requires grad is being used in an in-place operation (${op}); wrap it in noGrad(() => ...)`
-          : `${op}: in-place operations are not recorded by autograd, so they are refused on a tensor that requires grad; use noGrad(() => ...) or the out-of-place op`,
-      );
-    }
-  }
-  /** Overwrites every element with `values` (already this tensor's shape), cast to this dtype, and
-   *  counts the change. Everything that can fail has been checked before. */
-  private write(values: ArrayLike<number>): this {
-    this.data.set(castArray(values, this.dtype));
-    this.versionCounter.value++;
-    return this;
-  }
-  /** The result of `this op other`, checked to fit this tensor's shape and dtype before anything is written. */
-  private inPlaceResult(op: string, other: Operand, compute: () => Tensor): Tensor {
-    this.checkInPlace(op);
-    const type = E.resultTypeOf(this, other);
-    if (!canCast(type, this.dtype)) {
-      throw new Error(`${op}: result type ${type.scalarName} can't be cast to the desired output type ${this.dtype.scalarName}`);
-    }
-    const result = compute();
-    if (!sameShape(result.shape, this.shape)) {
-      throw new Error(`${op}: output with shape ${this.shape} doesn't match the broadcast shape ${result.shape}`);
-    }
-    return result;
-  }
-  private fillRandom(op: string, kernelName: string, draw: () => number): this {
-    this.checkInPlace(op);
-    if (!this.dtype.isFloatingPoint) throw new Error(`"${kernelName}" not implemented for '${this.dtype.scalarName}'`);
-    const data = this.data; // a float array: each draw is rounded to it as it is stored
-    for (let i = 0; i < data.length; i++) data[i] = draw();
-    this.versionCounter.value++;
-    return this;
-  }
   uniform_(from = 0, to = 1): this {
-    return this.fillRandom("uniform_", "check_uniform_bounds", () => from + (to - from) * random());
+    return I.fillRandom(this, "uniform_", "check_uniform_bounds", () => from + (to - from) * random());
   }
   normal_(mean = 0, std = 1): this {
-    return this.fillRandom("normal_", "normal_kernel_cpu", () => mean + std * randomNormal());
+    return I.fillRandom(this, "normal_", "normal_kernel_cpu", () => mean + std * randomNormal());
   }
-  fill_(value: number | boolean): this {
-    this.checkInPlace("fill_");
-    fillArray(this.data, castValue(Number(value), this.dtype));
-    this.versionCounter.value++;
-    if (Number(value) === 0) zeroedAt.set(this, this._version);
-    return this;
+  fill_(value: number | boolean | Tensor): this {
+    return I.fill(this, value);
   }
-  zero_(): this { return this.fill_(0); }
+  zero_(): this { return I.fill(this, 0); }
   add_(other: Operand, alpha = 1): this {
-    const other_ = alpha === 1 ? other : E.mul(other, alpha);
-    return this.write(this.inPlaceResult("add_", other, () => E.add(this.detach(), detached(other_))).data);
+    I.checkAlpha(this, "add_", alpha);
+    return I.apply(this, "add_", [other], (self) => E.add(self, alpha === 1 ? other : E.mul(other, alpha)));
   }
   sub_(other: Operand, alpha = 1): this {
-    const other_ = alpha === 1 ? other : E.mul(other, alpha);
-    return this.write(this.inPlaceResult("sub_", other, () => E.sub(this.detach(), detached(other_))).data);
+    I.checkAlpha(this, "sub_", alpha);
+    return I.apply(this, "sub_", [other], (self) => E.sub(self, alpha === 1 ? other : E.mul(other, alpha)));
   }
   mul_(other: Operand): this {
-    return this.write(this.inPlaceResult("mul_", other, () => E.mul(this.detach(), detached(other))).data);
+    return I.apply(this, "mul_", [other], (self) => E.mul(self, other));
+  }
+  div_(other: Operand): this {
+    return I.apply(this, "div_", [other], (self) => E.div(self, other));
   }
   /** Copies `src` (broadcast to this shape, cast to this dtype) into this tensor. */
   copy_(src: Tensor): this {
-    this.checkInPlace("copy_");
-    const values = S.broadcastTo(src.detach(), this.shape, "copy_");
-    return this.write(values.data);
+    return I.copy(this, src);
   }
-}
-
-function detached(x: Operand): Operand {
-  return x instanceof Tensor ? x.detach() : x;
 }
 
 /** `f(2, 3)` and `f([2, 3])` alike; every entry must be an integer (checked again by the op). */

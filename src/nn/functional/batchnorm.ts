@@ -72,8 +72,8 @@ export function batchNorm(
 
   if (training) {
     // the running stats were changed in place: count it, as every in-place change is counted
-    if (runningMean) runningMean.versionCounter.value++;
-    if (runningVar) runningVar.versionCounter.value++;
+    if (runningMean) runningMean.storage.bump();
+    if (runningVar) runningVar.storage.bump();
   }
   // the normalised input, kept for the backward only when there will be one (it is as large as x)
   const needsGrad = isGradEnabled() && [input, weight, bias].some((t) => t?.requiresGrad);

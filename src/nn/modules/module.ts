@@ -7,16 +7,16 @@
 // in assignment order: the registration order PyTorch's __setattr__ gives.
 import { Tensor } from "../../tensor/tensor.ts";
 import { formatTensor } from "../../tensor/format.ts";
-import { numelOf, sameShape, shapeString } from "../../tensor/shape.ts";
-import { noGrad } from "../../tensor/autograd.ts";
+import { numelOf, sameShape, shapeString, stridesOf } from "../../tensor/shape.ts";
+import { noGrad, resetGrads, type ZeroGradOptions } from "../../tensor/autograd.ts";
 import { float32 } from "../../tensor/dtype.ts";
-import { longLivedFloat32 } from "../../kernels/index.ts";
+import { Storage } from "../../tensor/storage.ts";
 
 /** A tensor that a Module owns and an optimiser updates. Requires grad by default. */
 export class Parameter extends Tensor {
-  /** Shares the tensor's memory and version counter, as PyTorch's Parameter(t) does. */
+  /** Shares the tensor's storage (its memory and version count), as PyTorch's Parameter(t) does. */
   constructor(data: Tensor, requiresGrad = true) {
-    super(data.data, data.shape, data.dtype, data.versionCounter);
+    super(data.storage, data.shape, data.dtype, { strides: data.stride(), offset: data.storageOffset(), base: null });
     this.requiresGrad = requiresGrad;
   }
   override toString(): string {
@@ -24,11 +24,10 @@ export class Parameter extends Tensor {
   }
 }
 
-/** A float32 parameter of `shape` for a layer to initialise, its storage long-lived (inside the wasm
- *  kernels' memory where there is room: see longLivedFloat32), so that the kernels and the optimiser
- *  use it where it is. */
+/** A float32 parameter of `shape` for a layer to initialise, in long-lived storage (which the
+ *  kernels can use where it is: see Storage.zeros). */
 export function emptyParameter(...shape: number[]): Parameter {
-  return new Parameter(new Tensor(longLivedFloat32(numelOf(shape)), shape, float32));
+  return new Parameter(new Tensor(Storage.zeros(float32, numelOf(shape), true), shape, float32, { strides: stridesOf(shape), offset: 0, base: null }));
 }
 
 // Calling a module is typed as taking tensors and giving a tensor; forward() can be more specific.
@@ -122,9 +121,11 @@ export class Module {
     return this.train(false);
   }
 
-  /** Zeroes every parameter's gradient (leaving zeros, as the article prints after it). */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad?.zero_();
+  /** Resets every parameter's gradient, as PyTorch 2's zero_grad: to null by default (the next
+   *  backward makes a new one), or, with `setToNone: false`, to zeros in place (the older PyTorch
+   *  the articles ran, whose printouts show the zeros). */
+  zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
+    resetGrads(this.parameters(), setToNone);
   }
 
   /** Parameters and buffers by dotted name: own parameters, own buffers, then each submodule's, as

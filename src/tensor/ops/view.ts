@@ -1,11 +1,13 @@
-// Ops that rearrange elements without arithmetic. Storage is always contiguous row-major, so a
-// reshape, a select of leading indices, and a slice along dim 0 can share the same memory (views,
-// as in PyTorch, sharing the base's version counter too); transpose/permute, expand and inner
-// slices copy into a new contiguous array.
-import { noGrad, record } from "../autograd.ts";
-import { allocLike, castArray, resultType, type DataArray } from "../dtype.ts";
-import { broadcastShapes, expandData, forEachIndex, normalizeDim, numelOf, sameShape, shapeString, stridesOf, sumToShape } from "../shape.ts";
+// Ops that rearrange elements without arithmetic. Every op PyTorch documents as a view is a view
+// here: a new shape, strides and offset over the same storage (so it shares the base's memory and
+// version count), made without copying anything. cat and stack copy.
+import { noGrad, record, recordView } from "../autograd.ts";
+import { castArray, resultType } from "../dtype.ts";
+import {
+  checkShape, forEachIndex, gatherStrided, normalizeDim, numelOf, sameShape, scatterStrided, shapeString,
+} from "../shape.ts";
 import { Tensor } from "../tensor.ts";
+import { sumTo } from "./elementwise.ts";
 
 /** The shape a reshape asks for, with one -1 filled in. */
 export function inferShape(requested: readonly number[], numel: number): number[] {
@@ -20,90 +22,166 @@ export function inferShape(requested: readonly number[], numel: number): number[
   return requested.map((d) => (d === -1 ? numel / known : d));
 }
 
-/** reshape and view: same memory, new shape. */
+/** PyTorch's computeStride: strides that read `a`'s elements in row-major order as `shape`, or
+ *  null when no strides can (a dimension would span two separate runs of memory). */
+function viewStrides(a: Tensor, shape: readonly number[]): number[] | null {
+  const oldShape = a.shape, oldStrides = a.stride();
+  if (oldShape.length === 0) return shape.map(() => 1);
+  const numel = a.numel();
+  if (numel === 0 && sameShape(oldShape, shape)) return oldStrides;
+  const strides = new Array<number>(shape.length);
+  if (numel === 0) {
+    for (let d = shape.length - 1; d >= 0; d--) strides[d] = d === shape.length - 1 ? 1 : Math.max(shape[d + 1]!, 1) * strides[d + 1]!;
+    return strides;
+  }
+  let viewD = shape.length - 1;
+  let chunkBaseStride = oldStrides[oldStrides.length - 1]!;
+  let tensorNumel = 1, viewNumel = 1;
+  for (let tensorD = oldShape.length - 1; tensorD >= 0; tensorD--) {
+    tensorNumel *= oldShape[tensorD]!;
+    // at the end of a run of memory: the view's dims must cover exactly this run
+    if (tensorD === 0 || (oldShape[tensorD - 1] !== 1 && oldStrides[tensorD - 1] !== tensorNumel * chunkBaseStride)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || shape[viewD] === 1)) {
+        strides[viewD] = viewNumel * chunkBaseStride;
+        viewNumel *= shape[viewD]!;
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (tensorD > 0) {
+        chunkBaseStride = oldStrides[tensorD - 1]!;
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  return viewD === -1 ? strides : null;
+}
+
+/** t.view(shape): always a view; refused when `a`'s strides cannot be read as `shape`. */
 export function view(a: Tensor, shape: readonly number[]): Tensor {
   const target = inferShape(shape, a.numel());
-  const out = new Tensor(a.data, target, a.dtype, a.versionCounter);
-  return record(out, "ViewBackward0", [a], (g) => [g.reshape(a.shape)]);
+  const strides = viewStrides(a, target);
+  if (!strides) {
+    throw new Error("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+  }
+  return recordView(a._view(target, strides, a.storageOffset()), "ViewBackward0", a, (g) => [g.reshape(a.shape)]);
+}
+
+/** t.reshape(shape): a view when the strides allow one (as view), else a row-major copy. */
+export function reshape(a: Tensor, shape: readonly number[]): Tensor {
+  const target = inferShape(shape, a.numel());
+  if (viewStrides(a, target)) return view(a, target);
+  const out = new Tensor(a.data, target, a.dtype);
+  return record(out, "UnsafeViewBackward0", [a], (g) => [g.reshape(a.shape)]);
 }
 
 export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (a.shape.length === 0) return view(a, [1]);
+  if (a.shape.length === 0) return reshape(a, [1]);
   const s = normalizeDim(startDim, a.shape.length), e = normalizeDim(endDim, a.shape.length);
   if (s > e) throw new Error("flatten() has invalid args: start_dim cannot come after end_dim");
-  return view(a, [...a.shape.slice(0, s), numelOf(a.shape.slice(s, e + 1)), ...a.shape.slice(e + 1)]);
+  if (s === e) return a;
+  return reshape(a, [...a.shape.slice(0, s), numelOf(a.shape.slice(s, e + 1)), ...a.shape.slice(e + 1)]);
+}
+
+/** torch.unflatten: dim `dim` split into `sizes` (one of them may be -1). */
+export function unflatten(a: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  const d = normalizeDim(dim, a.shape.length);
+  if (sizes.length === 0) throw new Error("unflatten: sizes must be non-empty");
+  const inner = inferShape(sizes, a.shape[d]!);
+  return view(a, [...a.shape.slice(0, d), ...inner, ...a.shape.slice(d + 1)]);
 }
 
 export function unsqueeze(a: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, a.shape.length, true);
-  const out = new Tensor(a.data, [...a.shape.slice(0, d), 1, ...a.shape.slice(d)], a.dtype, a.versionCounter);
-  return record(out, "UnsqueezeBackward0", [a], (g) => [g.reshape(a.shape)]);
+  const rank = a.shape.length;
+  const d = normalizeDim(dim, rank, true);
+  const strides = a.stride();
+  const stride = d >= rank ? 1 : a.shape[d]! * strides[d]!;
+  const out = a._view([...a.shape.slice(0, d), 1, ...a.shape.slice(d)], [...strides.slice(0, d), stride, ...strides.slice(d)], a.storageOffset());
+  return recordView(out, "UnsqueezeBackward0", a, (g) => [g.reshape(a.shape)]);
 }
 
 export function squeeze(a: Tensor, dim?: number): Tensor {
-  let shape: number[];
-  if (dim === undefined) shape = a.shape.filter((d) => d !== 1);
+  const strides = a.stride();
+  let keep: number[];
+  if (dim === undefined) keep = a.shape.map((_, i) => i).filter((i) => a.shape[i] !== 1);
   else {
-    const d = a.shape.length === 0 ? 0 : normalizeDim(dim, a.shape.length);
-    shape = a.shape[d] === 1 ? a.shape.filter((_, i) => i !== d) : [...a.shape];
+    const d = normalizeDim(dim, a.shape.length);
+    keep = a.shape.map((_, i) => i).filter((i) => i !== d || a.shape[i] !== 1);
   }
-  const out = new Tensor(a.data, shape, a.dtype, a.versionCounter);
-  return record(out, dim === undefined ? "SqueezeBackward0" : "SqueezeBackward1", [a], (g) => [g.reshape(a.shape)]);
-}
-
-/** Copies `a` with its dims reordered: out dim i is input dim order[i]. */
-function permuteData<A extends DataArray>(data: A, shape: readonly number[], order: readonly number[]): A {
-  const out = allocLike(data, data.length);
-  const inStrides = stridesOf(shape);
-  const outShape = order.map((d) => shape[d]!);
-  const strides = order.map((d) => inStrides[d]!);
-  // walk the output in order and read the input through permuted strides
-  forEachIndex(outShape, strides, (o, offset) => (out[o] = data[offset]!));
-  return out;
+  const out = a._view(keep.map((i) => a.shape[i]!), keep.map((i) => strides[i]!), a.storageOffset());
+  return recordView(out, dim === undefined ? "SqueezeBackward0" : "SqueezeBackward1", a, (g) => [g.reshape(a.shape)]);
 }
 
 export function permute(a: Tensor, dims: readonly number[], name = "PermuteBackward0"): Tensor {
   const rank = a.shape.length;
-  const order = dims.map((d) => normalizeDim(d, rank));
-  if (order.length !== rank || new Set(order).size !== rank) {
-    throw new Error(`permute: expected a reordering of all ${rank} dims, got [${dims.join(", ")}]`);
+  if (dims.length !== rank) {
+    throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${rank} is not equal to len(dims) = ${dims.length}`);
   }
-  const out = new Tensor(permuteData(a.data, a.shape, order), order.map((d) => a.shape[d]!), a.dtype);
+  const order = dims.map((d) => normalizeDim(d, rank));
+  if (new Set(order).size !== rank) throw new Error("permute(): duplicate dims are not allowed.");
+  const strides = a.stride();
+  const out = a._view(order.map((d) => a.shape[d]!), order.map((d) => strides[d]!), a.storageOffset());
   const inverse = new Array<number>(rank);
   order.forEach((d, i) => (inverse[d] = i));
-  return record(out, name, [a], (g) => [new Tensor(permuteData(g.data, g.shape, inverse), a.shape, g.dtype)]);
+  return recordView(out, name, a, (g) => [g.permute(inverse)]);
 }
 
 export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
   const rank = a.shape.length;
-  if (rank === 0) return view(a, []);
-  const order = a.shape.map((_, i) => i);
   const d0 = normalizeDim(dim0, rank), d1 = normalizeDim(dim1, rank);
-  [order[d0], order[d1]] = [order[d1]!, order[d0]!];
-  return permute(a, order, "TransposeBackward0");
+  const order = a.shape.map((_, i) => i);
+  if (rank > 0) [order[d0], order[d1]] = [order[d1]!, order[d0]!];
+  const strides = a.stride();
+  const out = a._view(order.map((d) => a.shape[d]!), order.map((d) => strides[d]!), a.storageOffset());
+  return recordView(out, "TransposeBackward0", a, (g) => [g.transpose(d0 < rank ? d0 : 0, d1 < rank ? d1 : 0)]);
 }
 
-/** t.get(i, j, ...) is PyTorch's t[i][j]: select along the leading dims, sharing memory. */
-export function select(a: Tensor, indices: readonly number[]): Tensor {
+/** torch.t: a matrix's transpose; a 0-d or 1-d tensor as it is (still a view). */
+export function t(a: Tensor): Tensor {
+  const rank = a.shape.length;
+  if (rank > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${rank}D`);
+  const strides = a.stride();
+  const out = rank < 2 ? a._view(a.shape, strides, a.storageOffset()) : a._view([a.shape[1]!, a.shape[0]!], [strides[1]!, strides[0]!], a.storageOffset());
+  return recordView(out, "TBackward0", a, (g) => [rank < 2 ? g : g.t()]);
+}
+
+/** The gradient of a view that picks some of `a`'s elements: zeros of `a`'s shape with `g` written
+ *  where the same view of them lands. */
+function intoZeros(a: Tensor, g: Tensor, sameView: (zeros: Tensor) => Tensor): Tensor {
+  const grad = new Tensor(new g.dtype.ArrayType(a.numel()), a.shape, g.dtype);
+  const region = noGrad(() => sameView(grad));
+  scatterStrided(grad.storage.array, region.shape, region.stride(), region.storageOffset(), g.data);
+  return grad;
+}
+
+/** t.get(i, j, ...) is PyTorch's t[i][j]: one select along dim 0 per index. */
+export function get(a: Tensor, indices: readonly number[]): Tensor {
   if (indices.length > a.shape.length) {
     throw new Error(`too many indices for tensor of dimension ${a.shape.length}`);
   }
-  let offset = 0;
-  const strides = stridesOf(a.shape);
+  let out = a;
   indices.forEach((index, d) => {
-    const size = a.shape[d]!;
+    const size = out.shape[0]!;
     if (!Number.isInteger(index) || index < -size || index >= size) {
       throw new Error(`index ${index} is out of bounds for dimension ${d} with size ${size}`);
     }
-    offset += (index < 0 ? index + size : index) * strides[d]!;
+    out = select(out, 0, index);
   });
-  const shape = a.shape.slice(indices.length);
-  const out = new Tensor(a.data.subarray(offset, offset + numelOf(shape)), shape, a.dtype, a.versionCounter);
-  return record(out, "SelectBackward0", [a], (g) => {
-    const grad = allocLike(g.data, a.numel());
-    grad.set(g.data, offset);
-    return [new Tensor(grad, a.shape, g.dtype)];
-  });
+  return out;
+}
+
+/** torch.select: the slice at `index` along `dim`, without that dim. */
+export function select(a: Tensor, dim: number, index: number): Tensor {
+  if (a.shape.length === 0) throw new Error("select() cannot be applied to a 0-dim tensor.");
+  const d = normalizeDim(dim, a.shape.length);
+  const size = a.shape[d]!;
+  if (!Number.isInteger(index) || index < -size || index >= size) {
+    throw new Error(`select(): index ${index} out of range for tensor of size ${shapeString(a.shape)} at dimension ${d}`);
+  }
+  const i = index < 0 ? index + size : index;
+  const strides = a.stride();
+  const out = a._view(a.shape.filter((_, j) => j !== d), strides.filter((_, j) => j !== d), a.storageOffset() + i * strides[d]!);
+  return recordView(out, "SelectBackward0", a, (g) => [intoZeros(a, g, (z) => select(z, d, i))]);
 }
 
 /** One dimension's `start:end:step`; `null` or a missing bound is Python's empty bound (`[null, 2]` is `:2`). */
@@ -122,35 +200,66 @@ function resolveRange(range: Range, size: number): [number, number, number] {
   return [s, e, step];
 }
 
-/** t.slice([a, b], [c, d]) is t[a:b, c:d]. */
+/** t.slice([a, b], [c, d, step]) is t[a:b, c:d:step]: a view. */
 export function slice(a: Tensor, ranges: readonly Range[]): Tensor {
   if (ranges.length > a.shape.length) throw new Error(`too many indices for tensor of dimension ${a.shape.length}`);
   const bounds = a.shape.map((size, d) => resolveRange(ranges[d], size));
+  const strides = a.stride();
   const shape = bounds.map(([s, e, step]) => Math.ceil((e - s) / step));
-  const innerUntouched = bounds.every(([s, e, step], d) => d === 0 || (s === 0 && e === a.shape[d] && step === 1));
-  const strides = stridesOf(a.shape);
-  let out: Tensor;
-  if (a.shape.length === 0 || (innerUntouched && bounds[0]![2] === 1)) {
-    // only dim 0 is cut: a contiguous run of the same memory, a view
-    const start = a.shape.length === 0 ? 0 : bounds[0]![0] * strides[0]!;
-    out = new Tensor(a.data.subarray(start, start + numelOf(shape)), shape, a.dtype, a.versionCounter);
-  } else {
-    const data = allocLike(a.data, numelOf(shape));
-    forEachSliced(shape, bounds, strides, (o, i) => (data[o] = a.data[i]!));
-    out = new Tensor(data, shape, a.dtype);
-  }
-  return record(out, "SliceBackward0", [a], (g) => {
-    const grad = allocLike(g.data, a.numel());
-    forEachSliced(shape, bounds, strides, (o, i) => (grad[i] = g.data[o]!));
-    return [new Tensor(grad, a.shape, g.dtype)];
-  });
+  const offset = bounds.reduce((at, [s], d) => at + s * strides[d]!, a.storageOffset());
+  const out = a._view(shape, strides.map((st, d) => st * bounds[d]![2]), offset);
+  return recordView(out, "SliceBackward0", a, (g) => [intoZeros(a, g, (z) => slice(z, ranges))]);
 }
 
-/** Visits each element of a slice: its index o in the slice's shape and i in the source, where
- *  dim d of the slice runs from bounds[d][0] in steps of bounds[d][2] over a source of `strides`. */
-function forEachSliced(shape: number[], bounds: [number, number, number][], strides: number[], visit: (o: number, i: number) => void): void {
-  const first = bounds.reduce((at, [start], d) => at + start * strides[d]!, 0);
-  forEachIndex(shape, strides.map((s, d) => s * bounds[d]![2]), (o, offset) => visit(o, first + offset));
+/** torch.narrow: `length` elements of dim `dim` from `start`. */
+export function narrow(a: Tensor, dim: number, start: number, length: number): Tensor {
+  if (a.shape.length === 0) throw new Error("narrow() cannot be applied to a 0-dim tensor.");
+  const d = normalizeDim(dim, a.shape.length);
+  const size = a.shape[d]!;
+  if (!Number.isInteger(start) || start < -size || start > size) {
+    throw new Error(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
+  }
+  const s = start < 0 ? start + size : start;
+  if (!Number.isInteger(length) || length < 0) throw new Error("narrow(): length must be non-negative.");
+  if (s + length > size) throw new Error(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
+  return slice(a, a.shape.map((_, j): Range => (j === d ? [s, s + length] : null)));
+}
+
+/** torch.diagonal: the diagonal of each (dim1, dim2) plane, `offset` above the main one, as a last dim. */
+export function diagonal(a: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  const rank = a.shape.length;
+  const d1 = normalizeDim(dim1, rank), d2 = normalizeDim(dim2, rank);
+  if (d1 === d2) throw new Error(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  const strides = a.stride();
+  const s1 = a.shape[d1]!, s2 = a.shape[d2]!;
+  const size = Math.max(offset >= 0 ? Math.min(s1, s2 - offset) : Math.min(s1 + offset, s2), 0);
+  let at = a.storageOffset();
+  if (size > 0) at += offset >= 0 ? offset * strides[d2]! : -offset * strides[d1]!;
+  const rest = a.shape.map((_, i) => i).filter((i) => i !== d1 && i !== d2);
+  const out = a._view([...rest.map((i) => a.shape[i]!), size], [...rest.map((i) => strides[i]!), strides[d1]! + strides[d2]!], at);
+  return recordView(out, "DiagonalBackward0", a, (g) => [intoZeros(a, g, (z) => diagonal(z, offset, d1, d2))]);
+}
+
+/** torch.as_strided: any layout over `a`'s storage. The gradient sums where the layout reads an
+ *  element more than once. */
+export function asStrided(a: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor {
+  checkShape(size, "as_strided");
+  if (stride.length !== size.length) throw new Error(`mismatch in length of strides and shape`);
+  if (stride.some((s) => !Number.isInteger(s) || s < 0)) throw new Error("as_strided: Negative strides are not supported at the moment, got strides: " + shapeString(stride));
+  const offset = storageOffset ?? a.storageOffset();
+  const needed = numelOf(size) === 0 ? 0 : offset + 1 + size.reduce((n, s, d) => n + (s - 1) * stride[d]!, 0);
+  const have = a.storage.array.length;
+  if (needed > have) {
+    throw new Error(`setStorage: sizes ${shapeString(size)}, strides ${shapeString(stride)}, storage offset ${offset}, and itemsize ${a.storage.array.BYTES_PER_ELEMENT} requiring a storage size of ${needed * a.storage.array.BYTES_PER_ELEMENT} are out of bounds for storage of size ${have * a.storage.array.BYTES_PER_ELEMENT}`);
+  }
+  const out = a._view(size, stride, offset);
+  return recordView(out, "AsStridedBackward0", a, (g) => {
+    // add g into a space as large as the storage, then read `a`'s elements back out of it
+    const space = new g.dtype.ArrayType(have);
+    const values = g.data;
+    forEachIndex(size, stride, (flat, at) => (space[offset + at] = space[offset + at]! + values[flat]!));
+    return [new Tensor(gatherStrided(space, a.shape, a.stride(), a.storageOffset()), a.shape, g.dtype)];
+  });
 }
 
 /** The shape `expand(...sizes)` asks for, with PyTorch's rules: -1 keeps a size, a size of 1 can
@@ -175,22 +284,12 @@ function expandedShape(a: Tensor, sizes: readonly number[]): number[] {
   });
 }
 
+/** t.expand(sizes): a view in which each expanded dim has stride 0 (every element read many times). */
 export function expand(a: Tensor, sizes: readonly number[]): Tensor {
   const target = expandedShape(a, sizes);
-  const out = new Tensor(expandData(a.data, a.shape, target), target, a.dtype);
-  return record(out, "ExpandBackward0", [a], (g) => [new Tensor(sumToShape(g.data, target, a.shape), a.shape, g.dtype)]);
-}
-
-/** `a`'s values broadcast to exactly `shape` (no graph), for in-place ops that write into a tensor of that shape. */
-export function broadcastTo(a: Tensor, shape: readonly number[], op: string): Tensor {
-  let fits: boolean;
-  try {
-    fits = sameShape(broadcastShapes(a.shape, shape), shape);
-  } catch {
-    fits = false;
-  }
-  if (!fits) throw new Error(`${op}: a source of shape ${shapeString(a.shape)} cannot be broadcast to the shape ${shapeString(shape)}`);
-  return new Tensor(expandData(a.data, a.shape, shape), shape, a.dtype);
+  const strides = a.stride(), lead = target.length - a.shape.length;
+  const outStrides = target.map((size, i) => (i < lead || (a.shape[i - lead] === 1 && size !== 1) ? 0 : strides[i - lead]!));
+  return recordView(a._view(target, outStrides, a.storageOffset()), "ExpandBackward0", a, (g) => [sumTo(g, a.shape)]);
 }
 
 /** torch.cat: joins tensors of the same shape but for `dim` end to end along `dim`. */
