@@ -122,9 +122,11 @@ spec("f32x4.splat", [0xfd, 0x13], "local.get $f f32x4.splat drop");
 spec("f32x4.extract_lane", [0xfd, 0x1f, 0x02], "local.get $v f32x4.extract_lane 2 drop");
 spec("f32x4.replace_lane", [0xfd, 0x20, 0x01], "local.get $v local.get $f f32x4.replace_lane 1 drop");
 spec("f32x4.gt", [0xfd, 0x44], `${V} f32x4.gt drop`); // 68, one byte
+spec("f32x4.le", [0xfd, 0x45], `${V} f32x4.le drop`); // 69
 spec("f32.eq", [0x5b], "local.get $f local.get $f f32.eq drop");
 spec("f32.ne", [0x5c], "local.get $f local.get $f f32.ne drop");
 spec("v128.and", [0xfd, 0x4e], `${V} v128.and drop`); // 78
+spec("v128.andnot", [0xfd, 0x4f], `${V} v128.andnot drop`); // 79
 spec("f32x4.ne", [0xfd, 0x42], `${V} f32x4.ne drop`); // 66
 spec("v128.or", [0xfd, 0x50], `${V} v128.or drop`); // 80
 spec("v128.bitselect", [0xfd, 0x52], `${V} local.get $v v128.bitselect drop`); // 82

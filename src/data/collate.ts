@@ -19,10 +19,11 @@ export function gatherRows(t: Tensor, indices: readonly number[]): Tensor {
   const n = t.shape[0]!;
   const rowSize = n === 0 ? 0 : t.numel() / n;
   const out = new t.dtype.ArrayType(indices.length * rowSize);
+  const data = t.data;
   for (let b = 0; b < indices.length; b++) {
     const row = checkIndex(indices[b]!, n);
-    if (rowSize === 1) out[b] = t.data[row]!; // labels: skip the subarray view
-    else out.set(t.data.subarray(row * rowSize, (row + 1) * rowSize), b * rowSize);
+    if (rowSize === 1) out[b] = data[row]!; // labels: skip the subarray view
+    else out.set(data.subarray(row * rowSize, (row + 1) * rowSize), b * rowSize);
   }
   return new Tensor(out, [indices.length, ...t.shape.slice(1)], t.dtype);
 }

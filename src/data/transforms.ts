@@ -89,8 +89,9 @@ function toTensor(x: Tensor | PILImage): Tensor {
   const [C, H, W] = s.length === 2 ? [1, s[0]!, s[1]!] : hwc ? [s[2]!, s[0]!, s[1]!] : [s[0]!, s[1]!, s[2]!];
   const divisor = x.dtype === uint8 ? 255 : 1;
   const out = new Float32Array(x.numel());
+  const src = x.data;
   for (let c = 0; c < C; c++) {
-    for (let p = 0; p < H * W; p++) out[c * H * W + p] = x.data[hwc ? p * C + c : c * H * W + p]! / divisor;
+    for (let p = 0; p < H * W; p++) out[c * H * W + p] = src[hwc ? p * C + c : c * H * W + p]! / divisor;
   }
   return new Tensor(out, [C, H, W], float32);
 }
@@ -120,12 +121,13 @@ function normalize(x: Tensor, means: readonly number[], stds: readonly number[])
   checkFloating(x.dtype, "normalize");
   const plane = x.shape.at(-2)! * x.shape.at(-1)!;
   const out = new Float32Array(x.numel());
+  const src = x.data;
   for (let i = 0; i < out.length; i++) {
     const c = Math.floor(i / plane) % C;
     // float32 arithmetic step by step, as PyTorch's sub_ then div_ on a float tensor
     const m = Math.fround(means[means.length === 1 ? 0 : c]!);
     const s = Math.fround(stds[stds.length === 1 ? 0 : c]!);
-    out[i] = Math.fround(x.data[i]! - m) / s;
+    out[i] = Math.fround(src[i]! - m) / s;
   }
   return new Tensor(out, x.shape, float32);
 }
@@ -168,8 +170,8 @@ function toPILImage(x: Tensor): PILImage {
   if (x.dim() !== 2 && x.dim() !== 3) throw new Error(`pic should be 2/3 dimensional. Got ${x.dim()} dimensions.`);
   const [C, H, W] = x.dim() === 2 ? [1, x.shape[0]!, x.shape[1]!] : [x.shape[0]!, x.shape[1]!, x.shape[2]!];
   const bytes = x.dtype === uint8 ? x : x.dtype.isFloatingPoint ? x.mul(255).byte() : x.byte();
-  const data = new Uint8Array(C * H * W);
-  for (let c = 0; c < C; c++) for (let p = 0; p < H * W; p++) data[p * C + c] = bytes.data[c * H * W + p]!;
+  const data = new Uint8Array(C * H * W), src = bytes.data;
+  for (let c = 0; c < C; c++) for (let p = 0; p < H * W; p++) data[p * C + c] = src[c * H * W + p]!;
   return new PILImage(W, H, PILImage.modeFor(C), data);
 }
 

@@ -65,7 +65,7 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
 
   /** out = max(x, 0) elementwise; NaN stays NaN. */
   relu(x: A, out: A): void;
-  /** dx = g where out > 0, else 0: ReLU's backward from its output. */
+  /** dx = 0 where out <= 0, else g (a NaN output passes its gradient): ReLU's backward from its output. */
   reluBackward(out: A, g: A, dx: A): void;
 
   /** out = max over each window; padding never wins. argmax[i] = index of the winning element within its

@@ -268,7 +268,8 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): vo
         leafGrads.push([node, grad]);
         continue;
       }
-      const inputGrads = node.apply(grad, retainGraph);
+      // backward functions read their gradient as a plain row-major array
+      const inputGrads = node.apply(grad.isContiguous() ? grad : new Tensor(grad.data, grad.shape, grad.dtype), retainGraph);
       node.next.forEach((next, i) => {
         const raw = inputGrads[i];
         if (!next || !raw) return;

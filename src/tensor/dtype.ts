@@ -190,6 +190,12 @@ export function castArray(src: ArrayLike<number>, dtype: DType): DataArray {
 /** Casts in place the values an op computed in double precision into `data` of `dtype`; only int64
  *  and bool need this (the other arrays round or wrap by themselves when written). */
 export function normalizeInPlace(data: DataArray, dtype: DType): void {
-  if (dtype === int64) for (let i = 0; i < data.length; i++) data[i] = castValue(data[i]!, int64);
+  if (dtype === int64) {
+    for (let i = 0; i < data.length; i++) {
+      const x = data[i]!;
+      if (!(Math.abs(x) <= 2 ** 53)) throw int64RangeError(x);
+      data[i] = castValue(x, int64);
+    }
+  }
   else if (dtype === bool) for (let i = 0; i < data.length; i++) data[i] = data[i] !== 0 ? 1 : 0;
 }

@@ -9,7 +9,8 @@ export function relu(x: DataArray, out: DataArray): void {
   }
 }
 
-/** dx[i] = g[i] where the forward output was positive, else 0 (at exactly 0 too, as PyTorch). */
+/** dx[i] = 0 where the forward output was <= 0 (at exactly 0 too), else g[i]: a NaN output passes
+ *  its gradient on, as PyTorch's threshold_backward does. */
 export function reluBackward(out: DataArray, g: DataArray, dx: DataArray): void {
-  for (let i = 0; i < out.length; i++) dx[i] = out[i]! > 0 ? g[i]! : 0;
+  for (let i = 0; i < out.length; i++) dx[i] = out[i]! <= 0 ? 0 : g[i]!;
 }

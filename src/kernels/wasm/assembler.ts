@@ -104,8 +104,8 @@ simd("f64x2.extract_lane", 33, "lane"); simd("f64x2.add", 240); simd("f64x2.prom
 // Relaxed SIMD (a Wasm 3.0 feature; Node 20 validates it only with --experimental-wasm-relaxed-simd):
 // a·b + c, fused into one rounding where the CPU has FMA, two roundings where it has not.
 simd("f32x4.relaxed_madd", 0x105);
-simd("f32x4.ne", 66); simd("f32x4.gt", 68);
-simd("v128.and", 78); simd("v128.or", 80); simd("v128.bitselect", 82);
+simd("f32x4.ne", 66); simd("f32x4.gt", 68); simd("f32x4.le", 69);
+simd("v128.and", 78); simd("v128.andnot", 79); simd("v128.or", 80); simd("v128.bitselect", 82);
 simd("i32x4.add", 174);
 
 /** The opcode table, for tests that check every encoding. */

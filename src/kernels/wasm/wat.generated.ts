@@ -5,7 +5,7 @@
 export const activationWat = `;; ReLU, forward and backward, four lanes at a time.
 ;;
 ;;   forward:  out[i]  = max(x[i], 0)                 (f32x4.max: NaN stays NaN, -0 becomes +0)
-;;   backward: dx[i]   = out[i] > 0 ? g[i] : 0        (a lane mask from f32x4.gt, ANDed with g)
+;;   backward: dx[i]   = out[i] <= 0 ? 0 : g[i]       (a lane mask from f32x4.le, and-not with g: NaN passes)
 ;;
 ;; The lanes past the last multiple of four are done one at a time with the scalar forms, which
 ;; follow the same rules (f32.max, and a select on f32.gt).
@@ -41,7 +41,7 @@ export const activationWat = `;; ReLU, forward and backward, four lanes at a tim
     end
   )
 
-  ;; dx[i] = out[i] > 0 ? g[i] : 0 for i < count
+  ;; dx[i] = out[i] <= 0 ? 0 : g[i] for i < count (a NaN output passes its gradient, as PyTorch)
   (func (export "relu_backward") (param $out i32) (param $g i32) (param $dx i32) (param $count i32)
     block $done
       loop $vec
@@ -50,8 +50,8 @@ export const activationWat = `;; ReLU, forward and backward, four lanes at a tim
         local.get $g  v128.load align=4
         local.get $out  v128.load align=4
         v128.const f32x4 0 0 0 0
-        f32x4.gt
-        v128.and
+        f32x4.le
+        v128.andnot
         v128.store align=4
         local.get $out  i32.const 16  i32.add  local.set $out
         local.get $g  i32.const 16  i32.add  local.set $g
@@ -64,9 +64,9 @@ export const activationWat = `;; ReLU, forward and backward, four lanes at a tim
       loop $one
         local.get $count  i32.const 0  i32.le_s  br_if $done1
         local.get $dx
-        local.get $g  f32.load
         f32.const 0
-        local.get $out  f32.load  f32.const 0  f32.gt
+        local.get $g  f32.load
+        local.get $out  f32.load  f32.const 0  f32.le
         select
         f32.store
         local.get $out  i32.const 4  i32.add  local.set $out

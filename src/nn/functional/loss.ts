@@ -30,12 +30,13 @@ export function mseLoss(input: Tensor, target: Tensor, { reduction = "mean" }: {
   checkReduction(reduction);
   const diff = noGrad(() => input.sub(target)); // broadcasts, and names both shapes if it cannot
   checkFloating(diff.dtype, "mse_loss");
-  const squares = allocLike(diff.data, diff.numel());
-  for (let i = 0; i < squares.length; i++) squares[i] = diff.data[i]! * diff.data[i]!;
+  const d = diff.data;
+  const squares = allocLike(d, diff.numel());
+  for (let i = 0; i < squares.length; i++) squares[i] = d[i]! * d[i]!;
   const [out, spread] = reduce(squares, diff.shape, reduction, diff.dtype);
   return record(out, "MseLossBackward0", [input, target], (g) => {
-    const dDiff = allocLike(diff.data, diff.numel());
-    for (let i = 0; i < dDiff.length; i++) dDiff[i] = 2 * diff.data[i]! * spread(g, i);
+    const dDiff = allocLike(d, diff.numel());
+    for (let i = 0; i < dDiff.length; i++) dDiff[i] = 2 * d[i]! * spread(g, i);
     const dDiffT = new Tensor(dDiff, diff.shape, diff.dtype);
     return [sumTo(dDiffT, input.shape), sumTo(dDiffT.neg(), target.shape)];
   }, [input, target]);
@@ -57,15 +58,16 @@ export function nllLoss(logProbs: Tensor, target: Tensor, { reduction = "mean" }
   if (target.shape.length !== expectedTarget.length || (batched && target.shape[0] !== n)) {
     throw new Error(`Expected target of shape ${shapeString(expectedTarget)} (class indices) for input of shape ${shapeString(logProbs.shape)}, got ${shapeString(target.shape)}`);
   }
-  for (const t of target.data) {
+  const labels = target.data, lp = logProbs.data;
+  for (const t of labels) {
     if (!Number.isInteger(t) || t < 0 || t >= classes) throw new Error(`Target ${t} is out of bounds (expected a class index in [0, ${classes - 1}]).`);
   }
-  const losses = allocLike(logProbs.data, n);
-  for (let i = 0; i < n; i++) losses[i] = -logProbs.data[i * classes + target.data[i]!]!;
+  const losses = allocLike(lp, n);
+  for (let i = 0; i < n; i++) losses[i] = -lp[i * classes + labels[i]!]!;
   const [out, spread] = reduce(losses, expectedTarget, reduction, logProbs.dtype);
   return record(out, "NllLossBackward0", [logProbs], (g) => {
     const grad = allocLike(g.data, logProbs.numel());
-    for (let i = 0; i < n; i++) grad[i * classes + target.data[i]!] = -spread(g, i);
+    for (let i = 0; i < n; i++) grad[i * classes + labels[i]!] = -spread(g, i);
     return [new Tensor(grad, logProbs.shape, g.dtype)];
   }, [target]);
 }
@@ -102,19 +104,23 @@ export function bceLoss(input: Tensor, target: Tensor, { reduction = "mean" }: {
   }
   checkFloating(input.dtype, "binary_cross_entropy");
   if (target.dtype !== input.dtype) throw new Error(`Found dtype ${target.dtype.scalarName} but expected ${input.dtype.scalarName} (binary_cross_entropy needs a target of the input's dtype)`);
-  for (const p of input.data) if (!(p >= 0 && p <= 1)) throw new Error("all elements of input should be between 0 and 1");
-  const losses = allocLike(input.data, input.numel());
+  const probs = input.data, labels = target.data;
+  for (const p of probs) if (!(p >= 0 && p <= 1)) throw new Error("all elements of input should be between 0 and 1");
+  const losses = allocLike(probs, input.numel());
   for (let i = 0; i < losses.length; i++) {
-    const p = input.data[i]!, y = target.data[i]!;
+    const p = probs[i]!, y = labels[i]!;
     losses[i] = -(y * Math.max(Math.log(p), -100) + (1 - y) * Math.max(Math.log(1 - p), -100));
   }
   const [out, spread] = reduce(losses, input.shape, reduction, input.dtype);
-  return record(out, "BinaryCrossEntropyBackward0", [input], (g) => {
-    const grad = allocLike(g.data, input.numel());
-    for (let i = 0; i < grad.length; i++) {
-      const p = input.data[i]!;
-      grad[i] = (spread(g, i) * (p - target.data[i]!)) / Math.max(p * (1 - p), 1e-12);
+  // d/dp = (p - y) / (p (1 - p)); d/dy = log(1 - p) - log(p), each log clamped as in the forward
+  return record(out, "BinaryCrossEntropyBackward0", [input, target], (g) => {
+    const gradInput = input.requiresGrad ? allocLike(g.data, input.numel()) : null;
+    const gradTarget = target.requiresGrad ? allocLike(g.data, target.numel()) : null;
+    for (let i = 0; i < losses.length; i++) {
+      const p = probs[i]!;
+      if (gradInput) gradInput[i] = (spread(g, i) * (p - labels[i]!)) / Math.max(p * (1 - p), 1e-12);
+      if (gradTarget) gradTarget[i] = spread(g, i) * (Math.max(Math.log(1 - p), -100) - Math.max(Math.log(p), -100));
     }
-    return [new Tensor(grad, input.shape, g.dtype)];
+    return [gradInput && new Tensor(gradInput, input.shape, g.dtype), gradTarget && new Tensor(gradTarget, target.shape, g.dtype)];
   }, [input, target]);
 }

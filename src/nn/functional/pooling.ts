@@ -120,17 +120,18 @@ export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Pair, op
   const [outHeight, outWidth] = asked as [number, number];
   const out = pooledOutput(input, outHeight, outWidth);
   const inPlane = inHeight * inWidth, outPlane = outHeight * outWidth;
+  const where = indices.data, values = input.data, outData = out.data;
   for (let p = 0; p < batch * channels; p++) {
     for (let i = 0; i < inPlane; i++) {
-      const at = indices.data[p * inPlane + i]!;
+      const at = where[p * inPlane + i]!;
       if (!(at >= 0 && at < outPlane)) throw new Error(`Found an invalid max index: ${at} (output volumes are of size ${outHeight}x${outWidth})`);
-      out.data[p * outPlane + at] = input.data[p * inPlane + i]!;
+      outData[p * outPlane + at] = values[p * inPlane + i]!;
     }
   }
   return record(out, "MaxUnpool2DBackward0", [input], (grad) => {
     const gradInput = gradFor(input);
     for (let p = 0; p < batch * channels; p++)
-      for (let i = 0; i < inPlane; i++) gradInput.data[p * inPlane + i] = grad.data[p * outPlane + indices.data[p * inPlane + i]!]!;
+      for (let i = 0; i < inPlane; i++) gradInput.data[p * inPlane + i] = grad.data[p * outPlane + where[p * inPlane + i]!]!;
     return [gradInput];
   }, [indices]);
 }

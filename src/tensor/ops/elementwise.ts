@@ -6,7 +6,7 @@
 // Division and the float functions (exp, log, sigmoid, ...) make integers floating point.
 import { record } from "../autograd.ts";
 import {
-  bool, castArray, castValue, float32, int32, normalizeInPlace, resultType, scalarDType,
+  bool, castArray, castValue, float32, int32, int64, uint8, normalizeInPlace, resultType, scalarDType,
   type DataArray, type DType, type PromotionOperand,
 } from "../dtype.ts";
 import { broadcastShapes, broadcastStrides, forEachIndex, numelOf, sameShape, sumToShape } from "../shape.ts";
@@ -164,16 +164,38 @@ export function div(a: Operand, b: Operand): Tensor {
 export function pow(a: Operand, b: Operand): Tensor {
   const type = resultTypeOf(a, b);
   if (!type.isFloatingPoint && typeof b === "number" && b < 0) throw new Error("Integers to negative integer powers are not allowed.");
-  const out = binary(a, b, Math.pow, type);
+  if (type === bool) throw new Error(`"pow" not implemented for 'Bool'`);
+  const out = binary(a, b, type.isFloatingPoint ? powC : (x, y) => integerPow(x, y, type), type);
   const name = typeof a === "number" ? "PowBackward2" : typeof b === "number" ? "PowBackward0" : "PowBackward1";
   return record(out, name, tensorsOf(a, b), (g) => {
     const A = asTensor(a), B = asTensor(b);
     // d(a^b)/da = b * a^(b-1), taken as 0 where b = 0 (0 * 0^-1 would be NaN);
     // d(a^b)/db = a^b * ln(a), taken as 0 where a = 0 and b >= 0 (0 * -inf would be NaN)
-    const ga = needsGrad(a) ? mul(g, binary(A, B, (x, y) => (y === 0 ? 0 : y * Math.pow(x, y - 1)), g.dtype)) : null;
+    const ga = needsGrad(a) ? mul(g, binary(A, B, (x, y) => (y === 0 ? 0 : y * powC(x, y - 1)), g.dtype)) : null;
     const gb = needsGrad(b) ? mul(g, mul(out, binary(A, B, (x, y) => (x === 0 && y >= 0 ? 0 : Math.log(x)), g.dtype))) : null;
     return keepGrads(a, b, ga && toOperand(ga, a), gb && toOperand(gb, b));
   }, [saveIf(true, a), saveIf(true, b), needsGrad(b) ? out : null]);
+}
+
+/** C's pow, which PyTorch computes with: unlike Math.pow, 1^y is 1 for every y (NaN too), and so is
+ *  (-1)^±Infinity. */
+function powC(x: number, y: number): number {
+  if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
+  return Math.pow(x, y);
+}
+
+/** x^y for integers by repeated squaring, wrapping at each product as PyTorch's integer kernels do
+ *  (int32 at 2^31, uint8 at 256; int64 is checked against ±2^53 where its result is stored). */
+function integerPow(x: number, y: number, dtype: DType): number {
+  if (y < 0) return x === 1 ? 1 : x === -1 ? (y % 2 === 0 ? 1 : -1) : 0;
+  const times = dtype === int32 ? Math.imul : dtype === uint8 ? (p: number, q: number) => (p * q) & 255 : (p: number, q: number) => p * q;
+  let result = 1, base = x;
+  for (let e = y; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = times(result, base);
+    base = times(base, base);
+    if (dtype === int64 && Math.abs(result) > 2 ** 53) return result; // the store refuses it
+  }
+  return result;
 }
 
 // ---- unary ---------------------------------------------------------------------------------
@@ -211,6 +233,7 @@ export function sqrt(a: Tensor): Tensor {
 }
 
 export function abs(a: Tensor): Tensor {
+  if (a.dtype === bool) throw new Error(`"abs_cpu" not implemented for 'Bool'`);
   const out = unary(a, Math.abs, a.dtype);
   return record(out, "AbsBackward0", [a], (g) => [mul(g, unary(a, Math.sign, a.dtype))], [a]);
 }
@@ -229,6 +252,7 @@ export function tanh(a: Tensor): Tensor {
 
 /** torch.relu (F.relu): max(x, 0) elementwise, NaN kept; the gradient passes where the output is > 0. */
 export function relu(a: Tensor): Tensor {
+  if (a.dtype === bool) throw new Error("Boolean inputs not supported for relu");
   // on the kernel seam: it runs on every activation of a network (kernels/js/activation.ts reads plainly)
   const kernels = kernelsFor(a.dtype);
   const out = new Tensor(new a.dtype.ArrayType(a.numel()), a.shape, a.dtype);

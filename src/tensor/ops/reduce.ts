@@ -1,7 +1,7 @@
 // Reductions: sum, mean, max/argmax. A reduction over some dims is the adjoint of broadcasting over
 // them, so sum is sumToShape to the keepdim shape, and its backward is a broadcast back up.
 import { record } from "../autograd.ts";
-import { allocLike, castArray, int64 } from "../dtype.ts";
+import { allocLike, castArray, int64, normalizeInPlace } from "../dtype.ts";
 import { aroundDim, expandData, normalizeDim, numelOf, sumToShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 
@@ -9,8 +9,12 @@ export type Dims = number | readonly number[] | undefined;
 
 /** The reduced dims (normalised, unique) and the keepdim shape with those dims set to 1. */
 function reducedShape(shape: readonly number[], dim: Dims): { dims: number[]; keepShape: number[] } {
-  const list = dim === undefined ? shape.map((_, i) => i) : typeof dim === "number" ? [dim] : [...dim];
-  const dims = [...new Set(list.map((d) => normalizeDim(d, shape.length)))];
+  // no dim, or an empty list, reduces every dim (PyTorch's dim=[] too)
+  const list = dim === undefined || (Array.isArray(dim) && dim.length === 0) ? shape.map((_, i) => i) : typeof dim === "number" ? [dim] : [...dim];
+  const dims = list.map((d) => normalizeDim(d, shape.length));
+  dims.forEach((d, i) => {
+    if (dims.indexOf(d) !== i) throw new Error(`dim ${d} appears multiple times in the list of dims`);
+  });
   const keepShape = shape.map((d, i) => (dims.includes(i) ? 1 : d));
   return { dims, keepShape };
 }
@@ -25,6 +29,7 @@ export function sum(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dtype = a.dtype.isFloatingPoint ? a.dtype : int64;
   const values = dtype === a.dtype ? a.data : castArray(a.data, dtype);
   const data = sumToShape(values, a.shape, keepShape);
+  if (dtype === int64) normalizeInPlace(data, int64); // refuses a sum beyond ±2^53
   const shape = keepdim ? keepShape : dropDims(keepShape, dims, a.shape.length === 0);
   const out = new Tensor(data === a.data ? data.slice() : data, shape, dtype);
   const name = dim === undefined ? "SumBackward0" : "SumBackward1";
@@ -54,13 +59,14 @@ export function maxDim(a: Tensor, dim: number, keepdim = false): [Tensor, Tensor
   const d = normalizeDim(dim, a.shape.length);
   const [outer, n, inner] = a.shape.length === 0 ? [1, 1, 1] : aroundDim(a.shape, d);
   if (n === 0) throw new Error(`max(): Expected reduction dim ${dim} to have non-zero size.`);
-  const values = allocLike(a.data, outer * inner);
+  const data = a.data;
+  const values = allocLike(data, outer * inner);
   const indices = new Float64Array(outer * inner); // int64
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      let best = a.data[o * n * inner + i]!, bestJ = 0;
+      let best = data[o * n * inner + i]!, bestJ = 0;
       for (let j = 1; j < n && best === best; j++) {
-        const x = a.data[(o * n + j) * inner + i]!;
+        const x = data[(o * n + j) * inner + i]!;
         if (x > best || x !== x) (best = x), (bestJ = j);
       }
       values[o * inner + i] = best;
@@ -95,18 +101,23 @@ function extremeAll(a: Tensor, name: "max" | "min", beats: (x: number, best: num
   for (const x of a.data) if (beats(x, best) || x !== x) best = x;
   const out = new Tensor(castArray([best], a.dtype), [], a.dtype);
   return record(out, name === "max" ? "MaxBackward1" : "MinBackward1", [a], (g) => {
+    // the elements equal to the result share its gradient; when it is NaN, the NaNs do
+    const values = a.data;
+    const isBest = best !== best ? (x: number) => x !== x : (x: number) => x === best;
     let hits = 0;
-    for (let i = 0; i < a.data.length; i++) if (a.data[i] === best) hits++;
+    for (let i = 0; i < values.length; i++) if (isBest(values[i]!)) hits++;
     const grad = allocLike(g.data, a.numel());
-    for (let i = 0; i < grad.length; i++) if (a.data[i] === best) grad[i] = g.data[0]! / hits;
+    for (let i = 0; i < grad.length; i++) if (isBest(values[i]!)) grad[i] = g.data[0]! / hits;
     return [new Tensor(grad, a.shape, g.dtype)];
   }, [a, out]);
 }
 
 export function argmax(a: Tensor, dim?: number, keepdim = false): Tensor {
+  if (a.dtype.name === "bool") throw new Error("argmax(): does not support bool input");
   if (dim === undefined) {
     const flat = new Tensor(a.data, [a.numel()], a.dtype);
-    return maxDim(flat, 0)[1];
+    const index = maxDim(flat, 0)[1];
+    return keepdim ? index.reshape(a.shape.map(() => 1)) : index; // keepdim over every dim: all ones
   }
   return maxDim(a, dim, keepdim)[1];
 }
