@@ -163,7 +163,7 @@ test("SGD with momentum and Adam stop and resume to the same bits through stateD
 test("optimizer state dicts are shaped as PyTorch's, and a mismatched one changes nothing", () => {
   const model = new nn.Linear(3, 2);
   const sgd = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
-  assert.equal(sgd.stateDict().paramGroups, [{ lr: 0.1, momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false, params: [0, 1] }]);
+  assert.equal(sgd.stateDict().paramGroups, [{ lr: 0.1, momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false, maximize: false, params: [0, 1] }]);
   assert.is(sgd.stateDict().state.size, 0, "no state before the first step");
   model(torch.ones(1, 3)).sum().backward();
   sgd.step();
@@ -175,7 +175,7 @@ test("optimizer state dicts are shaped as PyTorch's, and a mismatched one change
   const adam = new optim.Adam(model.parameters(), { lr: 0.01 });
   adam.step();
   assert.equal(Object.keys(adam.stateDict().state.get(1)!), ["step", "exp_avg", "exp_avg_sq"]);
-  assert.equal(adam.stateDict().paramGroups[0], { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, params: [0, 1] });
+  assert.equal(adam.stateDict().paramGroups[0], { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false, params: [0, 1] });
 
   const other = new optim.SGD(new nn.Linear(3, 2).parameters().slice(0, 1), { lr: 0.5 });
   assert.throws(() => other.loadStateDict(dict), /doesn't match the size of optimizer's group/);

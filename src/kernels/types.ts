@@ -84,7 +84,8 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   adaptiveAvgPool2dBackward(gradOut: A, gradInput: A, g: AdaptiveGeometry): void;
 
   /** SGD with momentum after its first step, no weight decay, no Nesterov, in place:
-   *  buf = momentum·buf + keep·grad, then w = w - lr·buf (keep = 1 - dampening). */
+   *  buf = momentum·buf + keep·grad, then w = w - lr·buf (keep = 1 - dampening), with PyTorch's
+   *  float32 rounding: momentum·buf rounded, each `x + a·y` rounded once (a fused multiply-add). */
   sgdMomentum(w: A, grad: A, buf: A, lr: number, momentum: number, keep: number): void;
 
   /** A zeroed float32 array of `length` inside the kernels' own memory, which they then use where

@@ -1,16 +1,22 @@
 // Adam (torch.optim.Adam), with PyTorch's bias correction and L2 weight decay:
 //
-//   g = grad + weightDecay * p                 (added to the gradient: this is Adam, not AdamW)
-//   m = beta1 * m + (1 - beta1) * g            (running mean of gradients)
+//   g = maximize ? -grad : grad
+//   g = g + weightDecay * p                    (added to the gradient: this is Adam, not AdamW)
+//   m = lerp(m, g, 1 - beta1)                  (running mean of gradients: m + (1 - beta1)(g - m))
 //   v = beta2 * v + (1 - beta2) * g * g        (running mean of squared gradients)
+//   vmax = max(vmax, v), used instead of v     (only with amsgrad)
 //   t = number of steps this parameter has taken, from 1
 //   p = p - (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 //
 // m and v start at zero, so early on they are too small; dividing by (1 - beta^t) undoes that.
-// PyTorch puts eps after the correction of sqrt(v), as here.
+// PyTorch puts eps after the correction of sqrt(v), as here. For float32 parameters each step is
+// rounded as PyTorch's CPU kernels round it (lerp and addcmul as fused multiply-adds, rounded once;
+// the scalars rounded to float32 first), so the bits agree, with one exception: PyTorch's vectorized
+// float32 sqrt is not always correctly rounded (one ulp off in about a fifth of the values on an
+// AVX-512 build), and ours is.
 import { Tensor } from "../tensor/tensor.ts";
 import { allocLike, castArray, type DataArray } from "../tensor/dtype.ts";
-import { Optimizer, checkNonNegative, type ParamState } from "./optimizer.ts";
+import { Optimizer, checkNonNegative, roundingOf, type ParamState } from "./optimizer.ts";
 
 /** Adam's hyperparameters, PyTorch's names in camelCase (lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0). */
 export interface AdamOptions {
@@ -18,25 +24,33 @@ export interface AdamOptions {
   betas?: readonly [number, number];
   eps?: number;
   weightDecay?: number;
+  /** Use the largest v seen so far (the AMSGrad variant). */
+  amsgrad?: boolean;
+  /** Climb the objective instead of descending it. */
+  maximize?: boolean;
 }
 
 interface AdamState {
   step: number;
   expAvg: DataArray;
   expAvgSq: DataArray;
+  /** amsgrad only: the elementwise largest expAvgSq so far. */
+  maxExpAvgSq: DataArray | null;
 }
 
-/** torch.optim.Adam: `new optim.Adam(params, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 })`, the rule above. */
+/** torch.optim.Adam: `new optim.Adam(params, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false })`, the rule above. */
 export class Adam extends Optimizer {
   lr: number;
   betas: readonly [number, number];
   eps: number;
   weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
   readonly state = new Map<Tensor, AdamState>();
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
     super(params);
-    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = options;
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false } = options;
     checkNonNegative("learning rate", lr);
     checkNonNegative("epsilon value", eps);
     betas.forEach((beta, index) => {
@@ -47,13 +61,17 @@ export class Adam extends Optimizer {
     this.betas = [betas[0], betas[1]];
     this.eps = eps;
     this.weightDecay = weightDecay;
+    this.amsgrad = amsgrad;
+    this.maximize = maximize;
   }
 
-  protected readonly stateKeys = { tensors: ["exp_avg", "exp_avg_sq"], numbers: ["step"] };
+  protected get stateKeys() {
+    return { tensors: this.amsgrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"], numbers: ["step"] };
+  }
 
   protected hyperparameters(): Record<string, unknown> {
-    const { lr, betas, eps, weightDecay } = this;
-    return { lr, betas: [...betas], eps, weight_decay: weightDecay };
+    const { lr, betas, eps, weightDecay, amsgrad, maximize } = this;
+    return { lr, betas: [...betas], eps, weight_decay: weightDecay, amsgrad, maximize };
   }
   protected setHyperparameters(g: Record<string, unknown>): void {
     const betas = g.betas as number[];
@@ -61,20 +79,26 @@ export class Adam extends Optimizer {
     this.betas = [betas[0]!, betas[1]!];
     this.eps = g.eps as number;
     this.weightDecay = g.weight_decay as number;
+    this.amsgrad = (g.amsgrad ?? false) as boolean;
+    this.maximize = (g.maximize ?? false) as boolean;
   }
   protected paramState(p: Tensor): ParamState | undefined {
     const s = this.state.get(p);
-    return s && {
+    if (!s) return undefined;
+    const state: ParamState = {
       step: s.step,
       exp_avg: new Tensor(s.expAvg.slice(), p.shape, p.dtype),
       exp_avg_sq: new Tensor(s.expAvgSq.slice(), p.shape, p.dtype),
     };
+    if (s.maxExpAvgSq) state.max_exp_avg_sq = new Tensor(s.maxExpAvgSq.slice(), p.shape, p.dtype);
+    return state;
   }
   protected setParamState(p: Tensor, s: ParamState): void {
     this.state.set(p, {
       step: s.step as number,
       expAvg: castArray((s.exp_avg as Tensor).data, p.dtype),
       expAvgSq: castArray((s.exp_avg_sq as Tensor).data, p.dtype),
+      maxExpAvgSq: this.amsgrad ? castArray((s.max_exp_avg_sq as Tensor).data, p.dtype) : null,
     });
   }
   protected clearParamState(p: Tensor): void {
@@ -82,26 +106,34 @@ export class Adam extends Optimizer {
   }
 
   step(): void {
-    const { lr, eps, weightDecay } = this;
     const [beta1, beta2] = this.betas;
     for (const p of this.params) {
       if (p.grad === null) continue;
       const w = p.data;
-      const grad = p.grad.data;
+      const r = roundingOf(p);
       let s = this.state.get(p);
       if (s === undefined) {
-        s = { step: 0, expAvg: allocLike(w, w.length), expAvgSq: allocLike(w, w.length) };
+        s = { step: 0, expAvg: allocLike(w, w.length), expAvgSq: allocLike(w, w.length), maxExpAvgSq: this.amsgrad ? allocLike(w, w.length) : null };
         this.state.set(p, s);
       }
       s.step += 1;
-      const stepSize = lr / (1 - beta1 ** s.step);
-      const sqrtCorrection2 = Math.sqrt(1 - beta2 ** s.step);
-      const { expAvg: m, expAvgSq: v } = s;
+      const stepSize = r(-this.lr / (1 - beta1 ** s.step));
+      const correction2 = r(Math.sqrt(1 - beta2 ** s.step));
+      const wd = r(this.weightDecay), eps = r(this.eps);
+      const weight = r(1 - beta1), b2 = r(beta2), c2 = r(1 - beta2), other = r(1 - weight);
+      const { expAvg: m, expAvgSq: v, maxExpAvgSq: vmax } = s;
+      const grad = p.grad.data;
       for (let i = 0; i < w.length; i++) {
-        const g = weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * w[i]!; // no 0 * inf = NaN
-        m[i] = beta1 * m[i]! + (1 - beta1) * g;
-        v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
-        w[i] = w[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / sqrtCorrection2 + eps);
+        let g = this.maximize ? -grad[i]! : grad[i]!;
+        if (this.weightDecay !== 0) g = r(g + wd * w[i]!);
+        // lerp as PyTorch computes it: from the nearer end, one rounding
+        const d = r(g - m[i]!);
+        m[i] = weight < 0.5 ? r(m[i]! + weight * d) : r(g - d * other);
+        v[i] = r(r(v[i]! * b2) + r(c2 * g) * g);
+        let second = v[i]!;
+        if (vmax) second = vmax[i] = second > vmax[i]! || second !== second ? second : vmax[i]!;
+        const denom = r(r(r(Math.sqrt(second)) / correction2) + eps);
+        w[i] = r(w[i]! + r(r(stepSize * m[i]!) / denom));
       }
       p.storage.bump();
     }

@@ -121,3 +121,8 @@ export abstract class Optimizer {
 export function checkNonNegative(name: string, value: number): void {
   if (!(value >= 0)) throw new Error(`Invalid ${name}: ${value}`);
 }
+
+/** How a value is stored in `p`'s dtype: float32 rounds, float64 keeps it. */
+export function roundingOf(p: Tensor): (x: number) => number {
+  return p.dtype.name === "float32" ? Math.fround : (x: number) => x;
+}

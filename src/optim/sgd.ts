@@ -1,7 +1,7 @@
 // Stochastic gradient descent with PyTorch's exact update rule (torch.optim.SGD):
 //
-//   g = grad + weightDecay * p                         (L2 penalty folded into the gradient; with
-//                                                       weightDecay 0, g is grad: no 0 * inf = NaN)
+//   g = maximize ? -grad : grad
+//   g = g + weightDecay * p                            (only when weightDecay != 0)
 //   if momentum != 0:
 //     buf = g                                          on the first step (no dampening here!)
 //     buf = momentum * buf + (1 - dampening) * g       on every later step
@@ -9,10 +9,14 @@
 //   p = p - lr * g
 //
 // Note the velocity has no lr in it (Sutskever et al. put lr inside); PyTorch's docs point this out.
+// For float32 parameters every step is rounded as PyTorch's CPU kernels round it, so the bits agree:
+// the hyperparameters are first rounded to float32, `momentum * buf` is one float32 product, and each
+// `x + alpha * y` (add with alpha, which PyTorch computes as one fused multiply-add) is worked out
+// in double precision and rounded to float32 once.
 import { Tensor } from "../tensor/tensor.ts";
 import { castArray, type DataArray } from "../tensor/dtype.ts";
-import { Optimizer, checkNonNegative, type ParamState } from "./optimizer.ts";
-import { arrayBeside, kernelsFor } from "../kernels/index.ts";
+import { Optimizer, checkNonNegative, roundingOf, type ParamState } from "./optimizer.ts";
+import { kernelsFor } from "../kernels/index.ts";
 
 /** SGD's hyperparameters, PyTorch's names in camelCase; every one but lr defaults to 0 or false. */
 export interface SGDOptions {
@@ -22,6 +26,8 @@ export interface SGDOptions {
   dampening?: number;
   weightDecay?: number;
   nesterov?: boolean;
+  /** Climb the objective instead of descending it. */
+  maximize?: boolean;
 }
 
 /** torch.optim.SGD: `new optim.SGD(params, { lr = 1e-3, momentum, dampening, weightDecay, nesterov })`, the rule above. */
@@ -31,12 +37,13 @@ export class SGD extends Optimizer {
   dampening: number;
   weightDecay: number;
   nesterov: boolean;
+  maximize: boolean;
   /** One momentum buffer per parameter, created on that parameter's first step. */
   readonly momentumBuffers = new Map<Tensor, DataArray>();
 
   constructor(params: Iterable<Tensor>, options: SGDOptions = {}) {
     super(params);
-    const { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false } = options;
+    const { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options;
     checkNonNegative("learning rate", lr);
     checkNonNegative("momentum value", momentum);
     checkNonNegative("weight_decay value", weightDecay);
@@ -48,13 +55,14 @@ export class SGD extends Optimizer {
     this.dampening = dampening;
     this.weightDecay = weightDecay;
     this.nesterov = nesterov;
+    this.maximize = maximize;
   }
 
   protected readonly stateKeys = { tensors: ["momentum_buffer"], numbers: [] };
 
   protected hyperparameters(): Record<string, unknown> {
-    const { lr, momentum, dampening, weightDecay, nesterov } = this;
-    return { lr, momentum, dampening, weight_decay: weightDecay, nesterov };
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = this;
+    return { lr, momentum, dampening, weight_decay: weightDecay, nesterov, maximize };
   }
   protected setHyperparameters(g: Record<string, unknown>): void {
     this.lr = g.lr as number;
@@ -62,6 +70,7 @@ export class SGD extends Optimizer {
     this.dampening = g.dampening as number;
     this.weightDecay = g.weight_decay as number;
     this.nesterov = g.nesterov as boolean;
+    this.maximize = (g.maximize ?? false) as boolean;
   }
   protected paramState(p: Tensor): ParamState | undefined {
     const buf = this.momentumBuffers.get(p);
@@ -75,34 +84,32 @@ export class SGD extends Optimizer {
   }
 
   step(): void {
-    const { lr, momentum, dampening, weightDecay, nesterov } = this;
+    const { momentum, dampening, weightDecay, nesterov, maximize } = this;
     for (const p of this.params) {
-      if (p.grad === null) continue; // never reached by backward: PyTorch skips it too
+      if (p.grad === null) continue; // not reached by the last backward (or zeroGrad set it to null): PyTorch skips it
       const w = p.data;
-      const grad = p.grad.data;
+      const r = roundingOf(p);
+      const lr = r(-this.lr), m = r(momentum), keep = r(1 - dampening), wd = r(weightDecay);
       let buf = this.momentumBuffers.get(p);
-      const firstStep = buf === undefined;
-      if (momentum !== 0 && buf === undefined) {
-        buf = arrayBeside(w, w.length); // in the kernels' memory when w is
-        this.momentumBuffers.set(p, buf);
-      }
-      // The rule above, one loop per case so that the loop that runs has no tests in it.
-      if (buf === undefined) {
-        for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * (weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * w[i]!);
-      } else if (firstStep) {
-        for (let i = 0; i < w.length; i++) {
-          const g = weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * w[i]!;
-          buf[i] = g;
-          w[i] = w[i]! - lr * (nesterov ? g + momentum * buf[i]! : buf[i]!);
-        }
-      } else if (weightDecay === 0 && !nesterov) {
-        kernelsFor(p.dtype).sgdMomentum(w, grad, buf, lr, momentum, 1 - dampening); // the common case, in SIMD on wasm
+      if (momentum !== 0 && buf !== undefined && weightDecay === 0 && !nesterov && !maximize) {
+        kernelsFor(p.dtype).sgdMomentum(w, p.grad.data, buf, this.lr, momentum, 1 - dampening); // the common case, in SIMD on wasm
       } else {
-        for (let i = 0; i < w.length; i++) {
-          const g = weightDecay === 0 ? grad[i]! : grad[i]! + weightDecay * w[i]!;
-          buf[i] = momentum * buf[i]! + (1 - dampening) * g;
-          w[i] = w[i]! - lr * (nesterov ? g + momentum * buf[i]! : buf[i]!);
+        // g: the gradient as this step uses it, in an array of its own once anything changes it
+        let g = p.grad.data;
+        if (maximize) g = g.map((x) => -x);
+        if (weightDecay !== 0) g = g.map((x, i) => r(x + wd * w[i]!));
+        if (momentum !== 0) {
+          if (buf === undefined) {
+            buf = p.storage.beside(w.length).array; // in the kernels' memory when w is
+            buf.set(g);
+            this.momentumBuffers.set(p, buf);
+          } else {
+            for (let i = 0; i < w.length; i++) buf[i] = r(r(buf[i]! * m) + keep * g[i]!);
+          }
+          const b = buf;
+          g = nesterov ? g.map((x, i) => r(x + m * b[i]!)) : b;
         }
+        for (let i = 0; i < w.length; i++) w[i] = r(w[i]! + lr * g[i]!);
       }
       p.storage.bump();
     }

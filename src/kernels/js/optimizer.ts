@@ -2,10 +2,15 @@
 import type { DataArray } from "../../tensor/dtype.ts";
 
 /** SGD with momentum after its first step: buf = momentum·buf + keep·grad, then w -= lr·buf
- *  (keep = 1 - dampening). Reading buf[i] back gives the value its dtype stored. */
+ *  (keep = 1 - dampening). For float32 arrays each step rounds as PyTorch's CPU kernels do: the
+ *  hyperparameters to float32, momentum·buf as one float32 product, and each `x + a·y` worked out in
+ *  double precision and rounded once (PyTorch computes it as one fused multiply-add). */
 export function sgdMomentum(w: DataArray, grad: DataArray, buf: DataArray, lr: number, momentum: number, keep: number): void {
+  const r = w instanceof Float32Array ? Math.fround : (x: number) => x;
+  const step = r(-lr), m = r(momentum), k = r(keep);
   for (let i = 0; i < w.length; i++) {
-    buf[i] = momentum * buf[i]! + keep * grad[i]!;
-    w[i] = w[i]! - lr * buf[i]!;
+    const b = r(r(buf[i]! * m) + k * grad[i]!);
+    buf[i] = b;
+    w[i] = r(w[i]! + step * b);
   }
 }

@@ -7,7 +7,7 @@ import { optimizerWat } from "./wat.generated.ts";
 type I = number; // a count or a byte address in the shared memory
 interface OptimizerExports {
   fill(x: I, count: I, value: number): void;
-  sgd_momentum(w: I, g: I, buf: I, count: I, lr: number, momentum: number, keep: number): void;
+  sgd_momentum(w: I, g: I, buf: I, count: I, step: number, momentum: number, keep: number): void;
 }
 
 export class OptimizerBinding {
@@ -17,11 +17,11 @@ export class OptimizerBinding {
     this.kernel = mem.instantiate<OptimizerExports>(optimizerWat, "optimizer.wat");
   }
 
-  /** buf = momentum·buf + keep·grad, then w -= lr·buf. */
+  /** buf = momentum·buf + keep·grad, then w -= lr·buf (the hyperparameters become f32 on the way in). */
   sgdMomentum(w: Float32Array, grad: Float32Array, buf: Float32Array, lr: number, momentum: number, keep: number): void {
     const [wAt, gAt, bAt] = [this.mem.addressOf(w), this.mem.addressOf(grad), this.mem.addressOf(buf)];
-    if (wAt >= 0 && gAt >= 0 && bAt >= 0) return this.kernel.sgd_momentum(wAt, gAt, bAt, w.length, lr, momentum, keep);
-    this.mem.inPieces([w, grad, buf], [w, buf], (at, count) => this.kernel.sgd_momentum(at(w), at(grad), at(buf), count, lr, momentum, keep));
+    if (wAt >= 0 && gAt >= 0 && bAt >= 0) return this.kernel.sgd_momentum(wAt, gAt, bAt, w.length, -lr, momentum, keep);
+    this.mem.inPieces([w, grad, buf], [w, buf], (at, count) => this.kernel.sgd_momentum(at(w), at(grad), at(buf), count, -lr, momentum, keep));
   }
 
   /** Fills an arena array with `value` and says true; false (and nothing done) for any other array.

@@ -1230,7 +1230,7 @@ export const optimizerWat = `;; The optimiser's work, four lanes at a time: fill
 ;;   buf[i] = momentum * buf[i] + keep * g[i]      (keep = 1 - dampening)
 ;;   w[i]   = w[i] - lr * buf[i]
 ;;
-;; Every product and sum is rounded to float32, as PyTorch's float32 ops round them. The lanes past
+;; rounded to float32 exactly as PyTorch's CPU kernels round them (see sgd_momentum). The lanes past
 ;; the last multiple of four are done one at a time with the same operations.
 
 (module
@@ -1260,24 +1260,45 @@ export const optimizerWat = `;; The optimiser's work, four lanes at a time: fill
     end
   )
 
+  ;; buf[i] = round(round(buf[i] * momentum) + keep * g[i]), then w[i] = round(w[i] + step * buf[i])
+  ;; (step = -lr). Each \`x + a * y\` is worked out in f64 lanes, where the product of two floats is
+  ;; exact, and rounded to f32 once: the fused multiply-add PyTorch's kernels compute.
   (func (export "sgd_momentum")
     (param $w i32) (param $g i32) (param $buf i32) (param $count i32)
-    (param $lr f32) (param $momentum f32) (param $keep f32)
-    (local $lr4 v128) (local $momentum4 v128) (local $keep4 v128) (local $b4 v128) (local $b f32)
-    local.get $lr  f32x4.splat  local.set $lr4
-    local.get $momentum  f32x4.splat  local.set $momentum4
-    local.get $keep  f32x4.splat  local.set $keep4
+    (param $step f32) (param $momentum f32) (param $keep f32)
+    (local $m4 v128) (local $keep2 v128) (local $step2 v128)
+    (local $bm v128) (local $gv v128) (local $wv v128) (local $b v128) (local $lo v128) (local $hi v128) (local $bs f32)
+    local.get $momentum  f32x4.splat  local.set $m4
+    local.get $keep  f64.promote_f32  f64x2.splat  local.set $keep2
+    local.get $step  f64.promote_f32  f64x2.splat  local.set $step2
     block $done
       loop $vec
         local.get $count  i32.const 4  i32.lt_s  br_if $done
-        ;; b = momentum * buf + keep * g
-        local.get $buf  v128.load align=4  local.get $momentum4  f32x4.mul
-        local.get $g  v128.load align=4  local.get $keep4  f32x4.mul
-        f32x4.add  local.set $b4
-        local.get $buf  local.get $b4  v128.store align=4
-        ;; w = w - lr * b
-        local.get $w
-        local.get $w  v128.load align=4  local.get $b4  local.get $lr4  f32x4.mul  f32x4.sub
+        ;; bm = buf * momentum, rounded to f32
+        local.get $buf  v128.load align=4  local.get $m4  f32x4.mul  local.set $bm
+        local.get $g  v128.load align=4  local.set $gv
+        ;; b = bm + keep * g: lanes 0-1, then lanes 2-3 moved down by a shuffle
+        local.get $gv  f64x2.promote_low_f32x4  local.get $keep2  f64x2.mul
+        local.get $bm  f64x2.promote_low_f32x4  f64x2.add
+        f32x4.demote_f64x2_zero  local.set $lo
+        local.get $gv  local.get $gv  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
+        f64x2.promote_low_f32x4  local.get $keep2  f64x2.mul
+        local.get $bm  local.get $bm  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
+        f64x2.promote_low_f32x4  f64x2.add
+        f32x4.demote_f64x2_zero  local.set $hi
+        local.get $lo  local.get $hi  i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23  local.set $b
+        local.get $buf  local.get $b  v128.store align=4
+        ;; w = w + step * b, the same way
+        local.get $w  v128.load align=4  local.set $wv
+        local.get $b  f64x2.promote_low_f32x4  local.get $step2  f64x2.mul
+        local.get $wv  f64x2.promote_low_f32x4  f64x2.add
+        f32x4.demote_f64x2_zero  local.set $lo
+        local.get $b  local.get $b  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
+        f64x2.promote_low_f32x4  local.get $step2  f64x2.mul
+        local.get $wv  local.get $wv  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
+        f64x2.promote_low_f32x4  f64x2.add
+        f32x4.demote_f64x2_zero  local.set $hi
+        local.get $w  local.get $lo  local.get $hi  i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
         v128.store align=4
         local.get $w  i32.const 16  i32.add  local.set $w
         local.get $g  i32.const 16  i32.add  local.set $g
@@ -1289,12 +1310,14 @@ export const optimizerWat = `;; The optimiser's work, four lanes at a time: fill
     block $done1
       loop $one
         local.get $count  i32.const 0  i32.le_s  br_if $done1
-        local.get $buf  f32.load  local.get $momentum  f32.mul
-        local.get $g  f32.load  local.get $keep  f32.mul
-        f32.add  local.set $b
-        local.get $buf  local.get $b  f32.store
+        local.get $buf  f32.load  local.get $momentum  f32.mul  f64.promote_f32
+        local.get $g  f32.load  f64.promote_f32  local.get $keep  f64.promote_f32  f64.mul
+        f64.add  f32.demote_f64  local.set $bs
+        local.get $buf  local.get $bs  f32.store
         local.get $w
-        local.get $w  f32.load  local.get $b  local.get $lr  f32.mul  f32.sub
+        local.get $w  f32.load  f64.promote_f32
+        local.get $bs  f64.promote_f32  local.get $step  f64.promote_f32  f64.mul
+        f64.add  f32.demote_f64
         f32.store
         local.get $w  i32.const 4  i32.add  local.set $w
         local.get $g  i32.const 4  i32.add  local.set $g
