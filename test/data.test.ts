@@ -30,8 +30,8 @@ test("TensorDataset: length, get(i) as rows with dtypes kept, clear errors", () 
   assert.is(y3.item(), 3);
   assert.is(y3.dtype.name, "int64");
   assert.equal(ds.get(-1)[1]!.item(), 4);
-  x3.data[0] = 99; // a copy: the dataset's tensor is untouched
-  assert.is(X.data[9], 3);
+  x3.fill_(99); // a view, as PyTorch's: the dataset's tensor sees the write
+  assert.is(X.data[9], 99);
   assert.throws(() => ds.get(5), /index 5 is out of range for a dataset of size 5/);
   assert.throws(() => new data.TensorDataset(X, torch.arange(4)), /size mismatch between tensors.*5, 4/);
 });

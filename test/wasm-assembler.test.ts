@@ -138,6 +138,11 @@ for (const [name, sub] of [["f32x4.add", 228], ["f32x4.sub", 229], ["f32x4.mul",
 
 spec("f64.add", [0xa0], "f64.const 1 f64.const 2 f64.add drop");
 spec("f64.promote_f32", [0xbb], "local.get $f f64.promote_f32 drop");
+spec("f64.mul", [0xa2], "f64.const 1 f64.const 2 f64.mul drop");
+spec("f32.demote_f64", [0xb6], "f64.const 1 f32.demote_f64 drop");
+spec("f64x2.splat", [0xfd, 0x14], "f64.const 1 f64x2.splat drop"); // 20
+spec("f64x2.mul", [0xfd, 0xf2, 0x01], `${V} f64x2.mul drop`); // 242
+spec("f32x4.demote_f64x2_zero", [0xfd, 0x5e], "local.get $v f32x4.demote_f64x2_zero drop"); // 94
 spec("f64x2.extract_lane", [0xfd, 0x21, 0x01], "local.get $v f64x2.extract_lane 1 drop"); // 33
 spec("f64x2.promote_low_f32x4", [0xfd, 0x5f], "local.get $v f64x2.promote_low_f32x4 drop"); // 95
 spec("f64x2.add", [0xfd, 0xf0, 0x01], `${V} f64x2.add drop`); // 240: two LEB128 bytes

@@ -36,8 +36,8 @@ export class TensorDataset implements Dataset {
 
   get(i: number): Tensor[] {
     const row = checkIndex(i, this.length);
-    // One row of each tensor, copied: a batch of one with its leading 1 dropped.
-    return this.tensors.map((t) => new Tensor(gatherRows(t, [row]).data, t.shape.slice(1), t.dtype));
+    // row i of each tensor, a view as PyTorch's tensor[i]
+    return this.tensors.map((t) => t.get(row));
   }
 
   getBatch(indices: readonly number[]): Tensor[] {

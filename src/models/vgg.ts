@@ -45,12 +45,14 @@ function makeFeatures(config: Config, batchNorm: boolean): Sequential {
 /** torchvision's VGG: features from a configuration, avgpool (7x7), classifier; the same repr and parameter names. */
 export class VGG extends Module {
   features: Sequential;
-  avgpool = new AdaptiveAvgPool2d([7, 7]);
+  avgpool: AdaptiveAvgPool2d;
   classifier: Sequential;
 
   constructor(features: Sequential, { numClasses = 1000, dropout = 0.5, initWeights = true }: ModelOptions = {}) {
     super();
+    // assigned in torchvision's order, which is the order modules register in (and print)
     this.features = features;
+    this.avgpool = new AdaptiveAvgPool2d([7, 7]);
     this.classifier = new Sequential(
       new Linear(512 * 7 * 7, 4096), new ReLU({ inplace: true }), new Dropout(dropout),
       new Linear(4096, 4096), new ReLU({ inplace: true }), new Dropout(dropout),

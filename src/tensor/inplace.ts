@@ -174,6 +174,15 @@ export function fill<T extends Tensor>(self: T, value: number | boolean | Tensor
   if (typeof value !== "number" && typeof value !== "boolean") throw new Error(`fill_(): argument 'value' must be a number, not ${typeof value}`);
   const x = Number(value);
   checkValueFits(x, self.dtype, true);
+  if (!isGradEnabled() || !self.requiresGrad) {
+    if (self.isContiguous()) {
+      // nothing to record: fill the memory directly (the storage knows the fastest way)
+      checkWritable(self, []);
+      self.storage.fill(castValue(x, self.dtype), self.storageOffset(), self.numel());
+      self.storage.bump();
+      return self;
+    }
+  }
   return apply(self, x === 0 ? "zero_" : "fill_", [], (before) => {
     const out = new Tensor(new self.dtype.ArrayType(self.numel()).fill(castValue(x, self.dtype)), self.shape, self.dtype);
     return record(out, x === 0 ? "ZeroBackward0" : "FillBackward2", [before], (g) => [new Tensor(new g.dtype.ArrayType(g.numel()), g.shape, g.dtype)]);

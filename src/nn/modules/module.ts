@@ -40,9 +40,12 @@ export class Module {
    *  statistics), each with its key in the state dict: PyTorch's name, so weights travel both ways. */
   declare protected bufferNames: [field: string, key: string][];
 
+  /** The fields holding a module or a tensor, in the order they were first given one. */
+  declare private registrationOrder: string[];
+
   constructor() {
     const self = function (...inputs: unknown[]) {
-      return (self as unknown as Module).forward(...inputs);
+      return module.forward(...inputs);
     } as unknown as Module;
     // A function's own `name` and `length` would block subclasses from using those field names.
     delete (self as { name?: string }).name;
@@ -50,7 +53,39 @@ export class Module {
     Object.setPrototypeOf(self, new.target.prototype);
     Object.defineProperty(self, "training", { value: true, writable: true, enumerable: false });
     Object.defineProperty(self, "bufferNames", { value: [], writable: true, enumerable: false });
-    return self;
+    const order: string[] = [];
+    Object.defineProperty(self, "registrationOrder", { value: order, enumerable: false });
+    // PyTorch registers a submodule or parameter when it is assigned; JavaScript defines a class's
+    // fields (declared ones too, as undefined) before the constructor runs, in declaration order.
+    // So the order is kept here, as values arrive: a proxy sees every assignment and definition.
+    const note = (key: string | symbol, value: unknown): void => {
+      if (typeof key !== "string") return;
+      const registered = value instanceof Module || value instanceof Tensor;
+      const at = order.indexOf(key);
+      if (registered && at < 0) order.push(key);
+      else if (!registered && at >= 0) order.splice(at, 1);
+    };
+    const module = new Proxy(self, {
+      set(target, key, value) {
+        note(key, value);
+        return Reflect.set(target, key, value);
+      },
+      defineProperty(target, key, descriptor) {
+        if ("value" in descriptor) note(key, descriptor.value);
+        return Reflect.defineProperty(target, key, descriptor);
+      },
+      deleteProperty(target, key) {
+        note(key, undefined);
+        return Reflect.deleteProperty(target, key);
+      },
+    });
+    return module;
+  }
+
+  /** This module's own fields that hold `kind`, in registration order. */
+  private fieldsOf<T>(kind: abstract new (...args: never[]) => T): [string, T][] {
+    const fields = this as unknown as Record<string, unknown>;
+    return this.registrationOrder.filter((key) => fields[key] instanceof kind).map((key) => [key, fields[key] as T]);
   }
 
   forward(..._inputs: unknown[]): Tensor {
@@ -67,11 +102,11 @@ export class Module {
   /** Every field that holds a module, in registration order, as registered: a module set twice
    *  appears twice (Sequential runs it twice, the repr and stateDict list it twice, as PyTorch). */
   protected registeredModules(): [string, Module][] {
-    return Object.entries(this).filter((e): e is [string, Module] => e[1] instanceof Module);
+    return this.fieldsOf(Module);
   }
   /** Own parameters (not those of submodules), in registration order. */
   private ownParameters(): [string, Parameter][] {
-    return Object.entries(this).filter((e): e is [string, Parameter] => e[1] instanceof Parameter);
+    return this.fieldsOf(Parameter);
   }
 
   /** Direct submodules in registration order, with their field names; a shared one once. */
