@@ -142,7 +142,7 @@ export function castValue(x: number, dtype: DType): number {
   switch (dtype) {
     case float32: return Math.fround(x);
     case float64: return x;
-    case int64: return Number.isFinite(x) ? Math.trunc(x) : -(2 ** 63); // PyTorch gives the smallest int64 for NaN and infinities
+    case int64: return Number.isFinite(x) ? Math.trunc(x) + 0 : -(2 ** 63); // + 0: an integer has no -0; PyTorch gives the smallest int64 for NaN and infinities
     case int32: return Number.isFinite(x) ? x | 0 : -(2 ** 31);
     case uint8: return Number.isFinite(x) ? Math.trunc(x) & 255 : 0;
     default: return x !== 0 ? 1 : 0; // bool: NaN counts as true, as in PyTorch

@@ -148,7 +148,7 @@ export function sumToShape<A extends DataArray>(grad: A, from: readonly number[]
   };
   if (n === 1) for (let i = 0; i < grad.length; i++) add(0, grad[i]!);
   else forEachIndex(from, broadcastStrides(to, from), (o, s) => add(s, grad[o]!));
-  for (let i = 0; i < n; i++) out[i] = total[i]! + compensation[i]!;
+  for (let i = 0; i < n; i++) out[i] = Number.isFinite(total[i]!) ? total[i]! + compensation[i]! : total[i]!; // an infinity leaves NaN in the compensation
   return out;
 }
 
@@ -209,7 +209,7 @@ export function isNonOverlappingAndDense(shape: readonly number[], strides: read
 /** Whether some dim of more than one element has stride 0, so several elements share a location
  *  (PyTorch's has_internal_overlap, which flags exactly this case). */
 export function hasInternalOverlap(shape: readonly number[], strides: readonly number[]): boolean {
-  return shape.some((size, d) => size > 1 && strides[d] === 0);
+  return numelOf(shape) > 0 && shape.some((size, d) => size > 1 && strides[d] === 0);
 }
 
 /** The elements of a strided layout over `array`, copied in row-major order into a new array. */
@@ -227,6 +227,7 @@ export function gatherStrided<A extends DataArray>(array: A, shape: readonly num
 
 /** Writes `values` (row-major, one per element of the layout) into `array` through a strided layout. */
 export function scatterStrided(array: DataArray, shape: readonly number[], strides: readonly number[], offset: number, values: ArrayLike<number>): void {
+  if (values.length === 0) return;
   if (isContiguousLayout(shape, strides)) {
     array.set(values, offset);
     return;

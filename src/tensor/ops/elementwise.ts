@@ -136,6 +136,9 @@ export function sub(a: Operand, b: Operand): Tensor {
   if (type === bool) {
     throw new Error("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
   }
+  if ((a instanceof Tensor && a.dtype === bool) || (b instanceof Tensor && b.dtype === bool)) {
+    throw new Error("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  }
   const out = binary(a, b, (x, y) => x - y, type);
   return record(out, typeof a === "number" ? "RsubBackward1" : "SubBackward0", tensorsOf(a, b), (g) =>
     keepGrads(a, b, toOperand(g, a), toOperand(neg(g), b)));
