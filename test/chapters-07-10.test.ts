@@ -11,7 +11,7 @@ import { has, hasBlock, lines, root, runChapter } from "./run-chapter.ts";
 // Started together so they overlap on the two cores.
 const runs: Record<string, Promise<string>> = {
   "07": runChapter("07-mnist-fully-connected", ["--epochs", "1", "--limit", "10000"]),
-  "08": runChapter("08-cnn-basics", ["--epochs", "1", "--limit", "1000"]),
+  "08": runChapter("08-cnn-basics", ["--epochs", "1", "--limit", "3000"]),
   "09": runChapter("09-cnn-in-code", []),
   "10": runChapter("10-functions-and-plots", ["--epochs", "1", "--limit", "1000"]),
 };
@@ -238,10 +238,11 @@ tensor([[5., 5.],
   (fc1): Linear(in_features=256, out_features=64, bias=True)
   (fc2): Linear(in_features=64, out_features=10, bias=True)
 )`);
-  has(out, "trainset: 1000 images, testset: 10000 images");
+  has(out, "trainset: 3000 images, testset: 10000 images");
   has(out, "Finished");
   const accuracy = accuracyLine(out);
-  assert.ok(accuracy > 0.1 && accuracy < 1, `accuracy ${accuracy}`);
+  // 150 steps of plain SGD at lr 0.01 from seed 0: 38.9 % on both backends (chance is 10 %)
+  assert.ok(accuracy > 0.3 && accuracy < 1, `accuracy ${accuracy}`);
 });
 
 test("09: every tensor of the step-by-step CNN as the article prints it; the classifier learns the lines", async () => {
