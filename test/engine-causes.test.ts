@@ -211,3 +211,29 @@ test("gradient rules at special values (PyTorch's numbers)", () => {
 });
 
 test.run();
+
+test("recycled gradient memory: the same bits, and never memory the user holds", () => {
+  torch.manualSeed(5);
+  const make = () => new nn.Sequential(new nn.Linear(6, 5), new nn.ReLU(), new nn.Linear(5, 3));
+  const a = make(), b = make();
+  b.loadStateDict(a.stateDict());
+  const x = torch.randn(4, 6), y = torch.randn(4, 3);
+  const optA = new optim.SGD(a.parameters(), { lr: 0.1, momentum: 0.9 });
+  const optB = new optim.SGD(b.parameters(), { lr: 0.1, momentum: 0.9 });
+  const kept: torch.Tensor[] = [], copies: number[][][] = [];
+  for (let step = 0; step < 4; step++) {
+    optA.zeroGrad(); // nobody reads a's gradients: their memory is recycled
+    nn.functional.mseLoss(a(x), y).backward();
+    optA.step();
+    optB.zeroGrad();
+    nn.functional.mseLoss(b(x), y).backward();
+    const g = (b[0] as nn.Linear).weight.grad!; // read by the user: never recycled
+    kept.push(g);
+    copies.push(g.tolist() as number[][]);
+    optB.step();
+  }
+  assert.equal(a.stateDict().get("0.weight")!.tolist(), b.stateDict().get("0.weight")!.tolist(), "same bits either way");
+  assert.equal(a.stateDict().get("2.bias")!.tolist(), b.stateDict().get("2.bias")!.tolist());
+  assert.equal(new Set(kept).size, 4, "a new gradient tensor each step");
+  kept.forEach((g, i) => assert.equal(g.tolist(), copies[i], `the gradient of step ${i} is still what it was`));
+});

@@ -102,6 +102,7 @@ test("Linear's parameters and SGD's momentum live in the arena, and train as ord
     }
   }
   assert.ok(isLongLived(optA.momentumBuffers.get(layer.weight)!));
+  assert.ok(isLongLived(layer.weight._grad()!.data), "after the first step, gradients go into recycled memory beside the parameter");
   assert.equal(layer.weight.tolist(), plain.weight.tolist(), "same bits, resident or not");
   assert.equal(layer.bias!.tolist(), plain.bias!.tolist());
   optA.zeroGrad();

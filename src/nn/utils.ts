@@ -13,7 +13,7 @@ export interface ClipGradNormOptions {
 
 function gradsOf(params: Iterable<Tensor> | Tensor): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];
-  return list.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  return list.map((p) => p._grad()).filter((g): g is Tensor => g !== null);
 }
 
 function norm(values: ArrayLike<number>, p: number): number {

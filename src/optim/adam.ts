@@ -108,7 +108,8 @@ export class Adam extends Optimizer {
   step(): void {
     const [beta1, beta2] = this.betas;
     for (const p of this.params) {
-      if (p.grad === null) continue;
+      const pGrad = p._grad();
+      if (pGrad === null) continue;
       const w = p.data;
       const r = roundingOf(p);
       let s = this.state.get(p);
@@ -122,7 +123,7 @@ export class Adam extends Optimizer {
       const wd = r(this.weightDecay), eps = r(this.eps);
       const weight = r(1 - beta1), b2 = r(beta2), c2 = r(1 - beta2), other = r(1 - weight);
       const { expAvg: m, expAvgSq: v, maxExpAvgSq: vmax } = s;
-      const grad = p.grad.data;
+      const grad = pGrad.data;
       for (let i = 0; i < w.length; i++) {
         let g = this.maximize ? -grad[i]! : grad[i]!;
         if (this.weightDecay !== 0) g = r(g + wd * w[i]!);

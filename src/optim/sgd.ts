@@ -86,16 +86,17 @@ export class SGD extends Optimizer {
   step(): void {
     const { momentum, dampening, weightDecay, nesterov, maximize } = this;
     for (const p of this.params) {
-      if (p.grad === null) continue; // not reached by the last backward (or zeroGrad set it to null): PyTorch skips it
+      const grad = p._grad();
+      if (grad === null) continue; // not reached by the last backward (or zeroGrad set it to null): PyTorch skips it
       const w = p.data;
       const r = roundingOf(p);
       const lr = r(-this.lr), m = r(momentum), keep = r(1 - dampening), wd = r(weightDecay);
       let buf = this.momentumBuffers.get(p);
       if (momentum !== 0 && buf !== undefined && weightDecay === 0 && !nesterov && !maximize) {
-        kernelsFor(p.dtype).sgdMomentum(w, p.grad.data, buf, this.lr, momentum, 1 - dampening); // the common case, in SIMD on wasm
+        kernelsFor(p.dtype).sgdMomentum(w, grad.data, buf, this.lr, momentum, 1 - dampening); // the common case, in SIMD on wasm
       } else {
         // g: the gradient as this step uses it, in an array of its own once anything changes it
-        let g = p.grad.data;
+        let g = grad.data;
         if (maximize) g = g.map((x) => -x);
         if (weightDecay !== 0) g = g.map((x, i) => r(x + wd * w[i]!));
         if (momentum !== 0) {

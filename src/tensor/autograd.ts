@@ -16,11 +16,14 @@
 //   history (PyTorch would regenerate the view's grad_fn; here that is an error, never stale);
 // - backward releases what a node saved, so running it again without retainGraph is an error too.
 import { Tensor } from "./tensor.ts";
-import { castArray, type DType } from "./dtype.ts";
+import { castArray, type DataArray, type DType } from "./dtype.ts";
 import type { Storage } from "./storage.ts";
 
-/** Maps the output's gradient to one gradient per input (null where none is needed). */
-export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
+/** Maps the output's gradient to one gradient per input (null where none is needed). `into[i]`,
+ *  when given, is memory no tensor uses, of input i's dtype and size, where input i's gradient may
+ *  be written (see "recycled gradient memory" below): an op that does so returns a tensor over
+ *  exactly that array. Ops may ignore it. */
+export type BackwardFn = (grad: Tensor, into: readonly (DataArray | undefined)[]) => (Tensor | null)[];
 
 /** Where an input's gradient goes: its grad_fn, the AccumulateGrad of a leaf, or nowhere. */
 export type Node = GradFn | AccumulateGrad;
@@ -101,7 +104,7 @@ export class GradFn {
 
   /** Gradients for the inputs from the gradient of the output, after checking that nothing this
    *  node saved was freed or changed in place since (PyTorch's Node.apply). */
-  apply(grad: Tensor, retainGraph = false): (Tensor | null)[] {
+  apply(grad: Tensor, retainGraph = false, into: readonly (DataArray | undefined)[] = []): (Tensor | null)[] {
     if (this.released) {
       throw new Error(
         "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
@@ -118,7 +121,7 @@ export class GradFn {
           "(PyTorch regenerates the view's history; torchlet does not). Take the view after the in-place op, or clone() it.",
       );
     }
-    const grads = this.backwardFn!(grad);
+    const grads = this.backwardFn!(grad, into);
     if (!retainGraph && this.savesValues) {
       // drop the closure and the saved tensors so their memory can go; nodes that saved nothing can run again
       this.released = true;
@@ -220,12 +223,28 @@ export interface ZeroGradOptions {
   setToNone?: boolean;
 }
 
+// Recycled gradient memory. PyTorch 2's zero_grad drops every gradient, so each backward would
+// make new ones, and a parameter that lives in the kernels' memory would get its gradient in an
+// ordinary array (copied in and out by every kernel that uses it). But a gradient that only the
+// engine and the optimisers ever held (no user code read or assigned `.grad`) is memory nothing
+// can reach once zeroGrad drops it. Its storage is kept here, beside its parameter, and the next
+// backward offers it to the one op that computes that parameter's gradient, which may write the
+// gradient there (BackwardFn's `into`). The bits are the same; no memory a user holds is touched.
+const spareGrads = new WeakMap<Tensor, Storage>();
+
 /** What zeroGrad does to each of `params`, for modules and optimisers alike. */
 export function resetGrads(params: Iterable<Tensor>, setToNone: boolean): void {
   noGrad(() => {
     for (const p of params) {
-      if (setToNone) p.grad = null;
-      else p.grad?.zero_();
+      const g = p._grad();
+      if (!setToNone) {
+        g?.zero_();
+        continue;
+      }
+      if (g && !p._gradHandedOut() && g.isContiguous() && !g.isView() && g.storage.array.length === p.numel()) {
+        spareGrads.set(p, g.storage.livesBeside(p.storage) ? g.storage : p.storage.beside(p.numel()));
+      }
+      p._setGrad(null);
     }
   });
 }
@@ -260,7 +279,10 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): vo
   const grads = new Map<Node, Tensor>([[start, seed]]);
   const leafGrads: [AccumulateGrad, Tensor][] = [];
   noGrad(() => {
-    for (const node of topologicalOrder(start)) {
+    const order = topologicalOrder(start);
+    const feeds = new Map<AccumulateGrad, number>(); // how many edges lead to each leaf
+    for (const node of order) for (const next of node.next) if (next instanceof AccumulateGrad) feeds.set(next, (feeds.get(next) ?? 0) + 1);
+    for (const node of order) {
       const grad = grads.get(node);
       if (!grad) continue;
       grads.delete(node); // free as we go
@@ -269,7 +291,8 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): vo
         continue;
       }
       // backward functions read their gradient as a plain row-major array
-      const inputGrads = node.apply(grad.isContiguous() ? grad : new Tensor(grad.data, grad.shape, grad.dtype), retainGraph);
+      const into = node.next.map((next) => (next instanceof AccumulateGrad && feeds.get(next) === 1 ? spareFor(next.variable) : undefined));
+      const inputGrads = node.apply(grad.isContiguous() ? grad : new Tensor(grad.data, grad.shape, grad.dtype), retainGraph, into);
       node.next.forEach((next, i) => {
         const raw = inputGrads[i];
         if (!next || !raw) return;
@@ -279,20 +302,28 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): vo
         grads.set(next, sum ? sum.add(g) : g);
       });
     }
-    const handedOut = new Set([seed.storage]);
+    const handedOut = new Set([seed.storage.array]);
     for (const [node, grad] of leafGrads) accumulate(node.variable, grad, handedOut);
   });
 }
 
+/** The recycled memory a leaf's gradient may be written into, if it has some and no gradient now. */
+function spareFor(leaf: Tensor): DataArray | undefined {
+  const spare = spareGrads.get(leaf);
+  return spare && leaf._grad() === null && spare.array.length === leaf.numel() ? spare.array : undefined;
+}
+
 /** Adds `grad` into `leaf.grad`, as PyTorch's AccumulateGrad: a leaf without a gradient takes this
- *  one (its own memory: copied unless the engine made it for this leaf alone), one with a gradient
- *  has it added in place. */
-function accumulate(leaf: Tensor, grad: Tensor, handedOut: Set<Storage>): void {
-  const current = leaf.grad;
+ *  one (its own memory: copied unless the engine made it for this leaf alone, or wrote it into the
+ *  leaf's recycled memory), one with a gradient has it added in place. */
+function accumulate(leaf: Tensor, grad: Tensor, handedOut: Set<DataArray>): void {
+  const current = leaf._grad();
   if (current === null) {
-    const own = grad.isContiguous() && !grad.isView() && grad.storage.array.length === grad.numel() && !handedOut.has(grad.storage);
-    leaf.grad = own ? grad : new Tensor(grad.data.slice(), grad.shape, grad.dtype);
-    handedOut.add(leaf.grad.storage);
+    const own = grad.isContiguous() && !grad.isView() && grad.storage.array.length === grad.numel() && !handedOut.has(grad.storage.array);
+    const g = own ? grad : new Tensor(grad.data.slice(), grad.shape, grad.dtype);
+    if (spareGrads.get(leaf)?.array === g.storage.array) spareGrads.delete(leaf); // written into its recycled memory
+    leaf._setGrad(g);
+    handedOut.add(g.storage.array);
     return;
   }
   current.add_(grad);

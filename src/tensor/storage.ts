@@ -32,6 +32,11 @@ export class Storage {
     return new Storage(isLongLived(this.array) ? longLivedFloat32(length) : allocLike(this.array, length));
   }
 
+  /** Whether this storage lives where `other` does (both in the kernels' memory, or neither). */
+  livesBeside(other: Storage): boolean {
+    return isLongLived(this.array) === isLongLived(other.array);
+  }
+
   get version(): number {
     return this.versionValue;
   }

@@ -53,6 +53,9 @@ export class Tensor {
   private readonly offset: number;
   private leafRequiresGrad = false;
   private gradValue: Tensor | null = null;
+  /** Whether code outside the engine and the optimisers has held this tensor's gradient (read or
+   *  assigned `.grad`): then that memory is the user's, and autograd never recycles it. */
+  private gradHandedOut = false;
   /** `data` of a contiguous tensor, made on first use. */
   private dense: DataArray | null = null;
 
@@ -151,6 +154,7 @@ export class Tensor {
   /** Gradient accumulated by backward(); null until a backward pass reaches this leaf. Assigning
    *  one checks that it has this tensor's shape and dtype. */
   get grad(): Tensor | null {
+    this.gradHandedOut = true;
     return this.gradValue;
   }
   set grad(value: Tensor | null) {
@@ -164,6 +168,20 @@ export class Tensor {
       }
     }
     this.gradValue = value;
+    this.gradHandedOut = value !== null;
+  }
+  /** The gradient as the engine and the optimisers use it, without handing it out. @internal */
+  _grad(): Tensor | null {
+    return this.gradValue;
+  }
+  /** Sets a gradient the engine made (already checked), not yet handed out. @internal */
+  _setGrad(value: Tensor | null): void {
+    this.gradValue = value;
+    this.gradHandedOut = false;
+  }
+  /** Whether user code has held the current gradient. @internal */
+  _gradHandedOut(): boolean {
+    return this.gradHandedOut;
   }
 
   /** A leaf is a tensor no recorded op produced: one the user made, or any result computed without grad. */

@@ -92,15 +92,16 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   kernels.conv2d(input.data, weight.data, bias ? bias.data : null, out.data, g);
 
   const inputs = bias ? [input, weight, bias] : [input, weight];
-  return record(out, "ConvolutionBackward0", inputs, (grad) => {
+  return record(out, "ConvolutionBackward0", inputs, (grad, into) => {
     let gradInput: Tensor | null = null, gradWeight: Tensor | null = null, gradBias: Tensor | null = null;
     if (input.requiresGrad) {
       gradInput = new Tensor(new dtype.ArrayType(input.numel()), input.shape, dtype);
       kernels.conv2dBackwardInput(grad.data, weight.data, gradInput.data, g);
     }
-    if (bias?.requiresGrad) gradBias = new Tensor(new dtype.ArrayType(bias.numel()), bias.shape, dtype);
+    // into: recycled memory for a parameter's gradient, when autograd offers some
+    if (bias?.requiresGrad) gradBias = new Tensor(into[2] ?? new dtype.ArrayType(bias.numel()), bias.shape, dtype);
     if (weight.requiresGrad) {
-      gradWeight = new Tensor(new dtype.ArrayType(weight.numel()), weight.shape, dtype);
+      gradWeight = new Tensor(into[1] ?? new dtype.ArrayType(weight.numel()), weight.shape, dtype);
       kernels.conv2dBackwardWeight(input.data, grad.data, gradWeight.data, g, gradBias?.data);
     } else if (gradBias) kernels.conv2dBackwardBias(grad.data, gradBias.data, g);
     return bias ? [gradInput, gradWeight, gradBias] : [gradInput, gradWeight];
@@ -180,7 +181,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
         for (let i = 0, at = (n * outChannels + c) * plane; i < plane; i++) out.data[at + i] = out.data[at + i]! + bias.data[c]!;
   }
   const inputs = bias ? [input, weight, bias] : [input, weight];
-  return record(out, "ConvolutionBackward0", inputs, (grad) => {
+  return record(out, "ConvolutionBackward0", inputs, (grad, into) => {
     let gradInput: Tensor | null = null, gradWeight: Tensor | null = null, gradBias: Tensor | null = null;
     if (input.requiresGrad) {
       gradInput = new Tensor(new dtype.ArrayType(input.numel()), input.shape, dtype);

@@ -131,19 +131,20 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias) for (let i = 0; i < m; i++) data.set(bias.data, i * outFeatures);
   kernelsFor(dtype).gemm(false, true, m, outFeatures, inFeatures, x.data, weight.data, data, bias != null);
   const out = new Tensor(data, [m, outFeatures], dtype);
-  const backward = (g: Tensor): (Tensor | null)[] => [
+  // (the weight's gradient may go into recycled memory: `into`, see autograd.ts)
+  const backward = (g: Tensor, weightInto: DataArray | undefined): (Tensor | null)[] => [
     x.requiresGrad ? new Tensor(gemm(dtype, g.data, weight.data, m, inFeatures, outFeatures), [m, inFeatures], dtype) : null, // g·W
-    weight.requiresGrad ? new Tensor(gemm(dtype, g.data, x.data, outFeatures, inFeatures, m, true, false), [outFeatures, inFeatures], dtype) : null, // gᵀ·x
+    weight.requiresGrad ? new Tensor(gemm(dtype, g.data, x.data, outFeatures, inFeatures, m, true, false, weightInto), [outFeatures, inFeatures], dtype) : null, // gᵀ·x
   ];
   // x is needed for the weight's gradient, the weight for x's (PyTorch saves each only then)
   const saved = [weight.requiresGrad ? x : null, x.requiresGrad ? weight : null];
   // PyTorch computes x·Wᵀ with Wᵀ a view of W, so its graph shows a TBackward0 node between the
   // product and the weight; the kernel reads W transposed in place, so the node is only shown.
-  if (!bias) return showTransposed(record(out, "MmBackward0", [x, weight], backward, saved), 1);
+  if (!bias) return showTransposed(record(out, "MmBackward0", [x, weight], (g, into) => backward(g, into[1]), saved), 1);
   // PyTorch computes addmm(bias, x, Wᵀ), so the bias comes first in grad_fn.next_functions.
-  return showTransposed(record(out, "AddmmBackward0", [bias, x, weight], (g) => [
-    new Tensor(sumToShape(g.data, g.shape, [1, outFeatures]), [outFeatures], dtype),
-    ...backward(g),
+  return showTransposed(record(out, "AddmmBackward0", [bias, x, weight], (g, into) => [
+    new Tensor(into[0] ? (into[0].set(sumToShape(g.data, g.shape, [1, outFeatures])), into[0]) : sumToShape(g.data, g.shape, [1, outFeatures]), [outFeatures], dtype),
+    ...backward(g, into[2]),
   ], saved), 2);
 }
 
