@@ -179,7 +179,13 @@ export function int64RangeError(x: number): Error {
 export function castArray(src: ArrayLike<number>, dtype: DType): DataArray {
   const out = new dtype.ArrayType(src.length);
   // Float32Array, Float64Array, Int32Array and Uint8Array convert (round or wrap) on store; int64 and bool need a rule.
-  if (dtype === int64 || dtype === bool || dtype === int32 || dtype === uint8) {
+  if (dtype === int64) {
+    for (let i = 0; i < src.length; i++) {
+      const x = src[i]!;
+      if (Math.abs(x) > 2 ** 53 && Number.isFinite(x)) throw int64RangeError(x); // beyond what int64 in doubles holds exactly
+      out[i] = castValue(x, dtype);
+    }
+  } else if (dtype === bool || dtype === int32 || dtype === uint8) {
     for (let i = 0; i < src.length; i++) out[i] = castValue(src[i]!, dtype);
   } else {
     out.set(src);

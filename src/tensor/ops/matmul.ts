@@ -27,16 +27,29 @@ function checkDTypes(a: Tensor, b: Tensor): DType {
   return a.dtype;
 }
 
+/** A matrix as the kernel reads it: its row-major elements, or, for the transpose of a contiguous
+ *  matrix (x.t(), w.T), that matrix's own memory and a flag to read it transposed (no copy). */
+function matrixOf(t: Tensor): [DataArray, boolean] {
+  const [rows, cols] = t.shape as unknown as [number, number];
+  const [s0, s1] = t.stride() as [number, number];
+  if (!t.isContiguous() && s0 === 1 && s1 === rows && cols > 1 && rows > 1) {
+    const at = t.storageOffset();
+    return [t.storage.array.subarray(at, at + rows * cols), true];
+  }
+  return [t.data, false];
+}
+
 /** 2-D × 2-D: the core everything else reduces to. */
 export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length !== 2 || b.shape.length !== 2 || a.shape[1] !== b.shape[0]) throw shapeError(a.shape, b.shape);
   const dtype = checkDTypes(a, b);
   const [m, k] = a.shape as unknown as [number, number];
   const n = b.shape[1]!;
-  const out = new Tensor(gemm(dtype, a.data, b.data, m, n, k), [m, n], dtype);
+  const [aData, aT] = matrixOf(a), [bData, bT] = matrixOf(b);
+  const out = new Tensor(gemm(dtype, aData, bData, m, n, k, aT, bT), [m, n], dtype);
   return record(out, "MmBackward0", [a, b], (g) => [
-    a.requiresGrad ? new Tensor(gemm(dtype, g.data, b.data, m, k, n, false, true), [m, k], dtype) : null, // dA = dC·Bᵀ
-    b.requiresGrad ? new Tensor(gemm(dtype, a.data, g.data, k, n, m, true, false), [k, n], dtype) : null, // dB = Aᵀ·dC
+    a.requiresGrad ? new Tensor(gemm(dtype, g.data, bData, m, k, n, false, !bT), [m, k], dtype) : null, // dA = dC·Bᵀ
+    b.requiresGrad ? new Tensor(gemm(dtype, aData, g.data, k, n, m, !aT, false), [k, n], dtype) : null, // dB = Aᵀ·dC
   ], [b.requiresGrad ? a : null, a.requiresGrad ? b : null]);
 }
 
