@@ -139,6 +139,7 @@ for (const [name, sub] of [["f32x4.add", 228], ["f32x4.sub", 229], ["f32x4.mul",
 spec("f64.add", [0xa0], "f64.const 1 f64.const 2 f64.add drop");
 spec("f64.promote_f32", [0xbb], "local.get $f f64.promote_f32 drop");
 spec("f64.mul", [0xa2], "f64.const 1 f64.const 2 f64.mul drop");
+spec("v128.load64_zero", [0xfd, 0x5d, 0x03, 0x08], "i32.const 0 v128.load64_zero offset=8 drop"); // 93, align 2^3
 spec("f32.demote_f64", [0xb6], "f64.const 1 f32.demote_f64 drop");
 spec("f64x2.splat", [0xfd, 0x14], "f64.const 1 f64x2.splat drop"); // 20
 spec("f64x2.mul", [0xfd, 0xf2, 0x01], `${V} f64x2.mul drop`); // 242

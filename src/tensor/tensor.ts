@@ -49,8 +49,10 @@ export class Tensor {
   readonly _base: Tensor | null;
   /** The op that produced this tensor (null for leaves and for results computed without grad). */
   gradFn: GradFn | null = null;
-  private readonly strides: readonly number[];
+  /** null for a tensor that owns its storage row-major (worked out when asked: most never are). */
+  private rowMajorStrides: readonly number[] | null;
   private readonly offset: number;
+  private readonly elementCount: number;
   private leafRequiresGrad = false;
   private gradValue: Tensor | null = null;
   /** Whether code outside the engine and the optimisers has held this tensor's gradient (read or
@@ -73,18 +75,19 @@ export class Tensor {
     if (!known) checkShape(shape, "Tensor");
     this.shape = known ? shape : (Object.freeze(Size.fromDims(shape)) as Size);
     this.dtype = type;
+    this.elementCount = numelOf(this.shape);
     if (data instanceof Storage) {
       if (!layout) throw new Error("Tensor: a view of a storage needs its strides and offset");
       this.storage = data;
-      this.strides = layout.strides;
+      this.rowMajorStrides = layout.strides;
       this.offset = layout.offset;
       this._base = layout.base;
     } else {
-      if (array.length !== numelOf(shape)) {
-        throw new Error(`Tensor: data has ${array.length} elements but shape ${shapeString(shape)} needs ${numelOf(shape)}`);
+      if (array.length !== this.elementCount) {
+        throw new Error(`Tensor: data has ${array.length} elements but shape ${shapeString(shape)} needs ${this.elementCount}`);
       }
       this.storage = new Storage(array);
-      this.strides = stridesOf(this.shape);
+      this.rowMajorStrides = null;
       this.offset = 0;
       this._base = null;
       this.dense = array;
@@ -92,6 +95,10 @@ export class Tensor {
   }
 
   // ---- layout --------------------------------------------------------------------------------
+
+  private get strides(): readonly number[] {
+    return (this.rowMajorStrides ??= stridesOf(this.shape));
+  }
 
   /** The elements in row-major order, as a typed array of the dtype (int64 in a Float64Array). For
    *  a contiguous tensor this is its memory: writing into it writes the tensor (without counting a
@@ -121,7 +128,7 @@ export class Tensor {
   }
   /** Row-major with no gaps (dims of size 1 aside), as PyTorch's is_contiguous. */
   isContiguous(): boolean {
-    return isContiguousLayout(this.shape, this.strides);
+    return this.dense !== null || isContiguousLayout(this.shape, this.strides);
   }
   /** Whether this tensor is a view of another's storage (PyTorch's `_is_view()`). */
   isView(): boolean {
@@ -233,7 +240,7 @@ export class Tensor {
     return this.shape.length;
   }
   numel(): number {
-    return numelOf(this.shape);
+    return this.elementCount;
   }
   item(): number {
     if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);

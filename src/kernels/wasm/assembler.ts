@@ -91,6 +91,7 @@ simd("v128.load32_splat", 9, { mem: 2 });
 simd("v128.store", 11, { mem: 4 });
 simd("v128.const", 12, "v128");
 simd("v128.load32_zero", 92, { mem: 2 });
+simd("v128.load64_zero", 93, { mem: 3 });
 simd("v128.load32_lane", 86, { memLane: 2 });
 simd("v128.store32_lane", 90, { memLane: 2 });
 simd("i8x16.shuffle", 13, "shuffle");

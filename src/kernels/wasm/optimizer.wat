@@ -41,7 +41,7 @@
     (param $w i32) (param $g i32) (param $buf i32) (param $count i32)
     (param $step f32) (param $momentum f32) (param $keep f32)
     (local $m4 v128) (local $keep2 v128) (local $step2 v128)
-    (local $bm v128) (local $gv v128) (local $wv v128) (local $b v128) (local $lo v128) (local $hi v128) (local $bs f32)
+    (local $bm v128) (local $gv v128) (local $b v128) (local $lo v128) (local $hi v128) (local $bs f32)
     local.get $momentum  f32x4.splat  local.set $m4
     local.get $keep  f64.promote_f32  f64x2.splat  local.set $keep2
     local.get $step  f64.promote_f32  f64x2.splat  local.set $step2
@@ -51,26 +51,30 @@
         ;; bm = buf * momentum, rounded to f32
         local.get $buf  v128.load align=4  local.get $m4  f32x4.mul  local.set $bm
         local.get $g  v128.load align=4  local.set $gv
-        ;; b = bm + keep * g: lanes 0-1, then lanes 2-3 moved down by a shuffle
-        local.get $gv  f64x2.promote_low_f32x4  local.get $keep2  f64x2.mul
-        local.get $bm  f64x2.promote_low_f32x4  f64x2.add
-        f32x4.demote_f64x2_zero  local.set $lo
-        local.get $gv  local.get $gv  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
-        f64x2.promote_low_f32x4  local.get $keep2  f64x2.mul
-        local.get $bm  local.get $bm  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
-        f64x2.promote_low_f32x4  f64x2.add
-        f32x4.demote_f64x2_zero  local.set $hi
-        local.get $lo  local.get $hi  i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23  local.set $b
+        local.get $keep  f32.const 1  f32.eq
+        if
+          ;; keep = 1: bm + g, one f32 add, already rounds once as a fused multiply-add would
+          local.get $bm  local.get $gv  f32x4.add  local.set $b
+        else
+          ;; b = bm + keep * g in f64 lanes: lanes 0-1, then lanes 2-3 moved down by a shuffle
+          local.get $gv  f64x2.promote_low_f32x4  local.get $keep2  f64x2.mul
+          local.get $bm  f64x2.promote_low_f32x4  f64x2.add
+          f32x4.demote_f64x2_zero  local.set $lo
+          local.get $gv  local.get $gv  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
+          f64x2.promote_low_f32x4  local.get $keep2  f64x2.mul
+          local.get $bm  local.get $bm  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
+          f64x2.promote_low_f32x4  f64x2.add
+          f32x4.demote_f64x2_zero  local.set $hi
+          local.get $lo  local.get $hi  i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23  local.set $b
+        end
         local.get $buf  local.get $b  v128.store align=4
-        ;; w = w + step * b, the same way
-        local.get $w  v128.load align=4  local.set $wv
+        ;; w = w + step * b in f64 lanes, each pair of w loaded straight into the low lanes
         local.get $b  f64x2.promote_low_f32x4  local.get $step2  f64x2.mul
-        local.get $wv  f64x2.promote_low_f32x4  f64x2.add
+        local.get $w  v128.load64_zero align=4  f64x2.promote_low_f32x4  f64x2.add
         f32x4.demote_f64x2_zero  local.set $lo
         local.get $b  local.get $b  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
         f64x2.promote_low_f32x4  local.get $step2  f64x2.mul
-        local.get $wv  local.get $wv  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
-        f64x2.promote_low_f32x4  f64x2.add
+        local.get $w  v128.load64_zero offset=8 align=4  f64x2.promote_low_f32x4  f64x2.add
         f32x4.demote_f64x2_zero  local.set $hi
         local.get $w  local.get $lo  local.get $hi  i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
         v128.store align=4
