@@ -1,6 +1,8 @@
 // DataLoader: walks a dataset in batches, reshuffling on every pass when asked
 // (torch.utils.data.DataLoader with batch_size, shuffle, drop_last, collate_fn).
 import type { Tensor } from "../tensor/tensor.ts";
+import * as A from "../args.ts";
+import { positional } from "../args.ts";
 import { randperm } from "../random.ts";
 import { defaultCollate } from "./collate.ts";
 import type { Dataset, Sample } from "./dataset.ts";
@@ -30,7 +32,14 @@ export class DataLoader<D extends Dataset = Dataset> {
   readonly dropLast: boolean;
   readonly collate: ((samples: readonly Sample[]) => Tensor[]) | undefined;
 
-  constructor(dataset: D, options: DataLoaderOptions = {}) {
+  /** `new DataLoader(dataset, { batchSize: 32, shuffle: true })`, or PyTorch's positional order
+   *  `DataLoader(dataset, 32, true)` (batchSize, shuffle), optionally followed by options. */
+  constructor(dataset: D, options?: DataLoaderOptions);
+  constructor(dataset: D, batchSize: number, ...rest: (boolean | DataLoaderOptions)[]);
+  constructor(dataset: D, ...args: unknown[]) {
+    const options = positional("DataLoader", args, ["batchSize", "shuffle"], {
+      batchSize: A.integer, shuffle: A.boolean, dropLast: A.boolean, collate: A.func,
+    }) as DataLoaderOptions;
     const { batchSize = 1, shuffle = false, dropLast = false, collate } = options;
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new Error(`batch_size should be a positive integer value, but got batch_size=${batchSize}`);

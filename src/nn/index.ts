@@ -2,7 +2,7 @@
 export { Module, Parameter } from "./modules/module.ts";
 export { Linear } from "./modules/linear.ts";
 export { ReLU, Identity, Sigmoid, Tanh, Softmax, LogSoftmax } from "./modules/activation.ts";
-export { MSELoss, CrossEntropyLoss, BCELoss } from "./modules/loss.ts";
+export { MSELoss, CrossEntropyLoss, NLLLoss, BCELoss } from "./modules/loss.ts";
 export { Sequential } from "./modules/container.ts";
 export { Flatten } from "./modules/flatten.ts";
 export * as functional from "./functional/index.ts";

@@ -17,6 +17,8 @@
 import { Tensor } from "../tensor/tensor.ts";
 import { allocLike, castArray, type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative, roundingOf, type ParamState } from "./optimizer.ts";
+import * as A from "../args.ts";
+import { positional } from "../args.ts";
 
 /** Adam's hyperparameters, PyTorch's names in camelCase (lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0). */
 export interface AdamOptions {
@@ -38,6 +40,11 @@ interface AdamState {
   maxExpAvgSq: DataArray | null;
 }
 
+const ADAM_OPTIONS = {
+  lr: A.number, betas: A.check("a pair of numbers [beta1, beta2]", (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number")),
+  eps: A.number, weightDecay: A.number, amsgrad: A.boolean, maximize: A.boolean,
+};
+
 /** torch.optim.Adam: `new optim.Adam(params, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false })`, the rule above. */
 export class Adam extends Optimizer {
   lr: number;
@@ -48,8 +55,13 @@ export class Adam extends Optimizer {
   maximize: boolean;
   readonly state = new Map<Tensor, AdamState>();
 
-  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+  /** `new Adam(params, { lr, ... })`, or PyTorch's positional order: `new Adam(params, 0.01)` (lr,
+   *  betas, eps, weightDecay, amsgrad), optionally followed by an options object. */
+  constructor(params: Iterable<Tensor>, options?: AdamOptions);
+  constructor(params: Iterable<Tensor>, lr: number, ...rest: (number | boolean | readonly [number, number] | AdamOptions)[]);
+  constructor(params: Iterable<Tensor>, ...args: unknown[]) {
     super(params);
+    const options = positional("Adam", args, ["lr", "betas", "eps", "weightDecay", "amsgrad"], ADAM_OPTIONS) as AdamOptions;
     const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false } = options;
     checkNonNegative("learning rate", lr);
     checkNonNegative("epsilon value", eps);

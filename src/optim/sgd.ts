@@ -17,6 +17,8 @@ import { Tensor } from "../tensor/tensor.ts";
 import { castArray, type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative, roundingOf, type ParamState } from "./optimizer.ts";
 import { kernelsFor } from "../kernels/index.ts";
+import * as A from "../args.ts";
+import { positional } from "../args.ts";
 
 /** SGD's hyperparameters, PyTorch's names in camelCase; every one but lr defaults to 0 or false. */
 export interface SGDOptions {
@@ -30,6 +32,8 @@ export interface SGDOptions {
   maximize?: boolean;
 }
 
+const SGD_OPTIONS = { lr: A.number, momentum: A.number, dampening: A.number, weightDecay: A.number, nesterov: A.boolean, maximize: A.boolean };
+
 /** torch.optim.SGD: `new optim.SGD(params, { lr = 1e-3, momentum, dampening, weightDecay, nesterov })`, the rule above. */
 export class SGD extends Optimizer {
   lr: number;
@@ -41,8 +45,13 @@ export class SGD extends Optimizer {
   /** One momentum buffer per parameter, created on that parameter's first step. */
   readonly momentumBuffers = new Map<Tensor, DataArray>();
 
-  constructor(params: Iterable<Tensor>, options: SGDOptions = {}) {
+  /** `new SGD(params, { lr, ... })`, or PyTorch's positional order: `new SGD(params, 0.1, 0.9)`
+   *  (lr, momentum, dampening, weightDecay, nesterov), optionally followed by an options object. */
+  constructor(params: Iterable<Tensor>, options?: SGDOptions);
+  constructor(params: Iterable<Tensor>, lr: number, ...rest: (number | boolean | SGDOptions)[]);
+  constructor(params: Iterable<Tensor>, ...args: unknown[]) {
     super(params);
+    const options = positional("SGD", args, ["lr", "momentum", "dampening", "weightDecay", "nesterov"], SGD_OPTIONS) as SGDOptions;
     const { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options;
     checkNonNegative("learning rate", lr);
     checkNonNegative("momentum value", momentum);

@@ -3,6 +3,7 @@ import { random, randomNormal } from "../random.ts";
 import { castArray, checkValueFits, dtypeOfArray, float32, int64, bool, normalizeInPlace, toDType, type DataArray, type DType, type DTypeLike } from "./dtype.ts";
 import { checkShape, numelOf, shapeArgs, shapeString } from "./shape.ts";
 import { Tensor } from "./tensor.ts";
+import * as A from "../args.ts";
 
 /** The keyword arguments every creator takes: dtype and requiresGrad. */
 export interface TensorOptions {
@@ -20,6 +21,14 @@ function valuesOf(values: ArrayLike<number>, dtype: DType): DataArray {
   return castArray(values, dtype);
 }
 
+const TENSOR_OPTIONS = { dtype: A.dtype, requiresGrad: A.boolean };
+
+/** Checks a creator's options object: only dtype and requiresGrad, of the right kinds. */
+function checkTensorOptions(op: string, options: unknown): TensorOptions {
+  A.checkOptions(op, options, TENSOR_OPTIONS);
+  return (options ?? {}) as TensorOptions;
+}
+
 function finish(data: DataArray, shape: readonly number[], dtype: DType, requiresGrad = false): Tensor {
   const t = new Tensor(data, shape, dtype);
   if (requiresGrad) {
@@ -34,7 +43,7 @@ function splitArgs(args: readonly ShapeOrOptions[], op: string): [number[], Tens
   const last = args.at(-1);
   const hasOptions = typeof last === "object" && last !== null && !Array.isArray(last);
   const dims = (hasOptions ? args.slice(0, -1) : args) as (number | readonly number[])[];
-  return [shapeArgs(dims, op), hasOptions ? (last as TensorOptions) : {}];
+  return [shapeArgs(dims, op), hasOptions ? checkTensorOptions(op, last) : {}];
 }
 
 /** A tensor of `shape` whose element i is `value(i)`, in the options' dtype (float32 by default). */
@@ -50,6 +59,7 @@ function filled(op: string, args: readonly ShapeOrOptions[], value: (i: number) 
 /** torch.tensor: from a number or nested arrays. All booleans make a bool tensor; otherwise float32
  *  unless `dtype` says so (JavaScript cannot tell 1 from 1.0). */
 export function tensor(values: Nested, options: TensorOptions = {}): Tensor {
+  checkTensorOptions("tensor", options);
   const shape: number[] = [];
   for (let v: Nested = values; Array.isArray(v); v = (v as readonly Nested[])[0]!) {
     shape.push((v as readonly Nested[]).length);
@@ -80,6 +90,7 @@ export function tensor(values: Nested, options: TensorOptions = {}): Tensor {
  *  `from_numpy` of this library). `{ dtype }` may ask for another dtype (int64, bool, ...); then the
  *  values are copied into that dtype's storage, checked as tensor() checks them. */
 export function fromArray(data: DataArray, shape: readonly number[], options: TensorOptions = {}): Tensor {
+  checkTensorOptions("fromArray", options);
   const own = dtypeOfArray(data);
   checkShape(shape, "fromArray");
   if (data.length !== numelOf(shape)) {
@@ -107,6 +118,8 @@ export function ones(...args: ShapeOrOptions[]): Tensor {
 /** Every element `value`; the dtype follows the value (bool for a boolean, int64 for a whole number
  *  in PyTorch, but float32 here unless asked: JavaScript cannot tell 3 from 3.0). */
 export function full(shape: number | readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
+  checkTensorOptions("full", options);
+  if (typeof value !== "number" && typeof value !== "boolean") throw new Error(`full: argument "fill_value" expects a number or a boolean, got ${A.describe(value)}`);
   const dtype = options.dtype ?? (typeof value === "boolean" ? bool : float32);
   checkValueFits(Number(value), toDType(dtype), true);
   return filled("full", [shapeArgs([shape], "full"), { ...options, dtype }], () => Number(value));
@@ -141,6 +154,7 @@ export function randn(...args: ShapeOrOptions[]): Tensor {
 
 /** torch.arange: [start, end) by step. Whole-number arguments give int64, as in PyTorch. */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  checkTensorOptions("arange", options);
   if (end === undefined) [start, end] = [0, start];
   for (const [name, v] of [["start", start], ["end", end], ["step", step]] as const) {
     if (!Number.isFinite(v)) throw new Error(`arange: ${name} must be a finite number, got ${v}`);

@@ -11,6 +11,7 @@ export {
   float32, float32 as float, float64, float64 as double, int64, int64 as long, int32, int32 as int, uint8, bool,
 } from "./dtype.ts";
 export { Size } from "./shape.ts";
+export type { ValuesIndices } from "./ops/reduce.ts";
 export { GradFn, AccumulateGrad, noGrad, isGradEnabled } from "./autograd.ts";
 export { gradcheck, type GradcheckOptions } from "./gradcheck.ts";
 export { tensor, fromArray, zeros, ones, empty, full, zerosLike, onesLike, rand, randn, arange, type TensorOptions } from "./create.ts";
@@ -61,11 +62,17 @@ export const mean = (a: Tensor, dim?: R.Dims, keepdim = false): Tensor => R.mean
 /** torch.argmax: the index of the largest value (of the flattened tensor, or along dim), int64. */
 export const argmax = (a: Tensor, dim?: number, keepdim = false): Tensor => R.argmax(a, dim, keepdim);
 
-/** torch.max(t) is the largest value; torch.max(t, dim) is [values, indices] along dim. */
+/** torch.max(t) is the largest value; torch.max(t, dim) is [values, indices] along dim (also `.values`, `.indices`). */
 export function max(a: Tensor): Tensor;
-export function max(a: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];
-export function max(a: Tensor, dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
+export function max(a: Tensor, dim: number, keepdim?: boolean): R.ValuesIndices;
+export function max(a: Tensor, dim?: number, keepdim = false): Tensor | R.ValuesIndices {
   return dim === undefined ? R.maxAll(a) : R.maxDim(a, dim, keepdim);
+}
+/** torch.min(t) is the smallest value; torch.min(t, dim) is [values, indices] along dim (also `.values`, `.indices`). */
+export function min(a: Tensor): Tensor;
+export function min(a: Tensor, dim: number, keepdim?: boolean): R.ValuesIndices;
+export function min(a: Tensor, dim?: number, keepdim = false): Tensor | R.ValuesIndices {
+  return dim === undefined ? R.minAll(a) : R.minDim(a, dim, keepdim);
 }
 
 /** `torch.flatten(t, start, end)`: the same as `t.flatten(start, end)` (all dimensions by default). */

@@ -283,6 +283,8 @@ export class Tensor {
   sigmoid(): Tensor { return E.sigmoid(this); }
   tanh(): Tensor { return E.tanh(this); }
   relu(): Tensor { return E.relu(this); }
+  /** max(x, 0) in place. */
+  relu_(): this { return E.relu_(this) as this; }
   eq(other: Operand): Tensor { return E.eq(this, other); }
   ne(other: Operand): Tensor { return E.ne(this, other); }
   gt(other: Operand): Tensor { return E.gt(this, other); }
@@ -294,13 +296,18 @@ export class Tensor {
 
   sum(dim?: R.Dims, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
   mean(dim?: R.Dims, keepdim = false): Tensor { return R.mean(this, dim, keepdim); }
+  /** The largest element; along `dim`, `[values, indices]` (also `.values`, `.indices`). */
   max(): Tensor;
-  max(dim: number, keepdim?: boolean): [Tensor, Tensor];
-  max(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
+  max(dim: number, keepdim?: boolean): R.ValuesIndices;
+  max(dim?: number, keepdim = false): Tensor | R.ValuesIndices {
     return dim === undefined ? R.maxAll(this) : R.maxDim(this, dim, keepdim);
   }
-  /** The smallest element, as a 0-d tensor. */
-  min(): Tensor { return R.minAll(this); }
+  /** The smallest element; along `dim`, `[values, indices]` (also `.values`, `.indices`). */
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): R.ValuesIndices;
+  min(dim?: number, keepdim = false): Tensor | R.ValuesIndices {
+    return dim === undefined ? R.minAll(this) : R.minDim(this, dim, keepdim);
+  }
   argmax(dim?: number, keepdim = false): Tensor { return R.argmax(this, dim, keepdim); }
 
   // ---- matrix products -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { sumTo } from "../../tensor/ops/elementwise.ts";
 import { sameShape, shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { logSoftmax } from "./activation.ts";
+import * as A from "../../args.ts";
 
 /** How a loss reduces its per-element values: their "mean" (the default), "sum", or "none" (kept). */
 export type Reduction = "mean" | "sum" | "none";
@@ -42,9 +43,21 @@ export function mseLoss(input: Tensor, target: Tensor, { reduction = "mean" }: {
   }, [input, target]);
 }
 
-/** Negative log likelihood of log-probabilities [N, C] (or [C]) at integer class indices [N] (or []). */
-export function nllLoss(logProbs: Tensor, target: Tensor, { reduction = "mean" }: { reduction?: Reduction } = {}): Tensor {
-  checkReduction(reduction);
+/** nll_loss and cross_entropy's options, PyTorch's names in camelCase. */
+export interface NllLossOptions {
+  reduction?: Reduction;
+  /** One weight per class: each sample's loss is scaled by its class's, and "mean" divides by their sum. */
+  weight?: Tensor | null;
+  /** Samples whose target is this class count for nothing (nor in the mean's divisor). Default -100. */
+  ignoreIndex?: number;
+}
+const NLL_OPTIONS = { reduction: A.oneOf("mean", "sum", "none"), weight: A.nullable(A.tensor), ignoreIndex: A.integer };
+
+/** Negative log likelihood of log-probabilities [N, C] (or [C]) at integer class indices [N] (or []),
+ *  with PyTorch's class weights and ignored index. */
+export function nllLoss(logProbs: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
+  A.checkOptions("nll_loss", options, NLL_OPTIONS);
+  const { reduction = "mean", weight = null, ignoreIndex = -100 } = options;
   const batched = logProbs.shape.length === 2;
   if (!batched && logProbs.shape.length !== 1) {
     throw new Error(`cross_entropy/nll_loss: expected input of shape [N, C] or [C], got ${shapeString(logProbs.shape)}`);
@@ -58,25 +71,49 @@ export function nllLoss(logProbs: Tensor, target: Tensor, { reduction = "mean" }
   if (target.shape.length !== expectedTarget.length || (batched && target.shape[0] !== n)) {
     throw new Error(`Expected target of shape ${shapeString(expectedTarget)} (class indices) for input of shape ${shapeString(logProbs.shape)}, got ${shapeString(target.shape)}`);
   }
-  const labels = target.data, lp = logProbs.data;
-  for (const t of labels) {
-    if (!Number.isInteger(t) || t < 0 || t >= classes) throw new Error(`Target ${t} is out of bounds (expected a class index in [0, ${classes - 1}]).`);
+  if (weight && (weight.dim() !== 1 || weight.shape[0] !== classes)) {
+    throw new Error(`weight tensor should be defined either for all ${classes} classes or no classes but got weight tensor of shape: ${shapeString(weight.shape)}`);
   }
+  const labels = target.data, lp = logProbs.data, w = weight?.data;
+  for (const t of labels) {
+    if (t !== ignoreIndex && (!Number.isInteger(t) || t < 0 || t >= classes)) throw new Error(`Target ${t} is out of bounds (expected a class index in [0, ${classes - 1}]).`);
+  }
+  // each sample's weight: its class's (1 without weights), 0 where ignored
+  const scale = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += scale[i] = labels[i] === ignoreIndex ? 0 : w ? w[labels[i]!]! : 1;
   const losses = allocLike(lp, n);
-  for (let i = 0; i < n; i++) losses[i] = -lp[i * classes + labels[i]!]!;
-  const [out, spread] = reduce(losses, expectedTarget, reduction, logProbs.dtype);
+  for (let i = 0; i < n; i++) losses[i] = scale[i] === 0 ? 0 : -scale[i]! * lp[i * classes + labels[i]!]!;
+  let out: Tensor;
+  let spread: (g: Tensor, i: number) => number;
+  if (reduction === "none") [out, spread] = [new Tensor(losses, expectedTarget, logProbs.dtype), (g, i) => g.data[i]!];
+  else {
+    let sum = 0;
+    for (const l of losses) sum += l;
+    const divisor = reduction === "mean" ? total : 1; // a mean over nothing is 0/0 = NaN, as in PyTorch
+    [out, spread] = [new Tensor(castArray([sum / divisor], logProbs.dtype), [], logProbs.dtype), (g) => g.data[0]! / divisor];
+  }
   return record(out, "NllLossBackward0", [logProbs], (g) => {
     const grad = allocLike(g.data, logProbs.numel());
-    for (let i = 0; i < n; i++) grad[i * classes + labels[i]!] = -spread(g, i);
+    for (let i = 0; i < n; i++) if (scale[i] !== 0) grad[i * classes + labels[i]!] = -scale[i]! * spread(g, i);
     return [new Tensor(grad, logProbs.shape, g.dtype)];
   }, [target]);
 }
 
+/** cross_entropy's options: nll_loss's, and label smoothing. */
+export interface CrossEntropyOptions extends NllLossOptions {
+  /** Mixes the target with the uniform distribution: (1 - s) * target + s / C. */
+  labelSmoothing?: number;
+}
+
 /** Cross-entropy from raw scores (logits) [N, C] and either class indices [N] (int64) or class
  *  probabilities shaped like the input (floating point): nll_loss(log_softmax(x)), or
- *  -sum(p * log_softmax(x)) per sample. Any other target is an error naming both shapes. */
-export function crossEntropy(input: Tensor, target: Tensor, { reduction = "mean" }: { reduction?: Reduction } = {}): Tensor {
-  checkReduction(reduction);
+ *  -sum(p * log_softmax(x)) per sample, with PyTorch's weight, ignoreIndex and labelSmoothing.
+ *  Any other target is an error naming both shapes. */
+export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  A.checkOptions("cross_entropy", options, { ...NLL_OPTIONS, labelSmoothing: A.number });
+  const { reduction = "mean", weight = null, ignoreIndex = -100, labelSmoothing = 0 } = options;
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${labelSmoothing}`);
   if (input.shape.length !== 1 && input.shape.length !== 2) {
     throw new Error(`cross_entropy: expected input of shape [N, C] or [C], got ${shapeString(input.shape)}`);
   }
@@ -90,15 +127,41 @@ export function crossEntropy(input: Tensor, target: Tensor, { reduction = "mean"
         `got ${target.dtype} of shape ${shapeString(target.shape)}`,
     );
   }
+  const classes = input.shape.at(-1)!;
   const logProbs = logSoftmax(input, -1);
-  if (isIndices) return nllLoss(logProbs, target, { reduction });
-  const perSample = logProbs.mul(target).sum(-1).neg();
-  return reduction === "none" ? perSample : reduction === "sum" ? perSample.sum() : perSample.mean();
+  if (isIndices) {
+    const nll = nllLoss(logProbs, target, { reduction, weight, ignoreIndex });
+    if (labelSmoothing === 0) return nll;
+    // the uniform part: -sum_c w_c log p_c / C per sample, nothing for ignored samples
+    const keep = noGrad(() => target.ne(ignoreIndex).to(input.dtype));
+    const weighted = weight ? logProbs.mul(weight) : logProbs;
+    const smooth = weighted.sum(-1).neg().mul(keep).div(classes);
+    const mixed = (loss: Tensor, uniform: Tensor) => loss.mul(1 - labelSmoothing).add(uniform.mul(labelSmoothing));
+    if (reduction === "none") return mixed(nll, smooth);
+    if (reduction === "sum") return mixed(nll, smooth.sum());
+    // "mean" divides by the summed weights of the samples that count, as the nll part does
+    const labels = target.data, w = weight?.data;
+    let divisor = 0;
+    for (const t of labels) if (t !== ignoreIndex) divisor += w ? w[t]! : 1;
+    return mixed(nll, smooth.sum().div(divisor));
+  }
+  // probabilities: smoothing mixes them with the uniform distribution; weights scale each class
+  const p = labelSmoothing === 0 ? target : target.mul(1 - labelSmoothing).add(labelSmoothing / classes);
+  const perClass = weight ? logProbs.mul(p).mul(weight) : logProbs.mul(p);
+  const perSample = perClass.sum(-1).neg();
+  return reduction === "none" ? perSample : reduction === "sum" ? perSample.sum() : perSample.sum().div(input.shape.length === 2 ? input.shape[0]! : 1);
 }
 
 /** Binary cross-entropy on probabilities in [0, 1]; each log is clamped at -100, as in PyTorch. */
-export function bceLoss(input: Tensor, target: Tensor, { reduction = "mean" }: { reduction?: Reduction } = {}): Tensor {
-  checkReduction(reduction);
+export function bceLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction; weight?: Tensor | null } = {}): Tensor {
+  A.checkOptions("binary_cross_entropy", options, { reduction: A.oneOf("mean", "sum", "none"), weight: A.nullable(A.tensor) });
+  const { reduction = "mean", weight = null } = options;
+  if (weight) {
+    // a weight broadcast over the elements scales each one's loss (and gradient), as PyTorch's
+    const scale = noGrad(() => weight.expand(input.shape).to(input.dtype));
+    const perElement = bceLoss(input, target, { reduction: "none" }).mul(scale);
+    return reduction === "none" ? perElement : reduction === "sum" ? perElement.sum() : perElement.mean();
+  }
   if (input.shape.join() !== target.shape.join()) {
     throw new Error(`Using a target size (${target.shape}) that is different to the input size (${input.shape}) is deprecated. Please ensure they have the same size.`);
   }
@@ -124,3 +187,6 @@ export function bceLoss(input: Tensor, target: Tensor, { reduction = "mean" }: {
     return [gradInput && new Tensor(gradInput, input.shape, g.dtype), gradTarget && new Tensor(gradTarget, target.shape, g.dtype)];
   }, [input, target]);
 }
+
+/** F.binary_cross_entropy, PyTorch's name for bceLoss. */
+export const binaryCrossEntropy = bceLoss;

@@ -1,20 +1,24 @@
 // Activation layers: thin Modules over the functional forms.
 import { Module } from "./module.ts";
-import { relu, sigmoid, tanh } from "../../tensor/ops/elementwise.ts";
+import { relu, relu_, sigmoid, tanh } from "../../tensor/ops/elementwise.ts";
 import { logSoftmax, softmax } from "../functional/activation.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
+import * as A from "../../args.ts";
+import { positional } from "../../args.ts";
 
-/** nn.ReLU: max(x, 0) elementwise; `{ inplace: true }` prints as PyTorch's `ReLU(inplace=True)`. */
+/** nn.ReLU: max(x, 0) elementwise; with `inplace: true` it overwrites its input, as PyTorch's
+ *  `ReLU(inplace=True)` (recorded by autograd like any in-place op). */
 export class ReLU extends Module {
-  /** PyTorch's flag, kept for the repr: the result is computed out of place either way, which gives
-   *  the same values and gradients (and never overwrites a tensor autograd saved). */
   readonly inplace: boolean;
-  constructor({ inplace = false }: { inplace?: boolean } = {}) {
+  /** `new ReLU()`, `new ReLU({ inplace: true })` or PyTorch's `ReLU(true)`. */
+  constructor(inplace?: boolean | { inplace?: boolean });
+  constructor(...args: unknown[]) {
     super();
+    const { inplace = false } = positional("ReLU", args, ["inplace"], { inplace: A.boolean }) as { inplace?: boolean };
     this.inplace = inplace;
   }
   override forward(x: Tensor): Tensor {
-    return relu(x);
+    return this.inplace ? relu_(x) : relu(x);
   }
   override extraRepr(): string {
     return this.inplace ? "inplace=True" : "";
@@ -49,7 +53,7 @@ export class Tanh extends Module {
 export class Softmax extends Module {
   constructor(readonly dim: number) {
     super();
-    if (!Number.isInteger(dim)) throw new Error(`Softmax: expected an integer dim, got ${dim}`);
+    A.checkArg("Softmax", "dim", dim, A.integer);
   }
   override forward(x: Tensor): Tensor {
     return softmax(x, this.dim);
@@ -63,6 +67,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly dim: number) {
     super();
+    A.checkArg("LogSoftmax", "dim", dim, A.integer);
   }
   override forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dim);

@@ -1,6 +1,8 @@
 // nn.BatchNorm2d: per-channel normalisation of [N, C, H, W] with a learned scale (weight) and shift
 // (bias), and running estimates of mean and variance for evaluation.
 import { Module, Parameter } from "./module.ts";
+import * as A from "../../args.ts";
+import { positional } from "../../args.ts";
 import { ones, tensor, zeros } from "../../tensor/create.ts";
 import { shapeString } from "../../tensor/shape.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
@@ -27,8 +29,14 @@ export class BatchNorm2d extends Module {
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
 
-  constructor(readonly numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true }: BatchNorm2dOptions = {}) {
+  /** Options, or PyTorch's positional order: `BatchNorm2d(16, 1e-5, 0.1)` (eps, momentum, affine, trackRunningStats). */
+  constructor(numFeatures: number, options?: BatchNorm2dOptions);
+  constructor(numFeatures: number, ...rest: (number | boolean | null | BatchNorm2dOptions)[]);
+  constructor(readonly numFeatures: number, ...args: unknown[]) {
     super();
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = positional("BatchNorm2d", args, ["eps", "momentum", "affine", "trackRunningStats"], {
+      eps: A.number, momentum: A.nullable(A.number), affine: A.boolean, trackRunningStats: A.boolean,
+    }) as BatchNorm2dOptions;
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new Error(`BatchNorm2d: num_features must be a positive integer, got ${numFeatures}`);
     this.eps = eps;
     this.momentum = momentum;

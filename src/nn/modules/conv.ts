@@ -4,12 +4,18 @@ import { fanIn, uniformFanIn_ } from "../init.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { conv2d, convTranspose2d, pair, type Pair } from "../functional/conv.ts";
 import { pyValue } from "../../python-repr.ts";
+import * as A from "../../args.ts";
+import { positional } from "../../args.ts";
 
 export interface Conv2dLayerOptions {
   stride?: Pair;
   padding?: Pair;
   dilation?: Pair;
   bias?: boolean;
+  /** Only 1 for now (anything else is refused). */
+  groups?: number;
+  /** Only "zeros" for now (anything else is refused). */
+  paddingMode?: "zeros" | "reflect" | "replicate" | "circular";
 }
 
 /** What Conv2d and ConvTranspose2d share, as PyTorch's _ConvNd: the settings, checked, and a weight
@@ -61,10 +67,24 @@ abstract class ConvLayer extends Module {
   }
 }
 
+const CONV_OPTIONS = { stride: A.pair, padding: A.pair, dilation: A.pair, bias: A.boolean, groups: A.integer, paddingMode: A.oneOf("zeros", "reflect", "replicate", "circular") };
+
+/** groups and paddingMode: PyTorch's defaults pass; anything else is refused rather than ignored. */
+function checkUnsupported(layer: string, options: Record<string, unknown>): void {
+  if (options.groups !== undefined && options.groups !== 1) throw new Error(`${layer}: groups=${String(options.groups)} is not supported yet (only 1)`);
+  if (options.paddingMode !== undefined && options.paddingMode !== "zeros") throw new Error(`${layer}: paddingMode "${String(options.paddingMode)}" is not supported yet (only "zeros")`);
+}
+
 /** nn.Conv2d: weight [out, in, kh, kw] and bias [out]. */
 export class Conv2d extends ConvLayer {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
-    super(inChannels, outChannels, kernelSize, options, false);
+  /** `new Conv2d(1, 16, 3, { padding: 1 })`, or PyTorch's positional order `Conv2d(1, 16, 3, 1, 1)`
+   *  (stride, padding, dilation, groups, bias, paddingMode), optionally followed by options. */
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: Conv2dLayerOptions);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...rest: (Pair | boolean | string | Conv2dLayerOptions)[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: unknown[]) {
+    const options = positional("Conv2d", args, ["stride", "padding", "dilation", "groups", "bias", "paddingMode"], CONV_OPTIONS);
+    checkUnsupported("Conv2d", options);
+    super(inChannels, outChannels, kernelSize, options as Conv2dLayerOptions, false);
   }
   override forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation });
@@ -77,8 +97,13 @@ export interface ConvTranspose2dLayerOptions extends Conv2dLayerOptions {
 
 /** nn.ConvTranspose2d: weight [in, out, kh, kw] and bias [out]. */
 export class ConvTranspose2d extends ConvLayer {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: ConvTranspose2dLayerOptions = {}) {
-    super(inChannels, outChannels, kernelSize, options, true);
+  /** Options, or PyTorch's positional order (stride, padding, outputPadding, groups, bias, dilation, paddingMode). */
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: ConvTranspose2dLayerOptions);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...rest: (Pair | boolean | string | ConvTranspose2dLayerOptions)[]);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: unknown[]) {
+    const options = positional("ConvTranspose2d", args, ["stride", "padding", "outputPadding", "groups", "bias", "dilation", "paddingMode"], { ...CONV_OPTIONS, outputPadding: A.pair });
+    checkUnsupported("ConvTranspose2d", options);
+    super(inChannels, outChannels, kernelSize, options as ConvTranspose2dLayerOptions, true);
   }
   override forward(x: Tensor): Tensor {
     return convTranspose2d(x, this.weight, this.bias, {

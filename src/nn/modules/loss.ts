@@ -1,37 +1,80 @@
-// Loss layers: hold the reduction, call the functional form.
+// Loss layers: hold the reduction (and a loss's own options), call the functional form.
 import { Module } from "./module.ts";
-import { bceLoss, crossEntropy, mseLoss, type Reduction } from "../functional/loss.ts";
+import { bceLoss, crossEntropy, mseLoss, nllLoss, type Reduction } from "../functional/loss.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
+import * as A from "../../args.ts";
+import { positional } from "../../args.ts";
 
-interface LossOptions {
-  reduction?: Reduction;
-}
+const REDUCTION = A.oneOf("mean", "sum", "none");
 
 abstract class Loss extends Module {
   readonly reduction: Reduction;
-  constructor({ reduction = "mean" }: LossOptions = {}) {
+  declare weight: Tensor | null;
+  /** `options` checked against `spec` (reduction always; weight first positionally where PyTorch has it). */
+  constructor(name: string, args: readonly unknown[], names: readonly string[], spec: Readonly<Record<string, A.Check>>) {
     super();
-    this.reduction = reduction;
+    const o = positional(name, args, names, { reduction: REDUCTION, ...spec }) as { reduction?: Reduction; weight?: Tensor | null };
+    this.reduction = o.reduction ?? "mean";
+    if (o.weight) this.registerBuffer("weight", o.weight);
+    else Object.defineProperty(this, "weight", { value: null, writable: true, enumerable: false });
+    this.options = o;
   }
+  protected declare options: Record<string, unknown>;
 }
 
-/** nn.MSELoss: mean (or sum, or none) of (input - target)^2; inputs and targets of the same shape. */
+/** nn.MSELoss({ reduction }): mean (or sum, or none) of (input - target)^2; inputs and targets of the same shape. */
 export class MSELoss extends Loss {
+  constructor(options?: { reduction?: Reduction });
+  constructor(...args: unknown[]) {
+    super("MSELoss", args, [], {});
+  }
   override forward(input: Tensor, target: Tensor): Tensor {
     return mseLoss(input, target, { reduction: this.reduction });
   }
 }
 
-/** nn.CrossEntropyLoss: logits [N, C] (or [C]) against class indices [N] (int64), log-softmax then negative log-likelihood. */
+/** nn.CrossEntropyLoss({ weight, ignoreIndex = -100, reduction, labelSmoothing }) (or the weight
+ *  first, as PyTorch's positional argument): logits [N, C] (or [C]) against class indices [N]
+ *  (int64) or class probabilities, log-softmax then negative log-likelihood. */
 export class CrossEntropyLoss extends Loss {
+  readonly ignoreIndex: number;
+  readonly labelSmoothing: number;
+  constructor(options?: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction; labelSmoothing?: number });
+  constructor(weight: Tensor | null, options?: { ignoreIndex?: number; reduction?: Reduction; labelSmoothing?: number });
+  constructor(...args: unknown[]) {
+    super("CrossEntropyLoss", args, ["weight"], { weight: A.nullable(A.tensor), ignoreIndex: A.integer, labelSmoothing: A.number });
+    this.ignoreIndex = (this.options.ignoreIndex as number | undefined) ?? -100;
+    this.labelSmoothing = (this.options.labelSmoothing as number | undefined) ?? 0;
+  }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return crossEntropy(input, target, { reduction: this.reduction });
+    return crossEntropy(input, target, { reduction: this.reduction, weight: this.weight, ignoreIndex: this.ignoreIndex, labelSmoothing: this.labelSmoothing });
   }
 }
 
-/** nn.BCELoss: binary cross-entropy of probabilities in [0, 1] against targets of the same shape (logs clamped at -100, as PyTorch). */
-export class BCELoss extends Loss {
+/** nn.NLLLoss({ weight, ignoreIndex = -100, reduction }): the negative log-likelihood of
+ *  log-probabilities [N, C] at class indices [N]. */
+export class NLLLoss extends Loss {
+  readonly ignoreIndex: number;
+  constructor(options?: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction });
+  constructor(weight: Tensor | null, options?: { ignoreIndex?: number; reduction?: Reduction });
+  constructor(...args: unknown[]) {
+    super("NLLLoss", args, ["weight"], { weight: A.nullable(A.tensor), ignoreIndex: A.integer });
+    this.ignoreIndex = (this.options.ignoreIndex as number | undefined) ?? -100;
+  }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return bceLoss(input, target, { reduction: this.reduction });
+    return nllLoss(input, target, { reduction: this.reduction, weight: this.weight, ignoreIndex: this.ignoreIndex });
+  }
+}
+
+/** nn.BCELoss({ weight, reduction }): binary cross-entropy of probabilities in [0, 1] against targets
+ *  of the same shape (logs clamped at -100, as PyTorch); a weight scales each element's loss. */
+export class BCELoss extends Loss {
+  constructor(options?: { weight?: Tensor | null; reduction?: Reduction });
+  constructor(weight: Tensor | null, options?: { reduction?: Reduction });
+  constructor(...args: unknown[]) {
+    super("BCELoss", args, ["weight"], { weight: A.nullable(A.tensor) });
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return bceLoss(input, target, { reduction: this.reduction, weight: this.weight });
   }
 }

@@ -5,18 +5,42 @@ import type { Tensor } from "../../tensor/tensor.ts";
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, maxUnpool2d, type AdaptiveSize } from "../functional/pooling.ts";
 import { pair, type Pair } from "../functional/conv.ts";
 import { pyValue } from "../../python-repr.ts";
+import * as A from "../../args.ts";
+import { positional } from "../../args.ts";
+
+/** PyTorch options these layers do not have yet: their defaults pass, anything else is refused
+ *  (never ignored). */
+function refuse(layer: string, options: Record<string, unknown>, defaults: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(defaults)) {
+    if (options[key] !== undefined && options[key] !== value) throw new Error(`${layer}: ${key}=${String(options[key])} is not supported yet (only ${String(value)})`);
+  }
+}
 
 /** nn.MaxPool2d(kernel, { stride = kernel, padding = 0 }): the largest value of each window, on [N, C, H, W] or [C, H, W]. */
 export class MaxPool2d extends Module {
   readonly stride: Pair;
   readonly padding: Pair;
 
-  constructor(readonly kernelSize: Pair, { stride, padding = 0 }: { stride?: Pair | null; padding?: Pair } = {}) {
+  readonly returnIndices: boolean;
+
+  /** Options, or PyTorch's positional order: `MaxPool2d(2, 2)` (stride, padding, dilation, returnIndices, ceilMode). */
+  constructor(kernelSize: Pair, options?: { stride?: Pair | null; padding?: Pair; dilation?: Pair; returnIndices?: boolean; ceilMode?: boolean });
+  constructor(kernelSize: Pair, ...rest: unknown[]);
+  constructor(readonly kernelSize: Pair, ...args: unknown[]) {
     super();
-    this.stride = stride ?? kernelSize;
-    this.padding = padding;
+    A.checkArg("MaxPool2d", "kernelSize", kernelSize, A.pair);
+    const o = positional("MaxPool2d", args, ["stride", "padding", "dilation", "returnIndices", "ceilMode"], {
+      stride: A.nullable(A.pair), padding: A.pair, dilation: A.pair, returnIndices: A.boolean, ceilMode: A.boolean,
+    }) as { stride?: Pair | null; padding?: Pair; dilation?: Pair; returnIndices?: boolean; ceilMode?: boolean };
+    refuse("MaxPool2d", o, { dilation: 1, ceilMode: false });
+    this.stride = o.stride ?? kernelSize;
+    this.padding = o.padding ?? 0;
+    this.returnIndices = o.returnIndices ?? false;
   }
   override forward(x: Tensor): Tensor {
+    if (this.returnIndices) {
+      throw new Error("MaxPool2d with returnIndices gives [values, indices]: call nn.functional.maxPool2d(x, kernel, { returnIndices: true }) for them");
+    }
     return maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
   }
   override extraRepr(): string {
@@ -30,14 +54,19 @@ export class AvgPool2d extends Module {
   readonly padding: Pair;
   readonly countIncludePad: boolean;
 
-  constructor(
-    readonly kernelSize: Pair,
-    { stride, padding = 0, countIncludePad = true }: { stride?: Pair | null; padding?: Pair; countIncludePad?: boolean } = {},
-  ) {
+  /** Options, or PyTorch's positional order (stride, padding, ceilMode, countIncludePad, divisorOverride). */
+  constructor(kernelSize: Pair, options?: { stride?: Pair | null; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null });
+  constructor(kernelSize: Pair, ...rest: unknown[]);
+  constructor(readonly kernelSize: Pair, ...args: unknown[]) {
     super();
-    this.stride = stride ?? kernelSize;
-    this.padding = padding;
-    this.countIncludePad = countIncludePad;
+    A.checkArg("AvgPool2d", "kernelSize", kernelSize, A.pair);
+    const o = positional("AvgPool2d", args, ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"], {
+      stride: A.nullable(A.pair), padding: A.pair, ceilMode: A.boolean, countIncludePad: A.boolean, divisorOverride: A.nullable(A.integer),
+    }) as { stride?: Pair | null; padding?: Pair; countIncludePad?: boolean };
+    refuse("AvgPool2d", o, { ceilMode: false, divisorOverride: null });
+    this.stride = o.stride ?? kernelSize;
+    this.padding = o.padding ?? 0;
+    this.countIncludePad = o.countIncludePad ?? true;
   }
   override forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, countIncludePad: this.countIncludePad });
@@ -66,8 +95,10 @@ export class MaxUnpool2d extends Module {
   readonly stride: [number, number];
   readonly padding: [number, number];
 
-  constructor(kernelSize: Pair, { stride, padding = 0 }: { stride?: Pair | null; padding?: Pair } = {}) {
+  /** Options, or PyTorch's positional order (stride, padding). */
+  constructor(kernelSize: Pair, ...args: unknown[]) {
     super();
+    const { stride, padding = 0 } = positional("MaxUnpool2d", args, ["stride", "padding"], { stride: A.nullable(A.pair), padding: A.pair }) as { stride?: Pair | null; padding?: Pair };
     this.kernelSize = pair(kernelSize, "kernel_size");
     this.stride = pair(stride ?? kernelSize, "stride");
     this.padding = pair(padding, "padding");

@@ -12,6 +12,7 @@ import {
 import { broadcastShapes, broadcastStrides, forEachIndex, numelOf, sameShape, sumToShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { kernelsFor } from "../../kernels/index.ts";
+import { apply as applyInPlace } from "../inplace.ts";
 
 export type Operand = Tensor | number;
 
@@ -266,6 +267,11 @@ export function relu(a: Tensor): Tensor {
     kernelsFor(g.dtype).reluBackward(out.data, g.data, dx.data);
     return [dx];
   }, [out]);
+}
+
+/** torch.relu_ (F.relu(x, { inplace: true })): x = max(x, 0) in place, recorded as PyTorch records it. */
+export function relu_(a: Tensor): Tensor {
+  return applyInPlace(a, "relu_", [], (self) => relu(self));
 }
 
 // ---- comparisons (no gradient; bool results) ------------------------------------------------

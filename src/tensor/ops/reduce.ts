@@ -54,11 +54,34 @@ export function mean(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   });
 }
 
+/** What max(dim) and min(dim) return, as PyTorch's named tuple: destructures as `[values, indices]`
+ *  and has `.values` and `.indices`. */
+export type ValuesIndices = [values: Tensor, indices: Tensor] & { readonly values: Tensor; readonly indices: Tensor };
+
+function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  const pair = [values, indices];
+  // own properties, so `.values` is the tensor rather than Array.prototype.values
+  Object.defineProperty(pair, "values", { value: values, enumerable: false });
+  Object.defineProperty(pair, "indices", { value: indices, enumerable: false });
+  return pair as unknown as ValuesIndices;
+}
+
 /** torch.max(a, dim): [values, indices], the first maximum winning ties, NaN winning over numbers. */
-export function maxDim(a: Tensor, dim: number, keepdim = false): [Tensor, Tensor] {
+export function maxDim(a: Tensor, dim: number, keepdim = false): ValuesIndices {
+  return extremeDim(a, dim, keepdim, "max");
+}
+/** torch.min(a, dim): [values, indices], the first minimum winning ties, NaN winning over numbers. */
+export function minDim(a: Tensor, dim: number, keepdim = false): ValuesIndices {
+  return extremeDim(a, dim, keepdim, "min");
+}
+
+function extremeDim(a: Tensor, dim: number, keepdim: boolean, name: "max" | "min"): ValuesIndices {
+  if (!Number.isInteger(dim)) throw new Error(`${name}(): argument "dim" expects an integer, got ${String(dim)}`);
+  if (typeof keepdim !== "boolean") throw new Error(`${name}(): argument "keepdim" expects true or false, got ${String(keepdim)}`);
   const d = normalizeDim(dim, a.shape.length);
   const [outer, n, inner] = a.shape.length === 0 ? [1, 1, 1] : aroundDim(a.shape, d);
-  if (n === 0) throw new Error(`max(): Expected reduction dim ${dim} to have non-zero size.`);
+  if (n === 0) throw new Error(`${name}(): Expected reduction dim ${dim} to have non-zero size.`);
+  const sign = name === "max" ? 1 : -1;
   const data = a.data;
   const values = allocLike(data, outer * inner);
   const indices = new Float64Array(outer * inner); // int64
@@ -67,7 +90,7 @@ export function maxDim(a: Tensor, dim: number, keepdim = false): [Tensor, Tensor
       let best = data[o * n * inner + i]!, bestJ = 0;
       for (let j = 1; j < n && best === best; j++) {
         const x = data[(o * n + j) * inner + i]!;
-        if (x > best || x !== x) (best = x), (bestJ = j);
+        if (sign * x > sign * best || x !== x) (best = x), (bestJ = j);
       }
       values[o * inner + i] = best;
       indices[o * inner + i] = bestJ;
@@ -76,13 +99,13 @@ export function maxDim(a: Tensor, dim: number, keepdim = false): [Tensor, Tensor
   const keepShape = a.shape.map((s, i) => (i === d ? 1 : s));
   const shape = keepdim || a.shape.length === 0 ? keepShape : keepShape.filter((_, i) => i !== d);
   const indicesT = new Tensor(indices, shape, int64);
-  const valuesT = record(new Tensor(values, shape, a.dtype), "MaxBackward0", [a], (g) => {
+  const valuesT = record(new Tensor(values, shape, a.dtype), name === "max" ? "MaxBackward0" : "MinBackward0", [a], (g) => {
     const grad = allocLike(g.data, a.numel());
     for (let o = 0; o < outer; o++)
       for (let i = 0; i < inner; i++) grad[(o * n + indices[o * inner + i]!) * inner + i] = g.data[o * inner + i]!;
     return [new Tensor(grad, a.shape, g.dtype)];
   }, [indicesT]);
-  return [valuesT, indicesT];
+  return valuesIndices(valuesT, indicesT);
 }
 
 /** torch.max(a) with no dim: the largest value; its gradient is shared evenly among ties, as PyTorch does. */

@@ -1,0 +1,136 @@
+// PyTorch habits from plain JavaScript: positional arguments in PyTorch's order, and every options
+// object checked, so nothing a user passes is ignored without a word.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import fc from "fast-check";
+import * as torch from "../src/index.ts";
+import { nn, optim, data } from "../src/index.ts";
+
+const w = () => [torch.ones(2, { requiresGrad: true })];
+// plain JavaScript's view of the constructors: no types
+const js = <T>(f: T) => f as unknown as (...args: unknown[]) => unknown;
+
+test("PyTorch's positional arguments are taken in PyTorch's order", () => {
+  const sgd = new optim.SGD(w(), 0.1, 0.9, 0, 0.01, true);
+  assert.equal([sgd.lr, sgd.momentum, sgd.weightDecay, sgd.nesterov], [0.1, 0.9, 0.01, true]);
+  assert.is(new optim.Adam(w(), 0.02).lr, 0.02);
+  assert.is(String(new nn.Conv2d(1, 16, 3, 1, 1)), "Conv2d(1, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))");
+  assert.is(String(new nn.Conv2d(1, 16, 3, 2, { bias: false })), "Conv2d(1, 16, kernel_size=(3, 3), stride=(2, 2), bias=False)");
+  assert.is(new nn.Linear(4, 2, false).bias, null);
+  assert.is(String(new nn.MaxPool2d(3, 2, 1)), "MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=False)");
+  assert.is(new nn.BatchNorm2d(8, 1e-3, 0.2).momentum, 0.2);
+  assert.is(new nn.Dropout(0.2).p, 0.2);
+  assert.is(new nn.ReLU(true).inplace, true);
+  const loader = new data.DataLoader(new data.TensorDataset(torch.arange(10)), 4);
+  assert.equal([...loader].map(([x]) => x!.shape[0]), [4, 4, 2]);
+  assert.throws(() => new optim.SGD(w(), 0.1, { lr: 0.2 }), /SGD: got multiple values for argument "lr"/);
+});
+
+test("snake_case and misspelt options are errors that name them and the right spelling", () => {
+  assert.throws(() => js(torch.ones)(2, { requires_grad: true }), /ones: unknown option "requires_grad": torchlet spells PyTorch's requires_grad as "requiresGrad"/);
+  assert.throws(() => new data.DataLoader([] as never, { batch_size: 32 } as never), /unknown option "batch_size".*"batchSize"/);
+  assert.throws(() => new optim.SGD(w(), { lr: 0.1, weight_decay: 0.1 } as never), /"weightDecay"/);
+  assert.throws(() => new nn.MaxPool2d(2, { strid: 2 } as never), /unknown option "strid": did you mean "stride"\?/);
+  assert.throws(() => new nn.Linear(2, 2, { bais: false } as never), /did you mean "bias"/);
+});
+
+test("a wrong type names what was expected and what came; a tensor by its shape and dtype", () => {
+  assert.throws(() => new (optim.SGD as unknown as new (...a: unknown[]) => unknown)(w(), "0.1"), /SGD: argument "lr" \(position 1\) expects a number, got the string "0.1"/);
+  assert.throws(() => new nn.Linear(4, 2, { bias: torch.ones(3) } as never), /option "bias" expects true or false, got a Tensor of shape \[3\] and dtype torch.float32/);
+  assert.throws(() => torch.tensor([1], { dtype: 16 } as never), /option "dtype" expects a dtype/);
+  assert.throws(() => torch.tensor([1], { dtype: "float16" } as never), /unknown dtype "float16"/);
+  assert.throws(() => new nn.Conv2d(1, 2, 3, { padding: "same" } as never), /option "padding" expects an integer or a pair of integers, got the string "same"/);
+  assert.throws(() => new nn.CrossEntropyLoss({ reduction: "avg" } as never), /option "reduction" expects one of "mean", "sum", "none", got the string "avg"/);
+});
+
+test("PyTorch options not supported yet are refused, never ignored", () => {
+  assert.throws(() => new nn.Conv2d(1, 4, 3, { groups: 2 }), /groups=2 is not supported yet/);
+  assert.throws(() => new nn.Conv2d(1, 4, 3, { paddingMode: "reflect" }), /paddingMode "reflect" is not supported yet/);
+  assert.throws(() => new nn.MaxPool2d(2, { ceilMode: true }), /ceilMode=true is not supported yet/);
+  assert.throws(() => new nn.MaxPool2d(2, { dilation: 2 }), /dilation=2 is not supported yet/);
+  assert.throws(() => new nn.AvgPool2d(2, { divisorOverride: 3 }), /divisorOverride=3 is not supported yet/);
+  new nn.Conv2d(1, 4, 3, { groups: 1, paddingMode: "zeros" }); // PyTorch's defaults pass
+});
+
+test("every options object refuses any unknown key with an Error naming it, never a TypeError (fast-check)", () => {
+  const makers: [string, (o: Record<string, unknown>) => unknown][] = [
+    ["SGD", (o) => new optim.SGD(w(), o as never)], ["Adam", (o) => new optim.Adam(w(), o as never)],
+    ["Linear", (o) => new nn.Linear(2, 2, o as never)], ["Conv2d", (o) => new nn.Conv2d(1, 1, 1, o as never)],
+    ["MaxPool2d", (o) => new nn.MaxPool2d(2, o as never)], ["AvgPool2d", (o) => new nn.AvgPool2d(2, o as never)],
+    ["BatchNorm2d", (o) => new nn.BatchNorm2d(2, o as never)], ["CrossEntropyLoss", (o) => new nn.CrossEntropyLoss(o as never)],
+    ["MSELoss", (o) => new nn.MSELoss(o as never)], ["BCELoss", (o) => new nn.BCELoss(o as never)],
+    ["DataLoader", (o) => new data.DataLoader([] as never, o as never)], ["zeros", (o) => torch.zeros(2, o as never)],
+    ["tensor", (o) => torch.tensor([1], o as never)], ["ReLU", (o) => new nn.ReLU(o as never)], ["Dropout", (o) => new nn.Dropout(o as never)],
+  ];
+  fc.assert(fc.property(fc.constantFrom(...makers), fc.string({ minLength: 1, maxLength: 12 }).filter((k) => /^[a-z_]+$/.test(k)), fc.anything(), ([name, make], key, value) => {
+    const known = ["lr", "momentum", "dampening", "weightDecay", "nesterov", "maximize", "betas", "eps", "amsgrad", "bias", "stride", "padding",
+      "dilation", "groups", "paddingMode", "returnIndices", "ceilMode", "countIncludePad", "divisorOverride", "momentum", "affine",
+      "trackRunningStats", "reduction", "weight", "ignoreIndex", "labelSmoothing", "batchSize", "shuffle", "dropLast", "collate",
+      "dtype", "requiresGrad", "inplace", "p"];
+    if (known.includes(key)) return true;
+    try {
+      make({ [key]: value });
+      return false;
+    } catch (e) {
+      return e instanceof Error && !(e instanceof TypeError) && e.message.includes(`"${key}"`) && e.message.startsWith(name);
+    }
+  }), { numRuns: 300 });
+});
+
+test("min and max along a dim: [values, indices] with .values and .indices (PyTorch's numbers)", () => {
+  const a = torch.tensor([[1, 5, 3], [4, 2, 6]]);
+  const m = a.min(1);
+  assert.equal(m.values.tolist(), [1, 2]);
+  assert.equal(m.indices.tolist(), [0, 1]);
+  const [values, indices] = a.max(1);
+  assert.equal([values.tolist(), indices.tolist()], [[5, 6], [1, 2]]);
+  assert.equal(torch.max(a, 0).values.tolist(), [4, 5, 6]);
+  assert.equal(torch.min(a, 0, true).indices.tolist(), [[0, 1, 0]]);
+  assert.is(a.min().item(), 1);
+});
+
+test("losses take PyTorch's weight, ignoreIndex and labelSmoothing (values and gradients from PyTorch 2.13)", () => {
+  const F = nn.functional;
+  const x = () => torch.tensor([[1.0, 2.0, 0.5], [0.1, -1.0, 2.0], [3.0, 0.0, -2.0], [0.3, 0.3, 0.3]], { requiresGrad: true });
+  const y = torch.tensor([0, 2, -100, 1], { dtype: torch.int64 });
+  const weight = torch.tensor([1.0, 2.0, 0.5]);
+  const cases: [Record<string, unknown>, number | number[], number[][]][] = [
+    [{}, 0.9149219393730164, [[-0.2562587261199951, 0.20951056480407715, 0.04674812778830528], [0.04156915843486786, 0.013837168924510479, -0.05540633201599121], [0, 0, 0], [0.1111111044883728, -0.222222238779068, 0.1111111044883728]]],
+    [{ weight }, 1.072138786315918, [[-0.21965032815933228, 0.17958049476146698, 0.0400698259472847], [0.017815355211496353, 0.005930215585976839, -0.023745572194457054], [0, 0, 0], [0.190476194024086, -0.3809524178504944, 0.190476194024086]]],
+    [{ weight, labelSmoothing: 0.1 }, 1.1149884462356567, [[-0.1995016187429428, 0.16352586448192596, 0.03597574681043625], [0.01066692266613245, -0.012326709926128387, 0.001659781439229846], [0, 0, 0], [0.17301586270332336, -0.35079362988471985, 0.17777776718139648]]],
+    [{ reduction: "sum", weight, labelSmoothing: 0.1 }, 3.9024596214294434, [[-0.698255717754364, 0.5723405480384827, 0.12591511011123657], [0.03733423352241516, -0.043143484741449356, 0.005809230264276266], [0, 0, 0], [0.6055554747581482, -1.2277778387069702, 0.6222221851348877]]],
+    [{ reduction: "none", labelSmoothing: 0.3, weight }, [1.3625872135162354, 0.9172490835189819, 0, 1.9225715398788452], [[-0.5572149753570557, 0.4599582552909851, 0.09725659340620041], [-0.012704762630164623, -0.17094194889068604, 0.18364673852920532], [0, 0, 0], [0.4833332896232605, -1.0166667699813843, 0.5333333015441895]]],
+  ];
+  const close = (a: unknown, b: unknown) => {
+    const fa = [a].flat(3) as number[], fb = [b].flat(3) as number[];
+    assert.is(fa.length, fb.length);
+    fa.forEach((v, i) => assert.ok(Math.abs(v - fb[i]!) < 2e-6, `${v} against ${fb[i]}`));
+  };
+  for (const [options, loss, grad] of cases) {
+    const input = x();
+    const out = F.crossEntropy(input, y, options as never);
+    out.sum().backward();
+    close(out.tolist(), loss);
+    close(input.grad!.tolist(), grad);
+    const layer = new nn.CrossEntropyLoss(options as never)(x(), y);
+    close(layer.tolist(), loss);
+  }
+  const p = torch.tensor([0.3, 0.8, 0.5], { requiresGrad: true });
+  const bce = new nn.BCELoss({ weight: torch.tensor([1, 2, 0.5]) })(p, torch.tensor([0, 1, 1]));
+  bce.backward();
+  close(bce.item(), 0.38317856192588806);
+  close(p.grad!.tolist(), [0.4761904776096344, -0.8333333134651184, -0.3333333432674408]);
+  assert.equal([...new nn.CrossEntropyLoss({ weight }).stateDict().keys()], ["weight"], "the weight is a buffer, as PyTorch's");
+});
+
+test("ReLU(inplace) overwrites its input and is recorded", () => {
+  const w = torch.tensor([-1, 2], { requiresGrad: true });
+  const y = w.mul(1);
+  const out = new nn.ReLU({ inplace: true })(y);
+  assert.is(out, y);
+  assert.equal(y.tolist(), [0, 2]);
+  y.sum().backward();
+  assert.equal(w.grad!.tolist(), [0, 1]);
+});
+
+test.run();
