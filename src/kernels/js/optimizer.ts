@@ -6,11 +6,18 @@ import type { DataArray } from "../../tensor/dtype.ts";
  *  hyperparameters to float32, momentum·buf as one float32 product, and each `x + a·y` worked out in
  *  double precision and rounded once (PyTorch computes it as one fused multiply-add). */
 export function sgdMomentum(w: DataArray, grad: DataArray, buf: DataArray, lr: number, momentum: number, keep: number): void {
-  const r = w instanceof Float32Array ? Math.fround : (x: number) => x;
-  const step = r(-lr), m = r(momentum), k = r(keep);
+  if (!(w instanceof Float32Array)) {
+    for (let i = 0; i < w.length; i++) {
+      buf[i] = buf[i]! * momentum + keep * grad[i]!;
+      w[i] = w[i]! - lr * buf[i]!;
+    }
+    return;
+  }
+  const f = Math.fround;
+  const step = f(-lr), m = f(momentum), k = f(keep);
   for (let i = 0; i < w.length; i++) {
-    const b = r(r(buf[i]! * m) + k * grad[i]!);
+    const b = f(f(buf[i]! * m) + k * grad[i]!);
     buf[i] = b;
-    w[i] = r(w[i]! + step * b);
+    w[i] = f(w[i]! + step * b);
   }
 }
