@@ -3,6 +3,8 @@ import { Tensor } from "./tensor.ts";
 import * as E from "./ops/elementwise.ts";
 import * as R from "./ops/reduce.ts";
 import * as M from "./ops/matmul.ts";
+import * as X from "./ops/math.ts";
+import * as SM from "./ops/softmax.ts";
 
 export { Tensor, type BackwardOptions } from "./tensor.ts";
 export { Storage } from "./storage.ts";
@@ -77,3 +79,96 @@ export function min(a: Tensor, dim?: number, keepdim = false): Tensor | R.Values
 
 /** `torch.flatten(t, start, end)`: the same as `t.flatten(start, end)` (all dimensions by default). */
 export const flatten = (a: Tensor, startDim = 0, endDim = -1): Tensor => a.flatten(startDim, endDim);
+
+// ---- the everyday math functions (ops/math.ts), reductions and creators beyond the articles ----
+/** torch.sin: the sine, elementwise. */
+export const sin = (a: Tensor): Tensor => X.sin(a);
+/** torch.cos: the cosine, elementwise. */
+export const cos = (a: Tensor): Tensor => X.cos(a);
+/** torch.tan: the tangent, elementwise. */
+export const tan = (a: Tensor): Tensor => X.tan(a);
+/** torch.asin: the arcsine, elementwise. */
+export const asin = (a: Tensor): Tensor => X.asin(a);
+/** torch.acos: the arccosine, elementwise. */
+export const acos = (a: Tensor): Tensor => X.acos(a);
+/** torch.atan: the arctangent, elementwise. */
+export const atan = (a: Tensor): Tensor => X.atan(a);
+/** torch.sinh: the hyperbolic sine, elementwise. */
+export const sinh = (a: Tensor): Tensor => X.sinh(a);
+/** torch.cosh: the hyperbolic cosine, elementwise. */
+export const cosh = (a: Tensor): Tensor => X.cosh(a);
+/** torch.log1p: log(1 + x), accurate near 0, elementwise. */
+export const log1p = (a: Tensor): Tensor => X.log1p(a);
+/** torch.expm1: exp(x) - 1, accurate near 0, elementwise. */
+export const expm1 = (a: Tensor): Tensor => X.expm1(a);
+/** torch.log2: the base-2 log, elementwise. */
+export const log2 = (a: Tensor): Tensor => X.log2(a);
+/** torch.log10: the base-10 log, elementwise. */
+export const log10 = (a: Tensor): Tensor => X.log10(a);
+/** torch.reciprocal: 1 / x, elementwise. */
+export const reciprocal = (a: Tensor): Tensor => X.reciprocal(a);
+/** torch.rsqrt: 1 / sqrt(x), elementwise. */
+export const rsqrt = (a: Tensor): Tensor => X.rsqrt(a);
+/** torch.square: x * x, elementwise. */
+export const square = (a: Tensor): Tensor => X.square(a);
+/** torch.sign: -1, 0 or 1 (NaN stays NaN), elementwise. */
+export const sign = (a: Tensor): Tensor => X.sign(a);
+/** torch.floor: rounded down, elementwise. */
+export const floor = (a: Tensor): Tensor => X.floor(a);
+/** torch.ceil: rounded up, elementwise. */
+export const ceil = (a: Tensor): Tensor => X.ceil(a);
+/** torch.round: rounded half to even, as PyTorch, elementwise. */
+export const round = (a: Tensor): Tensor => X.round(a);
+/** torch.trunc: rounded toward zero, elementwise. */
+export const trunc = (a: Tensor): Tensor => X.trunc(a);
+/** torch.frac: x - trunc(x), elementwise. */
+export const frac = (a: Tensor): Tensor => X.frac(a);
+/** torch.isnan: whether each element is NaN (bool), elementwise. */
+export const isnan = (a: Tensor): Tensor => X.isnan(a);
+/** torch.isinf: whether each element is infinite (bool), elementwise. */
+export const isinf = (a: Tensor): Tensor => X.isinf(a);
+/** torch.isfinite: whether each element is finite (bool), elementwise. */
+export const isfinite = (a: Tensor): Tensor => X.isfinite(a);
+/** torch.clamp: each element held in [min, max] (either may be null). */
+export const clamp = (a: Tensor, min: number | null = null, max: number | null = null): Tensor => X.clamp(a, min, max);
+/** torch.clip: the same as clamp. */
+export const clip = clamp;
+/** torch.where(condition, a, b): a where the bool condition is true, else b (broadcast, promoted). */
+export const where = (condition: Tensor, a: Operand, b: Operand): Tensor => X.where(condition, a, b);
+/** torch.maximum: the elementwise larger of two tensors (NaN wins). */
+export const maximum = (a: Tensor, b: Tensor): Tensor => X.maximum(a, b);
+/** torch.minimum: the elementwise smaller of two tensors (NaN wins). */
+export const minimum = (a: Tensor, b: Tensor): Tensor => X.minimum(a, b);
+/** torch.atan2(y, x): the angle of the point (x, y), elementwise. */
+export const atan2 = (y: Tensor, x: Operand): Tensor => X.atan2(y, x);
+/** torch.var: the variance over dims (all by default), divided by count - correction (1: unbiased). */
+export const variance = (a: Tensor, dim?: R.Dims, options?: { correction?: number; keepdim?: boolean }): Tensor => R.variance(a, dim, options);
+/** torch.std: the standard deviation, the square root of var. */
+export const std = (a: Tensor, dim?: R.Dims, options?: { correction?: number; keepdim?: boolean }): Tensor => R.std(a, dim, options);
+/** torch.amax: the largest values over dims (all by default). */
+export const amax = (a: Tensor, dim?: R.Dims, keepdim = false): Tensor => R.amax(a, dim, keepdim);
+/** torch.amin: the smallest values over dims (all by default). */
+export const amin = (a: Tensor, dim?: R.Dims, keepdim = false): Tensor => R.amin(a, dim, keepdim);
+/** torch.argmin: the index of the smallest value (of the flattened tensor, or along dim), int64. */
+export const argmin = (a: Tensor, dim?: number, keepdim = false): Tensor => R.argmin(a, dim, keepdim);
+/** torch.prod: the product of all elements, or along dim. */
+export const prod = (a: Tensor, dim?: number, keepdim = false): Tensor => R.prod(a, dim, keepdim);
+/** torch.cumsum: running sums along dim. */
+export const cumsum = (a: Tensor, dim: number): Tensor => R.cumsum(a, dim);
+/** torch.all: whether every element (along dim) is nonzero. */
+export const all = (a: Tensor, dim?: number, keepdim = false): Tensor => R.all(a, dim, keepdim);
+/** torch.any: whether some element (along dim) is nonzero. */
+export const any = (a: Tensor, dim?: number, keepdim = false): Tensor => R.any(a, dim, keepdim);
+/** torch.softmax(x, dim). */
+export const softmax = (a: Tensor, dim: number): Tensor => SM.softmax(a, dim);
+/** torch.log_softmax(x, dim). */
+export const logSoftmax = (a: Tensor, dim: number): Tensor => SM.logSoftmax(a, dim);
+/** torch.tril: the lower triangle of the last two dims. */
+export const tril = (a: Tensor, diagonal = 0): Tensor => X.tril(a, diagonal);
+/** torch.triu: the upper triangle of the last two dims. */
+export const triu = (a: Tensor, diagonal = 0): Tensor => X.triu(a, diagonal);
+/** torch.eye(n, m = n): ones on the diagonal. */
+export const eye = X.eye;
+/** torch.linspace(start, end, steps): evenly spaced values, both ends included. */
+export const linspace = X.linspace;
+export { variance as var };

@@ -19,6 +19,8 @@ import * as R from "./ops/reduce.ts";
 import * as M from "./ops/matmul.ts";
 import * as S from "./ops/view.ts";
 import * as I from "./inplace.ts";
+import * as X from "./ops/math.ts";
+import { logSoftmax as logSoftmaxOf, softmax as softmaxOf } from "./ops/softmax.ts";
 import { random, randomNormal } from "../random.ts";
 
 type Operand = Tensor | number;
@@ -285,6 +287,47 @@ export class Tensor {
   relu(): Tensor { return E.relu(this); }
   /** max(x, 0) in place. */
   relu_(): this { return E.relu_(this) as this; }
+  sin(): Tensor { return X.sin(this); }
+  cos(): Tensor { return X.cos(this); }
+  tan(): Tensor { return X.tan(this); }
+  asin(): Tensor { return X.asin(this); }
+  acos(): Tensor { return X.acos(this); }
+  atan(): Tensor { return X.atan(this); }
+  sinh(): Tensor { return X.sinh(this); }
+  cosh(): Tensor { return X.cosh(this); }
+  log1p(): Tensor { return X.log1p(this); }
+  expm1(): Tensor { return X.expm1(this); }
+  log2(): Tensor { return X.log2(this); }
+  log10(): Tensor { return X.log10(this); }
+  reciprocal(): Tensor { return X.reciprocal(this); }
+  rsqrt(): Tensor { return X.rsqrt(this); }
+  square(): Tensor { return X.square(this); }
+  sign(): Tensor { return X.sign(this); }
+  floor(): Tensor { return X.floor(this); }
+  ceil(): Tensor { return X.ceil(this); }
+  /** Rounds half to even, as PyTorch's round. */
+  round(): Tensor { return X.round(this); }
+  trunc(): Tensor { return X.trunc(this); }
+  frac(): Tensor { return X.frac(this); }
+  atan2(other: Operand): Tensor { return X.atan2(this, other); }
+  maximum(other: Tensor): Tensor { return X.maximum(this, other); }
+  minimum(other: Tensor): Tensor { return X.minimum(this, other); }
+  /** Each element held in [min, max] (either may be null). */
+  clamp(min: number | null = null, max: number | null = null): Tensor { return X.clamp(this, min, max); }
+  clip(min: number | null = null, max: number | null = null): Tensor { return X.clamp(this, min, max); }
+  clamp_(min: number | null = null, max: number | null = null): this { return I.apply(this, "clamp_", [], (self) => X.clamp(self, min, max)); }
+  clip_(min: number | null = null, max: number | null = null): this { return this.clamp_(min, max); }
+  /** `value` where the bool `mask` is true (PyTorch's masked_fill). */
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return X.maskedFill(this, mask, value); }
+  isnan(): Tensor { return X.isnan(this); }
+  isinf(): Tensor { return X.isinf(this); }
+  isfinite(): Tensor { return X.isfinite(this); }
+  /** softmax along `dim`. */
+  softmax(dim: number): Tensor { return softmaxOf(this, dim); }
+  /** log-softmax along `dim`. */
+  logSoftmax(dim: number): Tensor { return logSoftmaxOf(this, dim); }
+  tril(diagonal = 0): Tensor { return X.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return X.triu(this, diagonal); }
   eq(other: Operand): Tensor { return E.eq(this, other); }
   ne(other: Operand): Tensor { return E.ne(this, other); }
   gt(other: Operand): Tensor { return E.gt(this, other); }
@@ -309,6 +352,17 @@ export class Tensor {
     return dim === undefined ? R.minAll(this) : R.minDim(this, dim, keepdim);
   }
   argmax(dim?: number, keepdim = false): Tensor { return R.argmax(this, dim, keepdim); }
+  argmin(dim?: number, keepdim = false): Tensor { return R.argmin(this, dim, keepdim); }
+  /** The largest values over `dim` (all dims by default); ties share the gradient. */
+  amax(dim?: R.Dims, keepdim = false): Tensor { return R.amax(this, dim, keepdim); }
+  amin(dim?: R.Dims, keepdim = false): Tensor { return R.amin(this, dim, keepdim); }
+  /** The variance over `dim` (all by default), divided by count - correction (1: unbiased). */
+  var(dim?: R.Dims, options?: { correction?: number; keepdim?: boolean }): Tensor { return R.variance(this, dim, options); }
+  std(dim?: R.Dims, options?: { correction?: number; keepdim?: boolean }): Tensor { return R.std(this, dim, options); }
+  prod(dim?: number, keepdim = false): Tensor { return R.prod(this, dim, keepdim); }
+  cumsum(dim: number): Tensor { return R.cumsum(this, dim); }
+  all(dim?: number, keepdim = false): Tensor { return R.all(this, dim, keepdim); }
+  any(dim?: number, keepdim = false): Tensor { return R.any(this, dim, keepdim); }
 
   // ---- matrix products -----------------------------------------------------------------------
 

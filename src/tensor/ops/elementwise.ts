@@ -83,7 +83,7 @@ export function zipData(
 }
 
 /** `a f b` computed in `compute` (both operands read as it) and written as `out`. */
-function binary(a: Operand, b: Operand, f: (x: number, y: number) => number, compute: DType, out: DType = compute): Tensor {
+export function binary(a: Operand, b: Operand, f: (x: number, y: number) => number, compute: DType, out: DType = compute): Tensor {
   if (a instanceof Tensor && typeof b === "number" && a.dtype === compute) {
     const y = castValue(b, compute); // a scalar is read in the op's dtype first, as PyTorch does
     return new Tensor(mapData(a.data, (x) => f(x, y), out), a.shape, out);
@@ -205,11 +205,11 @@ function integerPow(x: number, y: number, dtype: DType): number {
 // ---- unary ---------------------------------------------------------------------------------
 
 /** The dtype of a float function's result: integers become float32, floats keep their dtype. */
-function floatResult(a: Tensor): DType {
+export function floatResult(a: Tensor): DType {
   return a.dtype.isFloatingPoint ? a.dtype : float32;
 }
 
-function unary(a: Tensor, f: (x: number) => number, dtype: DType): Tensor {
+export function unary(a: Tensor, f: (x: number) => number, dtype: DType): Tensor {
   return new Tensor(mapData(a.data, f, dtype), a.shape, dtype);
 }
 

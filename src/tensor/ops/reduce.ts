@@ -1,8 +1,8 @@
 // Reductions: sum, mean, max/argmax. A reduction over some dims is the adjoint of broadcasting over
 // them, so sum is sumToShape to the keepdim shape, and its backward is a broadcast back up.
 import { record } from "../autograd.ts";
-import { allocLike, castArray, int64, normalizeInPlace } from "../dtype.ts";
-import { aroundDim, expandData, normalizeDim, numelOf, sumToShape } from "../shape.ts";
+import { allocLike, bool, castArray, float64, int64, normalizeInPlace } from "../dtype.ts";
+import { aroundDim, broadcastStrides, expandData, forEachIndex, normalizeDim, numelOf, sumToShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 
 export type Dims = number | readonly number[] | undefined;
@@ -143,4 +143,157 @@ export function argmax(a: Tensor, dim?: number, keepdim = false): Tensor {
     return keepdim ? index.reshape(a.shape.map(() => 1)) : index; // keepdim over every dim: all ones
   }
   return maxDim(a, dim, keepdim)[1];
+}
+
+/** The dims a reduction runs over (all of them for undefined or []), their element count, and the
+ *  result's shape with and without keepdim. */
+function reduction(a: Tensor, dim: Dims, keepdim: boolean): { keepShape: number[]; shape: number[]; count: number } {
+  const { dims, keepShape } = reducedShape(a.shape, dim);
+  return { keepShape, shape: keepdim ? keepShape : dropDims(keepShape, dims, a.shape.length === 0), count: dims.reduce((n, d) => n * a.shape[d]!, 1) };
+}
+
+/** torch.var(dim?, { correction = 1, keepdim }): the mean squared deviation, divided by
+ *  count - correction (1: the unbiased estimate). Its gradient is 2 (x - mean) / (count - correction). */
+export function variance(a: Tensor, dim?: Dims, { correction = 1, keepdim = false }: { correction?: number; keepdim?: boolean } = {}): Tensor {
+  return spread(a, dim, correction, keepdim, false);
+}
+/** torch.std: the square root of var. */
+export function std(a: Tensor, dim?: Dims, { correction = 1, keepdim = false }: { correction?: number; keepdim?: boolean } = {}): Tensor {
+  return spread(a, dim, correction, keepdim, true);
+}
+function spread(a: Tensor, dim: Dims, correction: number, keepdim: boolean, root: boolean): Tensor {
+  const name = root ? "std" : "var";
+  if (!a.dtype.isFloatingPoint) throw new Error(`${name}(): input dtype should be either floating point or complex dtypes. Got ${a.dtype.scalarName} instead.`);
+  const { keepShape, shape, count } = reduction(a, dim, keepdim);
+  const divisor = Math.max(0, count - correction);
+  const mean = sumToShape(castArray(a.data, float64) as Float64Array, a.shape, keepShape).map((x) => x / count);
+  const deviation = new Float64Array(a.numel());
+  const x = a.data;
+  forEachBroadcast(a.shape, keepShape, (i, m) => (deviation[i] = x[i]! - mean[m]!));
+  const squares = sumToShape(deviation.map((d) => d * d), a.shape, keepShape);
+  const values = new a.dtype.ArrayType(squares.length);
+  for (let i = 0; i < values.length; i++) values[i] = root ? Math.sqrt(squares[i]! / divisor) : squares[i]! / divisor;
+  const out = new Tensor(values, shape, a.dtype);
+  return record(out, root ? "StdBackward0" : "VarBackward0", [a], (g) => {
+    const gk = g.data, o = out.data;
+    const grad = new g.dtype.ArrayType(a.numel());
+    // d var / dx = 2 (x - mean) / divisor; d std / dx = that / (2 std)
+    // (where std is 0, PyTorch gives 0 rather than 0/0)
+    forEachBroadcast(a.shape, keepShape, (i, m) => (grad[i] = root && o[m] === 0 ? 0 : (gk[m]! * 2 * deviation[i]!) / divisor / (root ? 2 * o[m]! : 1)));
+    return [new Tensor(grad, a.shape, g.dtype)];
+  }, [a, out]);
+}
+
+/** Calls visit(i, r) for every element i of `shape` with r its position in the reduced `keepShape`. */
+function forEachBroadcast(shape: readonly number[], keepShape: readonly number[], visit: (i: number, r: number) => void): void {
+  forEachIndex(shape, broadcastStrides(keepShape, shape), visit);
+}
+
+/** torch.amax / torch.amin over dims: the gradient is shared evenly among the elements that tie
+ *  for the result, as PyTorch's. */
+export function amax(a: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return extremeOver(a, dim, keepdim, "amax", 1);
+}
+export function amin(a: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return extremeOver(a, dim, keepdim, "amin", -1);
+}
+function extremeOver(a: Tensor, dim: Dims, keepdim: boolean, name: string, sign: number): Tensor {
+  const { keepShape, shape } = reduction(a, dim, keepdim);
+  if (a.numel() === 0) throw new Error(`${name}(): Expected reduction dim to be specified for input.numel() == 0.`);
+  const x = a.data;
+  const best = new Float64Array(numelOf(keepShape)).fill(-sign * Infinity);
+  forEachBroadcast(a.shape, keepShape, (i, r) => {
+    const v = x[i]!;
+    if (v !== v || sign * v > sign * best[r]!) best[r] = v !== v || best[r] !== best[r] ? NaN : v;
+  });
+  const out = new Tensor(castArray(best, a.dtype), shape, a.dtype);
+  return record(out, name === "amax" ? "AmaxBackward0" : "AminBackward0", [a], (g) => {
+    const hits = new Float64Array(best.length);
+    const isBest = (v: number, r: number) => v === best[r] || (v !== v && best[r] !== best[r]);
+    forEachBroadcast(a.shape, keepShape, (i, r) => { if (isBest(x[i]!, r)) hits[r] = hits[r]! + 1; });
+    const gk = g.data, grad = new g.dtype.ArrayType(a.numel());
+    forEachBroadcast(a.shape, keepShape, (i, r) => (grad[i] = isBest(x[i]!, r) ? gk[r]! / hits[r]! : 0));
+    return [new Tensor(grad, a.shape, g.dtype)];
+  }, [a, out]);
+}
+
+/** torch.argmin: the index of the smallest value (of the flattened tensor, or along dim), int64. */
+export function argmin(a: Tensor, dim?: number, keepdim = false): Tensor {
+  if (a.dtype.name === "bool") throw new Error("argmin(): does not support bool input");
+  if (dim === undefined) {
+    const index = minDim(new Tensor(a.data, [a.numel()], a.dtype), 0)[1];
+    return keepdim ? index.reshape(a.shape.map(() => 1)) : index;
+  }
+  return minDim(a, dim, keepdim)[1];
+}
+
+/** torch.prod: the product of all elements, or along dim (integers as int64). Its gradient is the
+ *  product of the others (computed without dividing, so zeros are handled). */
+export function prod(a: Tensor, dim?: number, keepdim = false): Tensor {
+  const dtype = a.dtype.isFloatingPoint ? a.dtype : int64;
+  const flat = dim === undefined;
+  const d = flat ? 0 : normalizeDim(dim, a.shape.length);
+  const src = flat ? new Tensor(castArray(a.data, dtype), [a.numel()], dtype) : a.dtype === dtype ? a : a.to(dtype);
+  const [outer, n, inner] = src.shape.length === 0 ? [1, 1, 1] : aroundDim(src.shape, d);
+  const x = src.data;
+  const values = new dtype.ArrayType(outer * inner);
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+    let p = 1;
+    for (let j = 0; j < n; j++) p *= x[(o * n + j) * inner + i]!;
+    values[o * inner + i] = p;
+  }
+  if (dtype === int64) normalizeInPlace(values, int64);
+  const keepShape = src.shape.map((s, i) => (i === d ? 1 : s));
+  const shape = flat ? (keepdim ? a.shape.map(() => 1) : []) : keepdim ? keepShape : keepShape.filter((_, i) => i !== d);
+  return record(new Tensor(values, shape, dtype), "ProdBackward0", [a], (g) => {
+    const gk = g.data, grad = new g.dtype.ArrayType(a.numel());
+    for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+      for (let j = 0; j < n; j++) {
+        let p = 1;
+        for (let k = 0; k < n; k++) if (k !== j) p *= x[(o * n + k) * inner + i]!;
+        grad[(o * n + j) * inner + i] = gk[o * inner + i]! * p;
+      }
+    }
+    return [new Tensor(grad, a.shape, g.dtype)];
+  }, [a]);
+}
+
+/** torch.cumsum(dim): running sums along dim (integers as int64); its gradient is the reversed running sum. */
+export function cumsum(a: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, a.shape.length);
+  const dtype = a.dtype.isFloatingPoint ? a.dtype : int64;
+  const [outer, n, inner] = a.shape.length === 0 ? [1, 1, 1] : aroundDim(a.shape, d);
+  const x = a.data;
+  const values = new dtype.ArrayType(a.numel());
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) values[(o * n + j) * inner + i] = s += x[(o * n + j) * inner + i]!;
+  }
+  if (dtype === int64) normalizeInPlace(values, int64);
+  return record(new Tensor(values, a.shape, dtype), "CumsumBackward0", [a], (g) => {
+    const gk = g.data, grad = new g.dtype.ArrayType(a.numel());
+    for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+      let s = 0;
+      for (let j = n - 1; j >= 0; j--) grad[(o * n + j) * inner + i] = s += gk[(o * n + j) * inner + i]!;
+    }
+    return [new Tensor(grad, a.shape, g.dtype)];
+  });
+}
+
+/** torch.all / torch.any: whether every (some) element is nonzero, over all dims or along dim; bool. */
+export function all(a: Tensor, dim?: number, keepdim = false): Tensor {
+  return logical(a, dim, keepdim, true);
+}
+export function any(a: Tensor, dim?: number, keepdim = false): Tensor {
+  return logical(a, dim, keepdim, false);
+}
+function logical(a: Tensor, dim: number | undefined, keepdim: boolean, every: boolean): Tensor {
+  const { keepShape, shape } = reduction(a, dim, keepdim);
+  const x = a.data;
+  const out = new Uint8Array(numelOf(keepShape)).fill(every ? 1 : 0);
+  forEachBroadcast(a.shape, keepShape, (i, r) => {
+    const truthy = x[i] !== 0;
+    if (every ? !truthy : truthy) out[r] = every ? 0 : 1;
+  });
+  return new Tensor(out, shape, a.dtype.name === "uint8" ? a.dtype : bool); // uint8 in, uint8 out: PyTorch's rule
 }

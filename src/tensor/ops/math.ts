@@ -1,0 +1,201 @@
+// The everyday math functions (torch.sin, torch.clamp, torch.where, torch.maximum, ...), each with
+// its gradient beside it. Float functions make integers float32, as PyTorch's do; the rounding
+// family keeps an integer tensor as it is.
+import { record } from "../autograd.ts";
+import { bool, castArray, castValue, float32, int64, resultType, toDType, type DType, type DTypeLike } from "../dtype.ts";
+import { broadcastShapes } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+import { asTensor, binary, div, floatResult, mul, neg, resultTypeOf, sumTo, unary, type Operand } from "./elementwise.ts";
+
+/** A float function of one tensor: `f` elementwise, its derivative `df(x, y)` (y = f(x)) for backward. */
+function floatFn(a: Tensor, name: string, f: (x: number) => number, df: (x: number, y: number) => number): Tensor {
+  const out = unary(a, f, floatResult(a));
+  return record(out, `${name}Backward0`, [a], (g) => {
+    const x = a.data, y = out.data;
+    const d = new g.dtype.ArrayType(x.length);
+    for (let i = 0; i < x.length; i++) d[i] = df(x[i]!, y[i]!);
+    return [mul(g, new Tensor(d, a.shape, g.dtype))];
+  }, [a, out]);
+}
+
+export const sin = (a: Tensor) => floatFn(a, "Sin", Math.sin, (x) => Math.cos(x));
+export const cos = (a: Tensor) => floatFn(a, "Cos", Math.cos, (x) => -Math.sin(x));
+export const tan = (a: Tensor) => floatFn(a, "Tan", Math.tan, (_, y) => 1 + y * y);
+export const asin = (a: Tensor) => floatFn(a, "Asin", Math.asin, (x) => 1 / Math.sqrt(1 - x * x));
+export const acos = (a: Tensor) => floatFn(a, "Acos", Math.acos, (x) => -1 / Math.sqrt(1 - x * x));
+export const atan = (a: Tensor) => floatFn(a, "Atan", Math.atan, (x) => 1 / (1 + x * x));
+export const sinh = (a: Tensor) => floatFn(a, "Sinh", Math.sinh, (x) => Math.cosh(x));
+export const cosh = (a: Tensor) => floatFn(a, "Cosh", Math.cosh, (x) => Math.sinh(x));
+export const log1p = (a: Tensor) => floatFn(a, "Log1P", Math.log1p, (x) => 1 / (1 + x));
+export const expm1 = (a: Tensor) => floatFn(a, "Expm1", Math.expm1, (_, y) => y + 1);
+export const log2 = (a: Tensor) => floatFn(a, "Log2", Math.log2, (x) => 1 / (x * Math.LN2));
+export const log10 = (a: Tensor) => floatFn(a, "Log10", Math.log10, (x) => 1 / (x * Math.LN10));
+export const reciprocal = (a: Tensor) => floatFn(a, "Reciprocal", (x) => 1 / x, (_, y) => -y * y);
+export const rsqrt = (a: Tensor) => floatFn(a, "Rsqrt", (x) => 1 / Math.sqrt(x), (_, y) => -0.5 * y * y * y);
+
+/** sign, floor, ceil, round (half to even, as PyTorch), trunc: the same dtype, a zero gradient. */
+function stepFn(a: Tensor, name: string, f: (x: number) => number): Tensor {
+  if (a.dtype === bool && name !== "Sign") throw new Error(`"${name.toLowerCase()}" not implemented for 'Bool'`);
+  const integer = !a.dtype.isFloatingPoint;
+  const out = integer && name !== "Sign" ? unary(a, (x) => x, a.dtype) : unary(a, f, a.dtype);
+  return record(out, `${name}Backward0`, [a], (g) => [new Tensor(new g.dtype.ArrayType(g.numel()), a.shape, g.dtype)]);
+}
+const roundHalfEven = (x: number): number => {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+export const sign = (a: Tensor) => stepFn(a, "Sign", (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN));
+export const floor = (a: Tensor) => stepFn(a, "Floor", Math.floor);
+export const ceil = (a: Tensor) => stepFn(a, "Ceil", Math.ceil);
+export const round = (a: Tensor) => stepFn(a, "Round", roundHalfEven);
+export const trunc = (a: Tensor) => stepFn(a, "Trunc", Math.trunc);
+
+/** x - trunc(x); floating dtypes only, as PyTorch's frac. */
+export function frac(a: Tensor): Tensor {
+  if (!a.dtype.isFloatingPoint) throw new Error(`"frac_cpu" not implemented for '${a.dtype.scalarName}'`);
+  const out = unary(a, (x) => x - Math.trunc(x), a.dtype);
+  return record(out, "FracBackward0", [a], (g) => [g]);
+}
+
+/** x * x (PyTorch's square is pow(x, 2): its gradient is 2x). */
+export function square(a: Tensor): Tensor {
+  return a.pow(2);
+}
+
+/** torch.clamp(x, min, max) (clip): each element held inside [min, max]; either bound may be
+ *  null. The gradient passes where min <= x <= max. NaN stays NaN. */
+export function clamp(a: Tensor, min: number | null = null, max: number | null = null): Tensor {
+  if (min === null && max === null) throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
+  for (const [name, v] of [["min", min], ["max", max]] as const) {
+    if (v !== null && typeof v !== "number") throw new Error(`clamp(): argument '${name}' must be a number or null, not ${typeof v}`);
+  }
+  const dtype = resultType([{ dtype: a.dtype, kind: "tensor" }, ...[min, max].filter((v): v is number => v !== null).map((v) => ({ dtype: Number.isInteger(v) ? int64 : float32, kind: "scalar" as const }))]);
+  // the bounds are read in the result's dtype first (for uint8, -1 is 255), as PyTorch reads them
+  const lo = min === null ? -Infinity : castValue(min, dtype), hi = max === null ? Infinity : castValue(max, dtype);
+  const out = unary(a, (x) => (x !== x ? x : Math.min(Math.max(x, lo), hi)), dtype);
+  return record(out, "ClampBackward1", [a], (g) => {
+    const x = a.data;
+    const pass = new g.dtype.ArrayType(x.length);
+    for (let i = 0; i < x.length; i++) pass[i] = x[i]! >= lo && x[i]! <= hi ? 1 : 0;
+    return [mul(g, new Tensor(pass, a.shape, g.dtype))];
+  }, [a]);
+}
+
+/** torch.where(condition, a, b): a where condition is true, else b (broadcast, promoted). */
+export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
+  if (!(condition instanceof Tensor) || condition.dtype !== bool) {
+    throw new Error(`where expected condition to be a boolean tensor, but got ${condition instanceof Tensor ? `a tensor with dtype ${condition.dtype.scalarName}` : typeof condition}`);
+  }
+  const dtype = resultTypeOf(a, b);
+  const A = asTensor(a), B = asTensor(b);
+  const shape = broadcastShapes(broadcastShapes(condition.shape, A.shape), B.shape);
+  const c = condition.expand(shape).data, x = castArray(A.expand(shape).data, dtype), y = castArray(B.expand(shape).data, dtype);
+  const values = new dtype.ArrayType(c.length);
+  for (let i = 0; i < c.length; i++) values[i] = c[i] ? x[i]! : y[i]!;
+  const inputs = [a, b].filter((t): t is Tensor => t instanceof Tensor);
+  return record(new Tensor(values, shape, dtype), "WhereBackward0", inputs, (g) => {
+    const grads: (Tensor | null)[] = [];
+    if (a instanceof Tensor) grads.push(sumTo(mul(g, condition.to(g.dtype)), a.shape));
+    if (b instanceof Tensor) grads.push(sumTo(mul(g, condition.eq(0).to(g.dtype)), b.shape));
+    return grads;
+  }, [condition]);
+}
+
+/** torch.maximum / torch.minimum: the elementwise larger (smaller) of two tensors, NaN winning; the
+ *  gradient goes to the winner, half to each on a tie, as PyTorch. */
+export function maximum(a: Tensor, b: Tensor): Tensor {
+  return extreme(a, b, "Maximum", (x, y) => (x !== x || y !== y ? NaN : Math.max(x, y)), 1);
+}
+export function minimum(a: Tensor, b: Tensor): Tensor {
+  return extreme(a, b, "Minimum", (x, y) => (x !== x || y !== y ? NaN : Math.min(x, y)), -1);
+}
+function extreme(a: Tensor, b: Tensor, name: string, f: (x: number, y: number) => number, sign: number): Tensor {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new Error(`${name.toLowerCase()}(): expected two tensors`);
+  const dtype = resultTypeOf(a, b);
+  const out = binary(a, b, f, dtype);
+  return record(out, `${name}Backward0`, [a, b], (g) => {
+    const share = (x: number, y: number) => (sign * x > sign * y ? 1 : x === y ? 0.5 : 0);
+    const ga = binary(a, b, share, g.dtype), gb = binary(b, a, share, g.dtype);
+    return [sumTo(mul(g, ga), a.shape), sumTo(mul(g, gb), b.shape)];
+  }, [a, b]);
+}
+
+/** torch.atan2(y, x): the angle of (x, y), elementwise. */
+export function atan2(y: Tensor, x: Operand): Tensor {
+  const dtype = resultTypeOf(y, x);
+  const out = binary(y, x, Math.atan2, dtype.isFloatingPoint ? dtype : float32);
+  return record(out, "Atan2Backward0", [y, ...(x instanceof Tensor ? [x] : [])], (g) => {
+    const r2 = binary(y, x, (b, a) => a * a + b * b, g.dtype);
+    const gy = sumTo(mul(g, div(asTensor(x).to(g.dtype), r2)), y.shape);
+    return x instanceof Tensor ? [gy, sumTo(mul(g, neg(div(y.to(g.dtype), r2))), x.shape)] : [gy];
+  }, [y, ...(x instanceof Tensor ? [x] : [])]);
+}
+
+/** isnan, isinf, isfinite: bool tensors, no gradient. */
+export const isnan = (a: Tensor) => unary(a, (x) => (x !== x ? 1 : 0), bool);
+export const isinf = (a: Tensor) => unary(a, (x) => (x === Infinity || x === -Infinity ? 1 : 0), bool);
+export const isfinite = (a: Tensor) => unary(a, (x) => (Number.isFinite(x) ? 1 : 0), bool);
+
+/** tensor.masked_fill(mask, value): `value` where the bool mask (broadcast) is true; the gradient
+ *  passes elsewhere. */
+export function maskedFill(a: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+  if (!(mask instanceof Tensor) || mask.dtype !== bool) throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask instanceof Tensor ? mask.dtype.scalarName : typeof mask}`);
+  const v = value instanceof Tensor ? value.item() : value;
+  const shape = broadcastShapes(mask.shape, a.shape);
+  if (shape.length !== a.shape.length || shape.some((s, i) => s !== a.shape[i])) {
+    throw new Error(`masked_fill: the mask of shape [${mask.shape.join(", ")}] cannot be broadcast to the tensor's shape [${a.shape.join(", ")}]`);
+  }
+  const m = mask.expand(a.shape).data, x = a.data;
+  const out = new a.dtype.ArrayType(x.length);
+  const fill = castArray([v], a.dtype)[0]!;
+  for (let i = 0; i < x.length; i++) out[i] = m[i] ? fill : x[i]!;
+  return record(new Tensor(out, a.shape, a.dtype), "MaskedFillBackward0", [a], (g) => [mul(g, mask.eq(0).expand(a.shape).to(g.dtype))], [mask]);
+}
+
+/** torch.eye(n, m = n): ones on the diagonal. */
+export function eye(n: number, m: number = n, options: { dtype?: DTypeLike; requiresGrad?: boolean } = {}): Tensor {
+  const dtype = toDType(options.dtype ?? float32);
+  const data = new dtype.ArrayType(n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  const t = new Tensor(data, [n, m], dtype);
+  if (options.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+/** torch.linspace(start, end, steps): `steps` evenly spaced values from start to end (both included),
+ *  computed as PyTorch does (from the start for the first half, from the end for the rest). */
+export function linspace(start: number, end: number, steps: number, options: { dtype?: DTypeLike; requiresGrad?: boolean } = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new Error("linspace(): number of steps must be non-negative");
+  const dtype = toDType(options.dtype ?? float32);
+  const data = new dtype.ArrayType(steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) data[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  const t = new Tensor(data, [steps], dtype);
+  if (options.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+/** torch.tril / torch.triu: the lower (upper) triangle of the last two dims, from `diagonal` on;
+ *  zeros elsewhere. The gradient keeps the same triangle. */
+export function tril(a: Tensor, diagonal = 0): Tensor {
+  return triangle(a, diagonal, true);
+}
+export function triu(a: Tensor, diagonal = 0): Tensor {
+  return triangle(a, diagonal, false);
+}
+function triangle(a: Tensor, diagonal: number, lower: boolean): Tensor {
+  if (a.dim() < 2) throw new Error(`${lower ? "tril" : "triu"}: input tensor must have at least 2 dimensions`);
+  const rows = a.shape.at(-2)!, cols = a.shape.at(-1)!;
+  const keep = (k: number) => {
+    const i = Math.floor(k / cols) % rows, j = k % cols;
+    return lower ? j - i <= diagonal : j - i >= diagonal;
+  };
+  const mask = (x: ArrayLike<number>, dtype: DType) => {
+    const out = new dtype.ArrayType(x.length);
+    for (let k = 0; k < x.length; k++) out[k] = keep(k) ? x[k]! : 0;
+    return out;
+  };
+  const out = new Tensor(mask(a.data, a.dtype), a.shape, a.dtype);
+  return record(out, lower ? "TrilBackward0" : "TriuBackward0", [a], (g) => [new Tensor(mask(g.data, g.dtype), a.shape, g.dtype)]);
+}
