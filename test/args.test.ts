@@ -133,4 +133,27 @@ test("ReLU(inplace) overwrites its input and is recorded", () => {
   assert.equal(w.grad!.tolist(), [0, 1]);
 });
 
+
+test("creators and utilities of the everyday surface", () => {
+  torch.manualSeed(0);
+  const r = torch.randint(0, 5, [100]);
+  assert.is(r.dtype, torch.int64);
+  assert.ok(r.data.every((v) => Number.isInteger(v) && v >= 0 && v < 5));
+  assert.equal([...torch.randperm(6).data].sort(), [0, 1, 2, 3, 4, 5]);
+  assert.equal(torch.logspace(0, 2, 3).tolist(), [1, 10, 100]);
+  assert.equal(torch.linspace(0, 1, 5).tolist(), [0, 0.25, 0.5, 0.75, 1]);
+  assert.equal(torch.eye(2, 3).tolist(), [[1, 0, 0], [0, 1, 0]]);
+  assert.equal(torch.fullLike(torch.ones(2), 7).tolist(), [7, 7]);
+  const b = torch.bernoulli(torch.tensor([0, 1, 0, 1]));
+  assert.equal(b.tolist(), [0, 1, 0, 1]);
+  assert.ok(torch.allclose(torch.tensor([1, 2]), torch.tensor([1, 2 + 1e-7])));
+  assert.not.ok(torch.allclose(torch.tensor([1, NaN]), torch.tensor([1, NaN])));
+  assert.ok(torch.allclose(torch.tensor([1, NaN]), torch.tensor([1, NaN]), { equalNan: true }));
+  assert.ok(torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2])) && !torch.equal(torch.tensor([1, 2]), torch.tensor([[1, 2]])));
+  const [values, indices] = torch.tensor([3, 1, 2]).topk(2);
+  assert.equal([values.tolist(), indices.tolist()], [[3, 2], [0, 2]]);
+  assert.equal([...torch.bmm(torch.ones(2, 3, 4), torch.ones(2, 4, 5)).shape], [2, 3, 5]);
+  assert.is(torch.var(torch.tensor([1, 2, 3, 4])).item(), Math.fround(5 / 3));
+});
+
 test.run();

@@ -68,9 +68,21 @@ const OPS: Record<string, (x: torch.Tensor, dtype: string) => torch.Tensor> = {
   all: (x) => x.all(), any1: (x) => x.any(1), softmax1: (x) => x.softmax(1), logsoftmax0: (x) => x.logSoftmax(0),
   tril: (x) => x.tril(), triu1: (x) => x.triu(1), maskedfill: (x) => x.maskedFill(x.gt(1), -1),
   where: (x, d) => torch.where(x.gt(0), x, otherTensor(d)), min1: (x) => x.min(1)[0], argmin_via_min: (x) => x.min(0)[1],
+  flip: (x) => x.flip(1), flip01: (x) => x.flip(0, 1), roll: (x) => x.roll(1, 1), rollflat: (x) => x.roll(-2),
+  repeat: (x) => x.repeat(2, 1), repeat3: (x) => x.repeat(1, 2, 1), tile: (x) => x.tile([2]),
+  chunk: (x) => x.chunk(3, 1)[1]!, split: (x) => x.split(3, 1)[1]!, unbind: (x) => x.unbind(1)[2]!,
+  gather: (x) => x.gather(1, idx([[0, 2], [1, 1], [3, 0]])), indexselect: (x) => x.indexSelect(1, idx([3, 0, 1])),
+  maskedselect: (x) => x.maskedSelect(x.gt(0)), scatter: (x) => x.scatter(1, idx([[0, 2], [1, 1], [3, 0]]), 7),
+  scatteradd: (x) => x.scatterAdd(0, idx([[0, 1, 2, 0]]), x.slice([null, 1])), sort: (x) => x.sort(1)[0], sortidx: (x) => x.sort(0, true)[1],
+  argsort: (x) => x.argsort(1, true), topk: (x) => x.topk(2, 1)[0], topkidx: (x) => x.topk(2, 0, false)[1],
+  lerp: (x, d) => x.lerp(otherTensor(d), 0.3), addcmul: (x, d) => x.addcmul(otherTensor(d), otherTensor(d), 0.5),
+  norm: (x) => x.norm(), norm1: (x) => x.norm(1, 1), norminf: (x) => torch.linalg.vectorNorm(x, Infinity, 0),
+  outer: (x) => torch.outer(x.get(0), x.get(1)), diag2d: (x) => torch.diag(x), diagembed: (x) => torch.diag(x.get(0), 1),
+  nantonum: (x) => x.log().nanToNum(),
   select: (x) => x.get(1), slice: (x) => x.slice(null, [1, 3]), diag: (x) => x.diagonal(), flatten: (x) => x.flatten(),
 };
 
+const idx = (values: number[] | number[][]) => torch.tensor(values, { dtype: torch.int64 });
 const decode = (v: Value) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
 
 function close(got: ArrayLike<number>, want: Value[], dtype: string, what: string): void {

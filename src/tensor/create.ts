@@ -1,5 +1,5 @@
 // Making tensors: from nested arrays, from typed arrays, filled, ranged, random.
-import { random, randomNormal } from "../random.ts";
+import { random, randomNormal, randperm as randomPermutation } from "../random.ts";
 import { castArray, checkValueFits, dtypeOfArray, float32, int64, bool, normalizeInPlace, toDType, type DataArray, type DType, type DTypeLike } from "./dtype.ts";
 import { checkShape, numelOf, shapeArgs, shapeString } from "./shape.ts";
 import { Tensor } from "./tensor.ts";
@@ -167,4 +167,67 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   const values = new Float64Array(count);
   for (let i = 0; i < count; i++) values[i] = start + i * step;
   return finish(valuesOf(values, dtype), [count], dtype, options.requiresGrad);
+}
+
+/** torch.full_like: `value` in t's shape (and dtype unless given). */
+export function fullLike(t: Tensor, value: number | boolean, options: TensorOptions = {}): Tensor {
+  return full(t.shape, value, { dtype: t.dtype, ...options });
+}
+/** torch.empty_like: zeros here (see empty), in t's shape and dtype. */
+export function emptyLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  return zeros(t.shape, { dtype: t.dtype, ...options });
+}
+/** torch.rand_like: uniform in [0, 1), in t's shape and dtype. */
+export function randLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  return rand(t.shape, { dtype: t.dtype, ...options });
+}
+/** torch.randn_like: standard normal, in t's shape and dtype. */
+export function randnLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  return randn(t.shape, { dtype: t.dtype, ...options });
+}
+
+/** torch.randint(low = 0, high, size): integers drawn uniformly from [low, high), int64. */
+export function randint(low: number, high: number | readonly number[], size?: readonly number[] | TensorOptions, options: TensorOptions = {}): Tensor {
+  if (Array.isArray(high)) return randint(0, low, high as readonly number[], (size as TensorOptions | undefined) ?? {});
+  const shape = shapeArgs([size as readonly number[]], "randint");
+  checkTensorOptions("randint", options);
+  if (!Number.isInteger(low) || !Number.isInteger(high) || low >= (high as number)) {
+    throw new Error(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${String(high)}`);
+  }
+  const span = (high as number) - low;
+  return filled("randint", [shape, { dtype: options.dtype ?? int64, requiresGrad: options.requiresGrad }], () => low + Math.floor(random() * span));
+}
+
+/** torch.randperm(n): a random permutation of 0..n-1, int64. */
+export function randperm(n: number, options: TensorOptions = {}): Tensor {
+  checkTensorOptions("randperm", options);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${n}`);
+  return finish(valuesOf(randomPermutation(n), toDType(options.dtype ?? int64)), [n], toDType(options.dtype ?? int64));
+}
+
+/** torch.normal(mean, std, size): normal draws with the given mean and standard deviation. */
+export function normal(mean: number, std: number, size: readonly number[], options: TensorOptions = {}): Tensor {
+  if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${std}`);
+  return randn(size, options).mul(std).add(mean);
+}
+
+/** torch.bernoulli(p): 1 with probability p[i], else 0, in p's shape and dtype. */
+export function bernoulli(p: Tensor): Tensor {
+  if (!p.dtype.isFloatingPoint) throw new Error(`"bernoulli_tensor_cpu_p_" not implemented for '${p.dtype.scalarName}'`);
+  const probs = p.data;
+  for (const x of probs) if (!(x >= 0 && x <= 1)) throw new Error("Expected p_in >= 0 && p_in <= 1 to be true, but got false.");
+  const draws = new p.dtype.ArrayType(probs.length);
+  for (let i = 0; i < probs.length; i++) draws[i] = random() < probs[i]! ? 1 : 0;
+  return new Tensor(draws, p.shape, p.dtype);
+}
+
+/** torch.logspace(start, end, steps, base = 10): base^linspace(start, end, steps). */
+export function logspace(start: number, end: number, steps: number, base = 10, options: TensorOptions = {}): Tensor {
+  checkTensorOptions("logspace", options);
+  const dtype = toDType(options.dtype ?? float32);
+  const data = new dtype.ArrayType(steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) data[i] = Math.pow(base, i < half ? start + step * i : end - step * (steps - 1 - i));
+  return finish(data, [steps], dtype, options.requiresGrad);
 }

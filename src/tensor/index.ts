@@ -4,6 +4,7 @@ import * as E from "./ops/elementwise.ts";
 import * as R from "./ops/reduce.ts";
 import * as M from "./ops/matmul.ts";
 import * as X from "./ops/math.ts";
+import * as G from "./ops/rearrange.ts";
 import * as SM from "./ops/softmax.ts";
 
 export { Tensor, type BackwardOptions } from "./tensor.ts";
@@ -16,7 +17,10 @@ export { Size } from "./shape.ts";
 export type { ValuesIndices } from "./ops/reduce.ts";
 export { GradFn, AccumulateGrad, noGrad, isGradEnabled } from "./autograd.ts";
 export { gradcheck, type GradcheckOptions } from "./gradcheck.ts";
-export { tensor, fromArray, zeros, ones, empty, full, zerosLike, onesLike, rand, randn, arange, type TensorOptions } from "./create.ts";
+export {
+  tensor, fromArray, zeros, ones, empty, full, zerosLike, onesLike, fullLike, emptyLike, randLike, randnLike, rand, randn, arange,
+  randint, randperm, normal, bernoulli, logspace, type TensorOptions,
+} from "./create.ts";
 export { cat, stack } from "./ops/view.ts";
 export { linear } from "./ops/matmul.ts";
 
@@ -172,3 +176,53 @@ export const eye = X.eye;
 /** torch.linspace(start, end, steps): evenly spaced values, both ends included. */
 export const linspace = X.linspace;
 export { variance as var };
+/** torch.lerp(start, end, weight): start + weight * (end - start). */
+export const lerp = (start: Tensor, end: Tensor, weight: Operand): Tensor => X.lerp(start, end, weight);
+/** torch.addcmul(input, t1, t2, value = 1): input + value * t1 * t2. */
+export const addcmul = X.addcmul;
+/** torch.addcdiv(input, t1, t2, value = 1): input + value * t1 / t2. */
+export const addcdiv = X.addcdiv;
+/** torch.norm(x, p = 2, dim?, keepdim?). */
+export const norm = X.norm;
+/** torch.outer(a, b): the outer product of two vectors. */
+export const outer = X.outer;
+/** torch.diag: a vector to a diagonal matrix, or a matrix's diagonal to a vector. */
+export const diag = X.diag;
+/** torch.nan_to_num. */
+export const nanToNum = X.nanToNum;
+/** torch.allclose(a, b, { rtol = 1e-5, atol = 1e-8, equalNan = false }). */
+export const allclose = X.allclose;
+/** torch.equal: the same shape and values. */
+export const equal = X.equal;
+/** torch.chunk. */
+export const chunk = G.chunk;
+/** torch.split. */
+export const split = G.split;
+/** torch.unbind. */
+export const unbind = G.unbind;
+/** torch.flip(x, dims). */
+export const flip = G.flip;
+/** torch.roll(x, shifts, dims?). */
+export const roll = G.roll;
+/** torch.tile(x, sizes). */
+export const tile = G.tile;
+/** torch.gather(x, dim, index). */
+export const gather = G.gather;
+/** torch.index_select(x, dim, index). */
+export const indexSelect = G.indexSelect;
+/** torch.masked_select(x, mask). */
+export const maskedSelect = G.maskedSelect;
+/** torch.sort(x, dim = -1, descending = false): [values, indices]. */
+export const sort = G.sort;
+/** torch.argsort(x, dim = -1, descending = false). */
+export const argsort = G.argsort;
+/** torch.topk(x, k, dim = -1, largest = true): [values, indices]. */
+export const topk = G.topk;
+/** torch.bmm: batched matrix products of [B, n, m] and [B, m, p]. */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 3 || b.dim() !== 3) throw new Error(`batch1 must be a 3D tensor`);
+  if (a.shape[0] !== b.shape[0]) throw new Error(`batch1 and batch2 must have same number of batches, got ${a.shape[0]} and ${b.shape[0]}`);
+  return M.matmul(a, b);
+}
+/** torch.linalg: vectorNorm. */
+export const linalg = { vectorNorm: X.vectorNorm };

@@ -20,6 +20,7 @@ import * as M from "./ops/matmul.ts";
 import * as S from "./ops/view.ts";
 import * as I from "./inplace.ts";
 import * as X from "./ops/math.ts";
+import * as G from "./ops/rearrange.ts";
 import { logSoftmax as logSoftmaxOf, softmax as softmaxOf } from "./ops/softmax.ts";
 import { random, randomNormal } from "../random.ts";
 
@@ -327,6 +328,33 @@ export class Tensor {
   /** log-softmax along `dim`. */
   logSoftmax(dim: number): Tensor { return logSoftmaxOf(this, dim); }
   tril(diagonal = 0): Tensor { return X.tril(this, diagonal); }
+  lerp(end: Tensor, weight: Operand): Tensor { return X.lerp(this, end, weight); }
+  addcmul(t1: Tensor, t2: Tensor, value = 1): Tensor { return X.addcmul(this, t1, t2, value); }
+  addcdiv(t1: Tensor, t2: Tensor, value = 1): Tensor { return X.addcdiv(this, t1, t2, value); }
+  /** The p-norm over `dim` (all dims by default). */
+  norm(p = 2, dim?: number | readonly number[], keepdim = false): Tensor { return X.norm(this, p, dim, keepdim); }
+  nanToNum(nan = 0, posinf?: number, neginf?: number): Tensor { return X.nanToNum(this, nan, posinf, neginf); }
+  /** `chunks` views along dim. */
+  chunk(chunks: number, dim = 0): Tensor[] { return G.chunk(this, chunks, dim); }
+  /** Views of `size` (or of each given size) along dim. */
+  split(size: number | readonly number[], dim = 0): Tensor[] { return G.split(this, size, dim); }
+  unbind(dim = 0): Tensor[] { return G.unbind(this, dim); }
+  flip(...dims: ShapeArg[]): Tensor { return G.flip(this, flatArgs(dims, "flip")); }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor { return G.roll(this, shifts, dims); }
+  /** Tiled `sizes[i]` times along each dim. */
+  repeat(...sizes: ShapeArg[]): Tensor { return G.repeat(this, flatArgs(sizes, "repeat")); }
+  tile(...sizes: ShapeArg[]): Tensor { return G.tile(this, flatArgs(sizes, "tile")); }
+  gather(dim: number, index: Tensor): Tensor { return G.gather(this, dim, index); }
+  indexSelect(dim: number, index: Tensor): Tensor { return G.indexSelect(this, dim, index); }
+  maskedSelect(mask: Tensor): Tensor { return G.maskedSelect(this, mask); }
+  /** A copy with `src` written at `index` along dim (PyTorch's scatter). */
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return G.scatter(this, dim, index, src); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return G.scatter(this, dim, index, src, true); }
+  /** [values, indices] sorted along dim (also `.values`, `.indices`). */
+  sort(dim = -1, descending = false): R.ValuesIndices { return G.sort(this, dim, descending); }
+  argsort(dim = -1, descending = false): Tensor { return G.argsort(this, dim, descending); }
+  /** The k largest (or smallest) along dim, as [values, indices]. */
+  topk(k: number, dim = -1, largest = true): R.ValuesIndices { return G.topk(this, k, dim, largest); }
   triu(diagonal = 0): Tensor { return X.triu(this, diagonal); }
   eq(other: Operand): Tensor { return E.eq(this, other); }
   ne(other: Operand): Tensor { return E.ne(this, other); }

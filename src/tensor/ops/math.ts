@@ -199,3 +199,94 @@ function triangle(a: Tensor, diagonal: number, lower: boolean): Tensor {
   const out = new Tensor(mask(a.data, a.dtype), a.shape, a.dtype);
   return record(out, lower ? "TrilBackward0" : "TriuBackward0", [a], (g) => [new Tensor(mask(g.data, g.dtype), a.shape, g.dtype)]);
 }
+
+/** torch.lerp(start, end, weight): start + weight * (end - start), weight a number or a tensor. */
+export function lerp(start: Tensor, end: Tensor, weight: Operand): Tensor {
+  if (!start.dtype.isFloatingPoint) throw new Error(`"lerp_kernel_${weight instanceof Tensor ? "tensor" : "scalar"}" not implemented for '${start.dtype.scalarName}'`);
+  return start.add(end.sub(start).mul(weight));
+}
+
+/** torch.addcmul(input, t1, t2, value = 1): input + value * t1 * t2 (for integers, value is read as
+ *  an integer first, as PyTorch reads it). */
+export function addcmul(input: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
+  const dtype = resultType([input, t1, t2].map((t) => ({ dtype: t.dtype, kind: "tensor" as const })));
+  if (dtype === bool) throw new Error(`"addcmul_cpu_out" not implemented for 'Bool'`);
+  return input.add(t1.mul(t2).mul(dtype.isFloatingPoint ? value : castValue(value, dtype)));
+}
+
+/** torch.addcdiv(input, t1, t2, value = 1): input + value * t1 / t2 (floating point only, as PyTorch). */
+export function addcdiv(input: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
+  if (!t1.dtype.isFloatingPoint && !t2.dtype.isFloatingPoint) {
+    throw new Error("Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2.");
+  }
+  return input.add(t1.div(t2).mul(value));
+}
+
+/** torch.linalg.vector_norm(x, ord = 2, dim?, keepdim?): (sum |x|^ord)^(1/ord); ord may be
+ *  Infinity (the largest |x|), -Infinity (the smallest) or 0 (the count of nonzeros). */
+export function vectorNorm(a: Tensor, ord = 2, dim?: number | readonly number[], keepdim = false): Tensor {
+  if (!a.dtype.isFloatingPoint) throw new Error(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${a.dtype.scalarName}`);
+  const abs = a.abs();
+  if (ord === Infinity) return abs.amax(dim, keepdim);
+  if (ord === -Infinity) return abs.amin(dim, keepdim);
+  if (ord === 0) return abs.ne(0).to(a.dtype).sum(dim, keepdim);
+  if (ord === 1) return abs.sum(dim, keepdim);
+  if (ord === 2) return a.mul(a).sum(dim, keepdim).sqrt();
+  return abs.pow(ord).sum(dim, keepdim).pow(1 / ord);
+}
+
+/** tensor.norm(p = 2, dim?, keepdim?): the vector norm (PyTorch's Frobenius norm for p = 2 over all). */
+export function norm(a: Tensor, p = 2, dim?: number | readonly number[], keepdim = false): Tensor {
+  return vectorNorm(a, p, dim, keepdim);
+}
+
+/** torch.outer(a, b): the matrix a[i] * b[j] of two vectors. */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 1 || b.dim() !== 1) throw new Error(`outer: expected two 1-D tensors, got shapes [${a.shape.join(", ")}] and [${b.shape.join(", ")}]`);
+  return a.unsqueeze(1).mul(b.unsqueeze(0));
+}
+
+/** torch.diag: a 1-D tensor as the diagonal of a square matrix (shifted by `diagonal`), or the
+ *  diagonal of a matrix copied out as a 1-D tensor. */
+export function diag(a: Tensor, diagonal = 0): Tensor {
+  if (a.dim() === 2) return a.diagonal(diagonal).clone();
+  if (a.dim() !== 1) throw new Error(`diag(): Supports 1D or 2D tensors. Got ${a.dim()}D`);
+  const n = a.numel() + Math.abs(diagonal);
+  const start = diagonal >= 0 ? diagonal : -diagonal * n, step = n + 1;
+  const x = a.data, data = new a.dtype.ArrayType(n * n);
+  for (let i = 0; i < x.length; i++) data[start + i * step] = x[i]!;
+  return record(new Tensor(data, [n, n], a.dtype), "DiagEmbedBackward0", [a], (g) => {
+    const gv = g.data, grad = new g.dtype.ArrayType(a.numel());
+    for (let i = 0; i < grad.length; i++) grad[i] = gv[start + i * step]!;
+    return [new Tensor(grad, a.shape, g.dtype)];
+  });
+}
+
+/** torch.nan_to_num: NaN to `nan`, infinities to `posinf` / `neginf` (the dtype's largest by default). */
+export function nanToNum(a: Tensor, nan = 0, posinf?: number, neginf?: number): Tensor {
+  const big = a.dtype.name === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  const hi = posinf ?? big, lo = neginf ?? -big;
+  const out = unary(a, (x) => (x !== x ? nan : x === Infinity ? hi : x === -Infinity ? lo : x), a.dtype);
+  return record(out, "NanToNumBackward0", [a], (g) => [mul(g, unary(a, (x) => (Number.isFinite(x) ? 1 : 0), g.dtype))], [a]);
+}
+
+/** torch.allclose: |a - b| <= atol + rtol * |b| everywhere (NaNs equal only with equalNan). */
+export function allclose(a: Tensor, b: Tensor, { rtol = 1e-5, atol = 1e-8, equalNan = false }: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+  const shape = broadcastShapes(a.shape, b.shape);
+  const x = a.expand(shape).data, y = b.expand(shape).data;
+  for (let i = 0; i < x.length; i++) {
+    const u = x[i]!, v = y[i]!;
+    if (u !== u || v !== v) {
+      if (!(equalNan && u !== u && v !== v)) return false;
+    } else if (u !== v && !(Math.abs(u - v) <= atol + rtol * Math.abs(v))) return false;
+  }
+  return true;
+}
+
+/** torch.equal: the same shape and the same values. */
+export function equal(a: Tensor, b: Tensor): boolean {
+  if (a.dim() !== b.dim() || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  const x = a.data, y = b.data;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}

@@ -58,7 +58,7 @@ export function mean(a: Tensor, dim?: Dims, keepdim = false): Tensor {
  *  and has `.values` and `.indices`. */
 export type ValuesIndices = [values: Tensor, indices: Tensor] & { readonly values: Tensor; readonly indices: Tensor };
 
-function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
   const pair = [values, indices];
   // own properties, so `.values` is the tensor rather than Array.prototype.values
   Object.defineProperty(pair, "values", { value: values, enumerable: false });
