@@ -226,3 +226,5 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 }
 /** torch.linalg: vectorNorm. */
 export const linalg = { vectorNorm: X.vectorNorm };
+/** torch.erf: the error function, elementwise. */
+export const erf = (a: Tensor): Tensor => X.erf(a);

@@ -289,6 +289,8 @@ export class Tensor {
   /** max(x, 0) in place. */
   relu_(): this { return E.relu_(this) as this; }
   sin(): Tensor { return X.sin(this); }
+  /** The error function. */
+  erf(): Tensor { return X.erf(this); }
   cos(): Tensor { return X.cos(this); }
   tan(): Tensor { return X.tan(this); }
   asin(): Tensor { return X.asin(this); }

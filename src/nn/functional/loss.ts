@@ -6,6 +6,7 @@ import { sameShape, shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { logSoftmax } from "./activation.ts";
 import * as A from "../../args.ts";
+import { where } from "../../tensor/ops/math.ts";
 
 /** How a loss reduces its per-element values: their "mean" (the default), "sum", or "none" (kept). */
 export type Reduction = "mean" | "sum" | "none";
@@ -190,3 +191,54 @@ export function bceLoss(input: Tensor, target: Tensor, options: { reduction?: Re
 
 /** F.binary_cross_entropy, PyTorch's name for bceLoss. */
 export const binaryCrossEntropy = bceLoss;
+
+const REDUCE = { reduction: A.oneOf("mean", "sum", "none") };
+function reduced(loss: Tensor, reduction: Reduction): Tensor {
+  return reduction === "none" ? loss : reduction === "sum" ? loss.sum() : loss.mean();
+}
+
+/** F.l1_loss: mean (or sum, or none) of |input - target|. */
+export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  A.checkOptions("l1_loss", options, REDUCE);
+  return reduced(input.sub(target).abs(), options.reduction ?? "mean");
+}
+
+/** F.smooth_l1_loss(beta = 1): 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta. */
+export function smoothL1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction; beta?: number } = {}): Tensor {
+  A.checkOptions("smooth_l1_loss", options, { ...REDUCE, beta: A.number });
+  const beta = options.beta ?? 1;
+  const d = input.sub(target), ad = d.abs();
+  const loss = beta === 0 ? ad : where(ad.lt(beta), d.mul(d).mul(0.5 / beta), ad.sub(0.5 * beta));
+  return reduced(loss, options.reduction ?? "mean");
+}
+
+/** F.huber_loss(delta = 1): 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta). */
+export function huberLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction; delta?: number } = {}): Tensor {
+  A.checkOptions("huber_loss", options, { ...REDUCE, delta: A.number });
+  const delta = options.delta ?? 1;
+  const d = input.sub(target), ad = d.abs();
+  return reduced(where(ad.lt(delta), d.mul(d).mul(0.5), ad.sub(0.5 * delta).mul(delta)), options.reduction ?? "mean");
+}
+
+/** F.binary_cross_entropy_with_logits: BCE on sigmoid(input), computed stably as
+ *  (1 - y) x + (1 + (posWeight - 1) y) log(1 + exp(-x)), with weight and posWeight as PyTorch. */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: { reduction?: Reduction; weight?: Tensor | null; posWeight?: Tensor | null } = {}): Tensor {
+  A.checkOptions("binary_cross_entropy_with_logits", options, { ...REDUCE, weight: A.nullable(A.tensor), posWeight: A.nullable(A.tensor) });
+  if (!sameShape(input.shape, target.shape)) throw new Error(`Target size (${target.shape}) must be the same as input size (${input.shape})`);
+  // log(1 + exp(-x)) = max(-x, 0) + log(exp(-max(-x, 0)) + exp(-x - max(-x, 0)))
+  const m = input.neg().clamp(0);
+  const softplusNeg = m.add(m.neg().exp().add(input.neg().sub(m).exp()).log());
+  const scale = options.posWeight ? target.mul(options.posWeight.sub(1)).add(1) : null;
+  let loss = target.neg().add(1).mul(input).add(scale ? softplusNeg.mul(scale) : softplusNeg);
+  if (options.weight) loss = loss.mul(options.weight);
+  return reduced(loss, options.reduction ?? "mean");
+}
+
+/** F.kl_div(input, target, { reduction = "mean", logTarget = false }): target * (log target - input)
+ *  with input given as log-probabilities; "batchmean" divides the sum by the batch size. */
+export function klDiv(input: Tensor, target: Tensor, options: { reduction?: Reduction | "batchmean"; logTarget?: boolean } = {}): Tensor {
+  A.checkOptions("kl_div", options, { reduction: A.oneOf("mean", "sum", "none", "batchmean"), logTarget: A.boolean });
+  const loss = options.logTarget ? target.exp().mul(target.sub(input)) : where(target.gt(0), target.mul(target.log().sub(input)), target.mul(0));
+  const reduction = options.reduction ?? "mean";
+  return reduction === "batchmean" ? loss.sum().div(input.dim() > 0 ? input.shape[0]! : 1) : reduced(loss, reduction);
+}

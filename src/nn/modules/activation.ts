@@ -1,5 +1,8 @@
 // Activation layers: thin Modules over the functional forms.
-import { Module } from "./module.ts";
+import { Module, Parameter } from "./module.ts";
+import * as F from "../functional/activation.ts";
+import { full } from "../../tensor/create.ts";
+import { pyFloat } from "../../python-repr.ts";
 import { relu, relu_, sigmoid, tanh } from "../../tensor/ops/elementwise.ts";
 import { logSoftmax, softmax } from "../functional/activation.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
@@ -74,5 +77,116 @@ export class LogSoftmax extends Module {
   }
   override extraRepr(): string {
     return `dim=${this.dim}`;
+  }
+}
+
+/** nn.LeakyReLU(negativeSlope = 0.01): x where x > 0, else negativeSlope * x. */
+export class LeakyReLU extends Module {
+  readonly negativeSlope: number;
+  constructor(...args: unknown[]) {
+    super();
+    const o = positional("LeakyReLU", args, ["negativeSlope", "inplace"], { negativeSlope: A.number, inplace: A.boolean }) as { negativeSlope?: number; inplace?: boolean };
+    if (o.inplace) throw new Error("LeakyReLU: inplace=true is not supported yet");
+    this.negativeSlope = o.negativeSlope ?? 0.01;
+  }
+  override forward(x: Tensor): Tensor {
+    return F.leakyRelu(x, this.negativeSlope);
+  }
+  override extraRepr(): string {
+    return `negative_slope=${pyFloat(this.negativeSlope)}`;
+  }
+}
+
+/** nn.GELU({ approximate = "none" | "tanh" }): x * Phi(x). */
+export class GELU extends Module {
+  readonly approximate: "none" | "tanh";
+  constructor(...args: unknown[]) {
+    super();
+    const o = positional("GELU", args, ["approximate"], { approximate: A.oneOf("none", "tanh") }) as { approximate?: "none" | "tanh" };
+    this.approximate = o.approximate ?? "none";
+  }
+  override forward(x: Tensor): Tensor {
+    return F.gelu(x, { approximate: this.approximate });
+  }
+  override extraRepr(): string {
+    return `approximate='${this.approximate}'`;
+  }
+}
+
+/** nn.SiLU: x * sigmoid(x). */
+export class SiLU extends Module {
+  override forward(x: Tensor): Tensor {
+    return F.silu(x);
+  }
+}
+
+/** nn.ELU(alpha = 1). */
+export class ELU extends Module {
+  readonly alpha: number;
+  constructor(...args: unknown[]) {
+    super();
+    const o = positional("ELU", args, ["alpha", "inplace"], { alpha: A.number, inplace: A.boolean }) as { alpha?: number; inplace?: boolean };
+    if (o.inplace) throw new Error("ELU: inplace=true is not supported yet");
+    this.alpha = o.alpha ?? 1;
+  }
+  override forward(x: Tensor): Tensor {
+    return F.elu(x, this.alpha);
+  }
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}`;
+  }
+}
+
+/** nn.Softplus(beta = 1, threshold = 20). */
+export class Softplus extends Module {
+  readonly beta: number;
+  readonly threshold: number;
+  constructor(...args: unknown[]) {
+    super();
+    const o = positional("Softplus", args, ["beta", "threshold"], { beta: A.number, threshold: A.number }) as { beta?: number; threshold?: number };
+    this.beta = o.beta ?? 1;
+    this.threshold = o.threshold ?? 20;
+  }
+  override forward(x: Tensor): Tensor {
+    return F.softplus(x, this.beta, this.threshold);
+  }
+  override extraRepr(): string {
+    return `beta=${pyFloat(this.beta)}, threshold=${pyFloat(this.threshold)}`;
+  }
+}
+
+/** nn.Hardtanh(minVal = -1, maxVal = 1): x clamped to [minVal, maxVal]. */
+export class Hardtanh extends Module {
+  readonly minVal: number;
+  readonly maxVal: number;
+  constructor(...args: unknown[]) {
+    super();
+    const o = positional("Hardtanh", args, ["minVal", "maxVal"], { minVal: A.number, maxVal: A.number }) as { minVal?: number; maxVal?: number };
+    this.minVal = o.minVal ?? -1;
+    this.maxVal = o.maxVal ?? 1;
+  }
+  override forward(x: Tensor): Tensor {
+    return F.hardtanh(x, this.minVal, this.maxVal);
+  }
+  override extraRepr(): string {
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}`;
+  }
+}
+
+/** nn.PReLU(numParameters = 1, init = 0.25): a leaky ReLU whose slope is learned (one, or one per channel). */
+export class PReLU extends Module {
+  weight: Parameter;
+  readonly numParameters: number;
+  constructor(...args: unknown[]) {
+    super();
+    const o = positional("PReLU", args, ["numParameters", "init"], { numParameters: A.integer, init: A.number }) as { numParameters?: number; init?: number };
+    this.numParameters = o.numParameters ?? 1;
+    this.weight = new Parameter(full([this.numParameters], o.init ?? 0.25));
+  }
+  override forward(x: Tensor): Tensor {
+    return F.prelu(x, this.weight);
+  }
+  override extraRepr(): string {
+    return `num_parameters=${this.numParameters}`;
   }
 }

@@ -53,10 +53,15 @@ export class BatchNorm2d extends Module {
     }
   }
 
-  override forward(x: Tensor): Tensor {
+  /** Throws unless `x` has the dims this layer normalises ([N, C, H, W] here). */
+  protected checkInput(x: Tensor): void {
     if (x.shape.length !== 4) throw new Error(`expected 4D input (got ${x.shape.length}D input)`);
+  }
+
+  override forward(x: Tensor): Tensor {
+    this.checkInput(x);
     if (x.shape[1] !== this.numFeatures) {
-      throw new Error(`BatchNorm2d(${this.numFeatures}): expected input with ${this.numFeatures} channels, got ${shapeString(x.shape)}`);
+      throw new Error(`${this.constructor.name}(${this.numFeatures}): expected input with ${this.numFeatures} channels, got ${shapeString(x.shape)}`);
     }
     // Batch statistics while training, and always when there are no running estimates to use.
     const useBatchStats = this.training || this.runningMean === null;
@@ -72,5 +77,12 @@ export class BatchNorm2d extends Module {
   override extraRepr(): string {
     const momentum = this.momentum === null ? "None" : pyFloat(this.momentum);
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/** nn.BatchNorm1d(numFeatures, ...): BatchNorm2d's normalisation for [N, C] or [N, C, L]. */
+export class BatchNorm1d extends BatchNorm2d {
+  protected override checkInput(x: Tensor): void {
+    if (x.shape.length !== 2 && x.shape.length !== 3) throw new Error(`expected 2D or 3D input (got ${x.shape.length}D input)`);
   }
 }

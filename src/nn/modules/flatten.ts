@@ -14,3 +14,16 @@ export class Flatten extends Module {
     return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
   }
 }
+
+/** nn.Unflatten(dim, sizes): dim `dim` split into `sizes`, e.g. [N, 12] -> [N, 3, 4]. */
+export class Unflatten extends Module {
+  constructor(readonly dim: number, readonly unflattenedSize: readonly number[]) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return x.unflatten(this.dim, this.unflattenedSize);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}, unflattened_size=(${this.unflattenedSize.join(", ")}${this.unflattenedSize.length === 1 ? "," : ""})`;
+  }
+}

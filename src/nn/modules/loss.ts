@@ -1,6 +1,8 @@
 // Loss layers: hold the reduction (and a loss's own options), call the functional form.
 import { Module } from "./module.ts";
-import { bceLoss, crossEntropy, mseLoss, nllLoss, type Reduction } from "../functional/loss.ts";
+import {
+  bceLoss, binaryCrossEntropyWithLogits, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, smoothL1Loss, type Reduction,
+} from "../functional/loss.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import * as A from "../../args.ts";
 import { positional } from "../../args.ts";
@@ -76,5 +78,68 @@ export class BCELoss extends Loss {
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return bceLoss(input, target, { reduction: this.reduction, weight: this.weight });
+  }
+}
+
+/** nn.L1Loss({ reduction }): mean (or sum, or none) of |input - target|. */
+export class L1Loss extends Loss {
+  constructor(...args: unknown[]) {
+    super("L1Loss", args, [], {});
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return l1Loss(input, target, { reduction: this.reduction });
+  }
+}
+
+/** nn.SmoothL1Loss({ reduction, beta = 1 }). */
+export class SmoothL1Loss extends Loss {
+  readonly beta: number;
+  constructor(...args: unknown[]) {
+    super("SmoothL1Loss", args, [], { beta: A.number });
+    this.beta = (this.options.beta as number | undefined) ?? 1;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
+  }
+}
+
+/** nn.HuberLoss({ reduction, delta = 1 }). */
+export class HuberLoss extends Loss {
+  readonly delta: number;
+  constructor(...args: unknown[]) {
+    super("HuberLoss", args, [], { delta: A.number });
+    this.delta = (this.options.delta as number | undefined) ?? 1;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
+  }
+}
+
+/** nn.BCEWithLogitsLoss({ weight, reduction, posWeight }): BCE on logits, computed stably. */
+export class BCEWithLogitsLoss extends Loss {
+  declare posWeight: Tensor | null;
+  constructor(...args: unknown[]) {
+    super("BCEWithLogitsLoss", args, ["weight"], { weight: A.nullable(A.tensor), posWeight: A.nullable(A.tensor) });
+    const posWeight = this.options.posWeight as Tensor | null | undefined;
+    if (posWeight) this.registerBuffer("posWeight", posWeight, "pos_weight");
+    else Object.defineProperty(this, "posWeight", { value: null, writable: true, enumerable: false });
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropyWithLogits(input, target, { reduction: this.reduction, weight: this.weight, posWeight: this.posWeight });
+  }
+}
+
+/** nn.KLDivLoss({ reduction = "mean" | "batchmean" | "sum" | "none", logTarget = false }): input as log-probabilities. */
+export class KLDivLoss extends Module {
+  readonly reduction: Reduction | "batchmean";
+  readonly logTarget: boolean;
+  constructor(...args: unknown[]) {
+    super();
+    const o = positional("KLDivLoss", args, [], { reduction: A.oneOf("mean", "sum", "none", "batchmean"), logTarget: A.boolean }) as { reduction?: Reduction | "batchmean"; logTarget?: boolean };
+    this.reduction = o.reduction ?? "mean";
+    this.logTarget = o.logTarget ?? false;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
   }
 }

@@ -290,3 +290,41 @@ export function equal(a: Tensor, b: Tensor): boolean {
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
 }
+
+/** erf(x) to double precision: its Taylor series near 0, a continued fraction for erfc beyond. */
+export function erfScalar(x: number): number {
+  if (x !== x) return x;
+  const ax = Math.abs(x);
+  if (ax < 2.5) {
+    // erf(x) = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1))
+    let term = x, sum = x;
+    const x2 = x * x;
+    for (let n = 1; n < 200; n++) {
+      term *= -x2 / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  if (ax > 6) return Math.sign(x);
+  // erfc(x) = exp(-x^2)/sqrt(pi) * 1 / (x + (1/2) / (x + 1 / (x + (3/2) / (x + 2 / ...)))), by Lentz's method
+  const tiny = 1e-300;
+  let f = ax, c = ax, d = 0;
+  for (let k = 1; k < 300; k++) {
+    const a = k / 2;
+    d = ax + a * d;
+    d = Math.abs(d) < tiny ? tiny : d;
+    c = ax + a / c;
+    c = Math.abs(c) < tiny ? tiny : c;
+    d = 1 / d;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
+  return Math.sign(x) * (1 - erfc);
+}
+
+/** torch.erf: the error function; its derivative is 2/sqrt(pi) exp(-x^2). */
+export const erf = (a: Tensor) => floatFn(a, "Erf", erfScalar, (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x));

@@ -1,0 +1,93 @@
+// The layers and losses a learner reaches for after the articles, against values and gradients
+// PyTorch 2.13 gave for the same inputs (test/fixtures/nn-golden.json), and their reprs.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import * as torch from "../src/index.ts";
+import { nn } from "../src/index.ts";
+
+const F = nn.functional;
+const golden = JSON.parse(readFileSync(new URL("./fixtures/nn-golden.json", import.meta.url), "utf8")) as Record<string, { values: number[]; shape: number[]; grad: number[] }>;
+const x0 = () => torch.tensor([[-2.0, -0.5, 0.0, 0.3, 1.7], [3.1, -1.2, 0.8, -0.05, 2.2]], { requiresGrad: true });
+const t0 = torch.tensor([[0.5, -0.5, 0.1, 0.0, 2.0], [3.0, -1.0, 0.0, 0.5, 1.0]]);
+
+const CASES: Record<string, (x: torch.Tensor) => torch.Tensor> = {
+  leakyRelu: (x) => F.leakyRelu(x, 0.1),
+  gelu: (x) => F.gelu(x),
+  geluTanh: (x) => F.gelu(x, { approximate: "tanh" }),
+  silu: (x) => F.silu(x),
+  elu: (x) => F.elu(x, 0.7),
+  softplus: (x) => F.softplus(x, 2, 3),
+  hardtanh: (x) => F.hardtanh(x, -1, 2),
+  erf: (x) => torch.erf(x),
+  l1: (x) => F.l1Loss(x, t0),
+  smoothL1: (x) => F.smoothL1Loss(x, t0, { beta: 0.5 }),
+  huber: (x) => F.huberLoss(x, t0, { delta: 0.7, reduction: "sum" }),
+  bceLogits: (x) => F.binaryCrossEntropyWithLogits(x, t0.clamp(0, 1), { posWeight: torch.tensor([1, 2, 3, 4, 5]) }),
+  klDiv: (x) => F.klDiv(F.logSoftmax(x, 1), F.softmax(t0, 1), { reduction: "batchmean" }),
+  layerNorm: (x) => F.layerNorm(x, [5], torch.tensor([1, 2, 3, 4, 5]), torch.tensor([0.1, 0, -0.1, 0, 0.2])),
+  groupNorm: (x) => F.groupNorm(x.reshape(1, 2, 5), 1),
+  padConstant: (x) => F.pad(x, [1, 2], { value: 0.5 }),
+  padReflect: (x) => F.pad(x.unsqueeze(0), [2, 1], { mode: "reflect" }),
+  padReplicate: (x) => F.pad(x.unsqueeze(0), [1, 2], { mode: "replicate" }),
+  padCircular: (x) => F.pad(x.unsqueeze(0), [2, 1], { mode: "circular" }),
+};
+
+function close(got: ArrayLike<number>, want: number[], what: string): void {
+  assert.is(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= 2e-6 * Math.max(1, Math.abs(want[i]!)), `${what}[${i}]: ${got[i]} against ${want[i]}`);
+}
+
+for (const [name, f] of Object.entries(CASES)) {
+  test(`F.${name}: values and gradients as PyTorch's`, () => {
+    const x = x0();
+    const out = f(x);
+    const g = golden[name]!;
+    assert.equal([...out.shape], g.shape);
+    close(out.data, g.values, "values");
+    out.mul(torch.arange(1, out.numel() + 1, 1, { dtype: out.dtype }).reshape(out.shape).div(8)).sum().backward();
+    close(x.grad!.data, g.grad, "gradient");
+  });
+}
+
+test("F.embedding: rows by index, no gradient for the padding row", () => {
+  const w = torch.tensor([[0.1, 0.2], [0.3, -0.4], [1.0, 2.0]], { requiresGrad: true });
+  const out = F.embedding(torch.tensor([[2, 0], [0, 1]], { dtype: torch.int64 }), w, 0);
+  out.mul(torch.arange(1, 9, 1, { dtype: torch.float32 }).reshape(2, 2, 2).div(8)).sum().backward();
+  close(out.data, golden.embedding!.values, "values");
+  close(w.grad!.data, golden.embedding!.grad, "gradient");
+  const layer = new nn.Embedding(10, 3, { paddingIdx: 0 });
+  assert.equal(layer.weight.get(0).tolist(), [0, 0, 0]);
+});
+
+test("reprs as PyTorch 2.13 prints them", () => {
+  assert.is(String(new nn.Embedding(10, 3, { paddingIdx: 0 })), "Embedding(10, 3, padding_idx=0)");
+  assert.is(String(new nn.LayerNorm(4)), "LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)");
+  assert.is(String(new nn.GroupNorm(2, 4)), "GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)");
+  assert.is(String(new nn.LeakyReLU()), "LeakyReLU(negative_slope=0.01)");
+  assert.is(String(new nn.GELU()), "GELU(approximate='none')");
+  assert.is(String(new nn.ELU()), "ELU(alpha=1.0)");
+  assert.is(String(new nn.Softplus()), "Softplus(beta=1.0, threshold=20.0)");
+  assert.is(String(new nn.Hardtanh()), "Hardtanh(min_val=-1.0, max_val=1.0)");
+  assert.is(String(new nn.PReLU()), "PReLU(num_parameters=1)");
+  assert.is(String(new nn.Unflatten(1, [2, 2])), "Unflatten(dim=1, unflattened_size=(2, 2))");
+  assert.is(String(new nn.SiLU()), "SiLU()");
+  assert.is(String(new nn.L1Loss()), "L1Loss()");
+  assert.equal(F.oneHot(torch.tensor([0, 2, 1], { dtype: torch.int64 }), 4).tolist(), [[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0]]);
+});
+
+test("ModuleList and ModuleDict register their modules (parameters, state dict, repr)", () => {
+  const list = new nn.ModuleList([new nn.Linear(2, 3), new nn.ReLU()]);
+  list.append(new nn.Linear(3, 1));
+  assert.is(list.length, 3);
+  assert.equal([...list.stateDict().keys()], ["0.weight", "0.bias", "2.weight", "2.bias"]);
+  assert.is(list.parameters().length, 4);
+  const dict = new nn.ModuleDict({ encoder: new nn.Linear(2, 2), act: new nn.Tanh() });
+  assert.equal(dict.keys(), ["encoder", "act"]);
+  assert.is(String(dict), "ModuleDict(\n  (encoder): Linear(in_features=2, out_features=2, bias=True)\n  (act): Tanh()\n)");
+  const bn = new nn.BatchNorm1d(3);
+  assert.equal([...bn(torch.tensor([[1, 2, 3], [3, 4, 7]])).shape], [2, 3]);
+  assert.throws(() => bn(torch.ones(2, 3, 4, 5)), /expected 2D or 3D input \(got 4D input\)/);
+});
+
+test.run();
