@@ -54,6 +54,8 @@ export class Adam extends Optimizer {
   amsgrad: boolean;
   maximize: boolean;
   readonly state = new Map<Tensor, AdamState>();
+  /** AdamW's rule: the weight decay shrinks the parameter itself instead of joining the gradient. */
+  protected decoupledWeightDecay = false;
 
   /** `new Adam(params, { lr, ... })`, or PyTorch's positional order: `new Adam(params, 0.01)` (lr,
    *  betas, eps, weightDecay, amsgrad), optionally followed by an options object. */
@@ -136,9 +138,13 @@ export class Adam extends Optimizer {
       const weight = r(1 - beta1), b2 = r(beta2), c2 = r(1 - beta2), other = r(1 - weight);
       const { expAvg: m, expAvgSq: v, maxExpAvgSq: vmax } = s;
       const grad = pGrad.data;
+      if (this.decoupledWeightDecay && this.weightDecay !== 0) {
+        const shrink = r(1 - this.lr * this.weightDecay); // PyTorch's param.mul_(1 - lr * weight_decay)
+        for (let i = 0; i < w.length; i++) w[i] = r(w[i]! * shrink);
+      }
       for (let i = 0; i < w.length; i++) {
         let g = this.maximize ? -grad[i]! : grad[i]!;
-        if (this.weightDecay !== 0) g = r(g + wd * w[i]!);
+        if (this.weightDecay !== 0 && !this.decoupledWeightDecay) g = r(g + wd * w[i]!);
         // lerp as PyTorch computes it: from the nearer end, one rounding
         const d = r(g - m[i]!);
         m[i] = weight < 0.5 ? r(m[i]! + weight * d) : r(g - d * other);
@@ -150,5 +156,17 @@ export class Adam extends Optimizer {
       }
       p.storage.bump();
     }
+  }
+}
+
+/** torch.optim.AdamW: Adam with decoupled weight decay (the parameter shrinks by lr * weightDecay
+ *  each step, before the update; weightDecay defaults to 0.01). */
+export class AdamW extends Adam {
+  constructor(params: Iterable<Tensor>, options?: AdamOptions);
+  constructor(params: Iterable<Tensor>, lr: number, ...rest: (number | boolean | readonly [number, number] | AdamOptions)[]);
+  constructor(params: Iterable<Tensor>, ...args: unknown[]) {
+    const options = positional("AdamW", args, ["lr", "betas", "eps", "weightDecay", "amsgrad"], ADAM_OPTIONS) as AdamOptions;
+    super(params, { ...options, weightDecay: options.weightDecay ?? 0.01 });
+    this.decoupledWeightDecay = true;
   }
 }
