@@ -210,7 +210,6 @@ test("gradient rules at special values (PyTorch's numbers)", () => {
   assert.ok(Math.abs(target.grad!.get(0).item() - 0.4236) < 1e-4 && Math.abs(target.grad!.get(1).item() + 0.6931) < 1e-4);
 });
 
-test.run();
 
 test("recycled gradient memory: the same bits, and never memory the user holds", () => {
   torch.manualSeed(5);
@@ -237,3 +236,47 @@ test("recycled gradient memory: the same bits, and never memory the user holds",
   assert.equal(new Set(kept).size, 4, "a new gradient tensor each step");
   kept.forEach((g, i) => assert.equal(g.tolist(), copies[i], `the gradient of step ${i} is still what it was`));
 });
+
+test("autograd.grad, registerHook and retainGrad as PyTorch's (its numbers)", () => {
+  const x = torch.tensor([1, 2, 3], { requiresGrad: true });
+  const y = x.mul(x);
+  const z = y.mul(2).sum();
+  const [gx, gy] = torch.autograd.grad(z, [x, y], { retainGraph: true });
+  assert.equal([gx!.tolist(), gy!.tolist()], [[4, 8, 12], [2, 2, 2]]);
+  assert.is(x.grad, null, "grad() leaves .grad alone");
+  assert.throws(() => torch.autograd.grad(z, [x], { createGraph: true }), /createGraph .* not supported yet/);
+  const unused = torch.ones(1, { requiresGrad: true });
+  assert.throws(() => torch.autograd.grad(z, [unused], { retainGraph: true }), /appears to not have been used in the graph/);
+  assert.equal(torch.autograd.grad(z, [unused], { allowUnused: true }), [null]);
+  const w = torch.tensor([1, -2], { requiresGrad: true });
+  const h = w.mul(3);
+  h.retainGrad();
+  const seen: number[][] = [];
+  h.registerHook((g) => void seen.push(g.tolist() as number[]));
+  w.registerHook((g) => g.mul(10));
+  h.mul(h).sum().backward();
+  assert.equal(h.grad!.tolist(), [6, -12]);
+  assert.equal(seen, [[6, -12]]);
+  assert.equal(w.grad!.tolist(), [180, -360]);
+});
+
+test("module helpers: apply, requiresGrad_, to/float/double, loadStateDict with strict: false", () => {
+  const net = new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU(), new nn.Linear(3, 1));
+  const visited: string[] = [];
+  net.apply((m) => void visited.push(m.constructor.name));
+  assert.equal(visited, ["Linear", "ReLU", "Linear", "Sequential"]);
+  net.requiresGrad_(false);
+  assert.ok(net.parameters().every((p) => !p.requiresGrad));
+  assert.is(net.to("cpu"), net);
+  net.double();
+  assert.ok(net.parameters().every((p) => p.dtype === torch.float64));
+  assert.is(net(torch.ones([1, 2], { dtype: torch.float64 })).dtype, torch.float64);
+  net.float();
+  const state = net.stateDict();
+  state.delete("2.bias");
+  state.set("extra", torch.ones(1));
+  assert.throws(() => net.loadStateDict(state), /Missing key\(s\) in state_dict: "2.bias"/);
+  assert.equal(net.loadStateDict(state, { strict: false }), { missingKeys: ["2.bias"], unexpectedKeys: ["extra"] });
+});
+
+test.run();

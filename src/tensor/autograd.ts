@@ -251,12 +251,12 @@ export function resetGrads(params: Iterable<Tensor>, setToNone: boolean): void {
 
 // ---- the backward pass ----------------------------------------------------------------------
 
-/** The nodes reachable from `root`, each before every node it feeds gradients to. */
-function topologicalOrder(root: Node): Node[] {
+/** The nodes reachable from the roots, each before every node it feeds gradients to. */
+function topologicalOrder(roots: readonly Node[]): Node[] {
   const order: Node[] = [];
   const visited = new Set<Node>();
   // iterative depth-first search, so long chains cannot overflow the call stack
-  const stack: [Node, boolean][] = [[root, false]];
+  const stack: [Node, boolean][] = roots.map((root): [Node, boolean] => [root, false]).reverse();
   while (stack.length > 0) {
     const [node, childrenDone] = stack.pop()!;
     if (childrenDone) {
@@ -275,23 +275,37 @@ function topologicalOrder(root: Node): Node[] {
  *  gradient is worked out first and only then added into `.grad`, so a pass that raises leaves every
  *  `.grad` as it was. */
 export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): void {
-  const start = edgeOf(root)!;
-  const grads = new Map<Node, Tensor>([[start, seed]]);
+  backpropagate([[root, seed]], retainGraph, null);
+}
+
+/** The pass behind backward() and autograd.grad(): from each root with its seed gradient, every
+ *  node once, in an order where a node comes after all that feed it. With `capture` (autograd.grad),
+ *  the gradients reaching those nodes are returned and no `.grad` is touched. */
+function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean, capture: Set<Node> | null): Map<Node, Tensor> {
+  const grads = new Map<Node, Tensor>();
+  const captured = new Map<Node, Tensor>();
   const leafGrads: [AccumulateGrad, Tensor][] = [];
   noGrad(() => {
-    const order = topologicalOrder(start);
+    for (const [root, seed] of roots) {
+      const node = edgeOf(root)!;
+      const sum = grads.get(node);
+      grads.set(node, sum ? sum.add(seed) : seed);
+    }
+    const order = topologicalOrder(roots.map(([root]) => edgeOf(root)!));
     const feeds = new Map<AccumulateGrad, number>(); // how many edges lead to each leaf
     for (const node of order) for (const next of node.next) if (next instanceof AccumulateGrad) feeds.set(next, (feeds.get(next) ?? 0) + 1);
     for (const node of order) {
-      const grad = grads.get(node);
+      let grad = grads.get(node);
       if (!grad) continue;
       grads.delete(node); // free as we go
+      grad = runHooks(node, grad);
+      if (capture?.has(node)) captured.set(node, grad);
       if (node instanceof AccumulateGrad) {
-        leafGrads.push([node, grad]);
+        if (!capture) leafGrads.push([node, grad]);
         continue;
       }
       // backward functions read their gradient as a plain row-major array
-      const into = node.next.map((next) => (next instanceof AccumulateGrad && feeds.get(next) === 1 ? spareFor(next.variable) : undefined));
+      const into = capture ? [] : node.next.map((next) => (next instanceof AccumulateGrad && feeds.get(next) === 1 ? spareFor(next.variable) : undefined));
       const inputGrads = node.apply(grad.isContiguous() ? grad : new Tensor(grad.data, grad.shape, grad.dtype), retainGraph, into);
       node.next.forEach((next, i) => {
         const raw = inputGrads[i];
@@ -302,8 +316,86 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): vo
         grads.set(next, sum ? sum.add(g) : g);
       });
     }
-    const handedOut = new Set([seed.storage.array]);
+    const handedOut = new Set(roots.map(([, seed]) => seed.storage.array));
     for (const [node, grad] of leafGrads) accumulate(node.variable, grad, handedOut);
+  });
+  return captured;
+}
+
+// ---- hooks -------------------------------------------------------------------------------------
+
+const hooks = new WeakMap<Node, ((grad: Tensor) => Tensor | void | undefined)[]>();
+
+/** Runs the hooks registered on the tensor whose gradient `node` receives; each may replace it. */
+function runHooks(node: Node, grad: Tensor): Tensor {
+  for (const hook of hooks.get(node) ?? []) {
+    const replaced = hook(grad);
+    if (replaced !== undefined) {
+      if (!(replaced instanceof Tensor) || replaced.shape.length !== grad.shape.length || replaced.shape.some((s, i) => s !== grad.shape[i])) {
+        throw new Error(`hook returned a value that is not a Tensor of the gradient's shape [${grad.shape.join(", ")}]`);
+      }
+      grad = replaced;
+    }
+  }
+  return grad;
+}
+
+/** tensor.register_hook(fn): fn(grad) runs when the tensor's gradient has been computed, and may
+ *  return a replacement. Returns a handle whose remove() takes the hook away. */
+export function registerHook(t: Tensor, fn: (grad: Tensor) => Tensor | void | undefined): { remove(): void } {
+  if (typeof fn !== "function") throw new Error(`register_hook expects a function, got ${typeof fn}`);
+  if (!t.requiresGrad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
+  const node = edgeOf(t)!;
+  const list = hooks.get(node) ?? [];
+  hooks.set(node, list);
+  list.push(fn);
+  return { remove: () => void list.splice(list.indexOf(fn) >>> 0, list.includes(fn) ? 1 : 0) };
+}
+
+/** tensor.retain_grad(): a non-leaf keeps its gradient in `.grad` after backward (a leaf always does). */
+export function retainGrad(t: Tensor): void {
+  if (!t.requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
+  if (t.isLeaf) return;
+  registerHook(t, (g) => {
+    const current = t._grad();
+    if (current) noGrad(() => current.add_(g));
+    else t._setGrad(new Tensor(g.data.slice(), g.shape, g.dtype));
+  });
+}
+
+/** torch.autograd.grad(outputs, inputs, { gradOutputs, retainGraph, allowUnused }): the gradients of
+ *  the outputs with respect to each input, returned rather than added into `.grad`. createGraph (a
+ *  graph of the backward pass, for higher derivatives) is not supported yet and says so. */
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  options: { gradOutputs?: Tensor | readonly (Tensor | null)[] | null; retainGraph?: boolean; createGraph?: boolean; allowUnused?: boolean } = {},
+): (Tensor | null)[] {
+  const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
+  const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
+  if (options.createGraph) {
+    throw new Error("autograd.grad: createGraph (higher-order gradients) is not supported yet: torchlet's backward functions compute first derivatives only");
+  }
+  const given = options.gradOutputs instanceof Tensor ? [options.gradOutputs] : options.gradOutputs ?? [];
+  const roots = outs.map((out, i): [Tensor, Tensor] => {
+    if (!(out instanceof Tensor) || !out.requiresGrad) throw new Error(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+    const g = given[i];
+    if (g) {
+      if (g.shape.length !== out.shape.length || g.shape.some((s, j) => s !== out.shape[j])) throw new Error(`Mismatch in shape: grad_output[${i}] has a shape of ${g.shape} and output[${i}] has a shape of ${out.shape}.`);
+      return [out, g.dtype === out.dtype ? g.detach() : new Tensor(castArray(g.data, out.dtype), out.shape, out.dtype)];
+    }
+    if (out.numel() !== 1) throw new Error("grad can be implicitly created only for scalar outputs");
+    return [out, new Tensor(castArray([1], out.dtype), out.shape, out.dtype)];
+  });
+  const nodes = ins.map((t, i) => {
+    if (!(t instanceof Tensor) || !t.requiresGrad) throw new Error(`One of the differentiated Tensors (input ${i}) does not require grad`);
+    return edgeOf(t)!;
+  });
+  const captured = backpropagate(roots, options.retainGraph ?? false, new Set(nodes));
+  return nodes.map((node, i) => {
+    const g = captured.get(node);
+    if (!g && !options.allowUnused) throw new Error(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allowUnused: true if this is the desired behavior.`);
+    return g ? (g.isContiguous() && !g.isView() ? g : new Tensor(g.data.slice(), g.shape, g.dtype)) : null;
   });
 }
 

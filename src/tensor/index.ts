@@ -16,6 +16,9 @@ export {
 export { Size } from "./shape.ts";
 export type { ValuesIndices } from "./ops/reduce.ts";
 export { GradFn, AccumulateGrad, noGrad, isGradEnabled } from "./autograd.ts";
+import { grad as autogradGrad } from "./autograd.ts";
+/** torch.autograd: grad(outputs, inputs, { gradOutputs, retainGraph, allowUnused }). */
+export const autograd = { grad: autogradGrad };
 export { gradcheck, type GradcheckOptions } from "./gradcheck.ts";
 export {
   tensor, fromArray, zeros, ones, empty, full, zerosLike, onesLike, fullLike, emptyLike, randLike, randnLike, rand, randn, arange,

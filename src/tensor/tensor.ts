@@ -3,7 +3,7 @@
 // (ops/) where its forward and backward live; what is the tensor's own (its layout, in-place
 // writes, dtype conversions, backward()) is here. Views share their base's storage: a write
 // through one is seen by all, and counted once, on the storage.
-import { isGradEnabled, record, runBackward, type GradFn } from "./autograd.ts";
+import { record, registerHook, retainGrad, runBackward, type GradFn } from "./autograd.ts";
 import {
   castArray, castValue, dtypeOfArray, float32, toDType, type DataArray, type DType, type DTypeLike,
   bool as boolDType, float64, int32 as int32DType, int64, uint8,
@@ -159,6 +159,15 @@ export class Tensor {
   requiresGrad_(value = true): this {
     this.requiresGrad = value;
     return this;
+  }
+  /** fn(grad) runs when this tensor's gradient has been computed and may return a replacement
+   *  (PyTorch's register_hook); the handle's remove() takes it away. */
+  registerHook(fn: (grad: Tensor) => Tensor | void | undefined): { remove(): void } {
+    return registerHook(this, fn);
+  }
+  /** Keeps a non-leaf's gradient in `.grad` after backward (PyTorch's retain_grad). */
+  retainGrad(): void {
+    retainGrad(this);
   }
 
   /** Gradient accumulated by backward(); null until a backward pass reaches this leaf. Assigning

@@ -9,7 +9,8 @@ import { Tensor } from "../../tensor/tensor.ts";
 import { formatTensor } from "../../tensor/format.ts";
 import { numelOf, sameShape, shapeString, stridesOf } from "../../tensor/shape.ts";
 import { noGrad, resetGrads, type ZeroGradOptions } from "../../tensor/autograd.ts";
-import { float32 } from "../../tensor/dtype.ts";
+import { float32, float64, toDType, type DTypeLike } from "../../tensor/dtype.ts";
+import { boolean, checkOptions } from "../../args.ts";
 import { Storage } from "../../tensor/storage.ts";
 
 /** A tensor that a Module owns and an optimiser updates. Requires grad by default. */
@@ -179,14 +180,16 @@ export class Module {
 
   /** Copies values in from a state dict (cast to each tensor's dtype). Every key, value and shape is
    *  checked before anything is written. */
-  loadStateDict(state: Map<string, unknown> | Record<string, unknown>): void {
+  loadStateDict(state: Map<string, unknown> | Record<string, unknown>, { strict = true }: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+    checkOptions("loadStateDict", { strict }, { strict: boolean });
     const incoming = state instanceof Map ? state : new Map(Object.entries(state));
     const own = this.stateDict();
     const missing = [...own.keys()].filter((k) => !incoming.has(k));
     const unexpected = [...incoming.keys()].filter((k) => !own.has(k));
     const problems: string[] = [];
-    if (missing.length) problems.push(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(", ")}.`);
-    if (unexpected.length) problems.push(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(", ")}.`);
+    // with strict: false, missing and unexpected keys are returned instead of refused (shapes still must match)
+    if (strict && missing.length) problems.push(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(", ")}.`);
+    if (strict && unexpected.length) problems.push(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(", ")}.`);
     for (const [key, target] of own) {
       const source = incoming.get(key);
       if (source === undefined) continue;
@@ -201,8 +204,48 @@ export class Module {
       throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${problems.join("\n\t")}`);
     }
     noGrad(() => {
-      for (const [key, target] of own) target.copy_(incoming.get(key) as Tensor);
+      for (const [key, target] of own) if (incoming.has(key)) target.copy_(incoming.get(key) as Tensor);
     });
+    return { missingKeys: missing, unexpectedKeys: unexpected };
+  }
+
+  /** Calls fn on every submodule and then this module (PyTorch's apply, e.g. for initialisation). */
+  apply(fn: (m: Module) => void): this {
+    for (const m of this.children()) m.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Sets requiresGrad on every parameter (freezing with false). */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  /** PyTorch's module.to: "cpu" is accepted (there is no other device); a dtype converts every
+   *  floating parameter and buffer in place, as float() and double() do. */
+  to(target: DTypeLike | "cpu"): this {
+    if (target === "cpu") return this;
+    const dtype = toDType(target);
+    if (!dtype.isFloatingPoint) throw new Error(`nn.Module.to only accepts floating point dtypes, but got desired dtype=${dtype}`);
+    for (const m of this.modules()) {
+      const fields = m as unknown as Record<string, unknown>;
+      for (const key of m.registrationOrder) {
+        const value = fields[key];
+        if (!(value instanceof Tensor) || !value.dtype.isFloatingPoint || value.dtype === dtype) continue;
+        if (value instanceof Parameter) fields[key] = new Parameter(value.detach().to(dtype), value.requiresGrad);
+        else fields[key] = value.to(dtype);
+      }
+    }
+    return this;
+  }
+  /** Every floating parameter and buffer to float32. */
+  float(): this {
+    return this.to(float32);
+  }
+  /** Every floating parameter and buffer to float64. */
+  double(): this {
+    return this.to(float64);
   }
 
   /** The part inside the parentheses of this module's own repr line, e.g. "in_features=4, out_features=5, bias=True". */
