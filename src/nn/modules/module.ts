@@ -89,7 +89,7 @@ export class Module {
     return this.registrationOrder.filter((key) => fields[key] instanceof kind).map((key) => [key, fields[key] as T]);
   }
 
-  forward(..._inputs: unknown[]): Tensor {
+  forward(..._inputs: unknown[]): unknown {
     throw new Error(`${this.constructor.name} has no forward(); define forward(x) in the subclass`);
   }
 

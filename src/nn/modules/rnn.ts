@@ -1,0 +1,181 @@
+// nn.RNN, nn.LSTM and nn.GRU: recurrent layers written with tensor ops, one time step at a time
+// (autograd differentiates through time). Parameters are named as PyTorch names them
+// (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ...) so that weights travel both ways, and
+// the gates come in PyTorch's order: LSTM i, f, g, o; GRU r, z, n.
+import { Module, Parameter, emptyParameter } from "./module.ts";
+import { Tensor } from "../../tensor/tensor.ts";
+import { stack } from "../../tensor/ops/view.ts";
+import { linear } from "../../tensor/ops/matmul.ts";
+import { zeros } from "../../tensor/create.ts";
+import { noGrad } from "../../tensor/autograd.ts";
+import { dropout } from "../functional/dropout.ts";
+import { pyBool } from "../../python-repr.ts";
+import * as A from "../../args.ts";
+import { positional } from "../../args.ts";
+
+type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
+
+/** The options every recurrent layer takes, PyTorch's names in camelCase. */
+export interface RNNOptions {
+  numLayers?: number;
+  bias?: boolean;
+  batchFirst?: boolean;
+  dropout?: number;
+  bidirectional?: boolean;
+  /** nn.RNN only: "tanh" (default) or "relu". */
+  nonlinearity?: "tanh" | "relu";
+}
+
+const RNN_OPTIONS = {
+  numLayers: A.integer, bias: A.boolean, batchFirst: A.boolean, dropout: A.number, bidirectional: A.boolean, nonlinearity: A.oneOf("tanh", "relu"),
+};
+
+abstract class RNNBase extends Module {
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly nonlinearity: "tanh" | "relu";
+
+  constructor(private readonly mode: Mode, name: string, readonly inputSize: number, readonly hiddenSize: number, args: readonly unknown[]) {
+    super();
+    A.checkArg(name, "inputSize", inputSize, A.integer);
+    A.checkArg(name, "hiddenSize", hiddenSize, A.integer);
+    const spec = mode.startsWith("RNN") ? RNN_OPTIONS : (({ nonlinearity: _, ...rest }) => rest)(RNN_OPTIONS);
+    const names = mode.startsWith("RNN") ? ["numLayers", "nonlinearity", "bias", "batchFirst", "dropout", "bidirectional"] : ["numLayers", "bias", "batchFirst", "dropout", "bidirectional"];
+    const o = positional(name, args, names, spec) as RNNOptions;
+    if (o.bidirectional) throw new Error(`${name}: bidirectional=true is not supported yet`);
+    this.numLayers = o.numLayers ?? 1;
+    this.bias = o.bias ?? true;
+    this.batchFirst = o.batchFirst ?? false;
+    this.dropout = o.dropout ?? 0;
+    this.nonlinearity = o.nonlinearity ?? "tanh";
+    if (!(this.dropout >= 0 && this.dropout <= 1)) throw new Error("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
+    const gates = mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1;
+    const bound = 1 / Math.sqrt(hiddenSize);
+    const fields = this as unknown as Record<string, Parameter>;
+    for (let l = 0; l < this.numLayers; l++) {
+      const shapes: [string, number[]][] = [[`weight_ih_l${l}`, [gates * hiddenSize, l === 0 ? inputSize : hiddenSize]], [`weight_hh_l${l}`, [gates * hiddenSize, hiddenSize]]];
+      if (this.bias) shapes.push([`bias_ih_l${l}`, [gates * hiddenSize]], [`bias_hh_l${l}`, [gates * hiddenSize]]);
+      for (const [key, shape] of shapes) {
+        const p = emptyParameter(...shape);
+        noGrad(() => p.uniform_(-bound, bound));
+        fields[key] = p;
+      }
+    }
+  }
+
+  private param(name: string, layer: number): Parameter | null {
+    return ((this as unknown as Record<string, Parameter | undefined>)[`${name}_l${layer}`]) ?? null;
+  }
+
+  /** One time step of one layer: the new hidden state (and cell state for LSTM). `xw` is the input's
+   *  share of the gates, x W_ih^T + b_ih, worked out for every step at once. */
+  private cell(xw: Tensor, h: Tensor, c: Tensor | null, layer: number): [Tensor, Tensor | null] {
+    const hw = linear(h, this.param("weight_hh", layer)!, this.param("bias_hh", layer));
+    if (this.mode === "LSTM") {
+      const [i, f, g, o] = xw.add(hw).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
+      const cNext = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
+      return [o.sigmoid().mul(cNext.tanh()), cNext];
+    }
+    if (this.mode === "GRU") {
+      const [xr, xz, xn] = xw.chunk(3, -1) as [Tensor, Tensor, Tensor];
+      const [hr, hz, hn] = hw.chunk(3, -1) as [Tensor, Tensor, Tensor];
+      const r = xr.add(hr).sigmoid(), z = xz.add(hz).sigmoid();
+      const n = xn.add(r.mul(hn)).tanh();
+      return [n.sub(z.mul(n)).add(z.mul(h)), null]; // (1 - z) n + z h
+    }
+    const pre = xw.add(hw);
+    return [this.mode === "RNN_RELU" ? pre.relu() : pre.tanh(), null];
+  }
+
+  /** input [L, N, inputSize] ([N, L, inputSize] with batchFirst, or unbatched [L, inputSize]) and an
+   *  optional initial state [numLayers, N, hidden] (for LSTM, [h0, c0]). */
+  protected run(input: Tensor, state: Tensor | readonly [Tensor, Tensor] | null | undefined): [Tensor, Tensor[]] {
+    const name = this.constructor.name;
+    if (!(input instanceof Tensor) || (input.dim() !== 2 && input.dim() !== 3)) {
+      throw new Error(`${name}: Expected input to be 2D or 3D, got ${input instanceof Tensor ? `${input.dim()}D` : A.describe(input)} instead`);
+    }
+    const batched = input.dim() === 3;
+    let x = batched ? (this.batchFirst ? input.transpose(0, 1) : input) : input.unsqueeze(1); // [L, N, I]
+    if (x.shape[2] !== this.inputSize) throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.shape[2]}`);
+    const [steps, n] = [x.shape[0]!, x.shape[1]!];
+    const expected = [this.numLayers, n, this.hiddenSize];
+    const initial = (t: Tensor | undefined, what: string): Tensor[] => {
+      if (!t) return Array.from({ length: this.numLayers }, () => zeros([n, this.hiddenSize], { dtype: input.dtype }));
+      const full = batched ? t : t.unsqueeze(1);
+      if (full.dim() !== 3 || full.shape.some((s, i) => s !== expected[i])) {
+        throw new Error(`Expected ${what} size (${expected.join(", ")}), got [${full.shape.join(", ")}]`);
+      }
+      return full.unbind(0);
+    };
+    let hs: Tensor[], cs: Tensor[] | null = null;
+    if (this.mode === "LSTM") {
+      const pair = state as readonly [Tensor, Tensor] | null | undefined;
+      hs = initial(pair?.[0], "hidden");
+      cs = initial(pair?.[1], "cell");
+    } else hs = initial(state as Tensor | undefined, "hidden");
+    for (let l = 0; l < this.numLayers; l++) {
+      const xw = linear(x.reshape(steps * n, -1), this.param("weight_ih", l)!, this.param("bias_ih", l)).reshape(steps, n, -1);
+      let h = hs[l]!, c = cs ? cs[l]! : null;
+      const outs: Tensor[] = [];
+      for (let t = 0; t < steps; t++) {
+        [h, c] = this.cell(xw.get(t), h, c, l);
+        outs.push(h);
+      }
+      hs[l] = h;
+      if (cs) cs[l] = c!;
+      x = stack(outs, 0);
+      if (this.dropout > 0 && l < this.numLayers - 1) x = dropout(x, this.dropout, this.training);
+    }
+    let output = batched ? (this.batchFirst ? x.transpose(0, 1) : x) : x.squeeze(1);
+    const finals = [stack(hs, 0), ...(cs ? [stack(cs, 0)] : [])].map((s) => (batched ? s : s.squeeze(1)));
+    return [output, finals];
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
+    if (!this.bias) s += `, bias=${pyBool(false)}`;
+    if (this.batchFirst) s += ", batch_first=True";
+    if (this.dropout) s += `, dropout=${this.dropout}`;
+    return s;
+  }
+}
+
+/** nn.RNN(inputSize, hiddenSize, { numLayers, nonlinearity, bias, batchFirst, dropout }):
+ *  h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh). forward(input, h0?) gives [output, h_n]. */
+export class RNN extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, ...args: unknown[]) {
+    const nonlinearity = args.find((a) => A.isOptions(a) && (a as RNNOptions).nonlinearity === "relu") || args[1] === "relu" ? "RNN_RELU" : "RNN_TANH";
+    super(nonlinearity, "RNN", inputSize, hiddenSize, args);
+  }
+  override forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
+    const [output, [h]] = this.run(input, h0);
+    return [output, h!];
+  }
+}
+
+/** nn.LSTM(inputSize, hiddenSize, { numLayers, bias, batchFirst, dropout }): forward(input, [h0, c0]?)
+ *  gives [output, [h_n, c_n]]. */
+export class LSTM extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, ...args: unknown[]) {
+    super("LSTM", "LSTM", inputSize, hiddenSize, args);
+  }
+  override forward(input: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
+    const [output, [h, c]] = this.run(input, state);
+    return [output, [h!, c!]];
+  }
+}
+
+/** nn.GRU(inputSize, hiddenSize, { numLayers, bias, batchFirst, dropout }): forward(input, h0?)
+ *  gives [output, h_n]. */
+export class GRU extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, ...args: unknown[]) {
+    super("GRU", "GRU", inputSize, hiddenSize, args);
+  }
+  override forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
+    const [output, [h]] = this.run(input, h0);
+    return [output, h!];
+  }
+}
