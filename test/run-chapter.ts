@@ -8,7 +8,11 @@ export const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** Runs chapters/<name>.ts with tsx and the given flags; resolves to its stdout, rejects with stderr on failure.
  *  The child inherits the environment, so `--backend js` of test/run.ts reaches it. */
-export function runChapter(name: string, args: string[] = [], timeoutMs = 85_000): Promise<string> {
+/** How long a chapter may take: its plain-loop run (--backend js) is many times slower, and the
+ *  runner starts several chapters at once on a machine of two cores. */
+const DEFAULT_TIMEOUT_MS = process.env.TORCHLET_BACKEND === "js" ? 300_000 : 85_000;
+
+export function runChapter(name: string, args: string[] = [], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
   const promise = new Promise<string>((resolve, reject) => {
     execFile(process.execPath, ["--import", "tsx", `chapters/${name}.ts`, ...args], { cwd: root, timeout: timeoutMs, maxBuffer: 1 << 24 },
       (error, stdout, stderr) => (error ? reject(new Error(`${name} failed: ${error.message}\n${stderr}`)) : resolve(stdout)));
