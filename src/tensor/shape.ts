@@ -136,6 +136,9 @@ export function sumToShape<A extends DataArray>(grad: A, from: readonly number[]
       let acc = 0;
       for (let i = 0; i < grad.length; i++) acc += grad[i]!;
       total[0] = acc;
+    } else if (leadingOnly(from, to)) {
+      // summing over leading dims (a bias gradient over a batch): whole rows, no index walk
+      for (let row = 0; row < grad.length; row += n) for (let j = 0; j < n; j++) total[j] = total[j]! + grad[row + j]!;
     } else forEachIndex(from, broadcastStrides(to, from), (o, s) => (total[s] = total[s]! + grad[o]!));
     out.set(total);
     return out;
@@ -150,6 +153,15 @@ export function sumToShape<A extends DataArray>(grad: A, from: readonly number[]
   else forEachIndex(from, broadcastStrides(to, from), (o, s) => add(s, grad[o]!));
   for (let i = 0; i < n; i++) out[i] = Number.isFinite(total[i]!) ? total[i]! + compensation[i]! : total[i]!; // an infinity leaves NaN in the compensation
   return out;
+}
+
+/** Whether reducing `from` to `to` only sums over leading dims (`to` is `from`'s tail, with 1s or nothing in front). */
+function leadingOnly(from: readonly number[], to: readonly number[]): boolean {
+  const lead = from.length - to.length;
+  let i = 0;
+  while (i < to.length && to[i] === 1 && from[lead + i] !== 1) i++;
+  for (let j = i; j < to.length; j++) if (to[j] !== from[lead + j]) return false;
+  return true;
 }
 
 /** Walks every position of `shape` in row-major order, calling visit(flatIndex, offsetUnderStrides).

@@ -101,6 +101,8 @@ export function nllLoss(logProbs: Tensor, target: Tensor, options: NllLossOption
   }, [target]);
 }
 
+const CROSS_ENTROPY_OPTIONS = { ...NLL_OPTIONS, labelSmoothing: A.number };
+
 /** cross_entropy's options: nll_loss's, and label smoothing. */
 export interface CrossEntropyOptions extends NllLossOptions {
   /** Mixes the target with the uniform distribution: (1 - s) * target + s / C. */
@@ -112,7 +114,7 @@ export interface CrossEntropyOptions extends NllLossOptions {
  *  -sum(p * log_softmax(x)) per sample, with PyTorch's weight, ignoreIndex and labelSmoothing.
  *  Any other target is an error naming both shapes. */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  A.checkOptions("cross_entropy", options, { ...NLL_OPTIONS, labelSmoothing: A.number });
+  A.checkOptions("cross_entropy", options, CROSS_ENTROPY_OPTIONS);
   const { reduction = "mean", weight = null, ignoreIndex = -100, labelSmoothing = 0 } = options;
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${labelSmoothing}`);
   if (input.shape.length !== 1 && input.shape.length !== 2) {
