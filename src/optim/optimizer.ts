@@ -1,6 +1,7 @@
 // The part every optimiser shares: the list of parameters, zeroGrad(), and the checks PyTorch makes
 // when an optimiser is built. Subclasses write step().
 import { Tensor } from "../tensor/tensor.ts";
+import type { DataArray } from "../tensor/dtype.ts";
 import { sameShape, shapeString } from "../tensor/shape.ts";
 import { resetGrads, type ZeroGradOptions } from "../tensor/autograd.ts";
 
@@ -51,6 +52,17 @@ export abstract class Optimizer {
    *  parameter the next backward does not reach; with `setToNone: false`, to zeros in place. */
   zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
     resetGrads(this.params, setToNone);
+  }
+
+  /** Each parameter that has a gradient (PyTorch skips the others), with its values, the gradient's
+   *  and how its dtype rounds; the parameter's version is counted once the caller has updated it. */
+  protected *withGradients(): Generator<{ p: Tensor; w: DataArray; grad: DataArray; r: (x: number) => number }> {
+    for (const p of this.params) {
+      const g = p._grad();
+      if (g === null) continue;
+      yield { p, w: p.data, grad: g.data, r: roundingOf(p) };
+      p.storage.bump();
+    }
   }
 
   /** One update of every parameter that has a gradient. Writes p.data directly: no graph is recorded,

@@ -8,7 +8,7 @@
 // Adagrad:  g = grad (+ weightDecay * p);  sum += g^2;  p -= lr / (1 + (t - 1) lrDecay) * g / (sqrt(sum) + eps)
 import { Tensor } from "../tensor/tensor.ts";
 import { castArray, type DataArray } from "../tensor/dtype.ts";
-import { Optimizer, checkNonNegative, roundingOf, type ParamState } from "./optimizer.ts";
+import { Optimizer, checkNonNegative, type ParamState } from "./optimizer.ts";
 import * as A from "../args.ts";
 import { positional } from "../args.ts";
 
@@ -64,10 +64,7 @@ export class RMSprop extends Optimizer {
   }
 
   step(): void {
-    for (const p of this.params) {
-      const pGrad = p._grad();
-      if (pGrad === null) continue;
-      const w = p.data, grad = pGrad.data, r = roundingOf(p);
+    for (const { p, w, grad, r } of this.withGradients()) {
       let s = this.state.get(p);
       if (!s) {
         const zeros = () => new p.dtype.ArrayType(w.length);
@@ -94,7 +91,6 @@ export class RMSprop extends Optimizer {
           w[i] = r(w[i]! + lr * buf[i]!);
         } else w[i] = r(w[i]! + r(r(lr * g) / avg));
       }
-      p.storage.bump();
     }
   }
 }
@@ -144,10 +140,7 @@ export class Adagrad extends Optimizer {
   }
 
   step(): void {
-    for (const p of this.params) {
-      const pGrad = p._grad();
-      if (pGrad === null) continue;
-      const w = p.data, grad = pGrad.data, r = roundingOf(p);
+    for (const { p, w, grad, r } of this.withGradients()) {
       let s = this.state.get(p);
       if (!s) {
         s = { step: 0, sum: new p.dtype.ArrayType(w.length).fill(this.initialAccumulatorValue) };
@@ -163,7 +156,6 @@ export class Adagrad extends Optimizer {
         const std = r(r(Math.sqrt(sum[i]!)) + eps);
         w[i] = r(w[i]! + r(r(clr * g) / std));
       }
-      p.storage.bump();
     }
   }
 }
