@@ -244,7 +244,6 @@ test("autograd.grad, registerHook and retainGrad as PyTorch's (its numbers)", ()
   const [gx, gy] = torch.autograd.grad(z, [x, y], { retainGraph: true });
   assert.equal([gx!.tolist(), gy!.tolist()], [[4, 8, 12], [2, 2, 2]]);
   assert.is(x.grad, null, "grad() leaves .grad alone");
-  assert.throws(() => torch.autograd.grad(z, [x], { createGraph: true }), /createGraph .* not supported yet/);
   const unused = torch.ones(1, { requiresGrad: true });
   assert.throws(() => torch.autograd.grad(z, [unused], { retainGraph: true }), /appears to not have been used in the graph/);
   assert.equal(torch.autograd.grad(z, [unused], { allowUnused: true }), [null]);
@@ -277,6 +276,28 @@ test("module helpers: apply, requiresGrad_, to/float/double, loadStateDict with 
   state.set("extra", torch.ones(1));
   assert.throws(() => net.loadStateDict(state), /Missing key\(s\) in state_dict: "2.bias"/);
   assert.equal(net.loadStateDict(state, { strict: false }), { missingKeys: ["2.bias"], unexpectedKeys: ["extra"] });
+});
+
+
+test("createGraph: second derivatives through elementwise ops, matmul, reductions and activations (gradgradcheck)", () => {
+  const x = torch.tensor([0.5, -1.2, 2.0], { requiresGrad: true, dtype: torch.float64 });
+  const [g] = torch.autograd.grad(x.pow(3).sum(), [x], { createGraph: true });
+  const [gg] = torch.autograd.grad(g!.sum(), [x]);
+  assert.equal(gg!.tolist(), [3, -7.199999999999999, 12], "d2/dx2 of x^3 is 6x");
+  const a = torch.randn([3, 4], { dtype: torch.float64, requiresGrad: true });
+  const w = torch.randn([5, 4], { dtype: torch.float64, requiresGrad: true });
+  const b = torch.randn([5], { dtype: torch.float64, requiresGrad: true });
+  assert.ok(torch.gradgradcheck((a, w) => a.matmul(w.t()).tanh().sum(1), [a, w]));
+  assert.ok(torch.gradgradcheck((a, w, b) => nn.functional.linear(a, w, b).sigmoid().mul(a.sum(1, true)), [a, w, b]));
+  assert.ok(torch.gradgradcheck((a) => a.softmax(1).pow(2).mean(0), [a]));
+  assert.ok(torch.gradgradcheck((a) => a.logSoftmax(0).exp().mul(a), [a]));
+  assert.ok(torch.gradgradcheck((a) => a.relu().mul(a).sum(), [a]));
+  assert.ok(torch.gradgradcheck((a, w) => nn.functional.mseLoss(a.matmul(w.t()), torch.zeros([3, 5], { dtype: torch.float64 })), [a, w]));
+  assert.ok(torch.gradgradcheck((a) => a.get(1).mul(a.slice(null, [1, 3]).sum()).exp(), [a]));
+  // a backward written only for first derivatives says so rather than giving a wrong second one
+  const img = torch.randn([1, 1, 5, 5], { dtype: torch.float64, requiresGrad: true });
+  const k = torch.randn([2, 1, 3, 3], { dtype: torch.float64, requiresGrad: true });
+  assert.throws(() => torch.autograd.grad(nn.functional.conv2d(img, k).pow(2).sum(), [img], { createGraph: true }), /ConvolutionBackward0: its backward computes first derivatives only/);
 });
 
 test.run();

@@ -91,6 +91,12 @@ export class GradFn {
     this.savesValues = true;
   }
 
+  /** Whether something this node saved requires grad: then its gradient depends on it, and a
+   *  backward that returns a gradient with no graph cannot be differentiated again. */
+  savesTensorsRequiringGrad(): boolean {
+    return this.saved.some(({ tensor }) => tensor.requiresGrad);
+  }
+
   /** One `[node, 0]` pair per input, as PyTorch's `next_functions`. */
   get nextFunctions(): [Node | null, number][] {
     return this.next.map((node, i) => [node && this.transposed?.includes(i) ? transposeNodeOf(node) : node, 0]);
@@ -187,6 +193,17 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
+/** Runs `fn` with recording on (torch.enable_grad), whatever the mode around it. */
+export function withGrad<T>(fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = true;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
 /** Runs `fn` without recording any graph (torch.no_grad) and returns its result. */
 export function noGrad<T>(fn: () => T): T {
   const previous = gradEnabled;
@@ -274,18 +291,21 @@ function topologicalOrder(roots: readonly Node[]): Node[] {
 /** Backpropagates `seed` (d(something)/d(root)) through the graph behind `root`. Every leaf's
  *  gradient is worked out first and only then added into `.grad`, so a pass that raises leaves every
  *  `.grad` as it was. */
-export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): void {
-  backpropagate([[root, seed]], retainGraph, null);
+export function runBackward(root: Tensor, seed: Tensor, retainGraph = false, createGraph = false): void {
+  backpropagate([[root, seed]], retainGraph || createGraph, null, createGraph);
 }
 
 /** The pass behind backward() and autograd.grad(): from each root with its seed gradient, every
  *  node once, in an order where a node comes after all that feed it. With `capture` (autograd.grad),
  *  the gradients reaching those nodes are returned and no `.grad` is touched. */
-function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean, capture: Set<Node> | null): Map<Node, Tensor> {
+function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean, capture: Set<Node> | null, createGraph = false): Map<Node, Tensor> {
   const grads = new Map<Node, Tensor>();
   const captured = new Map<Node, Tensor>();
   const leafGrads: [AccumulateGrad, Tensor][] = [];
-  noGrad(() => {
+  // createGraph: the backward pass itself is recorded (its ops see grad mode on), so its results
+  // can be differentiated again; each backward function then takes its differentiable path
+  const mode = <T>(fn: () => T): T => (createGraph ? withGrad(fn) : noGrad(fn));
+  mode(() => {
     for (const [root, seed] of roots) {
       const node = edgeOf(root)!;
       const sum = grads.get(node);
@@ -305,19 +325,24 @@ function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean,
         continue;
       }
       // backward functions read their gradient as a plain row-major array
-      const into = capture ? [] : node.next.map((next) => (next instanceof AccumulateGrad && feeds.get(next) === 1 ? spareFor(next.variable) : undefined));
-      const inputGrads = node.apply(grad.isContiguous() ? grad : new Tensor(grad.data, grad.shape, grad.dtype), retainGraph, into);
+      const into = capture || createGraph ? [] : node.next.map((next) => (next instanceof AccumulateGrad && feeds.get(next) === 1 ? spareFor(next.variable) : undefined));
+      const dependsOnGraph = createGraph && (grad.requiresGrad || node.savesTensorsRequiringGrad());
+      const incoming = grad.isContiguous() ? grad : createGraph ? grad.contiguous() : new Tensor(grad.data, grad.shape, grad.dtype);
+      const inputGrads = node.apply(incoming, retainGraph, into);
       node.next.forEach((next, i) => {
         const raw = inputGrads[i];
         if (!next || !raw) return;
+        if (dependsOnGraph && !raw.requiresGrad) {
+          throw new Error(`${node.name}: its backward computes first derivatives only, so createGraph cannot differentiate through it (yet)`);
+        }
         const dtype = node.inputDTypes[i]!;
-        const g = raw.dtype === dtype ? raw : new Tensor(castArray(raw.data, dtype), raw.shape, dtype); // a float64 op's gradient for a float32 input
+        const g = raw.dtype === dtype ? raw : createGraph ? raw.to(dtype) : new Tensor(castArray(raw.data, dtype), raw.shape, dtype); // a float64 op's gradient for a float32 input
         const sum = grads.get(next);
         grads.set(next, sum ? sum.add(g) : g);
       });
     }
     const handedOut = new Set(roots.map(([, seed]) => seed.storage.array));
-    for (const [node, grad] of leafGrads) accumulate(node.variable, grad, handedOut);
+    for (const [node, grad] of leafGrads) accumulate(node.variable, grad, handedOut, createGraph);
   });
   return captured;
 }
@@ -363,9 +388,10 @@ export function retainGrad(t: Tensor): void {
   });
 }
 
-/** torch.autograd.grad(outputs, inputs, { gradOutputs, retainGraph, allowUnused }): the gradients of
- *  the outputs with respect to each input, returned rather than added into `.grad`. createGraph (a
- *  graph of the backward pass, for higher derivatives) is not supported yet and says so. */
+/** torch.autograd.grad(outputs, inputs, { gradOutputs, retainGraph, createGraph, allowUnused }): the
+ *  gradients of the outputs with respect to each input, returned rather than added into `.grad`.
+ *  With createGraph the gradients have a graph of their own, so they can be differentiated again
+ *  (through ops whose backward is written with tensor ops; the others say so). */
 export function grad(
   outputs: Tensor | readonly Tensor[],
   inputs: Tensor | readonly Tensor[],
@@ -373,9 +399,6 @@ export function grad(
 ): (Tensor | null)[] {
   const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
   const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
-  if (options.createGraph) {
-    throw new Error("autograd.grad: createGraph (higher-order gradients) is not supported yet: torchlet's backward functions compute first derivatives only");
-  }
   const given = options.gradOutputs instanceof Tensor ? [options.gradOutputs] : options.gradOutputs ?? [];
   const roots = outs.map((out, i): [Tensor, Tensor] => {
     if (!(out instanceof Tensor) || !out.requiresGrad) throw new Error(`element ${i} of tensors does not require grad and does not have a grad_fn`);
@@ -391,11 +414,14 @@ export function grad(
     if (!(t instanceof Tensor) || !t.requiresGrad) throw new Error(`One of the differentiated Tensors (input ${i}) does not require grad`);
     return edgeOf(t)!;
   });
-  const captured = backpropagate(roots, options.retainGraph ?? false, new Set(nodes));
+  const createGraph = options.createGraph ?? false;
+  const captured = backpropagate(roots, options.retainGraph ?? createGraph, new Set(nodes), createGraph);
   return nodes.map((node, i) => {
     const g = captured.get(node);
     if (!g && !options.allowUnused) throw new Error(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allowUnused: true if this is the desired behavior.`);
-    return g ? (g.isContiguous() && !g.isView() ? g : new Tensor(g.data.slice(), g.shape, g.dtype)) : null;
+    if (!g) return null;
+    if (createGraph) return g;
+    return g.isContiguous() && !g.isView() ? g : new Tensor(g.data.slice(), g.shape, g.dtype);
   });
 }
 
@@ -408,11 +434,11 @@ function spareFor(leaf: Tensor): DataArray | undefined {
 /** Adds `grad` into `leaf.grad`, as PyTorch's AccumulateGrad: a leaf without a gradient takes this
  *  one (its own memory: copied unless the engine made it for this leaf alone, or wrote it into the
  *  leaf's recycled memory), one with a gradient has it added in place. */
-function accumulate(leaf: Tensor, grad: Tensor, handedOut: Set<DataArray>): void {
+function accumulate(leaf: Tensor, grad: Tensor, handedOut: Set<DataArray>, createGraph = false): void {
   const current = leaf._grad();
   if (current === null) {
     const own = grad.isContiguous() && !grad.isView() && grad.storage.array.length === grad.numel() && !handedOut.has(grad.storage.array);
-    const g = own ? grad : new Tensor(grad.data.slice(), grad.shape, grad.dtype);
+    const g = own ? grad : createGraph ? grad.clone() : new Tensor(grad.data.slice(), grad.shape, grad.dtype);
     if (spareGrads.get(leaf)?.array === g.storage.array) spareGrads.delete(leaf); // written into its recycled memory
     leaf._setGrad(g);
     handedOut.add(g.storage.array);

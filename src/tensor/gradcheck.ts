@@ -8,7 +8,7 @@
 // In float64 the rounding error of L (about 1e-16 * |L|) amplified by 1/(2 eps) stays near 1e-10
 // with eps = 1e-6, so PyTorch's tolerances (atol 1e-5, rtol 1e-3) leave room only for a real error.
 // A function that computes in float32 inside (through .float(), say) needs a larger eps and atol.
-import { noGrad } from "./autograd.ts";
+import { grad, noGrad, withGrad } from "./autograd.ts";
 import { float64 } from "./dtype.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -74,4 +74,29 @@ export function gradcheck(
     }
   });
   return true;
+}
+
+/** torch.autograd.gradgradcheck: checks second derivatives. The first gradients of
+ *  L = sum(fn(inputs) * v), worked out with createGraph, are themselves reduced to one number with
+ *  fixed weights, and gradcheck compares that function's (second-order) backward with finite
+ *  differences of the first gradients. */
+export function gradgradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): true {
+  // (gradcheck evaluates its function without grad mode for the finite differences; the first
+  // gradients need it on, so that they exist at all and, for the backward check, carry a graph)
+  const firstOrder = (...xs: Tensor[]): Tensor => withGrad(() => {
+    const out = fn(...xs);
+    const v = new Tensor(projection(out.numel()), out.shape, float64).to(out.dtype);
+    const wrt = xs.filter((x) => x.requiresGrad);
+    const grads = grad(out, wrt, { gradOutputs: v, createGraph: true, allowUnused: true });
+    let total: Tensor | null = null;
+    grads.forEach((g, i) => {
+      if (!g) return;
+      const w = new Tensor(projection(g.numel() + i + 1).subarray(i + 1), g.shape, float64).to(g.dtype);
+      const term = g.mul(w).sum();
+      total = total ? total.add(term) : term;
+    });
+    if (!total) throw new Error("gradgradcheck: no input's gradient depends on the inputs");
+    return total as Tensor;
+  });
+  return gradcheck(firstOrder, inputs, options);
 }

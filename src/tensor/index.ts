@@ -19,7 +19,7 @@ export { GradFn, AccumulateGrad, noGrad, isGradEnabled } from "./autograd.ts";
 import { grad as autogradGrad } from "./autograd.ts";
 /** torch.autograd: grad(outputs, inputs, { gradOutputs, retainGraph, allowUnused }). */
 export const autograd = { grad: autogradGrad };
-export { gradcheck, type GradcheckOptions } from "./gradcheck.ts";
+export { gradcheck, gradgradcheck, type GradcheckOptions } from "./gradcheck.ts";
 export {
   tensor, fromArray, zeros, ones, empty, full, zerosLike, onesLike, fullLike, emptyLike, randLike, randnLike, rand, randn, arange,
   randint, randperm, normal, bernoulli, logspace, type TensorOptions,

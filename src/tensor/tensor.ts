@@ -39,6 +39,8 @@ export interface Layout {
 export interface BackwardOptions {
   /** Keep what the graph saved, so that backward can run through it again. */
   retainGraph?: boolean;
+  /** Record the backward pass, so that the gradients can be differentiated again. */
+  createGraph?: boolean;
 }
 
 /** torch.Tensor: a storage seen through `shape`, strides and an offset, with autograd's fields (`requiresGrad`, `grad`, `gradFn`). */
@@ -216,7 +218,7 @@ export class Tensor {
   /** Backpropagates from this tensor. A scalar needs no gradient; otherwise pass d(something)/d(this),
    *  which is cast to this tensor's dtype as PyTorch does. What the graph saved is freed afterwards
    *  unless `retainGraph` is true. Nothing is written to any `.grad` unless the whole pass succeeds. */
-  backward(gradient?: Tensor | null, { retainGraph = false }: BackwardOptions = {}): void {
+  backward(gradient?: Tensor | null, { retainGraph = false, createGraph = false }: BackwardOptions = {}): void {
     if (!this.requiresGrad) {
       throw new Error("element 0 of tensors does not require grad and does not have a grad_fn");
     }
@@ -236,7 +238,7 @@ export class Tensor {
       }
       seed = gradient.dtype === this.dtype ? gradient.detach() : new Tensor(castArray(gradient.data, this.dtype), this.shape, this.dtype);
     }
-    runBackward(this, seed, retainGraph);
+    runBackward(this, seed, retainGraph, createGraph);
   }
 
   // ---- reading --------------------------------------------------------------------------------

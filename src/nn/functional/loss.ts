@@ -1,5 +1,5 @@
 // Losses, each fused with its backward and taking PyTorch's `reduction`: "mean" (default), "sum", "none".
-import { noGrad, record } from "../../tensor/autograd.ts";
+import { isGradEnabled, noGrad, record } from "../../tensor/autograd.ts";
 import { allocLike, castArray, checkFloating, int64, uint8, type DataArray, type DType } from "../../tensor/dtype.ts";
 import { sumTo } from "../../tensor/ops/elementwise.ts";
 import { sameShape, shapeString } from "../../tensor/shape.ts";
@@ -37,6 +37,12 @@ export function mseLoss(input: Tensor, target: Tensor, { reduction = "mean" }: {
   for (let i = 0; i < squares.length; i++) squares[i] = d[i]! * d[i]!;
   const [out, spread] = reduce(squares, diff.shape, reduction, diff.dtype);
   return record(out, "MseLossBackward0", [input, target], (g) => {
+    if (isGradEnabled()) {
+      // recorded, for a backward differentiated again: 2 (input - target) times the spread gradient
+      const scale = reduction === "mean" ? 1 / diff.numel() : 1;
+      const dd = input.sub(target).mul(2).mul(reduction === "none" ? g : g.mul(scale));
+      return [sumTo(dd, input.shape), sumTo(dd.neg(), target.shape)];
+    }
     const dDiff = allocLike(d, diff.numel());
     for (let i = 0; i < dDiff.length; i++) dDiff[i] = 2 * d[i]! * spread(g, i);
     const dDiffT = new Tensor(dDiff, diff.shape, diff.dtype);

@@ -4,7 +4,7 @@
 // dtypes follow PyTorch: the operands' dtypes promote to one (dtype.ts, resultType), each operand is
 // read as that dtype, and the result is written in it, so uint8 wraps at 256 and int32 at 2^31.
 // Division and the float functions (exp, log, sigmoid, ...) make integers floating point.
-import { record } from "../autograd.ts";
+import { isGradEnabled, record } from "../autograd.ts";
 import {
   bool, castArray, castValue, float32, int32, int64, uint8, normalizeInPlace, resultType, scalarDType,
   type DataArray, type DType, type PromotionOperand,
@@ -13,6 +13,7 @@ import { broadcastShapes, broadcastStrides, forEachIndex, numelOf, sameShape, su
 import { Tensor } from "../tensor.ts";
 import { kernelsFor } from "../../kernels/index.ts";
 import { apply as applyInPlace } from "../inplace.ts";
+import { where } from "./math.ts";
 
 export type Operand = Tensor | number;
 
@@ -102,7 +103,14 @@ function toOperand(g: Tensor, x: Operand): Tensor | null {
 
 /** `g` summed down to `shape` (the adjoint of broadcasting), as a tensor. */
 export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
-  return sameShape(g.shape, shape) ? g : new Tensor(sumToShape(g.data, g.shape, shape), shape, g.dtype);
+  if (sameShape(g.shape, shape)) return g;
+  if (isGradEnabled() && g.requiresGrad) {
+    // the differentiable path (a backward being recorded): the dims broadcasting added or stretched
+    const lead = g.shape.length - shape.length;
+    const dims = g.shape.map((_, i) => i).filter((i) => i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1));
+    return g.sum(dims, true).reshape(shape);
+  }
+  return new Tensor(sumToShape(g.data, g.shape, shape), shape, g.dtype);
 }
 
 function tensorsOf(...xs: Operand[]): Tensor[] {
@@ -173,6 +181,12 @@ export function pow(a: Operand, b: Operand): Tensor {
   const name = typeof a === "number" ? "PowBackward2" : typeof b === "number" ? "PowBackward0" : "PowBackward1";
   return record(out, name, tensorsOf(a, b), (g) => {
     const A = asTensor(a), B = asTensor(b);
+    if (isGradEnabled()) {
+      // recorded, for a backward differentiated again: the same rules written with tensor ops
+      const ga = needsGrad(a) ? mul(g, where(B.eq(0), 0, mul(B, pow(A, sub(B, 1))))) : null;
+      const gb = needsGrad(b) ? mul(g, mul(out, where(A.eq(0).mul(B.ge(0)), 0, log(A.to(g.dtype))))) : null;
+      return keepGrads(a, b, ga && toOperand(ga, a), gb && toOperand(gb, b));
+    }
     // d(a^b)/da = b * a^(b-1), taken as 0 where b = 0 (0 * 0^-1 would be NaN);
     // d(a^b)/db = a^b * ln(a), taken as 0 where a = 0 and b >= 0 (0 * -inf would be NaN)
     const ga = needsGrad(a) ? mul(g, binary(A, B, (x, y) => (y === 0 ? 0 : y * powC(x, y - 1)), g.dtype)) : null;
@@ -239,7 +253,7 @@ export function sqrt(a: Tensor): Tensor {
 export function abs(a: Tensor): Tensor {
   if (a.dtype === bool) throw new Error(`"abs_cpu" not implemented for 'Bool'`);
   const out = unary(a, Math.abs, a.dtype);
-  return record(out, "AbsBackward0", [a], (g) => [mul(g, unary(a, Math.sign, a.dtype))], [a]);
+  return record(out, "AbsBackward0", [a], (g) => [mul(g, isGradEnabled() ? a.sign() : unary(a, Math.sign, a.dtype))], [a]);
 }
 
 /** torch.sigmoid (F.sigmoid): 1 / (1 + e^-x) elementwise; its gradient is out * (1 - out). */
@@ -263,6 +277,7 @@ export function relu(a: Tensor): Tensor {
   kernels.relu(a.data, out.data);
   // the gradient passes where the output is positive; at exactly 0 it is 0, as in PyTorch
   return record(out, "ReluBackward0", [a], (g) => {
+    if (isGradEnabled()) return [where(out.le(0), 0, g)]; // recorded: a backward being differentiated
     const dx = new Tensor(new g.dtype.ArrayType(g.numel()), a.shape, g.dtype);
     kernelsFor(g.dtype).reluBackward(out.data, g.data, dx.data);
     return [dx];

@@ -1,16 +1,19 @@
 // The everyday math functions (torch.sin, torch.clamp, torch.where, torch.maximum, ...), each with
 // its gradient beside it. Float functions make integers float32, as PyTorch's do; the rounding
 // family keeps an integer tensor as it is.
-import { record } from "../autograd.ts";
+import { isGradEnabled, record } from "../autograd.ts";
 import { bool, castArray, castValue, float32, int64, resultType, toDType, type DType, type DTypeLike } from "../dtype.ts";
 import { broadcastShapes } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { asTensor, binary, div, floatResult, mul, neg, resultTypeOf, sumTo, unary, type Operand } from "./elementwise.ts";
 
-/** A float function of one tensor: `f` elementwise, its derivative `df(x, y)` (y = f(x)) for backward. */
-function floatFn(a: Tensor, name: string, f: (x: number) => number, df: (x: number, y: number) => number): Tensor {
+/** A float function of one tensor: `f` elementwise, its derivative `df(x, y)` (y = f(x)) for backward,
+ *  and the same derivative written with tensor ops (`dt`), used when the backward is itself
+ *  recorded (createGraph), so that it can be differentiated again. */
+function floatFn(a: Tensor, name: string, f: (x: number) => number, df: (x: number, y: number) => number, dt: (x: Tensor, y: Tensor) => Tensor): Tensor {
   const out = unary(a, f, floatResult(a));
   return record(out, `${name}Backward0`, [a], (g) => {
+    if (isGradEnabled()) return [mul(g, dt(a.to(g.dtype), out))];
     const x = a.data, y = out.data;
     const d = new g.dtype.ArrayType(x.length);
     for (let i = 0; i < x.length; i++) d[i] = df(x[i]!, y[i]!);
@@ -18,20 +21,21 @@ function floatFn(a: Tensor, name: string, f: (x: number) => number, df: (x: numb
   }, [a, out]);
 }
 
-export const sin = (a: Tensor) => floatFn(a, "Sin", Math.sin, (x) => Math.cos(x));
-export const cos = (a: Tensor) => floatFn(a, "Cos", Math.cos, (x) => -Math.sin(x));
-export const tan = (a: Tensor) => floatFn(a, "Tan", Math.tan, (_, y) => 1 + y * y);
-export const asin = (a: Tensor) => floatFn(a, "Asin", Math.asin, (x) => 1 / Math.sqrt(1 - x * x));
-export const acos = (a: Tensor) => floatFn(a, "Acos", Math.acos, (x) => -1 / Math.sqrt(1 - x * x));
-export const atan = (a: Tensor) => floatFn(a, "Atan", Math.atan, (x) => 1 / (1 + x * x));
-export const sinh = (a: Tensor) => floatFn(a, "Sinh", Math.sinh, (x) => Math.cosh(x));
-export const cosh = (a: Tensor) => floatFn(a, "Cosh", Math.cosh, (x) => Math.sinh(x));
-export const log1p = (a: Tensor) => floatFn(a, "Log1P", Math.log1p, (x) => 1 / (1 + x));
-export const expm1 = (a: Tensor) => floatFn(a, "Expm1", Math.expm1, (_, y) => y + 1);
-export const log2 = (a: Tensor) => floatFn(a, "Log2", Math.log2, (x) => 1 / (x * Math.LN2));
-export const log10 = (a: Tensor) => floatFn(a, "Log10", Math.log10, (x) => 1 / (x * Math.LN10));
-export const reciprocal = (a: Tensor) => floatFn(a, "Reciprocal", (x) => 1 / x, (_, y) => -y * y);
-export const rsqrt = (a: Tensor) => floatFn(a, "Rsqrt", (x) => 1 / Math.sqrt(x), (_, y) => -0.5 * y * y * y);
+const oneOver = (t: Tensor) => t.reciprocal();
+export const sin = (a: Tensor): Tensor => floatFn(a, "Sin", Math.sin, (x) => Math.cos(x), (x) => cos(x));
+export const cos = (a: Tensor): Tensor => floatFn(a, "Cos", Math.cos, (x) => -Math.sin(x), (x) => neg(sin(x)));
+export const tan = (a: Tensor): Tensor => floatFn(a, "Tan", Math.tan, (_, y) => 1 + y * y, (_, y) => y.mul(y).add(1));
+export const asin = (a: Tensor): Tensor => floatFn(a, "Asin", Math.asin, (x) => 1 / Math.sqrt(1 - x * x), (x) => oneOver(x.mul(x).neg().add(1).sqrt()));
+export const acos = (a: Tensor): Tensor => floatFn(a, "Acos", Math.acos, (x) => -1 / Math.sqrt(1 - x * x), (x) => neg(oneOver(x.mul(x).neg().add(1).sqrt())));
+export const atan = (a: Tensor): Tensor => floatFn(a, "Atan", Math.atan, (x) => 1 / (1 + x * x), (x) => oneOver(x.mul(x).add(1)));
+export const sinh = (a: Tensor): Tensor => floatFn(a, "Sinh", Math.sinh, (x) => Math.cosh(x), (x) => cosh(x));
+export const cosh = (a: Tensor): Tensor => floatFn(a, "Cosh", Math.cosh, (x) => Math.sinh(x), (x) => sinh(x));
+export const log1p = (a: Tensor): Tensor => floatFn(a, "Log1P", Math.log1p, (x) => 1 / (1 + x), (x) => oneOver(x.add(1)));
+export const expm1 = (a: Tensor): Tensor => floatFn(a, "Expm1", Math.expm1, (_, y) => y + 1, (_, y) => y.add(1));
+export const log2 = (a: Tensor): Tensor => floatFn(a, "Log2", Math.log2, (x) => 1 / (x * Math.LN2), (x) => oneOver(x.mul(Math.LN2)));
+export const log10 = (a: Tensor): Tensor => floatFn(a, "Log10", Math.log10, (x) => 1 / (x * Math.LN10), (x) => oneOver(x.mul(Math.LN10)));
+export const reciprocal = (a: Tensor): Tensor => floatFn(a, "Reciprocal", (x) => 1 / x, (_, y) => -y * y, (_, y) => neg(y.mul(y)));
+export const rsqrt = (a: Tensor): Tensor => floatFn(a, "Rsqrt", (x) => 1 / Math.sqrt(x), (_, y) => -0.5 * y * y * y, (_, y) => y.pow(3).mul(-0.5));
 
 /** sign, floor, ceil, round (half to even, as PyTorch), trunc: the same dtype, a zero gradient. */
 function stepFn(a: Tensor, name: string, f: (x: number) => number): Tensor {
@@ -327,4 +331,5 @@ export function erfScalar(x: number): number {
 }
 
 /** torch.erf: the error function; its derivative is 2/sqrt(pi) exp(-x^2). */
-export const erf = (a: Tensor) => floatFn(a, "Erf", erfScalar, (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x));
+export const erf = (a: Tensor): Tensor =>
+  floatFn(a, "Erf", erfScalar, (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x), (x) => x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI)));

@@ -1,6 +1,6 @@
 // Matrix products. The multiply itself always runs in a kernel (kernels/), so the wasm backend
 // speeds up every matmul, Linear and backward pass; this file only arranges shapes.
-import { record } from "../autograd.ts";
+import { isGradEnabled, record } from "../autograd.ts";
 import { kernelsFor } from "../../kernels/index.ts";
 import { bool, type DataArray, type DType } from "../dtype.ts";
 import { broadcastShapes, expandData, numelOf, shapeString, sumToShape } from "../shape.ts";
@@ -47,7 +47,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   const n = b.shape[1]!;
   const [aData, aT] = matrixOf(a), [bData, bT] = matrixOf(b);
   const out = new Tensor(gemm(dtype, aData, bData, m, n, k, aT, bT), [m, n], dtype);
-  return record(out, "MmBackward0", [a, b], (g) => [
+  return record(out, "MmBackward0", [a, b], (g) => isGradEnabled() ? [a.requiresGrad ? g.matmul(b.t()) : null, b.requiresGrad ? a.t().matmul(g) : null] : [
     a.requiresGrad ? new Tensor(gemm(dtype, g.data, bData, m, k, n, false, !bT), [m, k], dtype) : null, // dA = dC·Bᵀ
     b.requiresGrad ? new Tensor(gemm(dtype, aData, g.data, k, n, m, !aT, false), [k, n], dtype) : null, // dB = Aᵀ·dC
   ], [b.requiresGrad ? a : null, a.requiresGrad ? b : null]);
@@ -145,7 +145,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   kernelsFor(dtype).gemm(false, true, m, outFeatures, inFeatures, x.data, weight.data, data, bias != null);
   const out = new Tensor(data, [m, outFeatures], dtype);
   // (the weight's gradient may go into recycled memory: `into`, see autograd.ts)
-  const backward = (g: Tensor, weightInto: DataArray | undefined): (Tensor | null)[] => [
+  const backward = (g: Tensor, weightInto: DataArray | undefined): (Tensor | null)[] => isGradEnabled() ? [
+    x.requiresGrad ? g.matmul(weight) : null, weight.requiresGrad ? g.t().matmul(x) : null, // recorded, for a backward differentiated again
+  ] : [
     x.requiresGrad ? new Tensor(gemm(dtype, g.data, weight.data, m, inFeatures, outFeatures), [m, inFeatures], dtype) : null, // g·W
     weight.requiresGrad ? new Tensor(gemm(dtype, g.data, x.data, outFeatures, inFeatures, m, true, false, weightInto), [outFeatures, inFeatures], dtype) : null, // gᵀ·x
   ];
@@ -156,7 +158,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (!bias) return showTransposed(record(out, "MmBackward0", [x, weight], (g, into) => backward(g, into[1]), saved), 1);
   // PyTorch computes addmm(bias, x, Wᵀ), so the bias comes first in grad_fn.next_functions.
   return showTransposed(record(out, "AddmmBackward0", [bias, x, weight], (g, into) => [
-    new Tensor(into[0] ? (into[0].set(sumToShape(g.data, g.shape, [1, outFeatures])), into[0]) : sumToShape(g.data, g.shape, [1, outFeatures]), [outFeatures], dtype),
+    isGradEnabled() ? g.sum(0) : new Tensor(into[0] ? (into[0].set(sumToShape(g.data, g.shape, [1, outFeatures])), into[0]) : sumToShape(g.data, g.shape, [1, outFeatures]), [outFeatures], dtype),
     ...backward(g, into[2]),
   ], saved), 2);
 }

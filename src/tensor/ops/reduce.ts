@@ -1,6 +1,6 @@
 // Reductions: sum, mean, max/argmax. A reduction over some dims is the adjoint of broadcasting over
 // them, so sum is sumToShape to the keepdim shape, and its backward is a broadcast back up.
-import { record } from "../autograd.ts";
+import { isGradEnabled, record } from "../autograd.ts";
 import { allocLike, bool, castArray, float64, int64, normalizeInPlace } from "../dtype.ts";
 import { aroundDim, broadcastStrides, expandData, forEachIndex, normalizeDim, numelOf, sumToShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -33,7 +33,7 @@ export function sum(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   const shape = keepdim ? keepShape : dropDims(keepShape, dims, a.shape.length === 0);
   const out = new Tensor(data === a.data ? data.slice() : data, shape, dtype);
   const name = dim === undefined ? "SumBackward0" : "SumBackward1";
-  return record(out, name, [a], (g) => [new Tensor(expandData(g.data, keepShape, a.shape), a.shape)]);
+  return record(out, name, [a], (g) => [isGradEnabled() ? g.reshape(keepShape).expand(a.shape) : new Tensor(expandData(g.data, keepShape, a.shape), a.shape)]);
 }
 
 export function mean(a: Tensor, dim?: Dims, keepdim = false): Tensor {
@@ -48,6 +48,7 @@ export function mean(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   const shape = keepdim ? keepShape : dropDims(keepShape, dims, a.shape.length === 0);
   const name = dim === undefined ? "MeanBackward0" : "MeanBackward1";
   return record(new Tensor(out, shape, a.dtype), name, [a], (g) => {
+    if (isGradEnabled()) return [g.reshape(keepShape).expand(a.shape).div(count)];
     const grad = expandData(g.data, keepShape, a.shape);
     for (let i = 0; i < grad.length; i++) grad[i]! /= count;
     return [new Tensor(grad, a.shape, g.dtype)];

@@ -2,7 +2,7 @@
 // softmaxSimple, exp(x) / exp(x).sum(dim) written with tensor ops, which autograd differentiates op
 // by op. The two give the same numbers (the tests check one against the other) where exp does not
 // overflow: the fused form subtracts each line's max first, so it never does.
-import { record } from "../autograd.ts";
+import { isGradEnabled, record } from "../autograd.ts";
 import { allocLike, checkFloating, type DataArray } from "../dtype.ts";
 import { aroundDim, normalizeDim } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -59,7 +59,8 @@ export function softmax(x: Tensor, dim: number): Tensor {
   const out = new Tensor(alongDim(x, dim, false), x.shape, x.dtype);
   const d = normalizeDim(dim, x.shape.length);
   return record(out, "SoftmaxBackward0", [x], (g) => {
-    // dx = y * (g - sum(g * y))
+    // dx = y * (g - sum(g * y)); with tensor ops when the backward itself is recorded
+    if (isGradEnabled()) return [out.mul(g.sub(g.mul(out).sum(d, true)))];
     const [sums, at, outer, n, inner] = lineSums(g, out.data, d);
     const dx = allocLike(g.data, x.numel());
     for (let o = 0; o < outer; o++)
@@ -74,7 +75,8 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const out = new Tensor(alongDim(x, dim, true), x.shape, x.dtype);
   const d = normalizeDim(dim, x.shape.length);
   return record(out, "LogSoftmaxBackward0", [x], (g) => {
-    // dx = g - softmax(x) * sum(g)
+    // dx = g - softmax(x) * sum(g); with tensor ops when the backward itself is recorded
+    if (isGradEnabled()) return [g.sub(out.exp().mul(g.sum(d, true)))];
     const [sums, at, outer, n, inner] = lineSums(g, null, d);
     const dx = allocLike(g.data, x.numel());
     for (let o = 0; o < outer; o++)

@@ -1,7 +1,7 @@
 // Ops that rearrange elements without arithmetic. Every op PyTorch documents as a view is a view
 // here: a new shape, strides and offset over the same storage (so it shares the base's memory and
 // version count), made without copying anything. cat and stack copy.
-import { noGrad, record, recordView } from "../autograd.ts";
+import { isGradEnabled, noGrad, record, recordView } from "../autograd.ts";
 import { castArray, resultType } from "../dtype.ts";
 import {
   checkShape, forEachIndex, gatherStrided, normalizeDim, numelOf, sameShape, scatterStrided, shapeString,
@@ -149,6 +149,10 @@ export function t(a: Tensor): Tensor {
  *  where the same view of them lands. */
 function intoZeros(a: Tensor, g: Tensor, sameView: (zeros: Tensor) => Tensor): Tensor {
   const grad = new Tensor(new g.dtype.ArrayType(a.numel()), a.shape, g.dtype);
+  if (isGradEnabled() && g.requiresGrad) {
+    sameView(grad).copy_(g); // recorded (CopySlices), for a backward differentiated again
+    return grad;
+  }
   const region = noGrad(() => sameView(grad));
   scatterStrided(grad.storage.array, region.shape, region.stride(), region.storageOffset(), g.data);
   return grad;
