@@ -1,4 +1,4 @@
-// The package as a user gets it: `npm pack` (its prepack script builds dist/), the tarball installed
+// The package as a user gets it: `npm pack` (its prepare script builds dist/, as it does for an install from a path or a git URL), the tarball installed
 // into a fresh project without the registry, then imported from plain .mjs under node, from .ts
 // under tsx, and type-checked by tsc with a strict user tsconfig (DOM lib, no skipLibCheck).
 import { test } from "uvu";
