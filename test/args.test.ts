@@ -39,7 +39,7 @@ test("a wrong type names what was expected and what came; a tensor by its shape 
   assert.throws(() => new nn.Linear(4, 2, { bias: torch.ones(3) } as never), /option "bias" expects true or false, got a Tensor of shape \[3\] and dtype torch.float32/);
   assert.throws(() => torch.tensor([1], { dtype: 16 } as never), /option "dtype" expects a dtype/);
   assert.throws(() => torch.tensor([1], { dtype: "float16" } as never), /unknown dtype "float16"/);
-  assert.throws(() => new nn.Conv2d(1, 2, 3, { padding: "same" } as never), /option "padding" expects an integer or a pair of integers, got the string "same"/);
+  assert.throws(() => new nn.Conv2d(1, 2, 3, { padding: "full" } as never), /option "padding" expects an integer or a pair of integers or one of "same", "valid", got the string "full"/);
   assert.throws(() => new nn.CrossEntropyLoss({ reduction: "avg" } as never), /option "reduction" expects one of "mean", "sum", "none", got the string "avg"/);
 });
 

@@ -90,4 +90,40 @@ test("ModuleList and ModuleDict register their modules (parameters, state dict, 
   assert.throws(() => bn(torch.ones(2, 3, 4, 5)), /expected 2D or 3D input \(got 4D input\)/);
 });
 
+
+const golden2 = JSON.parse(readFileSync(new URL("./fixtures/nn-golden-2.json", import.meta.url), "utf8")) as Record<string, unknown>;
+type Recorded = { x: number[]; xShape: number[]; y: number[]; yShape: number[]; grad: number[] };
+type State = Record<string, { shape: number[]; values: number[] }>;
+const stateOf = (s: State) => new Map(Object.entries(s).map(([k, v]) => [k, torch.tensor(v.values).reshape(v.shape)]));
+
+function replay(name: string, f: (x: torch.Tensor) => torch.Tensor): void {
+  const g = golden2[name] as Recorded;
+  const x = torch.tensor(g.x).reshape(g.xShape);
+  x.requiresGrad = true;
+  const y = f(x);
+  assert.equal([...y.shape], g.yShape, `${name}: shape`);
+  close(y.data, g.y, `${name}: values`);
+  y.mul(torch.arange(1, y.numel() + 1, 1, { dtype: y.dtype }).reshape(y.shape).div(8)).sum().backward();
+  close(x.grad!.data, g.grad, `${name}: gradient`);
+}
+
+test("Conv1d, MaxPool1d, AvgPool1d, Conv2d padding 'same', cross-entropy over [N, C, d]: PyTorch's numbers", () => {
+  const conv1 = new nn.Conv1d(3, 4, 3, 2, 1);
+  conv1.loadStateDict(stateOf(golden2.conv1dState as State));
+  assert.is(String(conv1), golden2.conv1dRepr);
+  replay("conv1d", (x) => conv1(x));
+  replay("maxpool1d", (x) => new nn.MaxPool1d(3, 2, 1)(x));
+  replay("avgpool1d", (x) => new nn.AvgPool1d(2)(x));
+  assert.is(String(new nn.MaxPool1d(3, 2, 1)), "MaxPool1d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=False)");
+  assert.is(String(new nn.AvgPool1d(2)), "AvgPool1d(kernel_size=(2,), stride=(2,), padding=(0,))");
+  const same = new nn.Conv2d(2, 3, [2, 3], { padding: "same" });
+  same.loadStateDict(stateOf(golden2.convSameState as State));
+  assert.is(String(same), golden2.convSameRepr);
+  replay("convSame", (x) => same(x));
+  assert.throws(() => new nn.Conv2d(2, 3, 3, { padding: "same", stride: 2 }), /padding='same' is not supported for strided convolutions/);
+  const target = torch.tensor([[0, 2, 1, -100], [1, 1, 0, 2]], { dtype: torch.int64 });
+  replay("ceSpatial", (x) => F.crossEntropy(x, target));
+  replay("ceSpatialNone", (x) => F.crossEntropy(x, target, { reduction: "none", labelSmoothing: 0.1 }));
+});
+
 test.run();

@@ -123,6 +123,16 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   A.checkOptions("cross_entropy", options, CROSS_ENTROPY_OPTIONS);
   const { reduction = "mean", weight = null, ignoreIndex = -100, labelSmoothing = 0 } = options;
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${labelSmoothing}`);
+  if (input.shape.length > 2) {
+    // [N, C, d1, ...]: the classes moved last and every position treated as a sample, as PyTorch
+    const classes = input.shape[1]!;
+    const rest = input.shape.slice(2);
+    const moved = input.permute([0, ...rest.map((_, i) => i + 2), 1]).reshape(-1, classes);
+    const isIndices = target.dtype === int64 || target.dtype === uint8;
+    const flatTarget = isIndices ? target.reshape(-1) : target.permute([0, ...rest.map((_, i) => i + 2), 1]).reshape(-1, classes);
+    const loss = crossEntropy(moved, flatTarget, options);
+    return reduction === "none" ? loss.reshape([input.shape[0]!, ...rest]) : loss;
+  }
   if (input.shape.length !== 1 && input.shape.length !== 2) {
     throw new Error(`cross_entropy: expected input of shape [N, C] or [C], got ${shapeString(input.shape)}`);
   }

@@ -4,12 +4,14 @@ import { fanIn, uniformFanIn_ } from "../init.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { conv2d, convTranspose2d, pair, type Pair } from "../functional/conv.ts";
 import { pyValue } from "../../python-repr.ts";
+import { pad } from "../functional/padding.ts";
 import * as A from "../../args.ts";
 import { positional } from "../../args.ts";
 
 export interface Conv2dLayerOptions {
   stride?: Pair;
-  padding?: Pair;
+  /** A number or pair, or "valid" (none) or "same" (the output keeps the input's size; stride 1). */
+  padding?: Pair | "same" | "valid";
   dilation?: Pair;
   bias?: boolean;
   /** Only 1 for now (anything else is refused). */
@@ -29,6 +31,10 @@ abstract class ConvLayer extends Module {
   readonly padding: [number, number];
   readonly dilation: [number, number];
   readonly outputPadding: [number, number];
+  /** padding "same" or "valid" as given (for the repr); "same" with an even total pads more after, as PyTorch. */
+  readonly paddingMode: "same" | "valid" | null = null;
+  /** [left, right, top, bottom] when "same" needs uneven padding, applied before the convolution. */
+  protected readonly unevenPadding: [number, number, number, number] | null = null;
 
   constructor(
     readonly inChannels: number,
@@ -44,10 +50,19 @@ abstract class ConvLayer extends Module {
     }
     this.kernelSize = pair(kernelSize, "kernel_size");
     this.stride = pair(stride, "stride");
-    this.padding = pair(padding, "padding");
+    if (padding === "same" || padding === "valid") {
+      this.paddingMode = padding;
+      this.padding = [0, 0];
+    } else this.padding = pair(padding, "padding");
     this.dilation = pair(dilation, "dilation");
     this.outputPadding = pair(outputPadding, "output_padding");
     if (this.kernelSize.some((k) => k <= 0)) throw new Error(`${layer}: kernel_size must be positive, got (${this.kernelSize.join(", ")})`);
+    if (this.paddingMode === "same") {
+      if (this.stride.some((s) => s !== 1)) throw new Error("padding='same' is not supported for strided convolutions");
+      const totals = this.kernelSize.map((k, i) => this.dilation[i]! * (k - 1));
+      if (totals.every((t) => t % 2 === 0)) this.padding = [totals[0]! / 2, totals[1]! / 2];
+      else this.unevenPadding = [Math.floor(totals[1]! / 2), totals[1]! - Math.floor(totals[1]! / 2), Math.floor(totals[0]! / 2), totals[0]! - Math.floor(totals[0]! / 2)];
+    }
     const [first, second] = transposed ? [inChannels, outChannels] : [outChannels, inChannels];
     this.weight = emptyParameter(first, second, ...this.kernelSize);
     this.bias = bias ? emptyParameter(outChannels) : null;
@@ -59,7 +74,8 @@ abstract class ConvLayer extends Module {
    *  when they differ from the defaults. */
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}`;
-    if (this.padding.some((p) => p !== 0)) s += `, padding=${pyValue(this.padding)}`;
+    if (this.paddingMode) s += `, padding=${this.paddingMode}`;
+    else if (this.padding.some((p) => p !== 0)) s += `, padding=${pyValue(this.padding)}`;
     if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyValue(this.dilation)}`;
     if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${pyValue(this.outputPadding)}`;
     if (!this.bias) s += ", bias=False";
@@ -67,7 +83,7 @@ abstract class ConvLayer extends Module {
   }
 }
 
-const CONV_OPTIONS = { stride: A.pair, padding: A.pair, dilation: A.pair, bias: A.boolean, groups: A.integer, paddingMode: A.oneOf("zeros", "reflect", "replicate", "circular") };
+const CONV_OPTIONS = { stride: A.pair, padding: A.either(A.pair, A.oneOf("same", "valid")), dilation: A.pair, bias: A.boolean, groups: A.integer, paddingMode: A.oneOf("zeros", "reflect", "replicate", "circular") };
 
 /** groups and paddingMode: PyTorch's defaults pass; anything else is refused rather than ignored. */
 function checkUnsupported(layer: string, options: Record<string, unknown>): void {
@@ -87,7 +103,8 @@ export class Conv2d extends ConvLayer {
     super(inChannels, outChannels, kernelSize, options as Conv2dLayerOptions, false);
   }
   override forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation });
+    const input = this.unevenPadding ? pad(x, this.unevenPadding) : x;
+    return conv2d(input, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation });
   }
 }
 
@@ -101,7 +118,7 @@ export class ConvTranspose2d extends ConvLayer {
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: ConvTranspose2dLayerOptions);
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...rest: (Pair | boolean | string | ConvTranspose2dLayerOptions)[]);
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: unknown[]) {
-    const options = positional("ConvTranspose2d", args, ["stride", "padding", "outputPadding", "groups", "bias", "dilation", "paddingMode"], { ...CONV_OPTIONS, outputPadding: A.pair });
+    const options = positional("ConvTranspose2d", args, ["stride", "padding", "outputPadding", "groups", "bias", "dilation", "paddingMode"], { ...CONV_OPTIONS, padding: A.pair, outputPadding: A.pair });
     checkUnsupported("ConvTranspose2d", options);
     super(inChannels, outChannels, kernelSize, options as ConvTranspose2dLayerOptions, true);
   }
@@ -109,5 +126,47 @@ export class ConvTranspose2d extends ConvLayer {
     return convTranspose2d(x, this.weight, this.bias, {
       stride: this.stride, padding: this.padding, outputPadding: this.outputPadding, dilation: this.dilation,
     });
+  }
+}
+
+/** nn.Conv1d(in, out, kernel, ...): weight [out, in, k] and bias [out] over [N, C, L] (or [C, L]);
+ *  a Conv2d over rows of height 1, with PyTorch's parameter shapes and initialisation. */
+export class Conv1d extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: number;
+  readonly dilation: number;
+  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: number, ...args: unknown[]) {
+    super();
+    const o = positional("Conv1d", args, ["stride", "padding", "dilation", "groups", "bias", "paddingMode"], {
+      stride: A.integer, padding: A.integer, dilation: A.integer, groups: A.integer, bias: A.boolean, paddingMode: A.oneOf("zeros", "reflect", "replicate", "circular"),
+    }) as { stride?: number; padding?: number; dilation?: number; bias?: boolean };
+    checkUnsupported("Conv1d", o);
+    A.checkArg("Conv1d", "kernelSize", kernelSize, A.integer);
+    this.kernelSize = kernelSize;
+    this.stride = o.stride ?? 1;
+    this.padding = o.padding ?? 0;
+    this.dilation = o.dilation ?? 1;
+    this.weight = emptyParameter(outChannels, inChannels, kernelSize);
+    this.bias = (o.bias ?? true) ? emptyParameter(outChannels) : null;
+    uniformFanIn_(this.weight, fanIn(this.weight));
+    if (this.bias) uniformFanIn_(this.bias, fanIn(this.weight));
+  }
+  override forward(x: Tensor): Tensor {
+    const batched = x.dim() === 3;
+    if (!batched && x.dim() !== 2) throw new Error(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: [${x.shape.join(", ")}]`);
+    const y = conv2d((batched ? x : x.unsqueeze(0)).unsqueeze(2), this.weight.unsqueeze(2), this.bias, {
+      stride: [1, this.stride], padding: [0, this.padding], dilation: [1, this.dilation],
+    }).squeeze(2);
+    return batched ? y : y.squeeze(0);
+  }
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=(${this.kernelSize},), stride=(${this.stride},)`;
+    if (this.padding) s += `, padding=(${this.padding},)`;
+    if (this.dilation !== 1) s += `, dilation=(${this.dilation},)`;
+    if (!this.bias) s += ", bias=False";
+    return s;
   }
 }

@@ -110,3 +110,57 @@ export class MaxUnpool2d extends Module {
     return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}`;
   }
 }
+
+/** A 1-D pooling over [N, C, L] (or [C, L]) as the 2-D one over rows of height 1. */
+function over1d(x: Tensor, pool2d: (x4: Tensor) => Tensor): Tensor {
+  const batched = x.dim() === 3;
+  if (!batched && x.dim() !== 2) throw new Error(`Expected 2D or 3D input to a 1-D pooling, got [${x.shape.join(", ")}]`);
+  const y = pool2d((batched ? x : x.unsqueeze(0)).unsqueeze(2)).squeeze(2);
+  return batched ? y : y.squeeze(0);
+}
+
+/** nn.MaxPool1d(kernel, stride = kernel, padding = 0). */
+export class MaxPool1d extends Module {
+  readonly stride: number;
+  readonly padding: number;
+  constructor(readonly kernelSize: number, ...args: unknown[]) {
+    super();
+    A.checkArg("MaxPool1d", "kernelSize", kernelSize, A.integer);
+    const o = positional("MaxPool1d", args, ["stride", "padding", "dilation", "returnIndices", "ceilMode"], {
+      stride: A.nullable(A.integer), padding: A.integer, dilation: A.integer, returnIndices: A.boolean, ceilMode: A.boolean,
+    }) as { stride?: number | null; padding?: number };
+    refuse("MaxPool1d", o, { dilation: 1, ceilMode: false, returnIndices: false });
+    this.stride = o.stride ?? kernelSize;
+    this.padding = o.padding ?? 0;
+  }
+  override forward(x: Tensor): Tensor {
+    return over1d(x, (x4) => maxPool2d(x4, [1, this.kernelSize], { stride: [1, this.stride], padding: [0, this.padding] }));
+  }
+  override extraRepr(): string {
+    return `kernel_size=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}, dilation=1, ceil_mode=False`;
+  }
+}
+
+/** nn.AvgPool1d(kernel, stride = kernel, padding = 0, { countIncludePad = true }). */
+export class AvgPool1d extends Module {
+  readonly stride: number;
+  readonly padding: number;
+  readonly countIncludePad: boolean;
+  constructor(readonly kernelSize: number, ...args: unknown[]) {
+    super();
+    A.checkArg("AvgPool1d", "kernelSize", kernelSize, A.integer);
+    const o = positional("AvgPool1d", args, ["stride", "padding", "ceilMode", "countIncludePad"], {
+      stride: A.nullable(A.integer), padding: A.integer, ceilMode: A.boolean, countIncludePad: A.boolean,
+    }) as { stride?: number | null; padding?: number; countIncludePad?: boolean };
+    refuse("AvgPool1d", o, { ceilMode: false });
+    this.stride = o.stride ?? kernelSize;
+    this.padding = o.padding ?? 0;
+    this.countIncludePad = o.countIncludePad ?? true;
+  }
+  override forward(x: Tensor): Tensor {
+    return over1d(x, (x4) => avgPool2d(x4, [1, this.kernelSize], { stride: [1, this.stride], padding: [0, this.padding], countIncludePad: this.countIncludePad }));
+  }
+  override extraRepr(): string {
+    return `kernel_size=(${this.kernelSize},), stride=(${this.stride},), padding=(${this.padding},)`;
+  }
+}
