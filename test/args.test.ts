@@ -3,6 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
+import { readFileSync } from "node:fs";
 import * as torch from "../src/index.ts";
 import { nn, optim, data } from "../src/index.ts";
 
@@ -154,6 +155,31 @@ test("creators and utilities of the everyday surface", () => {
   assert.equal([values.tolist(), indices.tolist()], [[3, 2], [0, 2]]);
   assert.equal([...torch.bmm(torch.ones(2, 3, 4), torch.ones(2, 4, 5)).shape], [2, 3, 5]);
   assert.is(torch.var(torch.tensor([1, 2, 3, 4])).item(), Math.fround(5 / 3));
+});
+
+
+test("einsum, repeatInterleave and cumprod: PyTorch's values and gradients", () => {
+  type Case = { inputs: { shape: number[]; values: number[] }[]; y: number[]; yShape: number[]; grads: number[][] };
+  const cases = JSON.parse(readFileSync(new URL("./fixtures/ops-golden-2.json", import.meta.url), "utf8")) as Record<string, Case>;
+  const run: Record<string, (...xs: torch.Tensor[]) => torch.Tensor> = {
+    mm: (a, b) => torch.einsum("ij,jk->ik", a!, b!), bmm: (c, d) => torch.einsum("bij,bjk->bik", c!, d!),
+    dot: (a, b) => torch.einsum("i,i->", a!, b!), diag: (s) => torch.einsum("ii->i", s!), trace: (s) => torch.einsum("ii", s!),
+    transpose: (a) => torch.einsum("ij->ji", a!), outer: (a, b) => torch.einsum("i,j->ij", a!, b!), implicit: (a, b) => torch.einsum("ij,jk", a!, b!),
+    sumall: (a) => torch.einsum("ij->", a!), repeatInterleave: (a) => a!.repeatInterleave(2, 0),
+    repeatInterleaveList: (a) => torch.repeatInterleave(a!, [1, 0, 3], 0), cumprod: (a) => a!.cumprod(1),
+  };
+  for (const [name, c] of Object.entries(cases)) {
+    const xs = c.inputs.map((i) => torch.tensor(i.values).reshape(i.shape).requiresGrad_());
+    const y = run[name]!(...xs);
+    assert.equal([...y.shape], c.yShape, `${name}: shape`);
+    [...y.data].forEach((v, i) => assert.ok(Math.abs(v - c.y[i]!) < 1e-5 * Math.max(1, Math.abs(c.y[i]!)), `${name}: value ${i}`));
+    y.mul(torch.arange(1, y.numel() + 1, 1, { dtype: y.dtype }).reshape(y.shape).div(8)).sum().backward();
+    xs.forEach((x, k) => [...x.grad!.data].forEach((v, i) => assert.ok(Math.abs(v - c.grads[k]![i]!) < 1e-5 * Math.max(1, Math.abs(c.grads[k]![i]!)), `${name}: gradient ${k}[${i}]`)));
+  }
+  torch.manualSeed(3);
+  const draws = torch.multinomial(torch.tensor([0, 1, 0, 3]), 200, true);
+  assert.ok(draws.data.every((i) => i === 1 || i === 3), "never a zero-weight index");
+  assert.equal([...torch.multinomial(torch.tensor([1, 1, 1]), 3).data].sort(), [0, 1, 2], "without replacement: each once");
 });
 
 test.run();

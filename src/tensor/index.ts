@@ -231,3 +231,11 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 export const linalg = { vectorNorm: X.vectorNorm };
 /** torch.erf: the error function, elementwise. */
 export const erf = (a: Tensor): Tensor => X.erf(a);
+/** torch.repeat_interleave(x, repeats, dim?). */
+export const repeatInterleave = G.repeatInterleave;
+/** torch.cumprod(x, dim). */
+export const cumprod = G.cumprod;
+/** torch.einsum(equation, ...operands): "ij,jk->ik" and the like. */
+export const einsum = G.einsum;
+/** torch.multinomial(probs, numSamples, replacement = false). */
+export const multinomial = G.multinomial;

@@ -357,6 +357,8 @@ export class Tensor {
   /** Tiled `sizes[i]` times along each dim. */
   repeat(...sizes: ShapeArg[]): Tensor { return G.repeat(this, flatArgs(sizes, "repeat")); }
   tile(...sizes: ShapeArg[]): Tensor { return G.tile(this, flatArgs(sizes, "tile")); }
+  repeatInterleave(repeats: number | readonly number[], dim?: number): Tensor { return G.repeatInterleave(this, repeats, dim); }
+  cumprod(dim: number): Tensor { return G.cumprod(this, dim); }
   gather(dim: number, index: Tensor): Tensor { return G.gather(this, dim, index); }
   indexSelect(dim: number, index: Tensor): Tensor { return G.indexSelect(this, dim, index); }
   maskedSelect(mask: Tensor): Tensor { return G.maskedSelect(this, mask); }

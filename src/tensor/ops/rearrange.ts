@@ -3,6 +3,7 @@
 // (chunk, split, unbind) are slices; the others copy, each with its gradient beside it.
 import { noGrad, record } from "../autograd.ts";
 import { bool, int64, normalizeInPlace } from "../dtype.ts";
+import { random } from "../../random.ts";
 import { normalizeDim, numelOf, shapeString, stridesOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { type ValuesIndices, valuesIndices } from "./reduce.ts";
@@ -256,3 +257,115 @@ export function argsort(a: Tensor, dim = -1, descending = false): Tensor {
   return sort(a, dim, descending).indices;
 }
 
+
+/** torch.repeat_interleave(x, repeats, dim?): each element (or slice along dim) repeated `repeats`
+ *  times (a number, or one count per slice); without dim, of the flattened tensor. */
+export function repeatInterleave(a: Tensor, repeats: number | readonly number[], dim?: number): Tensor {
+  const x = dim === undefined ? a.reshape(-1) : a;
+  const d = dim === undefined ? 0 : normalizeDim(dim, a.dim());
+  const size = x.shape[d]!;
+  const counts = typeof repeats === "number" ? new Array<number>(size).fill(repeats) : [...repeats];
+  if (counts.length !== size) throw new Error(`repeats must have the same size as input along dim, but got repeats.size(0) = ${counts.length} and input.size(${d}) = ${size}`);
+  if (counts.some((c) => !Number.isInteger(c) || c < 0)) throw new Error("repeats can not be negative");
+  const index: number[] = [];
+  counts.forEach((c, i) => { for (let k = 0; k < c; k++) index.push(i); });
+  return indexSelect(x, d, new Tensor(Float64Array.from(index), [index.length], int64));
+}
+
+/** torch.cumprod(x, dim): running products along dim; the gradient of each input is the sum over
+ *  later outputs of their gradient times the product of the other factors (no division, so zeros work). */
+export function cumprod(a: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, a.dim());
+  const dtype = a.dtype.isFloatingPoint ? a.dtype : int64;
+  const n = a.shape[d] ?? 1, inner = numelOf(a.shape.slice(d + 1)), outer = a.numel() / (n * inner) || 0;
+  const x = a.data, values = new dtype.ArrayType(a.numel());
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+    let p = 1;
+    for (let j = 0; j < n; j++) values[(o * n + j) * inner + i] = p *= x[(o * n + j) * inner + i]!;
+  }
+  normalizeInPlace(values, dtype);
+  return record(new Tensor(values, a.shape, dtype), "CumprodBackward0", [a], (g) => {
+    const gk = g.data, grad = new g.dtype.ArrayType(a.numel());
+    for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+      const at = (j: number) => (o * n + j) * inner + i;
+      for (let j = 0; j < n; j++) {
+        let total = 0;
+        for (let k = j; k < n; k++) {
+          let p = 1;
+          for (let m = 0; m <= k; m++) if (m !== j) p *= x[at(m)]!;
+          total += gk[at(k)]! * p;
+        }
+        grad[at(j)] = total;
+      }
+    }
+    return [new Tensor(grad, a.shape, g.dtype)];
+  });
+}
+
+/** torch.einsum(equation, ...operands): each operand's subscripts lined up over all the letters,
+ *  the operands multiplied, the letters missing from the output summed away. Built from view ops,
+ *  mul and sum, so its gradient comes with it. "ij,jk->ik", "bij,bjk->bik", "i,i->", "ii->i",
+ *  "ij->ji" and the like; without "->" the output is the letters used once, in alphabetical order. */
+export function einsum(equation: string, ...operands: Tensor[]): Tensor {
+  const [lhs, given] = equation.replace(/\s/g, "").split("->") as [string, string | undefined];
+  const inputs = lhs.split(",");
+  if (inputs.length !== operands.length) throw new Error(`einsum(): more operands were provided than specified in the equation`);
+  if (/[^a-zA-Z,]/.test(lhs) || (given !== undefined && /[^a-zA-Z]/.test(given))) throw new Error(`einsum(): only letters are supported as subscripts (no ellipsis yet), got "${equation}"`);
+  const letters = [...new Set(inputs.join(""))];
+  const count = (c: string) => inputs.join("").split(c).length - 1;
+  const output = given ?? letters.filter((c) => count(c) === 1).sort().join("");
+  const sizes = new Map<string, number>();
+  const aligned = operands.map((t, k) => {
+    const subs = inputs[k]!;
+    if (subs.length !== t.dim()) throw new Error(`einsum(): the number of subscripts in the equation (${subs.length}) does not match the number of dimensions (${t.dim()}) for operand ${k}`);
+    let x = t;
+    // a repeated letter within one operand takes its diagonal (moved last, as diagonal() puts it)
+    let own = subs;
+    while (new Set(own).size !== own.length) {
+      const c = [...own].find((ch, i) => own.indexOf(ch) !== i)!;
+      const i = own.indexOf(c), j = own.indexOf(c, i + 1);
+      x = x.diagonal(0, i, j);
+      own = own.slice(0, i) + own.slice(i + 1, j) + own.slice(j + 1) + c;
+    }
+    [...own].forEach((c, i) => {
+      const s = x.shape[i]!;
+      if (sizes.has(c) && sizes.get(c) !== s && s !== 1 && sizes.get(c) !== 1) throw new Error(`einsum(): operands do not broadcast with remapped shapes (subscript ${c}: ${sizes.get(c)} and ${s})`);
+      if (!sizes.has(c) || sizes.get(c) === 1) sizes.set(c, s);
+    });
+    // every letter in one fixed order, missing ones as dims of size 1
+    const order = letters.filter((c) => own.includes(c)).map((c) => own.indexOf(c));
+    x = x.permute(order);
+    const present = letters.filter((c) => own.includes(c));
+    return x.reshape(letters.map((c) => (present.includes(c) ? x.shape[present.indexOf(c)]! : 1)));
+  });
+  let product = aligned[0]!;
+  for (const t of aligned.slice(1)) product = product.mul(t);
+  const summed = letters.map((c, i) => (output.includes(c) ? -1 : i)).filter((i) => i >= 0);
+  let out = summed.length ? product.sum(summed) : product;
+  const kept = letters.filter((c) => output.includes(c));
+  out = out.expand(kept.map((c) => sizes.get(c)!)); // a letter size 1 in every operand stays 1
+  return kept.length ? out.permute([...output].map((c) => kept.indexOf(c))) : out;
+}
+
+/** torch.multinomial(probs, numSamples, replacement = false): indices drawn with the given weights
+ *  (each row of a 2-D input separately), int64. */
+export function multinomial(probs: Tensor, numSamples: number, replacement = false): Tensor {
+  if (probs.dim() !== 1 && probs.dim() !== 2) throw new Error("prob_dist must be 1 or 2 dim");
+  const rows = probs.dim() === 1 ? 1 : probs.shape[0]!, n = probs.shape.at(-1)!;
+  if (!replacement && numSamples > n) throw new Error("cannot sample n_sample > prob_dist.size(-1) samples without replacement");
+  const p = probs.data, out = new Float64Array(rows * numSamples);
+  for (let r = 0; r < rows; r++) {
+    const w = Array.from(p.subarray(r * n, (r + 1) * n));
+    if (w.some((v) => !(v >= 0) || !Number.isFinite(v))) throw new Error("probability tensor contains either `inf`, `nan` or element < 0");
+    for (let s = 0; s < numSamples; s++) {
+      const total = w.reduce((a, b) => a + b, 0);
+      if (!(total > 0)) throw new Error("invalid multinomial distribution (sum of probabilities <= 0)");
+      let u = random() * total, k = 0;
+      while (k < n - 1 && (u -= w[k]!) >= 0) k++;
+      while (w[k] === 0 && k > 0) k--; // never a zero-weight index at the edge
+      out[r * numSamples + s] = k;
+      if (!replacement) w[k] = 0;
+    }
+  }
+  return new Tensor(out, probs.dim() === 1 ? [numSamples] : [rows, numSamples], int64);
+}
