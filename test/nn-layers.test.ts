@@ -126,4 +126,22 @@ test("Conv1d, MaxPool1d, AvgPool1d, Conv2d padding 'same', cross-entropy over [N
   replay("ceSpatialNone", (x) => F.crossEntropy(x, target, { reduction: "none", labelSmoothing: 0.1 }));
 });
 
+
+test("F.interpolate and nn.Upsample (nearest, bilinear, linear, alignCorners): PyTorch's values and gradients", () => {
+  const cases = JSON.parse(readFileSync(new URL("./fixtures/interpolate-golden.json", import.meta.url), "utf8")) as Record<string, Recorded>;
+  const run: Record<string, (x: torch.Tensor) => torch.Tensor> = {
+    nearest2x: (x) => F.interpolate(x, { scaleFactor: 2, mode: "nearest" }),
+    nearestSize: (x) => F.interpolate(x, { size: [5, 3], mode: "nearest" }),
+    bilinear: (x) => F.interpolate(x, { size: [5, 7], mode: "bilinear" }),
+    bilinearAlign: (x) => F.interpolate(x, { size: [5, 7], mode: "bilinear", alignCorners: true }),
+    bilinearScale: (x) => F.interpolate(x, { scaleFactor: 1.5, mode: "bilinear" }),
+    linear: (x) => F.interpolate(x, { size: 8, mode: "linear" }),
+  };
+  for (const [name, f] of Object.entries(run)) {
+    golden2[name] = cases[name];
+    replay(name, f);
+  }
+  assert.is(String(new nn.Upsample({ scaleFactor: 2, mode: "nearest" })), "Upsample(scale_factor=2.0, mode='nearest')");
+});
+
 test.run();

@@ -11,7 +11,7 @@ export { LayerNorm, GroupNorm } from "./modules/normalization.ts";
 export * as functional from "./functional/index.ts";
 export * as init from "./init.ts";
 export { Conv2d, ConvTranspose2d, Conv1d } from "./modules/conv.ts";
-export { MaxPool2d, MaxUnpool2d, AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d } from "./modules/pooling.ts";
+export { MaxPool2d, MaxUnpool2d, AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d, Upsample } from "./modules/pooling.ts";
 export { Dropout } from "./modules/dropout.ts";
 export { BatchNorm2d, BatchNorm1d } from "./modules/batchnorm.ts";
 export { summary, type SummaryOptions } from "./summary.ts";

@@ -4,7 +4,8 @@ import { Module } from "./module.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, maxUnpool2d, type AdaptiveSize } from "../functional/pooling.ts";
 import { pair, type Pair } from "../functional/conv.ts";
-import { pyValue } from "../../python-repr.ts";
+import { pyFloat, pyValue } from "../../python-repr.ts";
+import { interpolate, type InterpolateOptions } from "../functional/interpolate.ts";
 import * as A from "../../args.ts";
 import { positional } from "../../args.ts";
 
@@ -162,5 +163,25 @@ export class AvgPool1d extends Module {
   }
   override extraRepr(): string {
     return `kernel_size=(${this.kernelSize},), stride=(${this.stride},), padding=(${this.padding},)`;
+  }
+}
+
+/** nn.Upsample({ size | scaleFactor, mode = "nearest", alignCorners }): F.interpolate as a layer. */
+export class Upsample extends Module {
+  readonly options: InterpolateOptions;
+  constructor(...args: unknown[]) {
+    super();
+    this.options = positional("Upsample", args, ["size", "scaleFactor", "mode", "alignCorners"], {
+      size: A.either(A.integer, A.numbers), scaleFactor: A.either(A.number, A.numbers), mode: A.oneOf("nearest", "linear", "bilinear"), alignCorners: A.nullable(A.boolean),
+    }) as InterpolateOptions;
+  }
+  override forward(x: Tensor): Tensor {
+    return interpolate(x, this.options);
+  }
+  override extraRepr(): string {
+    const o = this.options;
+    const factor = (v: number | readonly number[]) => (typeof v === "number" ? pyFloat(v) : `(${v.map(pyFloat).join(", ")})`);
+    const what = o.scaleFactor !== undefined ? `scale_factor=${factor(o.scaleFactor)}` : `size=${pyValue(o.size as number)}`;
+    return `${what}, mode='${o.mode ?? "nearest"}'`;
   }
 }
