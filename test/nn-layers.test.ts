@@ -33,9 +33,9 @@ const CASES: Record<string, (x: torch.Tensor) => torch.Tensor> = {
   padCircular: (x) => F.pad(x.unsqueeze(0), [2, 1], { mode: "circular" }),
 };
 
-function close(got: ArrayLike<number>, want: number[], what: string): void {
+function close(got: ArrayLike<number>, want: number[], what: string, tolerance = 2e-6): void {
   assert.is(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= 2e-6 * Math.max(1, Math.abs(want[i]!)), `${what}[${i}]: ${got[i]} against ${want[i]}`);
+  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= tolerance * Math.max(1, Math.abs(want[i]!)), `${what}[${i}]: ${got[i]} against ${want[i]}`);
 }
 
 for (const [name, f] of Object.entries(CASES)) {
@@ -142,6 +142,35 @@ test("F.interpolate and nn.Upsample (nearest, bilinear, linear, alignCorners): P
     replay(name, f);
   }
   assert.is(String(new nn.Upsample({ scaleFactor: 2, mode: "nearest" })), "Upsample(scale_factor=2.0, mode='nearest')");
+});
+
+
+test("scaled dot-product attention and MultiheadAttention: PyTorch's outputs, weights and gradients", () => {
+  type Case = { inputs: { shape: number[]; values: number[] }[]; y: number[]; yShape: number[]; grads: number[][] };
+  const g = JSON.parse(readFileSync(new URL("./fixtures/attention-golden.json", import.meta.url), "utf8")) as Record<string, unknown>;
+  const mha = new nn.MultiheadAttention(8, 2, { batchFirst: true });
+  assert.equal([...mha.stateDict().keys()], ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"]);
+  mha.loadStateDict(stateOf(g.mhaState as State));
+  const padding = torch.tensor([[false, false, false, true, true], [false, false, false, false, false]]);
+  const causal = torch.triu(torch.ones([5, 5]), 1).bool();
+  const run: Record<string, (...xs: torch.Tensor[]) => torch.Tensor> = {
+    sdpa: (q, k, v) => F.scaledDotProductAttention(q!, k!, v!),
+    sdpaCausal: (q, k, v) => F.scaledDotProductAttention(q!, k!, v!, { isCausal: true }),
+    mha: (x) => mha.forward(x!, x!, x!, { keyPaddingMask: padding })[0],
+    mhaCausal: (x) => mha.forward(x!, x!, x!, { attnMask: causal })[0],
+  };
+  for (const [name, f] of Object.entries(run)) {
+    const c = g[name] as Case;
+    const xs = c.inputs.map((i) => torch.tensor(i.values).reshape(i.shape).requiresGrad_());
+    const y = f(...xs);
+    assert.equal([...y.shape], c.yShape, `${name}: shape`);
+    close(y.data, c.y, `${name}: values`);
+    y.mul(torch.arange(1, y.numel() + 1, 1, { dtype: y.dtype }).reshape(y.shape).div(8)).sum().backward();
+    // (PyTorch's fused attention leaves float32 noise of a few 1e-6 where the exact gradient is 0)
+    xs.forEach((x, k) => close(x.grad!.data, c.grads[k]!, `${name}: gradient ${k}`, 1e-5));
+  }
+  const x = torch.tensor((g.mha as Case).inputs[0]!.values).reshape(2, 5, 8);
+  close(mha.forward(x, x, x, { keyPaddingMask: padding })[1]!.data, g.mhaWeights as number[], "averaged attention weights");
 });
 
 test.run();

@@ -7,6 +7,7 @@ export { Sequential, ModuleList, ModuleDict } from "./modules/container.ts";
 export { Flatten, Unflatten } from "./modules/flatten.ts";
 export { Embedding } from "./modules/embedding.ts";
 export { RNN, LSTM, GRU, type RNNOptions } from "./modules/rnn.ts";
+export { MultiheadAttention } from "./modules/attention.ts";
 export { LayerNorm, GroupNorm } from "./modules/normalization.ts";
 export * as functional from "./functional/index.ts";
 export * as init from "./init.ts";

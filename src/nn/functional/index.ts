@@ -5,6 +5,7 @@ export { softmax, logSoftmax, softmaxSimple, leakyRelu, gelu, silu, elu, softplu
 export { embedding, oneHot } from "./embedding.ts";
 export { layerNorm, groupNorm } from "./normalization.ts";
 export { pad } from "./padding.ts";
+export { scaledDotProductAttention, type AttentionOptions } from "./attention.ts";
 export { interpolate, type InterpolateOptions } from "./interpolate.ts";
 export {
   mseLoss, crossEntropy, nllLoss, bceLoss, binaryCrossEntropy, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropyWithLogits, klDiv, type Reduction, type NllLossOptions, type CrossEntropyOptions } from "./loss.ts";
