@@ -187,4 +187,27 @@ test("defaultCollate stacks tensors and turns plain numbers into a tensor, int64
   assert.throws(() => data.defaultCollate([[torch.ones(1)], [torch.ones(1, { dtype: torch.int64 })]]), /sample 1 has a torch.int64 tensor at position 0, sample 0 a torch.float32 one/);
 });
 
+
+test("ConcatDataset, samplers, and indexing with a mask or an index tensor", () => {
+  const a = new data.TensorDataset(torch.arange(3)), b = new data.TensorDataset(torch.arange(10, 12));
+  const both = new data.ConcatDataset([a, b]);
+  assert.is(both.length, 5);
+  assert.equal([0, 2, 3, 4].map((i) => (both.get(i)[0] as torch.Tensor).item()), [0, 2, 10, 11]);
+  assert.equal([...new data.SequentialSampler(both)], [0, 1, 2, 3, 4]);
+  torch.manualSeed(0);
+  const order = [...new data.RandomSampler(both)];
+  assert.equal([...order].sort(), [0, 1, 2, 3, 4]);
+  const loader = new data.DataLoader(both, { batchSize: 2, sampler: new data.RandomSampler(both, { replacement: true, numSamples: 6 }) });
+  assert.is(loader.length, 3);
+  assert.equal([...loader].map(([x]) => x!.shape[0]), [2, 2, 2]);
+  assert.throws(() => new data.DataLoader(both, { sampler: new data.SequentialSampler(both), shuffle: true }), /mutually exclusive with shuffle/);
+  const x = torch.tensor([[1, 2], [3, 4], [5, 6]], { requiresGrad: true });
+  assert.equal(x.index(torch.tensor([true, false, true])).tolist(), [[1, 2], [5, 6]]);
+  assert.equal(x.index(x.gt(3)).tolist(), [4, 5, 6]);
+  const picked = x.index(torch.tensor([[2, -3]], { dtype: torch.int64 }));
+  assert.equal(picked.tolist(), [[[5, 6], [1, 2]]]);
+  picked.sum().backward();
+  assert.equal(x.grad!.tolist(), [[1, 1], [0, 0], [1, 1]]);
+});
+
 test.run();

@@ -16,6 +16,8 @@ export interface DataLoaderOptions {
   dropLast?: boolean;
   /** Turns a list of samples into a batch; default: stack each field along a new dim 0. */
   collate?: (samples: readonly Sample[]) => Tensor[];
+  /** Where the indices come from instead of the shuffle: any iterable of indices (RandomSampler, ...). */
+  sampler?: Iterable<number>;
 }
 
 /** A batch of dataset D: a tensor per field of its samples, so [image, label] samples give
@@ -29,6 +31,7 @@ export class DataLoader<D extends Dataset = Dataset> {
   readonly dataset: D;
   readonly batchSize: number;
   readonly shuffle: boolean;
+  readonly sampler: Iterable<number> | null;
   readonly dropLast: boolean;
   readonly collate: ((samples: readonly Sample[]) => Tensor[]) | undefined;
 
@@ -39,8 +42,11 @@ export class DataLoader<D extends Dataset = Dataset> {
   constructor(dataset: D, ...args: unknown[]) {
     const options = positional("DataLoader", args, ["batchSize", "shuffle"], {
       batchSize: A.integer, shuffle: A.boolean, dropLast: A.boolean, collate: A.func,
+      sampler: A.check("an iterable of indices (a sampler)", (v) => v !== null && typeof v === "object" && Symbol.iterator in (v as object)),
     }) as DataLoaderOptions;
-    const { batchSize = 1, shuffle = false, dropLast = false, collate } = options;
+    const { batchSize = 1, shuffle = false, dropLast = false, collate, sampler } = options;
+    if (sampler && shuffle) throw new Error("sampler option is mutually exclusive with shuffle");
+    this.sampler = sampler ?? null;
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new Error(`batch_size should be a positive integer value, but got batch_size=${batchSize}`);
     }
@@ -53,15 +59,17 @@ export class DataLoader<D extends Dataset = Dataset> {
 
   /** The number of batches in one pass. */
   get length(): number {
-    const n = this.dataset.length / this.batchSize;
+    const size = this.sampler && "length" in this.sampler ? (this.sampler as { length: number }).length : this.dataset.length;
+    const n = size / this.batchSize;
     return this.dropLast ? Math.floor(n) : Math.ceil(n);
   }
 
   *[Symbol.iterator](): Generator<BatchOf<D>> {
     const n = this.dataset.length;
     // The order is drawn when the pass starts, so each epoch gets its own.
-    const order = this.shuffle ? randperm(n) : Array.from({ length: n }, (_, i) => i);
-    for (let b = 0; b < this.length; b++) {
+    const order = this.sampler ? [...this.sampler] : this.shuffle ? randperm(n) : Array.from({ length: n }, (_, i) => i);
+    const batches = this.dropLast ? Math.floor(order.length / this.batchSize) : Math.ceil(order.length / this.batchSize);
+    for (let b = 0; b < batches; b++) {
       yield this.batch(order.slice(b * this.batchSize, (b + 1) * this.batchSize)) as BatchOf<D>;
     }
   }

@@ -2,6 +2,7 @@
 // (for example [input, label]), like torch.utils.data.Dataset.
 import { Tensor } from "../tensor/tensor.ts";
 import { checkIndex, defaultCollate, gatherRows } from "./collate.ts";
+import { random, randperm } from "../random.ts";
 
 /** One sample: tensors and plain numbers, e.g. [image, label] with the label an integer as
  *  torchvision's datasets return it. defaultCollate turns numbers into a tensor per field. */
@@ -68,5 +69,58 @@ export class Subset implements Dataset {
   getBatch(indices: readonly number[]): Tensor[] {
     const inner = indices.map((i) => this.indices[checkIndex(i, this.length)]!);
     return this.dataset.getBatch ? this.dataset.getBatch(inner) : defaultCollate(inner.map((i) => this.dataset.get(i)));
+  }
+}
+
+/** torch.utils.data.ConcatDataset: the samples of several datasets, one after another. */
+export class ConcatDataset implements Dataset {
+  readonly datasets: readonly Dataset[];
+  constructor(datasets: Iterable<Dataset>) {
+    this.datasets = [...datasets];
+    if (this.datasets.length === 0) throw new Error("datasets should not be an empty iterable");
+  }
+  get length(): number {
+    return this.datasets.reduce((n, d) => n + d.length, 0);
+  }
+  get(i: number): Sample {
+    let at = checkIndex(i, this.length);
+    for (const d of this.datasets) {
+      if (at < d.length) return d.get(at);
+      at -= d.length;
+    }
+    throw new Error(`index ${i} is out of range`);
+  }
+}
+
+/** torch.utils.data.SequentialSampler: the indices 0..n-1 in order. */
+export class SequentialSampler implements Iterable<number> {
+  constructor(readonly dataSource: { readonly length: number }) {}
+  get length(): number {
+    return this.dataSource.length;
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    for (let i = 0; i < this.dataSource.length; i++) yield i;
+  }
+}
+
+/** torch.utils.data.RandomSampler: a fresh random order each pass (or, with replacement, numSamples draws). */
+export class RandomSampler implements Iterable<number> {
+  readonly replacement: boolean;
+  readonly numSamples: number;
+  constructor(readonly dataSource: { readonly length: number }, { replacement = false, numSamples }: { replacement?: boolean; numSamples?: number } = {}) {
+    this.replacement = replacement;
+    this.numSamples = numSamples ?? dataSource.length;
+    if (!Number.isInteger(this.numSamples) || this.numSamples <= 0) throw new Error(`num_samples should be a positive integer value, but got num_samples=${this.numSamples}`);
+  }
+  get length(): number {
+    return this.numSamples;
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    const n = this.dataSource.length;
+    if (this.replacement) {
+      for (let k = 0; k < this.numSamples; k++) yield Math.floor(random() * n);
+      return;
+    }
+    for (let done = 0; done < this.numSamples; ) for (const i of randperm(n)) if (done++ < this.numSamples) yield i;
   }
 }

@@ -439,6 +439,8 @@ export class Tensor {
   get(...indices: number[]): Tensor { return S.get(this, indices); }
   /** torch.select: the slice at `index` along `dim`, without that dim. */
   select(dim: number, index: number): Tensor { return S.select(this, dim, index); }
+  /** PyTorch's `t[mask]` (a bool mask over leading dims) and `t[index]` (an int64 index tensor along dim 0), copies. */
+  index(which: Tensor): Tensor { return G.index(this, which); }
   /** PyTorch's `t[a:b, c:d]`: one `[start, end]` (or `[start, end, step]`, or null for all) per dim. */
   slice(...ranges: S.Range[]): Tensor { return S.slice(this, ranges); }
   /** torch.narrow: `length` elements of `dim` from `start`. */

@@ -369,3 +369,27 @@ export function multinomial(probs: Tensor, numSamples: number, replacement = fal
   }
   return new Tensor(out, probs.dim() === 1 ? [numSamples] : [rows, numSamples], int64);
 }
+
+/** PyTorch's `t[mask]` and `t[index]`: a bool mask over the leading dims picks those elements (or
+ *  rows), as a tensor [count, ...rest]; an int64 index tensor picks rows along dim 0 (negative
+ *  counting from the end), as a tensor [...index.shape, ...rest]. */
+export function index(a: Tensor, which: Tensor): Tensor {
+  if (!(which instanceof Tensor)) throw new Error(`index: expected a bool mask or an int64 index tensor, got ${typeof which}`);
+  if (which.dtype === bool) {
+    const k = which.dim();
+    if (k > a.dim() || which.shape.some((s, i) => s !== a.shape[i])) {
+      throw new Error(`The shape of the mask [${which.shape.join(", ")}] at index 0 does not match the shape of the indexed tensor [${a.shape.join(", ")}]`);
+    }
+    const rest = a.shape.slice(k);
+    const picked: number[] = [];
+    which.data.forEach((m, i) => void (m && picked.push(i)));
+    return indexSelect(a.reshape(-1, ...rest), 0, new Tensor(Float64Array.from(picked), [picked.length], int64)).reshape([picked.length, ...rest]);
+  }
+  if (which.dtype !== int64) throw new Error(`tensors used as indices must be long, int, byte or bool tensors, got ${which.dtype}`);
+  const size = a.shape[0]!;
+  const flat = Float64Array.from(which.data, (i) => {
+    if (!(i >= -size && i < size)) throw new Error(`index ${i} is out of bounds for dimension 0 with size ${size}`);
+    return i < 0 ? i + size : i;
+  });
+  return indexSelect(a, 0, new Tensor(flat, [flat.length], int64)).reshape([...which.shape, ...a.shape.slice(1)]);
+}
