@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as torch from "../src/index.ts";
+import { readFileSync } from "node:fs";
 import { optim } from "../src/index.ts";
 
 const S = optim.lrScheduler;
@@ -64,6 +65,32 @@ test("paramGroups[0].lr is the optimizer's lr, both ways, and bad settings are r
   assert.throws(() => new S.StepLR(opt, { stepSize: 0 }), /StepLR: stepSize must be a whole number >= 1, got 0/);
   assert.throws(() => new S.ReduceLROnPlateau(opt, { factor: 1 }), /Factor should be < 1.0./);
   assert.throws(() => new S.ReduceLROnPlateau(opt, { mode: "up" as never }), /mode up is unknown!/);
+});
+
+test("LinearLR, CosineAnnealingWarmRestarts and OneCycleLR (lr and momentum) give PyTorch 2.13's doubles", () => {
+  const golden = JSON.parse(readFileSync(new URL("./fixtures/scheduler-golden.json", import.meta.url), "utf8")) as Record<string, { lrs: number[]; moms: number[] }>;
+  const make: Record<string, [(o: optim.Optimizer) => { step(): void; getLastLr(): number[] }, "sgd" | "adam"]> = {
+    linear: [(o) => new S.LinearLR(o, { startFactor: 0.25, endFactor: 1, totalIters: 6 }), "sgd"],
+    warm: [(o) => new S.CosineAnnealingWarmRestarts(o, { T0: 3, TMult: 2, etaMin: 0.001 }), "sgd"],
+    onecycle: [(o) => new S.OneCycleLR(o, { maxLr: 1, totalSteps: 20 }), "sgd"],
+    onecycleLinearAdam: [(o) => new S.OneCycleLR(o, { maxLr: 0.5, epochs: 2, stepsPerEpoch: 5, annealStrategy: "linear", pctStart: 0.4 }), "adam"],
+  };
+  for (const [name, [f, kind]] of Object.entries(make)) {
+    const p = new torch.nn.Parameter(torch.zeros(1));
+    const opt = kind === "sgd" ? new optim.SGD([p], { lr: 0.1, momentum: 0.9 }) : new optim.Adam([p], { lr: 0.1 });
+    const s = f(opt);
+    const momentum = () => (opt instanceof optim.SGD ? opt.momentum : (opt as optim.Adam).betas[0]);
+    const lrs = [s.getLastLr()[0]!], moms = [momentum()];
+    for (let i = 1; i < golden[name]!.lrs.length; i++) {
+      p.grad = torch.zeros(1);
+      opt.step();
+      s.step();
+      lrs.push(s.getLastLr()[0]!);
+      moms.push(momentum());
+    }
+    lrs.forEach((lr, i) => assert.ok(Math.abs(lr - golden[name]!.lrs[i]!) <= 1e-15 * Math.max(1, Math.abs(lr)), `${name} lr ${i}: ${lr} against ${golden[name]!.lrs[i]}`));
+    moms.forEach((m, i) => assert.ok(Math.abs(m - golden[name]!.moms[i]!) <= 1e-15, `${name} momentum ${i}: ${m} against ${golden[name]!.moms[i]}`));
+  }
 });
 
 test.run();

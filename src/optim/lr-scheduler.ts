@@ -196,3 +196,117 @@ export class ReduceLROnPlateau {
     return [this.lastLr];
   }
 }
+
+/** torch.optim.lr_scheduler.LinearLR: the lr scaled by a factor going linearly from `startFactor`
+ *  to `endFactor` over `totalIters` steps (PyTorch's chainable form). */
+export class LinearLR extends LRScheduler {
+  readonly startFactor: number;
+  readonly endFactor: number;
+  readonly totalIters: number;
+  constructor(optimizer: Optimizer, { startFactor = 1 / 3, endFactor = 1, totalIters = 5 }: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+    super(optimizer);
+    if (!(startFactor > 0 && startFactor <= 1)) throw new Error("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.");
+    if (!(endFactor >= 0 && endFactor <= 1)) throw new Error("Ending multiplicative factor expected to be between 0 and 1.");
+    this.startFactor = startFactor;
+    this.endFactor = endFactor;
+    this.totalIters = totalIters;
+    optimizer.lr = this.lastLr = this.baseLr * startFactor;
+  }
+  protected nextLr(lr: number): number {
+    const t = this.lastEpoch, { startFactor: s, endFactor: e, totalIters: n } = this;
+    if (t > n) return lr;
+    return lr * (1 + (e - s) / (n * s + (t - 1) * (e - s)));
+  }
+}
+
+/** torch.optim.lr_scheduler.CosineAnnealingWarmRestarts: a cosine from the base lr to etaMin over
+ *  T0 steps, then a restart, each period TMult times the last. */
+export class CosineAnnealingWarmRestarts extends LRScheduler {
+  readonly T0: number;
+  readonly TMult: number;
+  readonly etaMin: number;
+  private Ti: number;
+  private Tcur = 0;
+  constructor(optimizer: Optimizer, { T0, TMult = 1, etaMin = 0 }: { T0: number; TMult?: number; etaMin?: number }) {
+    super(optimizer);
+    checkPositiveInteger("CosineAnnealingWarmRestarts: T0", T0);
+    checkPositiveInteger("CosineAnnealingWarmRestarts: TMult", TMult);
+    this.T0 = this.Ti = T0;
+    this.TMult = TMult;
+    this.etaMin = etaMin;
+  }
+  protected nextLr(): number {
+    this.Tcur += 1;
+    if (this.Tcur >= this.Ti) {
+      this.Tcur -= this.Ti;
+      this.Ti *= this.TMult;
+    }
+    return this.etaMin + ((this.baseLr - this.etaMin) * (1 + Math.cos((Math.PI * this.Tcur) / this.Ti))) / 2;
+  }
+}
+
+/** OneCycleLR's options, PyTorch's names in camelCase and its defaults. */
+export interface OneCycleLROptions {
+  maxLr: number;
+  totalSteps?: number;
+  epochs?: number;
+  stepsPerEpoch?: number;
+  pctStart?: number;
+  annealStrategy?: "cos" | "linear";
+  cycleMomentum?: boolean;
+  baseMomentum?: number;
+  maxMomentum?: number;
+  divFactor?: number;
+  finalDivFactor?: number;
+}
+
+/** torch.optim.lr_scheduler.OneCycleLR: the lr climbs from maxLr / divFactor to maxLr over the first
+ *  pctStart of the steps, then anneals to a tiny minimum; the momentum (SGD's momentum, Adam's
+ *  beta1) moves the other way between maxMomentum and baseMomentum, as PyTorch's does by default. */
+export class OneCycleLR extends LRScheduler {
+  readonly totalSteps: number;
+  private readonly phases: { end: number; lr: [number, number]; momentum: [number, number] }[];
+  private readonly anneal: (from: number, to: number, pct: number) => number;
+  private readonly cycleMomentum: boolean;
+  constructor(optimizer: Optimizer, options: OneCycleLROptions) {
+    super(optimizer);
+    const { maxLr, pctStart = 0.3, annealStrategy = "cos", cycleMomentum = true, baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4 } = options;
+    const total = options.totalSteps ?? (options.epochs !== undefined && options.stepsPerEpoch !== undefined ? options.epochs * options.stepsPerEpoch : NaN);
+    if (!Number.isInteger(total) || total <= 0) throw new Error("You must define either total_steps OR (epochs AND steps_per_epoch)");
+    this.totalSteps = total;
+    const initial = maxLr / divFactor, min = initial / finalDivFactor;
+    this.phases = [
+      { end: pctStart * total - 1, lr: [initial, maxLr], momentum: [maxMomentum, baseMomentum] },
+      { end: total - 1, lr: [maxLr, min], momentum: [baseMomentum, maxMomentum] },
+    ];
+    this.anneal = annealStrategy === "cos"
+      ? (from, to, pct) => to + ((from - to) / 2) * (Math.cos(Math.PI * pct) + 1)
+      : (from, to, pct) => (to - from) * pct + from;
+    this.cycleMomentum = cycleMomentum;
+    if (cycleMomentum && !("momentum" in optimizer) && !("betas" in optimizer)) {
+      throw new Error("optimizer must support momentum or beta1 with `cycle_momentum` option enabled");
+    }
+    optimizer.lr = this.lastLr = initial;
+    (this as { baseLr: number }).baseLr = initial;
+    if (cycleMomentum) this.setMomentum(maxMomentum);
+  }
+  private setMomentum(m: number): void {
+    const opt = this.optimizer as unknown as { momentum?: number; betas?: readonly [number, number] };
+    if ("betas" in opt && opt.betas) opt.betas = [m, opt.betas[1]];
+    else opt.momentum = m;
+  }
+  protected nextLr(): number {
+    const step = this.lastEpoch;
+    if (step > this.totalSteps) throw new Error(`Tried to step ${step} times. The specified number of total steps is ${this.totalSteps}`);
+    let start = 0;
+    for (const [i, phase] of this.phases.entries()) {
+      if (step <= phase.end || i === this.phases.length - 1) {
+        const pct = (step - start) / (phase.end - start);
+        if (this.cycleMomentum) this.setMomentum(this.anneal(phase.momentum[0], phase.momentum[1], pct));
+        return this.anneal(phase.lr[0], phase.lr[1], pct);
+      }
+      start = phase.end;
+    }
+    return this.lastLr;
+  }
+}
