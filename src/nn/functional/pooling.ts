@@ -2,6 +2,7 @@
 // Output size (ceil_mode=False): floor((in + 2*padding - kernel) / stride) + 1. The loops are on
 // the kernel seam; average pooling has no SIMD kernel, so both backends run its plain loops.
 import { record } from "../../tensor/autograd.ts";
+import * as A from "../../args.ts";
 import { sameShape, shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { kernelsFor } from "../../kernels/index.ts";
@@ -75,6 +76,7 @@ export interface MaxPool2dOptions extends Pool2dOptions {
 export function maxPool2d(input: Tensor, kernelSize: Pair, options?: MaxPool2dOptions & { returnIndices?: false }): Tensor;
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
+  A.checkOptions("max_pool2d", options, { stride: A.nullable(A.pair), padding: A.pair, returnIndices: A.boolean });
   const g = poolGeometry(input, "max_pool2d", kernelSize, options);
   checkFloating(input.dtype, "max_pool2d");
   const kernels = kernelsFor(input.dtype);
@@ -138,6 +140,7 @@ export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Pair, op
 
 /** Mean over each window; the gradient spreads evenly back over the window's elements. */
 export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
+  A.checkOptions("avg_pool2d", options, { stride: A.nullable(A.pair), padding: A.pair, countIncludePad: A.boolean });
   const g = poolGeometry(input, "avg_pool2d", kernelSize, options);
   checkFloating(input.dtype, "avg_pool2d");
   const countIncludePad = options.countIncludePad ?? true;
