@@ -193,10 +193,10 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs `fn` with recording on (torch.enable_grad), whatever the mode around it. */
-export function withGrad<T>(fn: () => T): T {
+/** Runs `fn` with grad mode set to `enabled`, restoring the mode around it afterwards. */
+function inGradMode<T>(enabled: boolean, fn: () => T): T {
   const previous = gradEnabled;
-  gradEnabled = true;
+  gradEnabled = enabled;
   try {
     return fn();
   } finally {
@@ -204,15 +204,14 @@ export function withGrad<T>(fn: () => T): T {
   }
 }
 
+/** Runs `fn` with recording on (torch.enable_grad), whatever the mode around it. */
+export function withGrad<T>(fn: () => T): T {
+  return inGradMode(true, fn);
+}
+
 /** Runs `fn` without recording any graph (torch.no_grad) and returns its result. */
 export function noGrad<T>(fn: () => T): T {
-  const previous = gradEnabled;
-  gradEnabled = false;
-  try {
-    return fn();
-  } finally {
-    gradEnabled = previous;
-  }
+  return inGradMode(false, fn);
 }
 
 /** Attaches a GradFn to `out` when grad mode is on and some input requires grad. Returns `out`.
