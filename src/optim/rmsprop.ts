@@ -23,6 +23,8 @@ export class RMSprop extends Optimizer {
   readonly state = new Map<Tensor, { step: number; squareAvg: DataArray; buf: DataArray | null; gradAvg: DataArray | null }>();
 
   /** Options, or PyTorch's positional order (lr, alpha, eps, weightDecay, momentum, centered). */
+  constructor(params: Iterable<Tensor>, options?: RMSpropOptions);
+  constructor(params: Iterable<Tensor>, lr: number, ...rest: (number | boolean | RMSpropOptions)[]);
   constructor(params: Iterable<Tensor>, ...args: unknown[]) {
     super(params);
     const o = positional("RMSprop", args, ["lr", "alpha", "eps", "weightDecay", "momentum", "centered"], {
@@ -106,6 +108,8 @@ export class Adagrad extends Optimizer {
   readonly state = new Map<Tensor, { step: number; sum: DataArray }>();
 
   /** Options, or PyTorch's positional order (lr, lrDecay, weightDecay, initialAccumulatorValue, eps). */
+  constructor(params: Iterable<Tensor>, options?: AdagradOptions);
+  constructor(params: Iterable<Tensor>, lr: number, ...rest: (number | AdagradOptions)[]);
   constructor(params: Iterable<Tensor>, ...args: unknown[]) {
     super(params);
     const o = positional("Adagrad", args, ["lr", "lrDecay", "weightDecay", "initialAccumulatorValue", "eps"], {

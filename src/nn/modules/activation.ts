@@ -83,6 +83,7 @@ export class LogSoftmax extends Module {
 /** nn.LeakyReLU(negativeSlope = 0.01): x where x > 0, else negativeSlope * x. */
 export class LeakyReLU extends Module {
   readonly negativeSlope: number;
+  constructor(negativeSlope?: number | { negativeSlope?: number; inplace?: boolean });
   constructor(...args: unknown[]) {
     super();
     const o = positional("LeakyReLU", args, ["negativeSlope", "inplace"], { negativeSlope: A.number, inplace: A.boolean }) as { negativeSlope?: number; inplace?: boolean };
@@ -100,6 +101,7 @@ export class LeakyReLU extends Module {
 /** nn.GELU({ approximate = "none" | "tanh" }): x * Phi(x). */
 export class GELU extends Module {
   readonly approximate: "none" | "tanh";
+  constructor(approximate?: "none" | "tanh" | { approximate?: "none" | "tanh" });
   constructor(...args: unknown[]) {
     super();
     const o = positional("GELU", args, ["approximate"], { approximate: A.oneOf("none", "tanh") }) as { approximate?: "none" | "tanh" };
@@ -123,6 +125,7 @@ export class SiLU extends Module {
 /** nn.ELU(alpha = 1). */
 export class ELU extends Module {
   readonly alpha: number;
+  constructor(alpha?: number | { alpha?: number; inplace?: boolean });
   constructor(...args: unknown[]) {
     super();
     const o = positional("ELU", args, ["alpha", "inplace"], { alpha: A.number, inplace: A.boolean }) as { alpha?: number; inplace?: boolean };
@@ -141,6 +144,7 @@ export class ELU extends Module {
 export class Softplus extends Module {
   readonly beta: number;
   readonly threshold: number;
+  constructor(beta?: number | { beta?: number; threshold?: number }, threshold?: number);
   constructor(...args: unknown[]) {
     super();
     const o = positional("Softplus", args, ["beta", "threshold"], { beta: A.number, threshold: A.number }) as { beta?: number; threshold?: number };
@@ -159,6 +163,7 @@ export class Softplus extends Module {
 export class Hardtanh extends Module {
   readonly minVal: number;
   readonly maxVal: number;
+  constructor(minVal?: number | { minVal?: number; maxVal?: number }, maxVal?: number);
   constructor(...args: unknown[]) {
     super();
     const o = positional("Hardtanh", args, ["minVal", "maxVal"], { minVal: A.number, maxVal: A.number }) as { minVal?: number; maxVal?: number };
@@ -177,6 +182,7 @@ export class Hardtanh extends Module {
 export class PReLU extends Module {
   weight: Parameter;
   readonly numParameters: number;
+  constructor(numParameters?: number | { numParameters?: number; init?: number }, init?: number);
   constructor(...args: unknown[]) {
     super();
     const o = positional("PReLU", args, ["numParameters", "init"], { numParameters: A.integer, init: A.number }) as { numParameters?: number; init?: number };

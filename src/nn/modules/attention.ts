@@ -24,6 +24,8 @@ export class MultiheadAttention extends Module {
   readonly batchFirst: boolean;
   readonly headDim: number;
 
+  constructor(embedDim: number, numHeads: number, options?: { dropout?: number; bias?: boolean; batchFirst?: boolean });
+  constructor(embedDim: number, numHeads: number, dropout: number, bias?: boolean);
   constructor(readonly embedDim: number, readonly numHeads: number, ...args: unknown[]) {
     super();
     A.checkArg("MultiheadAttention", "embedDim", embedDim, A.integer);

@@ -138,6 +138,8 @@ export class Conv1d extends Module {
   readonly stride: number;
   readonly padding: number;
   readonly dilation: number;
+  constructor(inChannels: number, outChannels: number, kernelSize: number, options?: { stride?: number; padding?: number; dilation?: number; groups?: number; bias?: boolean; paddingMode?: "zeros" });
+  constructor(inChannels: number, outChannels: number, kernelSize: number, stride: number, ...rest: (number | boolean | string | { bias?: boolean })[]);
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: number, ...args: unknown[]) {
     super();
     const o = positional("Conv1d", args, ["stride", "padding", "dilation", "groups", "bias", "paddingMode"], {

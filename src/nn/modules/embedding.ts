@@ -12,6 +12,8 @@ import { positional } from "../../args.ts";
 export class Embedding extends Module {
   weight: Parameter;
   readonly paddingIdx: number | null;
+  constructor(numEmbeddings: number, embeddingDim: number, options?: { paddingIdx?: number | null });
+  constructor(numEmbeddings: number, embeddingDim: number, paddingIdx: number | null);
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, ...args: unknown[]) {
     super();
     A.checkArg("Embedding", "numEmbeddings", numEmbeddings, A.integer);

@@ -83,6 +83,7 @@ export class BCELoss extends Loss {
 
 /** nn.L1Loss({ reduction }): mean (or sum, or none) of |input - target|. */
 export class L1Loss extends Loss {
+  constructor(options?: { reduction?: Reduction });
   constructor(...args: unknown[]) {
     super("L1Loss", args, [], {});
   }
@@ -94,6 +95,7 @@ export class L1Loss extends Loss {
 /** nn.SmoothL1Loss({ reduction, beta = 1 }). */
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
+  constructor(options?: { reduction?: Reduction; beta?: number });
   constructor(...args: unknown[]) {
     super("SmoothL1Loss", args, [], { beta: A.number });
     this.beta = (this.options.beta as number | undefined) ?? 1;
@@ -106,6 +108,7 @@ export class SmoothL1Loss extends Loss {
 /** nn.HuberLoss({ reduction, delta = 1 }). */
 export class HuberLoss extends Loss {
   readonly delta: number;
+  constructor(options?: { reduction?: Reduction; delta?: number });
   constructor(...args: unknown[]) {
     super("HuberLoss", args, [], { delta: A.number });
     this.delta = (this.options.delta as number | undefined) ?? 1;
@@ -118,6 +121,7 @@ export class HuberLoss extends Loss {
 /** nn.BCEWithLogitsLoss({ weight, reduction, posWeight }): BCE on logits, computed stably. */
 export class BCEWithLogitsLoss extends Loss {
   declare posWeight: Tensor | null;
+  constructor(options?: { weight?: Tensor | null; reduction?: Reduction; posWeight?: Tensor | null });
   constructor(...args: unknown[]) {
     super("BCEWithLogitsLoss", args, ["weight"], { weight: A.nullable(A.tensor), posWeight: A.nullable(A.tensor) });
     const posWeight = this.options.posWeight as Tensor | null | undefined;
@@ -133,6 +137,7 @@ export class BCEWithLogitsLoss extends Loss {
 export class KLDivLoss extends Module {
   readonly reduction: Reduction | "batchmean";
   readonly logTarget: boolean;
+  constructor(options?: { reduction?: Reduction | "batchmean"; logTarget?: boolean });
   constructor(...args: unknown[]) {
     super();
     const o = positional("KLDivLoss", args, [], { reduction: A.oneOf("mean", "sum", "none", "batchmean"), logTarget: A.boolean }) as { reduction?: Reduction | "batchmean"; logTarget?: boolean };

@@ -14,6 +14,8 @@ export class LayerNorm extends Module {
   readonly normalizedShape: number[];
   readonly eps: number;
   readonly elementwiseAffine: boolean;
+  constructor(normalizedShape: number | readonly number[], options?: { eps?: number; elementwiseAffine?: boolean; bias?: boolean });
+  constructor(normalizedShape: number | readonly number[], eps: number, ...rest: (boolean | { elementwiseAffine?: boolean; bias?: boolean })[]);
   constructor(normalizedShape: number | readonly number[], ...args: unknown[]) {
     super();
     this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
@@ -37,6 +39,8 @@ export class GroupNorm extends Module {
   bias: Parameter | null;
   readonly eps: number;
   readonly affine: boolean;
+  constructor(numGroups: number, numChannels: number, options?: { eps?: number; affine?: boolean });
+  constructor(numGroups: number, numChannels: number, eps: number, affine?: boolean);
   constructor(readonly numGroups: number, readonly numChannels: number, ...args: unknown[]) {
     super();
     const o = positional("GroupNorm", args, ["eps", "affine"], { eps: A.number, affine: A.boolean }) as { eps?: number; affine?: boolean };

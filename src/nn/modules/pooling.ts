@@ -124,6 +124,8 @@ function over1d(x: Tensor, pool2d: (x4: Tensor) => Tensor): Tensor {
 export class MaxPool1d extends Module {
   readonly stride: number;
   readonly padding: number;
+  constructor(kernelSize: number, options?: { stride?: number | null; padding?: number; dilation?: number; returnIndices?: boolean; ceilMode?: boolean });
+  constructor(kernelSize: number, stride: number | null, padding?: number);
   constructor(readonly kernelSize: number, ...args: unknown[]) {
     super();
     A.checkArg("MaxPool1d", "kernelSize", kernelSize, A.integer);
@@ -147,6 +149,8 @@ export class AvgPool1d extends Module {
   readonly stride: number;
   readonly padding: number;
   readonly countIncludePad: boolean;
+  constructor(kernelSize: number, options?: { stride?: number | null; padding?: number; ceilMode?: boolean; countIncludePad?: boolean });
+  constructor(kernelSize: number, stride: number | null, padding?: number);
   constructor(readonly kernelSize: number, ...args: unknown[]) {
     super();
     A.checkArg("AvgPool1d", "kernelSize", kernelSize, A.integer);
@@ -169,6 +173,7 @@ export class AvgPool1d extends Module {
 /** nn.Upsample({ size | scaleFactor, mode = "nearest", alignCorners }): F.interpolate as a layer. */
 export class Upsample extends Module {
   readonly options: InterpolateOptions;
+  constructor(options: InterpolateOptions);
   constructor(...args: unknown[]) {
     super();
     this.options = positional("Upsample", args, ["size", "scaleFactor", "mode", "alignCorners"], {

@@ -146,6 +146,8 @@ abstract class RNNBase extends Module {
 /** nn.RNN(inputSize, hiddenSize, { numLayers, nonlinearity, bias, batchFirst, dropout }):
  *  h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh). forward(input, h0?) gives [output, h_n]. */
 export class RNN extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options?: RNNOptions);
+  constructor(inputSize: number, hiddenSize: number, numLayers: number, ...rest: (string | number | boolean | RNNOptions)[]);
   constructor(inputSize: number, hiddenSize: number, ...args: unknown[]) {
     const nonlinearity = args.find((a) => A.isOptions(a) && (a as RNNOptions).nonlinearity === "relu") || args[1] === "relu" ? "RNN_RELU" : "RNN_TANH";
     super(nonlinearity, "RNN", inputSize, hiddenSize, args);
@@ -159,6 +161,8 @@ export class RNN extends RNNBase {
 /** nn.LSTM(inputSize, hiddenSize, { numLayers, bias, batchFirst, dropout }): forward(input, [h0, c0]?)
  *  gives [output, [h_n, c_n]]. */
 export class LSTM extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options?: Omit<RNNOptions, "nonlinearity">);
+  constructor(inputSize: number, hiddenSize: number, numLayers: number, ...rest: (number | boolean | Omit<RNNOptions, "nonlinearity">)[]);
   constructor(inputSize: number, hiddenSize: number, ...args: unknown[]) {
     super("LSTM", "LSTM", inputSize, hiddenSize, args);
   }
@@ -171,6 +175,8 @@ export class LSTM extends RNNBase {
 /** nn.GRU(inputSize, hiddenSize, { numLayers, bias, batchFirst, dropout }): forward(input, h0?)
  *  gives [output, h_n]. */
 export class GRU extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options?: Omit<RNNOptions, "nonlinearity">);
+  constructor(inputSize: number, hiddenSize: number, numLayers: number, ...rest: (number | boolean | Omit<RNNOptions, "nonlinearity">)[]);
   constructor(inputSize: number, hiddenSize: number, ...args: unknown[]) {
     super("GRU", "GRU", inputSize, hiddenSize, args);
   }
