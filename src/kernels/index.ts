@@ -1,7 +1,7 @@
 // Which backend runs the hot loops. Ops call kernels() at the moment they need one, so a
 // setBackend() between two steps takes effect at once.
 import type { BackendName, KernelBackend } from "./types.ts";
-import { allocLike, float32, type DataArray, type DType } from "../tensor/dtype.ts";
+import { float32, type DataArray, type DType } from "../tensor/dtype.ts";
 import { jsBackend } from "./js/index.ts";
 import { createWasmBackend, getThreads, setThreads } from "./wasm/index.ts";
 
@@ -53,12 +53,6 @@ export function longLivedFloat32(length: number): Float32Array {
 /** Whether `array` came from longLivedFloat32's resident arrays (its gradient and buffers should too). */
 export function isLongLived(array: DataArray): boolean {
   return loadWasm()?.isResident?.(array) ?? false;
-}
-
-/** A zeroed array of `length` of `array`'s type, long-lived beside it when `array` lives in the
- *  kernels' memory: a parameter's gradient, an optimiser's buffer for it. */
-export function arrayBeside<A extends DataArray>(array: A, length: number): A {
-  return isLongLived(array) ? (longLivedFloat32(length) as A) : allocLike(array, length);
 }
 
 /** array.fill(value), by the wasm kernels for a long-lived array in their memory (the engine's own
