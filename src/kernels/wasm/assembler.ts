@@ -94,6 +94,7 @@ simd("v128.load32_zero", 92, { mem: 2 });
 simd("v128.load64_zero", 93, { mem: 3 });
 simd("v128.load32_lane", 86, { memLane: 2 });
 simd("v128.store32_lane", 90, { memLane: 2 });
+simd("v128.store64_lane", 91, { memLane: 3 });
 simd("i8x16.shuffle", 13, "shuffle");
 simd("i32x4.splat", 17);
 simd("f32x4.splat", 19);
@@ -523,7 +524,8 @@ function encodeBody(f: FuncDecl, funcNames: Map<string, number>, source: string)
       out.push(...uleb128(align), ...uleb128(offset));
       if ("memLane" in imm) {
         const v = intImm(atom, "a lane index");
-        if (v < 0n || v > 3n) fail(atom, `lane index ${v} out of range 0..3`);
+        const last = BigInt(16 / 2 ** imm.memLane - 1); // 4-byte lanes: 0..3, 8-byte lanes: 0..1
+        if (v < 0n || v > last) fail(atom, `lane index ${v} out of range 0..${last}`);
         out.push(Number(v));
       }
     }

@@ -90,12 +90,14 @@ export class GemmBinding {
       // op(b)'s columns j0..j0+nb: rows of b when it is stored n×k, pieces of each row when k×n
       if (bHome < 0) {
         if (transB) h.set(b.subarray(j0 * k, (j0 + nb) * k), bAt / 4);
+        else if (nb === n) h.set(b.subarray(0, k * n), bAt / 4); // all columns: one piece
         else for (let p = 0; p < k; p++) h.set(b.subarray(p * n + j0, p * n + j0 + nb), bAt / 4 + p * nb);
       }
       for (let i0 = 0; i0 < m; i0 += rows) {
         const mb = Math.min(rows, m - i0);
         if (aHome < 0) {
           if (!transA) h.set(a.subarray(i0 * k, (i0 + mb) * k), aAt / 4);
+          else if (mb === m) h.set(a.subarray(0, k * m), aAt / 4); // all rows: one piece
           else for (let p = 0; p < k; p++) h.set(a.subarray(p * m + i0, p * m + i0 + mb), aAt / 4 + p * mb); // a is k×m
         }
         if (accumulate && cHome < 0) for (let i = 0; i < mb; i++) h.set(c.subarray((i0 + i) * n + j0, (i0 + i) * n + j0 + nb), cAt / 4 + i * nb);

@@ -1262,53 +1262,62 @@ export const optimizerWat = `;; The optimiser's work, four lanes at a time: fill
 
   ;; buf[i] = round(round(buf[i] * momentum) + keep * g[i]), then w[i] = round(w[i] + step * buf[i])
   ;; (step = -lr). Each \`x + a * y\` is worked out in f64 lanes, where the product of two floats is
-  ;; exact, and rounded to f32 once: the fused multiply-add PyTorch's kernels compute.
+  ;; exact, and rounded to f32 once: the fused multiply-add PyTorch's kernels compute. With keep = 1
+  ;; the first is one f32 add, which rounds once already. The f64 halves are loaded two floats at a
+  ;; time (load64_zero) and stored the same way (store64_lane): cheaper than shuffling lanes around.
   (func (export "sgd_momentum")
     (param $w i32) (param $g i32) (param $buf i32) (param $count i32)
     (param $step f32) (param $momentum f32) (param $keep f32)
-    (local $m4 v128) (local $keep2 v128) (local $step2 v128)
-    (local $bm v128) (local $gv v128) (local $b v128) (local $lo v128) (local $hi v128) (local $bs f32)
+    (local $m4 v128) (local $keep2 v128) (local $step2 v128) (local $bs f32)
     local.get $momentum  f32x4.splat  local.set $m4
     local.get $keep  f64.promote_f32  f64x2.splat  local.set $keep2
     local.get $step  f64.promote_f32  f64x2.splat  local.set $step2
-    block $done
-      loop $vec
-        local.get $count  i32.const 4  i32.lt_s  br_if $done
-        ;; bm = buf * momentum, rounded to f32
-        local.get $buf  v128.load align=4  local.get $m4  f32x4.mul  local.set $bm
-        local.get $g  v128.load align=4  local.set $gv
-        local.get $keep  f32.const 1  f32.eq
-        if
-          ;; keep = 1: bm + g, one f32 add, already rounds once as a fused multiply-add would
-          local.get $bm  local.get $gv  f32x4.add  local.set $b
-        else
-          ;; b = bm + keep * g in f64 lanes: lanes 0-1, then lanes 2-3 moved down by a shuffle
-          local.get $gv  f64x2.promote_low_f32x4  local.get $keep2  f64x2.mul
-          local.get $bm  f64x2.promote_low_f32x4  f64x2.add
-          f32x4.demote_f64x2_zero  local.set $lo
-          local.get $gv  local.get $gv  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
-          f64x2.promote_low_f32x4  local.get $keep2  f64x2.mul
-          local.get $bm  local.get $bm  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
-          f64x2.promote_low_f32x4  f64x2.add
-          f32x4.demote_f64x2_zero  local.set $hi
-          local.get $lo  local.get $hi  i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23  local.set $b
+    local.get $keep  f32.const 1  f32.eq
+    if
+      block $done
+        loop $vec
+          local.get $count  i32.const 4  i32.lt_s  br_if $done
+          ;; buf = buf * momentum + g, four lanes of f32
+          local.get $buf
+          local.get $buf  v128.load align=4  local.get $m4  f32x4.mul
+          local.get $g  v128.load align=4  f32x4.add
+          v128.store align=4
+          ;; w = w + step * buf, two f64 lanes at a time
+          local.get $w
+          local.get $buf  v128.load64_zero align=4  f64x2.promote_low_f32x4  local.get $step2  f64x2.mul
+          local.get $w  v128.load64_zero align=4  f64x2.promote_low_f32x4  f64x2.add
+          f32x4.demote_f64x2_zero  v128.store64_lane align=4 0
+          local.get $w
+          local.get $buf  v128.load64_zero offset=8 align=4  f64x2.promote_low_f32x4  local.get $step2  f64x2.mul
+          local.get $w  v128.load64_zero offset=8 align=4  f64x2.promote_low_f32x4  f64x2.add
+          f32x4.demote_f64x2_zero  v128.store64_lane offset=8 align=4 0
+          local.get $w  i32.const 16  i32.add  local.set $w
+          local.get $g  i32.const 16  i32.add  local.set $g
+          local.get $buf  i32.const 16  i32.add  local.set $buf
+          local.get $count  i32.const 4  i32.sub  local.set $count
+          br $vec
         end
-        local.get $buf  local.get $b  v128.store align=4
-        ;; w = w + step * b in f64 lanes, each pair of w loaded straight into the low lanes
-        local.get $b  f64x2.promote_low_f32x4  local.get $step2  f64x2.mul
-        local.get $w  v128.load64_zero align=4  f64x2.promote_low_f32x4  f64x2.add
-        f32x4.demote_f64x2_zero  local.set $lo
-        local.get $b  local.get $b  i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
-        f64x2.promote_low_f32x4  local.get $step2  f64x2.mul
-        local.get $w  v128.load64_zero offset=8 align=4  f64x2.promote_low_f32x4  f64x2.add
-        f32x4.demote_f64x2_zero  local.set $hi
-        local.get $w  local.get $lo  local.get $hi  i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-        v128.store align=4
-        local.get $w  i32.const 16  i32.add  local.set $w
-        local.get $g  i32.const 16  i32.add  local.set $g
-        local.get $buf  i32.const 16  i32.add  local.set $buf
-        local.get $count  i32.const 4  i32.sub  local.set $count
-        br $vec
+      end
+    else
+      block $done2
+        loop $pair
+          local.get $count  i32.const 2  i32.lt_s  br_if $done2
+          ;; buf = round(buf * momentum) + keep * g, two lanes in f64
+          local.get $buf
+          local.get $buf  v128.load64_zero align=4  local.get $m4  f32x4.mul  f64x2.promote_low_f32x4
+          local.get $g  v128.load64_zero align=4  f64x2.promote_low_f32x4  local.get $keep2  f64x2.mul
+          f64x2.add  f32x4.demote_f64x2_zero  v128.store64_lane align=4 0
+          ;; w = w + step * buf
+          local.get $w
+          local.get $buf  v128.load64_zero align=4  f64x2.promote_low_f32x4  local.get $step2  f64x2.mul
+          local.get $w  v128.load64_zero align=4  f64x2.promote_low_f32x4  f64x2.add
+          f32x4.demote_f64x2_zero  v128.store64_lane align=4 0
+          local.get $w  i32.const 8  i32.add  local.set $w
+          local.get $g  i32.const 8  i32.add  local.set $g
+          local.get $buf  i32.const 8  i32.add  local.set $buf
+          local.get $count  i32.const 2  i32.sub  local.set $count
+          br $pair
+        end
       end
     end
     block $done1

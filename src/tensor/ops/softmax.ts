@@ -11,39 +11,32 @@ import { Tensor } from "../tensor.ts";
 function alongDim(x: Tensor, dim: number, log: boolean): DataArray {
   checkFloating(x.dtype, log ? "log_softmax" : "softmax");
   const d = normalizeDim(dim, x.shape.length);
-  const [outer, n, inner] = aroundDim(x.shape, d);
-  const out = allocLike(x.data, x.numel());
-  const data = x.data;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      // the line's elements are at first, first + inner, ... (n of them)
-      const first = o * n * inner + i, end = first + n * inner;
-      let max = -Infinity;
-      for (let at = first; at < end; at += inner) max = Math.max(max, data[at]!);
-      let total = 0;
-      for (let at = first; at < end; at += inner) total += Math.exp(data[at]! - max);
-      const logTotal = Math.log(total);
-      for (let at = first; at < end; at += inner) {
-        const shifted = data[at]! - max;
-        out[at] = log ? shifted - logTotal : Math.exp(shifted) / total;
-      }
+  const data = x.data, out = allocLike(data, x.numel());
+  forEachLine(x.shape, d, (first, end, inner) => {
+    let max = -Infinity;
+    for (let at = first; at < end; at += inner) max = Math.max(max, data[at]!);
+    let total = 0;
+    for (let at = first; at < end; at += inner) total += Math.exp(data[at]! - max);
+    const logTotal = Math.log(total);
+    for (let at = first; at < end; at += inner) {
+      const shifted = data[at]! - max;
+      out[at] = log ? shifted - logTotal : Math.exp(shifted) / total;
     }
-  }
+  });
   return out;
 }
 
-/** Sum of g*w along dim for each line (w = 1 when omitted). */
-function lineSums(g: Tensor, w: DataArray | null, dim: number): [DataArray, (o: number, i: number, j: number) => number, number, number, number] {
-  const [outer, n, inner] = aroundDim(g.shape, dim);
-  const at = (o: number, i: number, j: number) => (o * n + j) * inner + i;
-  const sums = allocLike(g.data, outer * inner);
+/** Runs `f(first, end)` for each line along dim: the line's elements are at first, first + inner, …
+ *  up to end (exclusive), with inner the stride of dim in a contiguous tensor. */
+function forEachLine(shape: readonly number[], dim: number, f: (first: number, end: number, inner: number) => void): void {
+  const [outer, n, inner] = aroundDim(shape, dim);
   for (let o = 0; o < outer; o++)
-    for (let i = 0; i < inner; i++) {
-      let s = 0;
-      for (let j = 0; j < n; j++) s += g.data[at(o, i, j)]! * (w ? w[at(o, i, j)]! : 1);
-      sums[o * inner + i] = s;
-    }
-  return [sums, at, outer, n, inner];
+    for (let i = 0; i < inner; i++) f(o * n * inner + i, (o * n + n) * inner + i, inner);
+}
+
+/** Rounds a line's sum to the gradient's own precision, as the sum is kept there. */
+function roundingTo(array: DataArray): (v: number) => number {
+  return array instanceof Float32Array ? Math.fround : (v) => v;
 }
 
 /** Softmax as a reader would first write it, from tensor ops: exp(x) / exp(x).sum(dim). Not PyTorch's
@@ -61,11 +54,13 @@ export function softmax(x: Tensor, dim: number): Tensor {
   return record(out, "SoftmaxBackward0", [x], (g) => {
     // dx = y * (g - sum(g * y)); with tensor ops when the backward itself is recorded
     if (isGradEnabled()) return [out.mul(g.sub(g.mul(out).sum(d, true)))];
-    const [sums, at, outer, n, inner] = lineSums(g, out.data, d);
-    const dx = allocLike(g.data, x.numel());
-    for (let o = 0; o < outer; o++)
-      for (let i = 0; i < inner; i++)
-        for (let j = 0; j < n; j++) dx[at(o, i, j)] = out.data[at(o, i, j)]! * (g.data[at(o, i, j)]! - sums[o * inner + i]!);
+    const gd = g.data, y = out.data, dx = allocLike(gd, x.numel()), inDType = roundingTo(gd);
+    forEachLine(x.shape, d, (first, end, inner) => {
+      let sum = 0;
+      for (let at = first; at < end; at += inner) sum += gd[at]! * y[at]!;
+      sum = inDType(sum);
+      for (let at = first; at < end; at += inner) dx[at] = y[at]! * (gd[at]! - sum);
+    });
     return [new Tensor(dx, x.shape, g.dtype)];
   }, [out]);
 }
@@ -77,11 +72,13 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   return record(out, "LogSoftmaxBackward0", [x], (g) => {
     // dx = g - softmax(x) * sum(g); with tensor ops when the backward itself is recorded
     if (isGradEnabled()) return [g.sub(out.exp().mul(g.sum(d, true)))];
-    const [sums, at, outer, n, inner] = lineSums(g, null, d);
-    const dx = allocLike(g.data, x.numel());
-    for (let o = 0; o < outer; o++)
-      for (let i = 0; i < inner; i++)
-        for (let j = 0; j < n; j++) dx[at(o, i, j)] = g.data[at(o, i, j)]! - Math.exp(out.data[at(o, i, j)]!) * sums[o * inner + i]!;
+    const gd = g.data, y = out.data, dx = allocLike(gd, x.numel()), inDType = roundingTo(gd);
+    forEachLine(x.shape, d, (first, end, inner) => {
+      let sum = 0;
+      for (let at = first; at < end; at += inner) sum += gd[at]!;
+      sum = inDType(sum);
+      for (let at = first; at < end; at += inner) dx[at] = gd[at]! - Math.exp(y[at]!) * sum;
+    });
     return [new Tensor(dx, x.shape, g.dtype)];
   }, [out]);
 }
