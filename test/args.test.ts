@@ -13,7 +13,7 @@ const js = <T>(f: T) => f as unknown as (...args: unknown[]) => unknown;
 
 test("PyTorch's positional arguments are taken in PyTorch's order", () => {
   const sgd = new optim.SGD(w(), 0.1, 0.9, 0, 0.01, true);
-  assert.equal([sgd.lr, sgd.momentum, sgd.weightDecay, sgd.nesterov], [0.1, 0.9, 0.01, true]);
+  assert.equal([sgd.lr, sgd.paramGroups[0]!.momentum, sgd.paramGroups[0]!.weightDecay, sgd.paramGroups[0]!.nesterov], [0.1, 0.9, 0.01, true]);
   assert.is(new optim.Adam(w(), 0.02).lr, 0.02);
   assert.is(String(new nn.Conv2d(1, 16, 3, 1, 1)), "Conv2d(1, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))");
   assert.is(String(new nn.Conv2d(1, 16, 3, 2, { bias: false })), "Conv2d(1, 16, kernel_size=(3, 3), stride=(2, 2), bias=False)");
@@ -44,13 +44,33 @@ test("a wrong type names what was expected and what came; a tensor by its shape 
   assert.throws(() => new nn.CrossEntropyLoss({ reduction: "avg" } as never), /option "reduction" expects one of "mean", "sum", "none", got the string "avg"/);
 });
 
-test("PyTorch options not supported yet are refused, never ignored", () => {
-  assert.throws(() => new nn.Conv2d(1, 4, 3, { groups: 2 }), /groups=2 is not supported yet/);
-  assert.throws(() => new nn.Conv2d(1, 4, 3, { paddingMode: "reflect" }), /paddingMode "reflect" is not supported yet/);
-  assert.throws(() => new nn.MaxPool2d(2, { ceilMode: true }), /ceilMode=true is not supported yet/);
-  assert.throws(() => new nn.MaxPool2d(2, { dilation: 2 }), /dilation=2 is not supported yet/);
-  assert.throws(() => new nn.AvgPool2d(2, { divisorOverride: 3 }), /divisorOverride=3 is not supported yet/);
-  new nn.Conv2d(1, 4, 3, { groups: 1, paddingMode: "zeros" }); // PyTorch's defaults pass
+test("the one PyTorch option not supported yet is refused, never ignored", () => {
+  assert.throws(() => new nn.LSTM(2, 3, { bidirectional: true }), /bidirectional=true is not supported yet/);
+  new nn.LSTM(2, 3, { bidirectional: false }); // PyTorch's default passes
+});
+
+test("inplace LeakyReLU, ELU and Dropout overwrite their input, as PyTorch's, and autograd follows", () => {
+  const x = torch.tensor([-2, 0.5, -1, 3]);
+  const w = torch.tensor([1, 1, 1, 1], { requiresGrad: true });
+  const h = x.mul(w); // a non-leaf: in place is allowed on it
+  const y = new nn.LeakyReLU(0.1, true)(h);
+  assert.ok(y === h, "the same tensor comes back");
+  assert.equal((h.tolist() as number[]).map((v) => Math.round(v * 1e6) / 1e6), [-0.2, 0.5, -0.1, 3]);
+  y.sum().backward();
+  assert.equal((w.grad!.tolist() as number[]).map((v) => Math.round(v * 1e6) / 1e6), [-0.2, 0.5, -0.1, 3]);
+  const e = torch.tensor([-1, 2]);
+  new nn.ELU({ alpha: 2, inplace: true })(e);
+  assert.ok(Math.abs((e.tolist() as number[])[0]! - 2 * (Math.exp(-1) - 1)) < 1e-6);
+  assert.is(String(new nn.ELU(1, true)), "ELU(alpha=1.0, inplace=True)");
+  assert.is(String(new nn.LeakyReLU(0.1, true)), "LeakyReLU(negative_slope=0.1, inplace=True)");
+  torch.manualSeed(0);
+  const d = torch.ones(1000);
+  const drop = new nn.Dropout(0.5, true);
+  assert.is(String(drop), "Dropout(p=0.5, inplace=True)");
+  drop(d);
+  const kept = (d.tolist() as number[]).filter((v) => v !== 0);
+  assert.ok(kept.length > 400 && kept.length < 600 && kept.every((v) => v === 2), "the input itself was dropped out and scaled");
+  assert.throws(() => new nn.Dropout(0.5, true)(torch.ones(3, { requiresGrad: true })), /a leaf Variable that requires grad is being used in an in-place operation/);
 });
 
 test("every options object refuses any unknown key with an Error naming it, never a TypeError (fast-check)", () => {
@@ -185,7 +205,7 @@ test("einsum, repeatInterleave and cumprod: PyTorch's values and gradients", () 
 
 test("functional forms check their options too", () => {
   const x = torch.ones(1, 1, 4, 4), w = torch.ones(1, 1, 3, 3);
-  assert.throws(() => nn.functional.conv2d(x, w, null, { padding: 1, groups: 2 } as never), /conv2d: unknown option "groups"/);
+  assert.throws(() => nn.functional.conv2d(x, w, null, { padding: 1, group: 2 } as never), /conv2d: unknown option "group"/);
   assert.throws(() => nn.functional.maxPool2d(x, 2, { ceil_mode: true } as never), /max_pool2d: unknown option "ceil_mode": torchlet spells PyTorch's ceil_mode as "ceilMode"|max_pool2d: unknown option "ceil_mode"/);
   assert.throws(() => nn.functional.avgPool2d(x, 2, { stride: "2" } as never), /avg_pool2d: option "stride" expects/);
   assert.throws(() => nn.functional.crossEntropy(torch.ones(2, 3), torch.tensor([0, 1], { dtype: torch.int64 }), { ignore_index: 1 } as never), /"ignoreIndex"/);

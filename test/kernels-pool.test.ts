@@ -23,7 +23,7 @@ const geometryArb: fc.Arbitrary<Pool2dGeometry> = fc
   .tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), axisArb, axisArb)
   .map(([batch, channels, h, w]) => ({
     batch, channels, inHeight: h.size, inWidth: w.size, kernelHeight: h.kernel, kernelWidth: w.kernel,
-    strideH: h.stride, strideW: w.stride, padH: h.pad, padW: w.pad, outHeight: h.out, outWidth: w.out,
+    strideH: h.stride, strideW: w.stride, padH: h.pad, padW: w.pad, dilationH: 1, dilationW: 1, outHeight: h.out, outWidth: w.out,
   }));
 
 const inSize = (g: Pool2dGeometry) => g.batch * g.channels * g.inHeight * g.inWidth;
@@ -106,7 +106,7 @@ test("maxPool2d: padding never wins, even when every real value is negative", ()
   // 3x3 of -1..-9, kernel 2, stride 2, padding 1: every window has padding in it, yet no output is 0.
   const g: Pool2dGeometry = {
     batch: 1, channels: 1, inHeight: 3, inWidth: 3, kernelHeight: 2, kernelWidth: 2,
-    strideH: 2, strideW: 2, padH: 1, padW: 1, outHeight: 2, outWidth: 2,
+    strideH: 2, strideW: 2, padH: 1, padW: 1, dilationH: 1, dilationW: 1, outHeight: 2, outWidth: 2,
   };
   const input = Float32Array.from({ length: 9 }, (_, i) => -(i + 1));
   const out = new Float32Array(4);
@@ -124,7 +124,7 @@ test("maxPool2d: on a tie the first maximum in row-major order gets the whole gr
   // One 2x3 window: [[1, 5, 2], [5, 0, 5]]. Three 5s; the one at (0, 1) is first.
   const g: Pool2dGeometry = {
     batch: 1, channels: 1, inHeight: 2, inWidth: 3, kernelHeight: 2, kernelWidth: 3,
-    strideH: 1, strideW: 1, padH: 0, padW: 0, outHeight: 1, outWidth: 1,
+    strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, outHeight: 1, outWidth: 1,
   };
   const out = new Float32Array(1);
   const argmax = new Int32Array(1);
@@ -139,7 +139,7 @@ test("maxPool2d: on a tie the first maximum in row-major order gets the whole gr
 test("maxPool2d: a NaN in the window is the maximum (PyTorch propagates NaN)", () => {
   const g: Pool2dGeometry = {
     batch: 1, channels: 1, inHeight: 2, inWidth: 4, kernelHeight: 2, kernelWidth: 2,
-    strideH: 2, strideW: 2, padH: 0, padW: 0, outHeight: 1, outWidth: 2,
+    strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1, outHeight: 1, outWidth: 2,
   };
   const out = new Float32Array(2);
   const argmax = new Int32Array(2);
@@ -162,7 +162,7 @@ const x4 = Float32Array.from({ length: 16 }, (_, i) => i + 1); // [[1,2,3,4],[5,
 test("avgPool2d by hand: 4x4 of 1..16, kernel 2, stride 2, padding 1, with and without count_include_pad", () => {
   const g: Pool2dGeometry = {
     batch: 1, channels: 1, inHeight: 4, inWidth: 4, kernelHeight: 2, kernelWidth: 2,
-    strideH: 2, strideW: 2, padH: 1, padW: 1, outHeight: 3, outWidth: 3,
+    strideH: 2, strideW: 2, padH: 1, padW: 1, dilationH: 1, dilationW: 1, outHeight: 3, outWidth: 3,
   };
   // Windows: rows {0} {1,2} {3} by columns {0} {1,2} {3}. Sums: 1, 2+3, 4 / 5+9, 6+7+10+11, 8+12 / 13, 14+15, 16.
   const out = new Float32Array(9);

@@ -79,7 +79,7 @@ test("LinearLR, CosineAnnealingWarmRestarts and OneCycleLR (lr and momentum) giv
     const p = new torch.nn.Parameter(torch.zeros(1));
     const opt = kind === "sgd" ? new optim.SGD([p], { lr: 0.1, momentum: 0.9 }) : new optim.Adam([p], { lr: 0.1 });
     const s = f(opt);
-    const momentum = () => (opt instanceof optim.SGD ? opt.momentum : (opt as optim.Adam).betas[0]);
+    const momentum = () => (opt instanceof optim.SGD ? opt.paramGroups[0]!.momentum : (opt as optim.Adam).paramGroups[0]!.betas[0]);
     const lrs = [s.getLastLr()[0]!], moms = [momentum()];
     for (let i = 1; i < golden[name]!.lrs.length; i++) {
       p.grad = torch.zeros(1);

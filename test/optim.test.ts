@@ -233,7 +233,7 @@ test("Adam defaults (lr 1e-3) and weight decay folded into the gradient", () => 
   const p = param([2]);
   // g = 1 + 0.5*2 = 2: the first step moves by lr * g / (|g| + eps), about 1e-3
   const opt = new optim.Adam([p], { weightDecay: 0.5 });
-  assert.equal([opt.lr, ...opt.betas, opt.eps], [1e-3, 0.9, 0.999, 1e-8]);
+  assert.equal([opt.lr, ...opt.paramGroups[0]!.betas, opt.paramGroups[0]!.eps], [1e-3, 0.9, 0.999, 1e-8]);
   close(run(opt, p, [[1]]), [[2 - (1e-3 * 2) / (2 + 1e-8)]]);
 });
 

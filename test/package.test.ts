@@ -1,10 +1,11 @@
 // The package as a user gets it: `npm pack` (its prepare script builds dist/, as it does for an install from a path or a git URL), the tarball installed
 // into a fresh project without the registry, then imported from plain .mjs under node, from .ts
-// under tsx, and type-checked by tsc with a strict user tsconfig (DOM lib, no skipLibCheck).
+// under tsx, and type-checked by tsc with a strict user tsconfig (DOM lib, no skipLibCheck); and
+// every TypeScript example of the README that imports the package, run and type-checked as written.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -23,6 +24,10 @@ torch.save(model.stateDict(), "xor.safetensors");
 const back = torch.load("xor.safetensors");
 console.log(JSON.stringify({ keys: [...back.keys()].sort(), out: [...model(x).data].map(Math.round), iris: loadIris().data.numel() }));
 `;
+/** The README's TypeScript examples that use the package, exactly as written there. */
+const README_EXAMPLES = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)]
+  .map((m) => m[1]!).filter((code) => code.includes('from "torchlet'));
+
 const TSCONFIG = {
   compilerOptions: {
     target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true,
@@ -48,7 +53,17 @@ test("npm pack gives a package that installs offline, runs from .mjs and .ts, an
       const out = execFileSync(command[0]!, command.slice(1), { cwd: app, encoding: "utf8" });
       assert.equal(JSON.parse(out), want, command.join(" "));
     }
-    execFileSync(bin("tsc"), ["-p", "."], { cwd: app, stdio: "pipe" }); // throws with tsc's errors if any
+    // every README example that uses the package: run as written (as .ts, and as .mjs when it has no types)
+    assert.ok(README_EXAMPLES.length >= 1, "the README has examples that use the package");
+    README_EXAMPLES.forEach((code, i) => {
+      writeFileSync(join(app, `readme-${i}.ts`), code);
+      execFileSync(bin("tsx"), [`readme-${i}.ts`], { cwd: app, stdio: "pipe" });
+      if (!/:\s*(number|string|boolean|torch\.|nn\.)/.test(code)) {
+        writeFileSync(join(app, `readme-${i}.mjs`), code);
+        execFileSync(process.execPath, [`readme-${i}.mjs`], { cwd: app, stdio: "pipe" });
+      }
+    });
+    execFileSync(bin("tsc"), ["-p", "."], { cwd: app, stdio: "pipe" }); // throws with tsc's errors if any (the README's examples included)
     writeFileSync(join(app, "wrong.ts"), 'import * as torch from "torchlet";\nexport const n: number = torch.ones(1);\n');
     assert.throws(() => execFileSync(bin("tsc"), ["-p", "."], { cwd: app, stdio: "pipe" }), "the types are real: a wrong program fails");
   } finally {

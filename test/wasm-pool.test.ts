@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { jsBackend } from "../src/kernels/js/index.ts";
 import { createWasmBackend, setMemoryBudget } from "../src/kernels/wasm/index.ts";
 import type { Pool2dGeometry } from "../src/kernels/types.ts";
+import { poolOutSize } from "../src/nn/functional/pooling.ts";
 
 const wasm = createWasmBackend()!;
 
@@ -16,15 +17,16 @@ const geometryArb: fc.Arbitrary<Pool2dGeometry> = fc.record({
   inHeight: fc.integer({ min: 1, max: 12 }), inWidth: fc.integer({ min: 1, max: 20 }),
   kernelHeight: fc.integer({ min: 1, max: 4 }), kernelWidth: fc.integer({ min: 1, max: 4 }),
   strideH: fc.integer({ min: 1, max: 3 }), strideW: fc.integer({ min: 1, max: 3 }),
-  padH: fc.integer({ min: 0, max: 2 }), padW: fc.integer({ min: 0, max: 2 }),
-}).map((g) => ({
-  ...g,
-  padH: Math.min(g.padH, Math.floor(g.kernelHeight / 2)), padW: Math.min(g.padW, Math.floor(g.kernelWidth / 2)),
-})).map((g) => ({
-  ...g,
-  outHeight: Math.floor((g.inHeight + 2 * g.padH - g.kernelHeight) / g.strideH) + 1,
-  outWidth: Math.floor((g.inWidth + 2 * g.padW - g.kernelWidth) / g.strideW) + 1,
-})).filter((g) => g.outHeight >= 1 && g.outWidth >= 1);
+  padH: fc.integer({ min: 0, max: 2 }), padW: fc.integer({ min: 0, max: 2 }), ceilMode: fc.boolean(),
+}).map(({ ceilMode, ...g }) => {
+  const padH = Math.min(g.padH, Math.floor(g.kernelHeight / 2)), padW = Math.min(g.padW, Math.floor(g.kernelWidth / 2));
+  // ceil mode: the last window may hang past the input (and its padding), and is clipped there
+  return {
+    ...g, padH, padW, dilationH: 1, dilationW: 1,
+    outHeight: poolOutSize(g.inHeight, g.kernelHeight, g.strideH, padH, 1, ceilMode),
+    outWidth: poolOutSize(g.inWidth, g.kernelWidth, g.strideW, padW, 1, ceilMode),
+  };
+}).filter((g) => g.outHeight >= 1 && g.outWidth >= 1);
 
 /** 2x2 windows, stride 2, no padding, four or eight windows a row: the SIMD kernel's case. */
 const twoByTwoArb: fc.Arbitrary<Pool2dGeometry> = fc.record({
@@ -32,7 +34,7 @@ const twoByTwoArb: fc.Arbitrary<Pool2dGeometry> = fc.record({
   rows: fc.integer({ min: 1, max: 6 }), groups: fc.integer({ min: 1, max: 3 }), oddH: fc.boolean(), oddW: fc.boolean(),
 }).map(({ batch, channels, rows, groups, oddH, oddW }) => ({
   batch, channels, inHeight: 2 * rows + (oddH ? 1 : 0), inWidth: 8 * groups + (oddW ? 1 : 0),
-  kernelHeight: 2, kernelWidth: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, outHeight: rows, outWidth: 4 * groups,
+  kernelHeight: 2, kernelWidth: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1, outHeight: rows, outWidth: 4 * groups,
 }));
 
 const valuesFor = (g: Pool2dGeometry) =>
@@ -72,7 +74,7 @@ test("wasm max pooling equals the plain loops on 2x2 windows (the SIMD kernel), 
 test("wasm max pooling under a small memory budget works a group of planes at a time", () => {
   const old = setMemoryBudget(20_000);
   try {
-    const g: Pool2dGeometry = { batch: 4, channels: 5, inHeight: 24, inWidth: 24, kernelHeight: 2, kernelWidth: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, outHeight: 12, outWidth: 12 };
+    const g: Pool2dGeometry = { batch: 4, channels: 5, inHeight: 24, inWidth: 24, kernelHeight: 2, kernelWidth: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1, outHeight: 12, outWidth: 12 };
     agree(g, Float32Array.from({ length: 4 * 5 * 24 * 24 }, (_, i) => Math.sin(i * 0.7)));
     agree({ ...g, kernelHeight: 3, kernelWidth: 3, outHeight: 11, outWidth: 11 }, Float32Array.from({ length: 4 * 5 * 24 * 24 }, (_, i) => Math.cos(i)));
   } finally {

@@ -34,6 +34,9 @@ export interface Conv2dGeometry extends SlidingWindow2d {
 /** Shapes for 2-D pooling over input [batch, channels, inHeight, inWidth] -> [batch, channels, outHeight, outWidth]. */
 export interface Pool2dGeometry extends SlidingWindow2d {
   channels: number;
+  /** Spacing of a max-pooling window's elements (1: side by side); average pooling has none. */
+  dilationH: number;
+  dilationW: number;
 }
 
 /** Adaptive pooling: planes of inHeight x inWidth to outHeight x outWidth (the windows follow from the sizes). */
@@ -75,9 +78,9 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   maxPool2dBackward(gradOut: A, argmax: Int32Array, gradInput: A, g: Pool2dGeometry): void;
 
   /** out = the mean of each window; with countIncludePad the padding's zeros count in the divisor. */
-  avgPool2d(input: A, out: A, g: Pool2dGeometry, countIncludePad: boolean): void;
+  avgPool2d(input: A, out: A, g: Pool2dGeometry, countIncludePad: boolean, divisorOverride?: number): void;
   /** gradInput: each window's gradient shared out over its input pixels. Overwrites gradInput. */
-  avgPool2dBackward(gradOut: A, gradInput: A, g: Pool2dGeometry, countIncludePad: boolean): void;
+  avgPool2dBackward(gradOut: A, gradInput: A, g: Pool2dGeometry, countIncludePad: boolean, divisorOverride?: number): void;
   /** out = the mean of each adaptive window (output i of n covers input [floor(i*in/n), ceil((i+1)*in/n))). */
   adaptiveAvgPool2d(input: A, out: A, g: AdaptiveGeometry): void;
   /** gradInput: each adaptive window's gradient shared out over its input pixels. Overwrites gradInput. */

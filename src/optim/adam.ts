@@ -16,7 +16,7 @@
 // AVX-512 build), and ours is.
 import { Tensor } from "../tensor/tensor.ts";
 import { allocLike, castArray, type DataArray } from "../tensor/dtype.ts";
-import { Optimizer, checkNonNegative, roundingOf, type ParamState } from "./optimizer.ts";
+import { Optimizer, checkNonNegative, type ParamState, type Params } from "./optimizer.ts";
 import * as A from "../args.ts";
 import { positional } from "../args.ts";
 
@@ -45,57 +45,42 @@ const ADAM_OPTIONS = {
   eps: A.number, weightDecay: A.number, amsgrad: A.boolean, maximize: A.boolean,
 };
 
-/** torch.optim.Adam: `new optim.Adam(params, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false })`, the rule above. */
-export class Adam extends Optimizer {
-  lr: number;
-  betas: readonly [number, number];
-  eps: number;
-  weightDecay: number;
-  amsgrad: boolean;
-  maximize: boolean;
+/** Adam's hyperparameters in one parameter group. */
+export type AdamHyperparameters = Required<AdamOptions>;
+
+/** torch.optim.Adam: `new optim.Adam(params, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false })`,
+ *  the rule above; params may be parameter groups, `[{ params: a, lr: 0.1 }, { params: b }]`. */
+export class Adam extends Optimizer<AdamHyperparameters> {
   readonly state = new Map<Tensor, AdamState>();
   /** AdamW's rule: the weight decay shrinks the parameter itself instead of joining the gradient. */
   protected decoupledWeightDecay = false;
 
   /** `new Adam(params, { lr, ... })`, or PyTorch's positional order: `new Adam(params, 0.01)` (lr,
    *  betas, eps, weightDecay, amsgrad), optionally followed by an options object. */
-  constructor(params: Iterable<Tensor>, options?: AdamOptions);
-  constructor(params: Iterable<Tensor>, lr: number, ...rest: (number | boolean | readonly [number, number] | AdamOptions)[]);
-  constructor(params: Iterable<Tensor>, ...args: unknown[]) {
+  constructor(params: Params<AdamHyperparameters>, options?: AdamOptions);
+  constructor(params: Params<AdamHyperparameters>, lr: number, ...rest: (number | boolean | readonly [number, number] | AdamOptions)[]);
+  constructor(params: Params<AdamHyperparameters>, ...args: unknown[]) {
     super(params);
     const options = positional("Adam", args, ["lr", "betas", "eps", "weightDecay", "amsgrad"], ADAM_OPTIONS) as AdamOptions;
     const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false } = options;
-    checkNonNegative("learning rate", lr);
-    checkNonNegative("epsilon value", eps);
-    betas.forEach((beta, index) => {
+    this.setDefaults({ lr, betas: [betas[0], betas[1]], eps, weightDecay, amsgrad, maximize });
+  }
+
+  protected checkHyperparameters(h: AdamHyperparameters): void {
+    checkNonNegative("learning rate", h.lr);
+    checkNonNegative("epsilon value", h.eps);
+    h.betas.forEach((beta, index) => {
       if (!(beta >= 0 && beta < 1)) throw new Error(`Invalid beta parameter at index ${index}: ${beta}`);
     });
-    checkNonNegative("weight_decay value", weightDecay);
-    this.lr = lr;
-    this.betas = [betas[0], betas[1]];
-    this.eps = eps;
-    this.weightDecay = weightDecay;
-    this.amsgrad = amsgrad;
-    this.maximize = maximize;
+    checkNonNegative("weight_decay value", h.weightDecay);
   }
 
+  /** A state dict holds max_exp_avg_sq when any group uses amsgrad. */
   protected get stateKeys() {
-    return { tensors: this.amsgrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"], numbers: ["step"] };
+    const amsgrad = this.paramGroups.some((g) => g.amsgrad);
+    return { tensors: amsgrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"], numbers: ["step"] };
   }
 
-  protected hyperparameters(): Record<string, unknown> {
-    const { lr, betas, eps, weightDecay, amsgrad, maximize } = this;
-    return { lr, betas: [...betas], eps, weight_decay: weightDecay, amsgrad, maximize };
-  }
-  protected setHyperparameters(g: Record<string, unknown>): void {
-    const betas = g.betas as number[];
-    this.lr = g.lr as number;
-    this.betas = [betas[0]!, betas[1]!];
-    this.eps = g.eps as number;
-    this.weightDecay = g.weight_decay as number;
-    this.amsgrad = (g.amsgrad ?? false) as boolean;
-    this.maximize = (g.maximize ?? false) as boolean;
-  }
   protected paramState(p: Tensor): ParamState | undefined {
     const s = this.state.get(p);
     if (!s) return undefined;
@@ -112,7 +97,7 @@ export class Adam extends Optimizer {
       step: s.step as number,
       expAvg: castArray((s.exp_avg as Tensor).data, p.dtype),
       expAvgSq: castArray((s.exp_avg_sq as Tensor).data, p.dtype),
-      maxExpAvgSq: this.amsgrad ? castArray((s.max_exp_avg_sq as Tensor).data, p.dtype) : null,
+      maxExpAvgSq: s.max_exp_avg_sq instanceof Tensor ? castArray(s.max_exp_avg_sq.data, p.dtype) : null,
     });
   }
   protected clearParamState(p: Tensor): void {
@@ -120,31 +105,28 @@ export class Adam extends Optimizer {
   }
 
   step(): void {
-    const [beta1, beta2] = this.betas;
-    for (const p of this.params) {
-      const pGrad = p._grad();
-      if (pGrad === null) continue;
-      const w = p.data;
-      const r = roundingOf(p);
+    for (const { p, w, grad, r, h } of this.withGradients()) {
+      const [beta1, beta2] = h.betas;
       let s = this.state.get(p);
       if (s === undefined) {
-        s = { step: 0, expAvg: allocLike(w, w.length), expAvgSq: allocLike(w, w.length), maxExpAvgSq: this.amsgrad ? allocLike(w, w.length) : null };
+        s = { step: 0, expAvg: allocLike(w, w.length), expAvgSq: allocLike(w, w.length), maxExpAvgSq: h.amsgrad ? allocLike(w, w.length) : null };
         this.state.set(p, s);
       }
+      if (h.amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = allocLike(w, w.length);
       s.step += 1;
-      const stepSize = r(-this.lr / (1 - beta1 ** s.step));
+      const stepSize = r(-h.lr / (1 - beta1 ** s.step));
       const correction2 = r(Math.sqrt(1 - beta2 ** s.step));
-      const wd = r(this.weightDecay), eps = r(this.eps);
+      const wd = r(h.weightDecay), eps = r(h.eps);
       const weight = r(1 - beta1), b2 = r(beta2), c2 = r(1 - beta2), other = r(1 - weight);
-      const { expAvg: m, expAvgSq: v, maxExpAvgSq: vmax } = s;
-      const grad = pGrad.data;
-      if (this.decoupledWeightDecay && this.weightDecay !== 0) {
-        const shrink = r(1 - this.lr * this.weightDecay); // PyTorch's param.mul_(1 - lr * weight_decay)
+      const { expAvg: m, expAvgSq: v } = s;
+      const vmax = h.amsgrad ? s.maxExpAvgSq : null;
+      if (this.decoupledWeightDecay && h.weightDecay !== 0) {
+        const shrink = r(1 - h.lr * h.weightDecay); // PyTorch's param.mul_(1 - lr * weight_decay)
         for (let i = 0; i < w.length; i++) w[i] = r(w[i]! * shrink);
       }
       for (let i = 0; i < w.length; i++) {
-        let g = this.maximize ? -grad[i]! : grad[i]!;
-        if (this.weightDecay !== 0 && !this.decoupledWeightDecay) g = r(g + wd * w[i]!);
+        let g = h.maximize ? -grad[i]! : grad[i]!;
+        if (h.weightDecay !== 0 && !this.decoupledWeightDecay) g = r(g + wd * w[i]!);
         // lerp as PyTorch computes it: from the nearer end, one rounding
         const d = r(g - m[i]!);
         m[i] = weight < 0.5 ? r(m[i]! + weight * d) : r(g - d * other);
@@ -154,7 +136,6 @@ export class Adam extends Optimizer {
         const denom = r(r(r(Math.sqrt(second)) / correction2) + eps);
         w[i] = r(w[i]! + r(r(stepSize * m[i]!) / denom));
       }
-      p.storage.bump();
     }
   }
 }
@@ -162,9 +143,9 @@ export class Adam extends Optimizer {
 /** torch.optim.AdamW: Adam with decoupled weight decay (the parameter shrinks by lr * weightDecay
  *  each step, before the update; weightDecay defaults to 0.01). */
 export class AdamW extends Adam {
-  constructor(params: Iterable<Tensor>, options?: AdamOptions);
-  constructor(params: Iterable<Tensor>, lr: number, ...rest: (number | boolean | readonly [number, number] | AdamOptions)[]);
-  constructor(params: Iterable<Tensor>, ...args: unknown[]) {
+  constructor(params: Params<AdamHyperparameters>, options?: AdamOptions);
+  constructor(params: Params<AdamHyperparameters>, lr: number, ...rest: (number | boolean | readonly [number, number] | AdamOptions)[]);
+  constructor(params: Params<AdamHyperparameters>, ...args: unknown[]) {
     const options = positional("AdamW", args, ["lr", "betas", "eps", "weightDecay", "amsgrad"], ADAM_OPTIONS) as AdamOptions;
     super(params, { ...options, weightDecay: options.weightDecay ?? 0.01 });
     this.decoupledWeightDecay = true;

@@ -6,32 +6,55 @@
 // Call optimizer.step() before scheduler.step(), as in PyTorch.
 import type { Optimizer } from "./optimizer.ts";
 
-/** torch.optim.lr_scheduler.LRScheduler: step() moves to the next epoch and sets the optimiser's lr;
- *  getLastLr() reads it. Each scheduler below says how the next lr follows from the last. */
+/** torch.optim.lr_scheduler.LRScheduler: step() moves to the next epoch and sets each parameter
+ *  group's lr; getLastLr() reads them. Each scheduler below says how a group's next lr follows from
+ *  its last one and its base lr (the lr the group had when its first scheduler was made). */
 export abstract class LRScheduler {
-  /** The learning rate the optimiser had when the scheduler was made. */
-  readonly baseLr: number;
+  /** Each group's base lr: its lr when the first scheduler was made on it (PyTorch's initial_lr). */
+  readonly baseLrs: number[];
   /** How many steps have been taken (0 right after construction). */
   lastEpoch = 0;
-  protected lastLr: number;
+  protected lastLrs: number[];
 
   constructor(readonly optimizer: Optimizer) {
-    this.baseLr = optimizer.lr;
-    this.lastLr = optimizer.lr;
+    for (const g of optimizer.paramGroups) g.initialLr ??= g.lr;
+    this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr!);
+    this.lastLrs = optimizer.paramGroups.map((g) => g.lr);
   }
 
-  /** The learning rate for epoch `lastEpoch`, given the current one. */
-  protected abstract nextLr(current: number): number;
+  /** The first group's base lr. */
+  get baseLr(): number {
+    return this.baseLrs[0]!;
+  }
+
+  /** A group's learning rate for epoch `lastEpoch`, given its current one and its base. */
+  protected abstract nextLr(current: number, base: number, group: number): number;
+  /** What moves once per step, before the groups' lrs are worked out (most schedulers: nothing). */
+  protected advance(): void {}
 
   step(): void {
     this.lastEpoch++;
-    this.optimizer.lr = this.nextLr(this.optimizer.lr);
-    this.lastLr = this.optimizer.lr;
+    this.advance();
+    this.optimizer.paramGroups.forEach((g, i) => (g.lr = this.nextLr(g.lr, this.baseLrs[i]!, i)));
+    this.lastLrs = this.optimizer.paramGroups.map((g) => g.lr);
   }
 
-  /** The learning rate of each parameter group (here, one) after the last step. */
+  /** Sets every group's lr for epoch 0 from its base (schedulers that do not start at the base lr). */
+  protected setInitialLrs(lrOf: (base: number, group: number) => number): void {
+    this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrOf(this.baseLrs[i]!, i)));
+    this.lastLrs = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** Back to epoch 0 (SequentialLR, at a milestone): PyTorch's step(0), each group's lr as the
+   *  closed form gives it at epoch 0; for most schedulers, the base lr. */
+  restart(): void {
+    this.lastEpoch = 0;
+    this.setInitialLrs((base) => base);
+  }
+
+  /** The learning rate of each parameter group after the last step. */
   getLastLr(): number[] {
-    return [this.lastLr];
+    return [...this.lastLrs];
   }
 }
 
@@ -92,11 +115,11 @@ export class CosineAnnealingLR extends LRScheduler {
     this.TMax = TMax;
     this.etaMin = etaMin;
   }
-  protected nextLr(lr: number): number {
+  protected nextLr(lr: number, base: number): number {
     const { lastEpoch: t, TMax, etaMin } = this;
     const period = 2 * TMax;
     if ((((t - 1 - TMax) % period) + period) % period === 0) { // the bottom of the cosine: start back up
-      return lr + ((this.baseLr - etaMin) * (1 - Math.cos(Math.PI / TMax))) / 2;
+      return lr + ((base - etaMin) * (1 - Math.cos(Math.PI / TMax))) / 2;
     }
     return ((1 + Math.cos((Math.PI * t) / TMax)) / (1 + Math.cos((Math.PI * (t - 1)) / TMax))) * (lr - etaMin) + etaMin;
   }
@@ -109,10 +132,14 @@ export class LambdaLR extends LRScheduler {
     super(optimizer);
     if (typeof lrLambda !== "function") throw new Error(`LambdaLR: lrLambda must be a function, got ${typeof lrLambda}`);
     this.lrLambda = lrLambda;
-    optimizer.lr = this.lastLr = this.baseLr * lrLambda(0); // PyTorch applies the lambda at epoch 0 too
+    this.restart(); // PyTorch applies the lambda at epoch 0 too
   }
-  protected nextLr(): number {
-    return this.baseLr * this.lrLambda(this.lastEpoch);
+  protected nextLr(_lr: number, base: number): number {
+    return base * this.lrLambda(this.lastEpoch);
+  }
+  override restart(): void {
+    this.lastEpoch = 0;
+    this.setInitialLrs((base) => base * this.lrLambda(0));
   }
 }
 
@@ -144,7 +171,7 @@ export class ReduceLROnPlateau {
   numBadEpochs = 0;
   cooldownCounter = 0;
   lastEpoch = 0;
-  private lastLr: number;
+  private lastLrs: number[];
 
   constructor(readonly optimizer: Optimizer, options: ReduceLROnPlateauOptions = {}) {
     const { mode = "min", factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = "rel", cooldown = 0, minLr = 0, eps = 1e-8 } = options;
@@ -160,7 +187,7 @@ export class ReduceLROnPlateau {
     this.minLr = minLr;
     this.eps = eps;
     this.best = mode === "min" ? Infinity : -Infinity;
-    this.lastLr = optimizer.lr;
+    this.lastLrs = optimizer.paramGroups.map((g) => g.lr);
   }
 
   private isBetter(a: number): boolean {
@@ -183,17 +210,18 @@ export class ReduceLROnPlateau {
       this.numBadEpochs = 0; // bad epochs in the cooldown do not count
     }
     if (this.numBadEpochs > this.patience) {
-      const old = this.optimizer.lr;
-      const lowered = Math.max(old * this.factor, this.minLr);
-      if (old - lowered > this.eps) this.optimizer.lr = lowered;
+      for (const g of this.optimizer.paramGroups) {
+        const lowered = Math.max(g.lr * this.factor, this.minLr);
+        if (g.lr - lowered > this.eps) g.lr = lowered;
+      }
       this.cooldownCounter = this.cooldown;
       this.numBadEpochs = 0;
     }
-    this.lastLr = this.optimizer.lr;
+    this.lastLrs = this.optimizer.paramGroups.map((g) => g.lr);
   }
 
   getLastLr(): number[] {
-    return [this.lastLr];
+    return [...this.lastLrs];
   }
 }
 
@@ -210,7 +238,11 @@ export class LinearLR extends LRScheduler {
     this.startFactor = startFactor;
     this.endFactor = endFactor;
     this.totalIters = totalIters;
-    optimizer.lr = this.lastLr = this.baseLr * startFactor;
+    this.restart();
+  }
+  override restart(): void {
+    this.lastEpoch = 0;
+    this.setInitialLrs((base) => base * this.startFactor);
   }
   protected nextLr(lr: number): number {
     const t = this.lastEpoch, { startFactor: s, endFactor: e, totalIters: n } = this;
@@ -235,19 +267,27 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     this.TMult = TMult;
     this.etaMin = etaMin;
   }
-  protected nextLr(): number {
+  protected override advance(): void {
     this.Tcur += 1;
     if (this.Tcur >= this.Ti) {
       this.Tcur -= this.Ti;
       this.Ti *= this.TMult;
     }
-    return this.etaMin + ((this.baseLr - this.etaMin) * (1 + Math.cos((Math.PI * this.Tcur) / this.Ti))) / 2;
+  }
+  protected nextLr(_lr: number, base: number): number {
+    return this.etaMin + ((base - this.etaMin) * (1 + Math.cos((Math.PI * this.Tcur) / this.Ti))) / 2;
+  }
+  override restart(): void {
+    this.Tcur = 0;
+    this.Ti = this.T0;
+    super.restart();
   }
 }
 
 /** OneCycleLR's options, PyTorch's names in camelCase and its defaults. */
 export interface OneCycleLROptions {
-  maxLr: number;
+  /** The peak lr: one for every group, or one per group. */
+  maxLr: number | readonly number[];
   totalSteps?: number;
   epochs?: number;
   stepsPerEpoch?: number;
@@ -265,48 +305,101 @@ export interface OneCycleLROptions {
  *  beta1) moves the other way between maxMomentum and baseMomentum, as PyTorch's does by default. */
 export class OneCycleLR extends LRScheduler {
   readonly totalSteps: number;
+  /** Each phase ends at a step; lr and momentum go between two ends, given as which of a group's
+   *  three lrs (0: initial, 1: max, 2: min). */
   private readonly phases: { end: number; lr: [number, number]; momentum: [number, number] }[];
+  /** Per group: [initial, max, min] lr. */
+  private readonly lrs: [number, number, number][];
   private readonly anneal: (from: number, to: number, pct: number) => number;
   private readonly cycleMomentum: boolean;
+  /** This step's position: the phase and how far through it. */
+  private position: { phase: number; pct: number } = { phase: 0, pct: 0 };
   constructor(optimizer: Optimizer, options: OneCycleLROptions) {
     super(optimizer);
     const { maxLr, pctStart = 0.3, annealStrategy = "cos", cycleMomentum = true, baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4 } = options;
     const total = options.totalSteps ?? (options.epochs !== undefined && options.stepsPerEpoch !== undefined ? options.epochs * options.stepsPerEpoch : NaN);
     if (!Number.isInteger(total) || total <= 0) throw new Error("You must define either total_steps OR (epochs AND steps_per_epoch)");
+    const groups = optimizer.paramGroups;
+    const maxLrs = typeof maxLr === "number" ? groups.map(() => maxLr) : [...maxLr];
+    if (maxLrs.length !== groups.length) throw new Error(`expected ${groups.length} values for max_lr, got ${maxLrs.length}`);
     this.totalSteps = total;
-    const initial = maxLr / divFactor, min = initial / finalDivFactor;
+    this.lrs = maxLrs.map((m) => [m / divFactor, m, m / divFactor / finalDivFactor]);
     this.phases = [
-      { end: pctStart * total - 1, lr: [initial, maxLr], momentum: [maxMomentum, baseMomentum] },
-      { end: total - 1, lr: [maxLr, min], momentum: [baseMomentum, maxMomentum] },
+      { end: pctStart * total - 1, lr: [0, 1], momentum: [maxMomentum, baseMomentum] },
+      { end: total - 1, lr: [1, 2], momentum: [baseMomentum, maxMomentum] },
     ];
     this.anneal = annealStrategy === "cos"
       ? (from, to, pct) => to + ((from - to) / 2) * (Math.cos(Math.PI * pct) + 1)
       : (from, to, pct) => (to - from) * pct + from;
     this.cycleMomentum = cycleMomentum;
-    if (cycleMomentum && !("momentum" in optimizer) && !("betas" in optimizer)) {
+    if (cycleMomentum && !("momentum" in groups[0]!) && !("betas" in groups[0]!)) {
       throw new Error("optimizer must support momentum or beta1 with `cycle_momentum` option enabled");
     }
-    optimizer.lr = this.lastLr = initial;
-    (this as { baseLr: number }).baseLr = initial;
-    if (cycleMomentum) this.setMomentum(maxMomentum);
+    groups.forEach((g, i) => {
+      g.initialLr = this.baseLrs[i] = this.lrs[i]![0];
+      g.lr = this.lrs[i]![0];
+      if (cycleMomentum) setMomentum(g, maxMomentum);
+    });
+    this.lastLrs = groups.map((g) => g.lr);
   }
-  private setMomentum(m: number): void {
-    const opt = this.optimizer as unknown as { momentum?: number; betas?: readonly [number, number] };
-    if ("betas" in opt && opt.betas) opt.betas = [m, opt.betas[1]];
-    else opt.momentum = m;
-  }
-  protected nextLr(): number {
+  protected override advance(): void {
     const step = this.lastEpoch;
     if (step > this.totalSteps) throw new Error(`Tried to step ${step} times. The specified number of total steps is ${this.totalSteps}`);
     let start = 0;
     for (const [i, phase] of this.phases.entries()) {
       if (step <= phase.end || i === this.phases.length - 1) {
-        const pct = (step - start) / (phase.end - start);
-        if (this.cycleMomentum) this.setMomentum(this.anneal(phase.momentum[0], phase.momentum[1], pct));
-        return this.anneal(phase.lr[0], phase.lr[1], pct);
+        this.position = { phase: i, pct: (step - start) / (phase.end - start) };
+        return;
       }
       start = phase.end;
     }
-    return this.lastLr;
+  }
+  protected nextLr(_lr: number, _base: number, group: number): number {
+    const phase = this.phases[this.position.phase]!, lrs = this.lrs[group]!;
+    if (this.cycleMomentum) setMomentum(this.optimizer.paramGroups[group]!, this.anneal(phase.momentum[0], phase.momentum[1], this.position.pct));
+    return this.anneal(lrs[phase.lr[0]]!, lrs[phase.lr[1]]!, this.position.pct);
+  }
+}
+
+/** Sets a group's momentum: SGD's momentum, or Adam's beta1. */
+function setMomentum(group: object, m: number): void {
+  const g = group as { momentum?: number; betas?: readonly [number, number] };
+  if (g.betas) g.betas = [m, g.betas[1]];
+  else g.momentum = m;
+}
+
+/** torch.optim.lr_scheduler.SequentialLR: the schedulers one after another, switching at each
+ *  milestone (the epoch the next one takes over, restarted at its epoch 0). The schedulers are
+ *  made first, on the same optimiser; this puts the lrs back to the first one's start. */
+export class SequentialLR extends LRScheduler {
+  readonly schedulers: readonly LRScheduler[];
+  readonly milestones: readonly number[];
+  constructor(optimizer: Optimizer, { schedulers, milestones }: { schedulers: readonly LRScheduler[]; milestones: readonly number[] }) {
+    super(optimizer);
+    if (schedulers.length < 1) throw new Error("SequentialLR expects at least one scheduler");
+    schedulers.forEach((sch, i) => {
+      if (sch.optimizer !== optimizer) {
+        throw new Error(`Sequential Schedulers expects all schedulers to belong to the same optimizer, but got scheduler at index ${i} to be different than the optimizer passed in.`);
+      }
+    });
+    if (milestones.length !== schedulers.length - 1) {
+      throw new Error(`Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers ${schedulers.length} and the number of milestones to be equal to ${milestones.length}`);
+    }
+    this.schedulers = [...schedulers];
+    this.milestones = [...milestones];
+    optimizer.paramGroups.forEach((g) => (g.lr = g.initialLr!));
+    schedulers[0]!.restart();
+    this.lastLrs = schedulers[0]!.getLastLr();
+  }
+  protected nextLr(lr: number): number {
+    return lr; // step() below hands each step to the scheduler in charge
+  }
+  override step(): void {
+    this.lastEpoch++;
+    const index = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    const scheduler = this.schedulers[index]!;
+    if (index > 0 && this.milestones[index - 1] === this.lastEpoch) scheduler.restart();
+    else scheduler.step();
+    this.lastLrs = scheduler.getLastLr();
   }
 }

@@ -8,7 +8,7 @@
 // Adagrad:  g = grad (+ weightDecay * p);  sum += g^2;  p -= lr / (1 + (t - 1) lrDecay) * g / (sqrt(sum) + eps)
 import { Tensor } from "../tensor/tensor.ts";
 import { castArray, type DataArray } from "../tensor/dtype.ts";
-import { Optimizer, checkNonNegative, type ParamState } from "./optimizer.ts";
+import { Optimizer, checkNonNegative, type ParamState, type Params } from "./optimizer.ts";
 import * as A from "../args.ts";
 import { positional } from "../args.ts";
 
@@ -17,37 +17,36 @@ export interface RMSpropOptions {
   lr?: number; alpha?: number; eps?: number; weightDecay?: number; momentum?: number; centered?: boolean; maximize?: boolean;
 }
 
+/** RMSprop's hyperparameters in one parameter group. */
+export type RMSpropHyperparameters = Required<RMSpropOptions>;
+
 /** torch.optim.RMSprop(params, { lr = 0.01, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false }). */
-export class RMSprop extends Optimizer {
-  lr: number; alpha: number; eps: number; weightDecay: number; momentum: number; centered: boolean; maximize: boolean;
+export class RMSprop extends Optimizer<RMSpropHyperparameters> {
   readonly state = new Map<Tensor, { step: number; squareAvg: DataArray; buf: DataArray | null; gradAvg: DataArray | null }>();
 
   /** Options, or PyTorch's positional order (lr, alpha, eps, weightDecay, momentum, centered). */
-  constructor(params: Iterable<Tensor>, options?: RMSpropOptions);
-  constructor(params: Iterable<Tensor>, lr: number, ...rest: (number | boolean | RMSpropOptions)[]);
-  constructor(params: Iterable<Tensor>, ...args: unknown[]) {
+  constructor(params: Params<RMSpropHyperparameters>, options?: RMSpropOptions);
+  constructor(params: Params<RMSpropHyperparameters>, lr: number, ...rest: (number | boolean | RMSpropOptions)[]);
+  constructor(params: Params<RMSpropHyperparameters>, ...args: unknown[]) {
     super(params);
     const o = positional("RMSprop", args, ["lr", "alpha", "eps", "weightDecay", "momentum", "centered"], {
       lr: A.number, alpha: A.number, eps: A.number, weightDecay: A.number, momentum: A.number, centered: A.boolean, maximize: A.boolean,
     }) as RMSpropOptions;
-    this.lr = o.lr ?? 1e-2; this.alpha = o.alpha ?? 0.99; this.eps = o.eps ?? 1e-8; this.weightDecay = o.weightDecay ?? 0;
-    this.momentum = o.momentum ?? 0; this.centered = o.centered ?? false; this.maximize = o.maximize ?? false;
-    checkNonNegative("learning rate", this.lr);
-    checkNonNegative("epsilon value", this.eps);
-    checkNonNegative("momentum value", this.momentum);
-    checkNonNegative("weight_decay value", this.weightDecay);
-    checkNonNegative("alpha value", this.alpha);
+    const defaults = { lr: o.lr ?? 1e-2, alpha: o.alpha ?? 0.99, eps: o.eps ?? 1e-8, weightDecay: o.weightDecay ?? 0, momentum: o.momentum ?? 0, centered: o.centered ?? false, maximize: o.maximize ?? false };
+    this.setDefaults(defaults);
+  }
+
+  protected checkHyperparameters(h: RMSpropHyperparameters): void {
+    checkNonNegative("learning rate", h.lr);
+    checkNonNegative("epsilon value", h.eps);
+    checkNonNegative("momentum value", h.momentum);
+    checkNonNegative("weight_decay value", h.weightDecay);
+    checkNonNegative("alpha value", h.alpha);
   }
 
   protected get stateKeys() {
-    return { tensors: ["square_avg", ...(this.momentum > 0 ? ["momentum_buffer"] : []), ...(this.centered ? ["grad_avg"] : [])], numbers: ["step"] };
-  }
-  protected hyperparameters(): Record<string, unknown> {
-    return { lr: this.lr, alpha: this.alpha, eps: this.eps, weight_decay: this.weightDecay, momentum: this.momentum, centered: this.centered, maximize: this.maximize };
-  }
-  protected setHyperparameters(g: Record<string, unknown>): void {
-    this.lr = g.lr as number; this.alpha = g.alpha as number; this.eps = g.eps as number; this.weightDecay = g.weight_decay as number;
-    this.momentum = g.momentum as number; this.centered = g.centered as boolean; this.maximize = (g.maximize ?? false) as boolean;
+    const momentum = this.paramGroups.some((g) => g.momentum > 0), centered = this.paramGroups.some((g) => g.centered);
+    return { tensors: ["square_avg", ...(momentum ? ["momentum_buffer"] : []), ...(centered ? ["grad_avg"] : [])], numbers: ["step"] };
   }
   protected paramState(p: Tensor): ParamState | undefined {
     const s = this.state.get(p);
@@ -66,20 +65,22 @@ export class RMSprop extends Optimizer {
   }
 
   step(): void {
-    for (const { p, w, grad, r } of this.withGradients()) {
+    for (const { p, w, grad, r, h } of this.withGradients()) {
       let s = this.state.get(p);
       if (!s) {
         const zeros = () => new p.dtype.ArrayType(w.length);
-        s = { step: 0, squareAvg: zeros(), buf: this.momentum > 0 ? zeros() : null, gradAvg: this.centered ? zeros() : null };
+        s = { step: 0, squareAvg: zeros(), buf: h.momentum > 0 ? zeros() : null, gradAvg: h.centered ? zeros() : null };
         this.state.set(p, s);
       }
       s.step += 1;
-      const alpha = r(this.alpha), c = r(1 - this.alpha), wd = r(this.weightDecay), eps = r(this.eps), m = r(this.momentum), lr = r(-this.lr);
-      const weight = r(1 - this.alpha), other = r(1 - weight);
-      const { squareAvg: v, buf, gradAvg } = s;
+      const alpha = r(h.alpha), c = r(1 - h.alpha), wd = r(h.weightDecay), eps = r(h.eps), m = r(h.momentum), lr = r(-h.lr);
+      const weight = r(1 - h.alpha), other = r(1 - weight);
+      const { squareAvg: v } = s;
+      const buf = h.momentum > 0 ? (s.buf ??= new p.dtype.ArrayType(w.length)) : null;
+      const gradAvg = h.centered ? (s.gradAvg ??= new p.dtype.ArrayType(w.length)) : null;
       for (let i = 0; i < w.length; i++) {
-        let g = this.maximize ? -grad[i]! : grad[i]!;
-        if (this.weightDecay !== 0) g = r(g + wd * w[i]!);
+        let g = h.maximize ? -grad[i]! : grad[i]!;
+        if (h.weightDecay !== 0) g = r(g + wd * w[i]!);
         v[i] = r(r(v[i]! * alpha) + r(c * g) * g);
         let avg: number;
         if (gradAvg) {
@@ -102,36 +103,34 @@ export interface AdagradOptions {
   lr?: number; lrDecay?: number; weightDecay?: number; initialAccumulatorValue?: number; eps?: number; maximize?: boolean;
 }
 
+/** Adagrad's hyperparameters in one parameter group. */
+export type AdagradHyperparameters = Required<AdagradOptions>;
+
 /** torch.optim.Adagrad(params, { lr = 0.01, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false }). */
-export class Adagrad extends Optimizer {
-  lr: number; lrDecay: number; weightDecay: number; initialAccumulatorValue: number; eps: number; maximize: boolean;
+export class Adagrad extends Optimizer<AdagradHyperparameters> {
   readonly state = new Map<Tensor, { step: number; sum: DataArray }>();
 
   /** Options, or PyTorch's positional order (lr, lrDecay, weightDecay, initialAccumulatorValue, eps). */
-  constructor(params: Iterable<Tensor>, options?: AdagradOptions);
-  constructor(params: Iterable<Tensor>, lr: number, ...rest: (number | AdagradOptions)[]);
-  constructor(params: Iterable<Tensor>, ...args: unknown[]) {
+  constructor(params: Params<AdagradHyperparameters>, options?: AdagradOptions);
+  constructor(params: Params<AdagradHyperparameters>, lr: number, ...rest: (number | AdagradOptions)[]);
+  constructor(params: Params<AdagradHyperparameters>, ...args: unknown[]) {
     super(params);
     const o = positional("Adagrad", args, ["lr", "lrDecay", "weightDecay", "initialAccumulatorValue", "eps"], {
       lr: A.number, lrDecay: A.number, weightDecay: A.number, initialAccumulatorValue: A.number, eps: A.number, maximize: A.boolean,
     }) as AdagradOptions;
-    this.lr = o.lr ?? 1e-2; this.lrDecay = o.lrDecay ?? 0; this.weightDecay = o.weightDecay ?? 0;
-    this.initialAccumulatorValue = o.initialAccumulatorValue ?? 0; this.eps = o.eps ?? 1e-10; this.maximize = o.maximize ?? false;
-    checkNonNegative("learning rate", this.lr);
-    checkNonNegative("lr_decay value", this.lrDecay);
-    checkNonNegative("weight_decay value", this.weightDecay);
-    checkNonNegative("initial_accumulator_value value", this.initialAccumulatorValue);
-    checkNonNegative("epsilon value", this.eps);
+    const defaults = { lr: o.lr ?? 1e-2, lrDecay: o.lrDecay ?? 0, weightDecay: o.weightDecay ?? 0, initialAccumulatorValue: o.initialAccumulatorValue ?? 0, eps: o.eps ?? 1e-10, maximize: o.maximize ?? false };
+    this.setDefaults(defaults);
+  }
+
+  protected checkHyperparameters(h: AdagradHyperparameters): void {
+    checkNonNegative("learning rate", h.lr);
+    checkNonNegative("lr_decay value", h.lrDecay);
+    checkNonNegative("weight_decay value", h.weightDecay);
+    checkNonNegative("initial_accumulator_value value", h.initialAccumulatorValue);
+    checkNonNegative("epsilon value", h.eps);
   }
 
   protected readonly stateKeys = { tensors: ["sum"], numbers: ["step"] };
-  protected hyperparameters(): Record<string, unknown> {
-    return { lr: this.lr, lr_decay: this.lrDecay, weight_decay: this.weightDecay, initial_accumulator_value: this.initialAccumulatorValue, eps: this.eps, maximize: this.maximize };
-  }
-  protected setHyperparameters(g: Record<string, unknown>): void {
-    this.lr = g.lr as number; this.lrDecay = g.lr_decay as number; this.weightDecay = g.weight_decay as number;
-    this.initialAccumulatorValue = g.initial_accumulator_value as number; this.eps = g.eps as number; this.maximize = (g.maximize ?? false) as boolean;
-  }
   protected paramState(p: Tensor): ParamState | undefined {
     const s = this.state.get(p);
     return s && { step: s.step, sum: new Tensor(s.sum.slice(), p.shape, p.dtype) };
@@ -144,18 +143,18 @@ export class Adagrad extends Optimizer {
   }
 
   step(): void {
-    for (const { p, w, grad, r } of this.withGradients()) {
+    for (const { p, w, grad, r, h } of this.withGradients()) {
       let s = this.state.get(p);
       if (!s) {
-        s = { step: 0, sum: new p.dtype.ArrayType(w.length).fill(this.initialAccumulatorValue) };
+        s = { step: 0, sum: new p.dtype.ArrayType(w.length).fill(h.initialAccumulatorValue) };
         this.state.set(p, s);
       }
       s.step += 1;
-      const clr = r(-(this.lr / (1 + (s.step - 1) * this.lrDecay))), wd = r(this.weightDecay), eps = r(this.eps);
+      const clr = r(-(h.lr / (1 + (s.step - 1) * h.lrDecay))), wd = r(h.weightDecay), eps = r(h.eps);
       const sum = s.sum;
       for (let i = 0; i < w.length; i++) {
-        let g = this.maximize ? -grad[i]! : grad[i]!;
-        if (this.weightDecay !== 0) g = r(g + wd * w[i]!);
+        let g = h.maximize ? -grad[i]! : grad[i]!;
+        if (h.weightDecay !== 0) g = r(g + wd * w[i]!);
         sum[i] = r(sum[i]! + g * g);
         const std = r(r(Math.sqrt(sum[i]!)) + eps);
         w[i] = r(w[i]! + r(r(clr * g) / std));

@@ -15,7 +15,7 @@
 // in double precision and rounded to float32 once.
 import { Tensor } from "../tensor/tensor.ts";
 import { castArray, type DataArray } from "../tensor/dtype.ts";
-import { Optimizer, checkNonNegative, roundingOf, type ParamState } from "./optimizer.ts";
+import { Optimizer, checkNonNegative, type ParamState, type Params } from "./optimizer.ts";
 import { kernelsFor } from "../kernels/index.ts";
 import * as A from "../args.ts";
 import { positional } from "../args.ts";
@@ -34,53 +34,37 @@ export interface SGDOptions {
 
 const SGD_OPTIONS = { lr: A.number, momentum: A.number, dampening: A.number, weightDecay: A.number, nesterov: A.boolean, maximize: A.boolean };
 
-/** torch.optim.SGD: `new optim.SGD(params, { lr = 1e-3, momentum, dampening, weightDecay, nesterov })`, the rule above. */
-export class SGD extends Optimizer {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
+/** SGD's hyperparameters in one parameter group. */
+export type SGDHyperparameters = Required<SGDOptions>;
+
+/** torch.optim.SGD: `new optim.SGD(params, { lr = 1e-3, momentum, dampening, weightDecay, nesterov })`, the rule above;
+ *  params may be parameter groups, `[{ params: a, lr: 0.1 }, { params: b }]`. */
+export class SGD extends Optimizer<SGDHyperparameters> {
   /** One momentum buffer per parameter, created on that parameter's first step. */
   readonly momentumBuffers = new Map<Tensor, DataArray>();
 
   /** `new SGD(params, { lr, ... })`, or PyTorch's positional order: `new SGD(params, 0.1, 0.9)`
    *  (lr, momentum, dampening, weightDecay, nesterov), optionally followed by an options object. */
-  constructor(params: Iterable<Tensor>, options?: SGDOptions);
-  constructor(params: Iterable<Tensor>, lr: number, ...rest: (number | boolean | SGDOptions)[]);
-  constructor(params: Iterable<Tensor>, ...args: unknown[]) {
+  constructor(params: Params<SGDHyperparameters>, options?: SGDOptions);
+  constructor(params: Params<SGDHyperparameters>, lr: number, ...rest: (number | boolean | SGDOptions)[]);
+  constructor(params: Params<SGDHyperparameters>, ...args: unknown[]) {
     super(params);
     const options = positional("SGD", args, ["lr", "momentum", "dampening", "weightDecay", "nesterov"], SGD_OPTIONS) as SGDOptions;
     const { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options;
-    checkNonNegative("learning rate", lr);
-    checkNonNegative("momentum value", momentum);
-    checkNonNegative("weight_decay value", weightDecay);
-    if (nesterov && (momentum <= 0 || dampening !== 0)) {
+    this.setDefaults({ lr, momentum, dampening, weightDecay, nesterov, maximize });
+  }
+
+  protected checkHyperparameters(h: SGDHyperparameters): void {
+    checkNonNegative("learning rate", h.lr);
+    checkNonNegative("momentum value", h.momentum);
+    checkNonNegative("weight_decay value", h.weightDecay);
+    if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
       throw new Error("Nesterov momentum requires a momentum and zero dampening");
     }
-    this.lr = lr;
-    this.momentum = momentum;
-    this.dampening = dampening;
-    this.weightDecay = weightDecay;
-    this.nesterov = nesterov;
-    this.maximize = maximize;
   }
 
   protected readonly stateKeys = { tensors: ["momentum_buffer"], numbers: [] };
 
-  protected hyperparameters(): Record<string, unknown> {
-    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = this;
-    return { lr, momentum, dampening, weight_decay: weightDecay, nesterov, maximize };
-  }
-  protected setHyperparameters(g: Record<string, unknown>): void {
-    this.lr = g.lr as number;
-    this.momentum = g.momentum as number;
-    this.dampening = g.dampening as number;
-    this.weightDecay = g.weight_decay as number;
-    this.nesterov = g.nesterov as boolean;
-    this.maximize = (g.maximize ?? false) as boolean;
-  }
   protected paramState(p: Tensor): ParamState | undefined {
     const buf = this.momentumBuffers.get(p);
     return buf && { momentum_buffer: new Tensor(buf.slice(), p.shape, p.dtype) };
@@ -93,35 +77,30 @@ export class SGD extends Optimizer {
   }
 
   step(): void {
-    const { momentum, dampening, weightDecay, nesterov, maximize } = this;
-    for (const p of this.params) {
-      const grad = p._grad();
-      if (grad === null) continue; // not reached by the last backward (or zeroGrad set it to null): PyTorch skips it
-      const w = p.data;
-      const r = roundingOf(p);
-      const lr = r(-this.lr), m = r(momentum), keep = r(1 - dampening), wd = r(weightDecay);
+    for (const { p, w, grad: gradient, r, h } of this.withGradients()) {
+      const { momentum, dampening, weightDecay, nesterov, maximize } = h;
+      const lr = r(-h.lr), m = r(momentum), keep = r(1 - dampening), wd = r(weightDecay);
       let buf = this.momentumBuffers.get(p);
       if (momentum !== 0 && buf !== undefined && weightDecay === 0 && !nesterov && !maximize) {
-        kernelsFor(p.dtype).sgdMomentum(w, grad.data, buf, this.lr, momentum, 1 - dampening); // the common case, in SIMD on wasm
-      } else {
-        // g: the gradient as this step uses it, in an array of its own once anything changes it
-        let g = grad.data;
-        if (maximize) g = g.map((x) => -x);
-        if (weightDecay !== 0) g = g.map((x, i) => r(x + wd * w[i]!));
-        if (momentum !== 0) {
-          if (buf === undefined) {
-            buf = p.storage.beside(w.length).array; // in the kernels' memory when w is
-            buf.set(g);
-            this.momentumBuffers.set(p, buf);
-          } else {
-            for (let i = 0; i < w.length; i++) buf[i] = r(r(buf[i]! * m) + keep * g[i]!);
-          }
-          const b = buf;
-          g = nesterov ? g.map((x, i) => r(x + m * b[i]!)) : b;
-        }
-        for (let i = 0; i < w.length; i++) w[i] = r(w[i]! + lr * g[i]!);
+        kernelsFor(p.dtype).sgdMomentum(w, gradient, buf, h.lr, momentum, 1 - dampening); // the common case, in SIMD on wasm
+        continue;
       }
-      p.storage.bump();
+      // g: the gradient as this step uses it, in an array of its own once anything changes it
+      let g = gradient;
+      if (maximize) g = g.map((x) => -x);
+      if (weightDecay !== 0) g = g.map((x, i) => r(x + wd * w[i]!));
+      if (momentum !== 0) {
+        if (buf === undefined) {
+          buf = p.storage.beside(w.length).array; // in the kernels' memory when w is
+          buf.set(g);
+          this.momentumBuffers.set(p, buf);
+        } else {
+          for (let i = 0; i < w.length; i++) buf[i] = r(r(buf[i]! * m) + keep * g[i]!);
+        }
+        const b = buf;
+        g = nesterov ? g.map((x, i) => r(x + m * b[i]!)) : b;
+      }
+      for (let i = 0; i < w.length; i++) w[i] = r(w[i]! + lr * g[i]!);
     }
   }
 }

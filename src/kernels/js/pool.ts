@@ -1,9 +1,9 @@
 // 2-D pooling as a sliding window over each (batch, channel) plane on its own: max, average, and
 // adaptive average, forward and backward side by side, with PyTorch's rules for padding and ties.
 //
-// A window for output pixel (oh, ow) covers input rows oh*strideH - padH ... + kernelHeight - 1
-// (columns likewise); rows and columns outside the input are padding. Output size, per axis:
-//   outHeight = floor((inHeight + 2*padH - kernelHeight) / strideH) + 1
+// A window for output pixel (oh, ow) covers input rows oh*strideH - padH + i*dilationH for
+// i = 0 .. kernelHeight - 1 (columns likewise); rows and columns outside the input are padding.
+// Output size, per axis, is worked out by the op (floor or ceil mode); see nn/functional/pooling.ts.
 import type { AdaptiveGeometry, Pool2dGeometry } from "../types.ts";
 import type { DataArray } from "../../tensor/dtype.ts";
 
@@ -12,24 +12,22 @@ import type { DataArray } from "../../tensor/dtype.ts";
  *  FIRST maximum in row-major window order. As in PyTorch, a NaN in the window wins (NaN is the max),
  *  and when several are NaN the index is that of the last one, as PyTorch's CPU kernel does. */
 export function maxPool2d(input: DataArray, out: DataArray, argmax: Int32Array, g: Pool2dGeometry): void {
-  const { inHeight, inWidth, kernelHeight, kernelWidth, outHeight, outWidth } = g;
+  const { inHeight, inWidth, kernelHeight, kernelWidth, outHeight, outWidth, dilationH, dilationW } = g;
   const planes = g.batch * g.channels;
   for (let p = 0; p < planes; p++) {
     const inBase = p * inHeight * inWidth;
     const outBase = p * outHeight * outWidth;
     for (let oh = 0; oh < outHeight; oh++) {
-      // The window's rows, clipped to the real input: padding is never even looked at.
       const ihTop = oh * g.strideH - g.padH;
-      const hStart = Math.max(ihTop, 0);
-      const hEnd = Math.min(ihTop + kernelHeight, inHeight);
       for (let ow = 0; ow < outWidth; ow++) {
         const iwLeft = ow * g.strideW - g.padW;
-        const wStart = Math.max(iwLeft, 0);
-        const wEnd = Math.min(iwLeft + kernelWidth, inWidth);
         let best = -Infinity;
         let bestIndex = -1; // stays -1 only if the whole window were padding (the op forbids that)
-        for (let ih = hStart; ih < hEnd; ih++) {
-          for (let iw = wStart; iw < wEnd; iw++) {
+        // The window's rows and columns that fall in the real input: padding is never even looked at.
+        for (let ih = ihTop; ih < ihTop + kernelHeight * dilationH; ih += dilationH) {
+          if (ih < 0 || ih >= inHeight) continue;
+          for (let iw = iwLeft; iw < iwLeft + kernelWidth * dilationW; iw += dilationW) {
+            if (iw < 0 || iw >= inWidth) continue;
             const index = ih * inWidth + iw;
             const v = input[inBase + index]!;
             // Strictly greater: a later equal value does not take over, so the first maximum keeps
@@ -78,14 +76,14 @@ function meanOfWindows(input: DataArray, out: DataArray, inWidth: number) {
   return (w: Window, inBase: number, o: number) => {
     let sum = 0;
     for (let ih = w.hStart; ih < w.hEnd; ih++) for (let iw = w.wStart; iw < w.wEnd; iw++) sum += input[inBase + ih * inWidth + iw]!;
-    out[o] = w.divisor > 0 && w.hEnd > w.hStart && w.wEnd > w.wStart ? sum / w.divisor : 0;
+    out[o] = w.divisor !== 0 && w.hEnd > w.hStart && w.wEnd > w.wStart ? sum / w.divisor : 0;
   };
 }
 
 /** Each window hands gradOut / divisor to every input pixel in it (windows may overlap: add). */
 function spreadOverWindows(gradOut: DataArray, gradInput: DataArray, inWidth: number) {
   return (w: Window, inBase: number, o: number) => {
-    if (w.divisor <= 0) return;
+    if (w.divisor === 0) return;
     const share = gradOut[o]! / w.divisor;
     for (let ih = w.hStart; ih < w.hEnd; ih++) for (let iw = w.wStart; iw < w.wEnd; iw++) gradInput[inBase + ih * inWidth + iw]! += share;
   };
@@ -94,8 +92,8 @@ function spreadOverWindows(gradOut: DataArray, gradInput: DataArray, inWidth: nu
 /** The window of output pixel (oh, ow), clipped to the input, and what its sum is divided by.
  *  PyTorch's rule: the divisor with count_include_pad is the window clipped to input+padding
  *  (a window hanging past the padding, possible with a large stride, does not count the overhang);
- *  without it, the number of real input pixels in the window. */
-function avgWindow(g: Pool2dGeometry, oh: number, ow: number, countIncludePad: boolean): Window {
+ *  without it, the number of real input pixels in the window; divisorOverride, when not 0, replaces both. */
+function avgWindow(g: Pool2dGeometry, oh: number, ow: number, countIncludePad: boolean, divisorOverride: number): Window {
   let hStart = oh * g.strideH - g.padH;
   let wStart = ow * g.strideW - g.padW;
   let hEnd = Math.min(hStart + g.kernelHeight, g.inHeight + g.padH);
@@ -105,20 +103,20 @@ function avgWindow(g: Pool2dGeometry, oh: number, ow: number, countIncludePad: b
   wStart = Math.max(wStart, 0);
   hEnd = Math.min(hEnd, g.inHeight);
   wEnd = Math.min(wEnd, g.inWidth);
-  const divisor = countIncludePad ? paddedSize : (hEnd - hStart) * (wEnd - wStart);
+  const divisor = divisorOverride || (countIncludePad ? paddedSize : (hEnd - hStart) * (wEnd - wStart));
   return { hStart, hEnd, wStart, wEnd, divisor };
 }
 
 /** out = mean over each window (see avgWindow for the divisor). Overwrites out. */
-export function avgPool2d(input: DataArray, out: DataArray, g: Pool2dGeometry, countIncludePad: boolean): void {
-  eachWindow(g.batch * g.channels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, (oh, ow) => avgWindow(g, oh, ow, countIncludePad),
+export function avgPool2d(input: DataArray, out: DataArray, g: Pool2dGeometry, countIncludePad: boolean, divisorOverride = 0): void {
+  eachWindow(g.batch * g.channels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, (oh, ow) => avgWindow(g, oh, ow, countIncludePad, divisorOverride),
     meanOfWindows(input, out, g.inWidth));
 }
 
 /** gradInput: each window hands gradOut / divisor to every real input pixel in it. Overwrites gradInput. */
-export function avgPool2dBackward(gradOut: DataArray, gradInput: DataArray, g: Pool2dGeometry, countIncludePad: boolean): void {
+export function avgPool2dBackward(gradOut: DataArray, gradInput: DataArray, g: Pool2dGeometry, countIncludePad: boolean, divisorOverride = 0): void {
   gradInput.fill(0, 0, g.batch * g.channels * g.inHeight * g.inWidth);
-  eachWindow(g.batch * g.channels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, (oh, ow) => avgWindow(g, oh, ow, countIncludePad),
+  eachWindow(g.batch * g.channels, g.inHeight, g.inWidth, g.outHeight, g.outWidth, (oh, ow) => avgWindow(g, oh, ow, countIncludePad, divisorOverride),
     spreadOverWindows(gradOut, gradInput, g.inWidth));
 }
 

@@ -79,7 +79,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     conv2dBackwardBias: jsBackend.conv2dBackwardBias,
     relu: (x, out) => activation.relu(x, out),
     reluBackward: (out, g, dx) => activation.reluBackward(out, g, dx),
-    maxPool2d: (...args) => pool.maxPool2d(...args),
+    // pool.wat's windows are solid; a dilated one (no chapter uses it) runs the plain loop
+    maxPool2d: (input, out, argmax, g) => g.dilationH === 1 && g.dilationW === 1 ? pool.maxPool2d(input, out, argmax, g) : jsBackend.maxPool2d(input, out, argmax, g),
     maxPool2dBackward: (...args) => pool.maxPool2dBackward(...args),
     // average pooling has no SIMD kernel: no chapter's network spends its time there
     avgPool2d: jsBackend.avgPool2d,

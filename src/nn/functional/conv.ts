@@ -8,6 +8,7 @@ import { Tensor } from "../../tensor/tensor.ts";
 import { kernelsFor } from "../../kernels/index.ts";
 import { checkFloating } from "../../tensor/dtype.ts";
 import type { Conv2dGeometry } from "../../kernels/types.ts";
+import { cat } from "../../tensor/ops/view.ts";
 
 /** A size for both spatial dims: one number for both, or [height, width]. */
 export type Pair = number | readonly [number, number];
@@ -16,6 +17,9 @@ export interface Conv2dOptions {
   stride?: Pair;
   padding?: Pair;
   dilation?: Pair;
+  /** Split the channels into this many groups, each convolved with its own slice of the weight
+   *  (in and out channels both divisible by it; groups = in channels is a depthwise convolution). */
+  groups?: number;
 }
 
 /** `3` -> [3, 3]; `[3, 5]` -> [3, 5]; anything else is an error naming the argument. */
@@ -34,14 +38,29 @@ export function convOutSize(size: number, kernel: number, stride: number, pad: n
 
 /** conv2d(input [N, C, H, W] or [C, H, W], weight [O, C, kh, kw], bias [O] or null). */
 /** stride, padding and dilation as [height, width] pairs, with PyTorch's checks. */
-const CONV_OPTIONS = { stride: A.pair, padding: A.pair, dilation: A.pair };
+const CONV_OPTIONS = { stride: A.pair, padding: A.pair, dilation: A.pair, groups: A.integer };
 
 function convSettings(options: Conv2dOptions): { stride: [number, number]; padding: [number, number]; dilation: [number, number] } {
   const stride = pair(options.stride ?? 1, "stride"), padding = pair(options.padding ?? 0, "padding"), dilation = pair(options.dilation ?? 1, "dilation");
   if (stride.some((s) => s <= 0)) throw new Error("non-positive stride is not supported");
   if (padding.some((p) => p < 0)) throw new Error("negative padding is not supported");
   if (dilation.some((d) => d <= 0)) throw new Error("dilation should be greater than zero");
+  if ((options.groups ?? 1) <= 0) throw new Error("non-positive groups is not supported");
   return { stride, padding, dilation };
+}
+
+/** A grouped convolution as `groups` ordinary ones side by side: group k convolves input channels
+ *  [k*cin, (k+1)*cin) with its slice of the weight (dim 0, or dim `weightDim`), and the outputs are
+ *  joined along the channels. Autograd differentiates the slices and the join. */
+function grouped(input: Tensor, weight: Tensor, bias: Tensor | null, groups: number, weightDim: number, outPerGroup: number,
+  conv: (x: Tensor, w: Tensor, b: Tensor | null) => Tensor): Tensor {
+  const channelDim = input.shape.length - 3;
+  const cin = input.shape[channelDim]! / groups, wPer = weight.shape[weightDim]! / groups;
+  const parts: Tensor[] = [];
+  for (let k = 0; k < groups; k++) {
+    parts.push(conv(input.narrow(channelDim, k * cin, cin), weight.narrow(weightDim, k * wPer, wPer), bias ? bias.narrow(0, k * outPerGroup, outPerGroup) : null));
+  }
+  return cat(parts, channelDim);
 }
 
 /** F.conv2d: input [N, C, H, W] (or [C, H, W]) with weight [OC, C, KH, KW] and an optional bias [OC]
@@ -60,10 +79,14 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   }
   const [batch, inChannels, inHeight, inWidth] = unbatched ? [1, ...input.shape] : input.shape;
   const [outChannels, weightChannels, kernelHeight, kernelWidth] = weight.shape as unknown as [number, number, number, number];
-  if (weightChannels !== inChannels) {
+  const groups = options.groups ?? 1;
+  if (outChannels % groups !== 0) {
+    throw new Error(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${shapeString(weight.shape)} instead`);
+  }
+  if (weightChannels * groups !== inChannels) {
     throw new Error(
-      `Given groups=1, weight of size ${shapeString(weight.shape)}, expected input${shapeString([batch!, inChannels!, inHeight!, inWidth!])} ` +
-        `to have ${weightChannels} channels, but got ${inChannels} channels instead`,
+      `Given groups=${groups}, weight of size ${shapeString(weight.shape)}, expected input${shapeString([batch!, inChannels!, inHeight!, inWidth!])} ` +
+        `to have ${weightChannels * groups} channels, but got ${inChannels} channels instead`,
     );
   }
   checkFloating(input.dtype, "conv2d");
@@ -81,6 +104,10 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
       `Calculated padded input size per channel: (${paddedH} x ${paddedW}). Kernel size: (${spanH} x ${spanW}). ` +
         "Kernel size can't be greater than actual input size",
     );
+  }
+  if (groups > 1) {
+    const settings = { stride: options.stride, padding: options.padding, dilation: options.dilation };
+    return grouped(input, weight, bias, groups, 0, outChannels / groups, (x, w, b) => conv2d(x, w, b, settings));
   }
 
   const g: Conv2dGeometry = {
@@ -150,7 +177,11 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
     throw new Error(`conv_transpose2d: expected weight of shape [in_channels, out_channels, kH, kW], got ${shapeString(weight.shape)}`);
   }
   const [batch, inChannels, inHeight, inWidth] = (unbatched ? [1, ...input.shape] : input.shape) as [number, number, number, number];
-  const [weightChannels, outChannels, kernelHeight, kernelWidth] = weight.shape as unknown as [number, number, number, number];
+  const [weightChannels, outPerGroup, kernelHeight, kernelWidth] = weight.shape as unknown as [number, number, number, number];
+  const groups = options.groups ?? 1, outChannels = outPerGroup * groups;
+  if (weightChannels % groups !== 0) {
+    throw new Error(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${shapeString(weight.shape)} instead`);
+  }
   if (weightChannels !== inChannels) {
     throw new Error(
       `Given transposed=1, weight of size ${shapeString(weight.shape)}, expected input${shapeString([batch, inChannels, inHeight, inWidth])} ` +
@@ -168,6 +199,10 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   const outWidth = convTransposeOutSize(inWidth, kernelWidth, strideW, padW, dilationW, outPadW);
   if (outHeight < 1 || outWidth < 1) {
     throw new Error(`conv_transpose2d: the output would be ${outHeight}x${outWidth}; padding ${padH}x${padW} is too large for this input and kernel`);
+  }
+  if (groups > 1) {
+    const { stride, padding, dilation, outputPadding } = options;
+    return grouped(input, weight, bias, groups, 0, outPerGroup, (x, w, b) => convTranspose2d(x, w, b, { stride, padding, dilation, outputPadding }));
   }
   // the convolution that maps our output back onto our input
   const g: Conv2dGeometry = {

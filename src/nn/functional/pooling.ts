@@ -1,6 +1,6 @@
 // 2-D pooling: max, average and adaptive average, forward and backward side by side.
-// Output size (ceil_mode=False): floor((in + 2*padding - kernel) / stride) + 1. The loops are on
-// the kernel seam; average pooling has no SIMD kernel, so both backends run its plain loops.
+// Output size: see poolOutSize. The loops are on the kernel seam; average pooling has no SIMD
+// kernel, so both backends run its plain loops.
 import { record } from "../../tensor/autograd.ts";
 import * as A from "../../args.ts";
 import { sameShape, shapeString } from "../../tensor/shape.ts";
@@ -14,11 +14,26 @@ export interface Pool2dOptions {
   /** Defaults to the kernel size: windows side by side, not overlapping. */
   stride?: Pair | null;
   padding?: Pair;
+  /** Round the output size up rather than down: a last, partial window where the input leaves
+   *  a remainder (as long as it starts inside the input or its left padding). */
+  ceilMode?: boolean;
 }
 
 export interface AvgPool2dOptions extends Pool2dOptions {
   /** Whether the zeros of the padding count in the divisor (PyTorch's default: yes). */
   countIncludePad?: boolean;
+  /** Divide every window's sum by this instead (not 0). */
+  divisorOverride?: number | null;
+}
+
+/** PyTorch's pooling output length along one dim:
+ *  floor-or-ceil((in + 2*pad - dilation*(kernel-1) - 1) / stride) + 1, and in ceil mode one less
+ *  when the last window would start past the input and its left padding. */
+export function poolOutSize(size: number, kernel: number, stride: number, pad: number, dilation: number, ceilMode: boolean): number {
+  const span = size + 2 * pad - dilation * (kernel - 1) - 1;
+  let out = (ceilMode ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
+  if (ceilMode && (out - 1) * stride >= size + pad) out--;
+  return out;
 }
 
 /** [N, C, H, W] (or [C, H, W], as a batch of one) -> [batch, channels, H, W], or PyTorch's error. */
@@ -28,30 +43,33 @@ function planes(input: Tensor, op: string): [number, number, number, number] {
   throw new Error(`${op}: non-empty 3D or 4D (batch mode) tensor expected for input, but got input of size: ${shapeString(input.shape)}`);
 }
 
-/** Checks kernel/stride/padding and works out the geometry of a sliding-window pooling. */
-function poolGeometry(input: Tensor, op: string, kernelSize: Pair, options: Pool2dOptions): Pool2dGeometry {
+/** Checks kernel/stride/padding/dilation and works out the geometry of a sliding-window pooling. */
+function poolGeometry(input: Tensor, op: string, kernelSize: Pair, options: Pool2dOptions & { dilation?: Pair }): Pool2dGeometry {
   const [batch, channels, inHeight, inWidth] = planes(input, op);
   const [kernelHeight, kernelWidth] = pair(kernelSize, "kernel_size");
   const [strideH, strideW] = pair(options.stride ?? kernelSize, "stride");
   const [padH, padW] = pair(options.padding ?? 0, "padding");
+  const [dilationH, dilationW] = pair(options.dilation ?? 1, "dilation");
   if (kernelHeight <= 0 || kernelWidth <= 0) {
     throw new Error(`kernel size should be greater than zero, but got kH: ${kernelHeight} kW: ${kernelWidth}`);
   }
   if (strideH <= 0 || strideW <= 0) throw new Error(`stride should be greater than zero, but got dH: ${strideH} dW: ${strideW}`);
-  // A window of more padding than half its size could sit entirely in the padding.
-  for (const [pad, kernel] of [[padH, kernelHeight], [padW, kernelWidth]] as const) {
-    if (pad < 0 || pad > kernel / 2) {
-      throw new Error(`pad should be at most half of effective kernel size, but got pad=${pad}, kernel_size=${kernel} and dilation=1`);
+  if (dilationH <= 0 || dilationW <= 0) throw new Error(`dilation should be greater than zero, but got dilationH: ${dilationH} dilationW: ${dilationW}`);
+  // A window of more padding than half its (dilated) size could sit entirely in the padding.
+  for (const [pad, kernel, dilation] of [[padH, kernelHeight, dilationH], [padW, kernelWidth, dilationW]] as const) {
+    if (pad < 0 || pad > ((kernel - 1) * dilation + 1) / 2) {
+      throw new Error(`pad should be at most half of effective kernel size, but got pad=${pad}, kernel_size=${kernel} and dilation=${dilation}`);
     }
   }
-  const outHeight = Math.floor((inHeight + 2 * padH - kernelHeight) / strideH) + 1;
-  const outWidth = Math.floor((inWidth + 2 * padW - kernelWidth) / strideW) + 1;
+  const ceilMode = options.ceilMode ?? false;
+  const outHeight = poolOutSize(inHeight, kernelHeight, strideH, padH, dilationH, ceilMode);
+  const outWidth = poolOutSize(inWidth, kernelWidth, strideW, padW, dilationW, ceilMode);
   if (outHeight < 1 || outWidth < 1) {
     throw new Error(
       `Given input size: (${channels}x${inHeight}x${inWidth}). Calculated output size: (${channels}x${outHeight}x${outWidth}). Output size is too small`,
     );
   }
-  return { batch, channels, inHeight, inWidth, kernelHeight, kernelWidth, strideH, strideW, padH, padW, outHeight, outWidth };
+  return { batch, channels, inHeight, inWidth, kernelHeight, kernelWidth, strideH, strideW, padH, padW, dilationH, dilationW, outHeight, outWidth };
 }
 
 /** The output tensor for a pooling of `input`: same rank, last two dims replaced. */
@@ -66,6 +84,8 @@ function gradFor(input: Tensor): Tensor {
 }
 
 export interface MaxPool2dOptions extends Pool2dOptions {
+  /** Spacing between a window's elements (1: side by side). */
+  dilation?: Pair;
   /** Also return where each maximum came from: flat indices within each input plane (row * width + col), int64. */
   returnIndices?: boolean;
 }
@@ -76,7 +96,7 @@ export interface MaxPool2dOptions extends Pool2dOptions {
 export function maxPool2d(input: Tensor, kernelSize: Pair, options?: MaxPool2dOptions & { returnIndices?: false }): Tensor;
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
-  A.checkOptions("max_pool2d", options, { stride: A.nullable(A.pair), padding: A.pair, returnIndices: A.boolean });
+  A.checkOptions("max_pool2d", options, { stride: A.nullable(A.pair), padding: A.pair, dilation: A.pair, ceilMode: A.boolean, returnIndices: A.boolean });
   const g = poolGeometry(input, "max_pool2d", kernelSize, options);
   checkFloating(input.dtype, "max_pool2d");
   const kernels = kernelsFor(input.dtype);
@@ -140,16 +160,17 @@ export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Pair, op
 
 /** Mean over each window; the gradient spreads evenly back over the window's elements. */
 export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
-  A.checkOptions("avg_pool2d", options, { stride: A.nullable(A.pair), padding: A.pair, countIncludePad: A.boolean });
+  A.checkOptions("avg_pool2d", options, { stride: A.nullable(A.pair), padding: A.pair, ceilMode: A.boolean, countIncludePad: A.boolean, divisorOverride: A.nullable(A.integer) });
   const g = poolGeometry(input, "avg_pool2d", kernelSize, options);
   checkFloating(input.dtype, "avg_pool2d");
-  const countIncludePad = options.countIncludePad ?? true;
+  const countIncludePad = options.countIncludePad ?? true, divisor = options.divisorOverride ?? 0;
+  if (options.divisorOverride === 0) throw new Error("divisor must be not zero");
   const out = pooledOutput(input, g.outHeight, g.outWidth);
   const kernels = kernelsFor(input.dtype);
-  kernels.avgPool2d(input.data, out.data, g, countIncludePad);
+  kernels.avgPool2d(input.data, out.data, g, countIncludePad, divisor);
   return record(out, "AvgPool2DBackward0", [input], (grad) => {
     const gradInput = gradFor(input);
-    kernels.avgPool2dBackward(grad.data, gradInput.data, g, countIncludePad);
+    kernels.avgPool2dBackward(grad.data, gradInput.data, g, countIncludePad, divisor);
     return [gradInput];
   }, [input]);
 }

@@ -4,6 +4,7 @@ import * as F from "../functional/activation.ts";
 import { full } from "../../tensor/create.ts";
 import { pyFloat } from "../../python-repr.ts";
 import { relu, relu_, sigmoid, tanh } from "../../tensor/ops/elementwise.ts";
+import { apply as applyInPlace } from "../../tensor/inplace.ts";
 import { logSoftmax, softmax } from "../functional/activation.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import * as A from "../../args.ts";
@@ -80,21 +81,22 @@ export class LogSoftmax extends Module {
   }
 }
 
-/** nn.LeakyReLU(negativeSlope = 0.01): x where x > 0, else negativeSlope * x. */
+/** nn.LeakyReLU(negativeSlope = 0.01, inplace = false): x where x > 0, else negativeSlope * x. */
 export class LeakyReLU extends Module {
   readonly negativeSlope: number;
-  constructor(negativeSlope?: number | { negativeSlope?: number; inplace?: boolean });
+  constructor(negativeSlope?: number | { negativeSlope?: number; inplace?: boolean }, inplace?: boolean);
   constructor(...args: unknown[]) {
     super();
     const o = positional("LeakyReLU", args, ["negativeSlope", "inplace"], { negativeSlope: A.number, inplace: A.boolean }) as { negativeSlope?: number; inplace?: boolean };
-    if (o.inplace) throw new Error("LeakyReLU: inplace=true is not supported yet");
     this.negativeSlope = o.negativeSlope ?? 0.01;
+    this.inplace = o.inplace ?? false;
   }
+  readonly inplace: boolean;
   override forward(x: Tensor): Tensor {
-    return F.leakyRelu(x, this.negativeSlope);
+    return this.inplace ? applyInPlace(x, "leaky_relu_", [], (self) => F.leakyRelu(self, this.negativeSlope)) : F.leakyRelu(x, this.negativeSlope);
   }
   override extraRepr(): string {
-    return `negative_slope=${pyFloat(this.negativeSlope)}`;
+    return `negative_slope=${pyFloat(this.negativeSlope)}${this.inplace ? ", inplace=True" : ""}`;
   }
 }
 
@@ -122,21 +124,22 @@ export class SiLU extends Module {
   }
 }
 
-/** nn.ELU(alpha = 1). */
+/** nn.ELU(alpha = 1, inplace = false): x where x > 0, else alpha * (exp(x) - 1). */
 export class ELU extends Module {
   readonly alpha: number;
-  constructor(alpha?: number | { alpha?: number; inplace?: boolean });
+  constructor(alpha?: number | { alpha?: number; inplace?: boolean }, inplace?: boolean);
   constructor(...args: unknown[]) {
     super();
     const o = positional("ELU", args, ["alpha", "inplace"], { alpha: A.number, inplace: A.boolean }) as { alpha?: number; inplace?: boolean };
-    if (o.inplace) throw new Error("ELU: inplace=true is not supported yet");
     this.alpha = o.alpha ?? 1;
+    this.inplace = o.inplace ?? false;
   }
+  readonly inplace: boolean;
   override forward(x: Tensor): Tensor {
-    return F.elu(x, this.alpha);
+    return this.inplace ? applyInPlace(x, "elu_", [], (self) => F.elu(self, this.alpha)) : F.elu(x, this.alpha);
   }
   override extraRepr(): string {
-    return `alpha=${pyFloat(this.alpha)}`;
+    return `alpha=${pyFloat(this.alpha)}${this.inplace ? ", inplace=True" : ""}`;
   }
 }
 

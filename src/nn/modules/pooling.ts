@@ -4,24 +4,18 @@ import { Module } from "./module.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, maxUnpool2d, type AdaptiveSize } from "../functional/pooling.ts";
 import { pair, type Pair } from "../functional/conv.ts";
-import { pyFloat, pyValue } from "../../python-repr.ts";
+import { pyBool, pyFloat, pyValue } from "../../python-repr.ts";
 import { interpolate, type InterpolateOptions } from "../functional/interpolate.ts";
 import * as A from "../../args.ts";
 import { positional } from "../../args.ts";
 
-/** PyTorch options these layers do not have yet: their defaults pass, anything else is refused
- *  (never ignored). */
-function refuse(layer: string, options: Record<string, unknown>, defaults: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(defaults)) {
-    if (options[key] !== undefined && options[key] !== value) throw new Error(`${layer}: ${key}=${String(options[key])} is not supported yet (only ${String(value)})`);
-  }
-}
-
-/** nn.MaxPool2d(kernel, { stride = kernel, padding = 0 }): the largest value of each window, on [N, C, H, W] or [C, H, W]. */
+/** nn.MaxPool2d(kernel, { stride = kernel, padding = 0, dilation = 1, ceilMode, returnIndices }): the
+ *  largest value of each window, on [N, C, H, W] or [C, H, W]; with returnIndices, [values, indices]. */
 export class MaxPool2d extends Module {
   readonly stride: Pair;
   readonly padding: Pair;
-
+  readonly dilation: Pair;
+  readonly ceilMode: boolean;
   readonly returnIndices: boolean;
 
   /** Options, or PyTorch's positional order: `MaxPool2d(2, 2)` (stride, padding, dilation, returnIndices, ceilMode). */
@@ -33,27 +27,28 @@ export class MaxPool2d extends Module {
     const o = positional("MaxPool2d", args, ["stride", "padding", "dilation", "returnIndices", "ceilMode"], {
       stride: A.nullable(A.pair), padding: A.pair, dilation: A.pair, returnIndices: A.boolean, ceilMode: A.boolean,
     }) as { stride?: Pair | null; padding?: Pair; dilation?: Pair; returnIndices?: boolean; ceilMode?: boolean };
-    refuse("MaxPool2d", o, { dilation: 1, ceilMode: false });
     this.stride = o.stride ?? kernelSize;
     this.padding = o.padding ?? 0;
+    this.dilation = o.dilation ?? 1;
+    this.ceilMode = o.ceilMode ?? false;
     this.returnIndices = o.returnIndices ?? false;
   }
-  override forward(x: Tensor): Tensor {
-    if (this.returnIndices) {
-      throw new Error("MaxPool2d with returnIndices gives [values, indices]: call nn.functional.maxPool2d(x, kernel, { returnIndices: true }) for them");
-    }
-    return maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
+  override forward(x: Tensor): Tensor | [Tensor, Tensor] {
+    const { stride, padding, dilation, ceilMode } = this;
+    return this.returnIndices ? maxPool2d(x, this.kernelSize, { stride, padding, dilation, ceilMode, returnIndices: true }) : maxPool2d(x, this.kernelSize, { stride, padding, dilation, ceilMode });
   }
   override extraRepr(): string {
-    return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}, dilation=1, ceil_mode=False`;
+    return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}, dilation=${pyValue(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
   }
 }
 
-/** nn.AvgPool2d(kernel, { stride = kernel, padding = 0, countIncludePad = true }): the mean of each window. */
+/** nn.AvgPool2d(kernel, { stride = kernel, padding = 0, ceilMode, countIncludePad = true, divisorOverride }): the mean of each window. */
 export class AvgPool2d extends Module {
   readonly stride: Pair;
   readonly padding: Pair;
+  readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
+  readonly divisorOverride: number | null;
 
   /** Options, or PyTorch's positional order (stride, padding, ceilMode, countIncludePad, divisorOverride). */
   constructor(kernelSize: Pair, options?: { stride?: Pair | null; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null });
@@ -63,14 +58,16 @@ export class AvgPool2d extends Module {
     A.checkArg("AvgPool2d", "kernelSize", kernelSize, A.pair);
     const o = positional("AvgPool2d", args, ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"], {
       stride: A.nullable(A.pair), padding: A.pair, ceilMode: A.boolean, countIncludePad: A.boolean, divisorOverride: A.nullable(A.integer),
-    }) as { stride?: Pair | null; padding?: Pair; countIncludePad?: boolean };
-    refuse("AvgPool2d", o, { ceilMode: false, divisorOverride: null });
+    }) as { stride?: Pair | null; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null };
     this.stride = o.stride ?? kernelSize;
     this.padding = o.padding ?? 0;
+    this.ceilMode = o.ceilMode ?? false;
     this.countIncludePad = o.countIncludePad ?? true;
+    this.divisorOverride = o.divisorOverride ?? null;
   }
   override forward(x: Tensor): Tensor {
-    return avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, countIncludePad: this.countIncludePad });
+    const { stride, padding, ceilMode, countIncludePad, divisorOverride } = this;
+    return avgPool2d(x, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride });
   }
   override extraRepr(): string {
     return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}`;
@@ -120,50 +117,65 @@ function over1d(x: Tensor, pool2d: (x4: Tensor) => Tensor): Tensor {
   return batched ? y : y.squeeze(0);
 }
 
-/** nn.MaxPool1d(kernel, stride = kernel, padding = 0). */
+/** nn.MaxPool1d(kernel, stride = kernel, padding = 0, dilation = 1, returnIndices, ceilMode). */
 export class MaxPool1d extends Module {
   readonly stride: number;
   readonly padding: number;
+  readonly dilation: number;
+  readonly ceilMode: boolean;
+  readonly returnIndices: boolean;
   constructor(kernelSize: number, options?: { stride?: number | null; padding?: number; dilation?: number; returnIndices?: boolean; ceilMode?: boolean });
-  constructor(kernelSize: number, stride: number | null, padding?: number);
+  constructor(kernelSize: number, stride: number | null, padding?: number, dilation?: number, returnIndices?: boolean, ceilMode?: boolean);
   constructor(readonly kernelSize: number, ...args: unknown[]) {
     super();
     A.checkArg("MaxPool1d", "kernelSize", kernelSize, A.integer);
     const o = positional("MaxPool1d", args, ["stride", "padding", "dilation", "returnIndices", "ceilMode"], {
       stride: A.nullable(A.integer), padding: A.integer, dilation: A.integer, returnIndices: A.boolean, ceilMode: A.boolean,
-    }) as { stride?: number | null; padding?: number };
-    refuse("MaxPool1d", o, { dilation: 1, ceilMode: false, returnIndices: false });
+    }) as { stride?: number | null; padding?: number; dilation?: number; returnIndices?: boolean; ceilMode?: boolean };
     this.stride = o.stride ?? kernelSize;
     this.padding = o.padding ?? 0;
+    this.dilation = o.dilation ?? 1;
+    this.ceilMode = o.ceilMode ?? false;
+    this.returnIndices = o.returnIndices ?? false;
   }
-  override forward(x: Tensor): Tensor {
-    return over1d(x, (x4) => maxPool2d(x4, [1, this.kernelSize], { stride: [1, this.stride], padding: [0, this.padding] }));
+  override forward(x: Tensor): Tensor | [Tensor, Tensor] {
+    const options = { stride: [1, this.stride], padding: [0, this.padding], dilation: [1, this.dilation], ceilMode: this.ceilMode } as const;
+    if (!this.returnIndices) return over1d(x, (x4) => maxPool2d(x4, [1, this.kernelSize], options));
+    let indices: Tensor | null = null;
+    const values = over1d(x, (x4) => {
+      const [v, i] = maxPool2d(x4, [1, this.kernelSize], { ...options, returnIndices: true });
+      indices = i;
+      return v;
+    });
+    return [values, indices!.reshape(values.shape)];
   }
   override extraRepr(): string {
-    return `kernel_size=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}, dilation=1, ceil_mode=False`;
+    return `kernel_size=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}, dilation=${this.dilation}, ceil_mode=${pyBool(this.ceilMode)}`;
   }
 }
 
-/** nn.AvgPool1d(kernel, stride = kernel, padding = 0, { countIncludePad = true }). */
+/** nn.AvgPool1d(kernel, stride = kernel, padding = 0, ceilMode, countIncludePad = true). */
 export class AvgPool1d extends Module {
   readonly stride: number;
   readonly padding: number;
+  readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
   constructor(kernelSize: number, options?: { stride?: number | null; padding?: number; ceilMode?: boolean; countIncludePad?: boolean });
-  constructor(kernelSize: number, stride: number | null, padding?: number);
+  constructor(kernelSize: number, stride: number | null, padding?: number, ceilMode?: boolean, countIncludePad?: boolean);
   constructor(readonly kernelSize: number, ...args: unknown[]) {
     super();
     A.checkArg("AvgPool1d", "kernelSize", kernelSize, A.integer);
     const o = positional("AvgPool1d", args, ["stride", "padding", "ceilMode", "countIncludePad"], {
       stride: A.nullable(A.integer), padding: A.integer, ceilMode: A.boolean, countIncludePad: A.boolean,
-    }) as { stride?: number | null; padding?: number; countIncludePad?: boolean };
-    refuse("AvgPool1d", o, { ceilMode: false });
+    }) as { stride?: number | null; padding?: number; ceilMode?: boolean; countIncludePad?: boolean };
     this.stride = o.stride ?? kernelSize;
     this.padding = o.padding ?? 0;
+    this.ceilMode = o.ceilMode ?? false;
     this.countIncludePad = o.countIncludePad ?? true;
   }
   override forward(x: Tensor): Tensor {
-    return over1d(x, (x4) => avgPool2d(x4, [1, this.kernelSize], { stride: [1, this.stride], padding: [0, this.padding], countIncludePad: this.countIncludePad }));
+    const { ceilMode, countIncludePad } = this;
+    return over1d(x, (x4) => avgPool2d(x4, [1, this.kernelSize], { stride: [1, this.stride], padding: [0, this.padding], ceilMode, countIncludePad }));
   }
   override extraRepr(): string {
     return `kernel_size=(${this.kernelSize},), stride=(${this.stride},), padding=(${this.padding},)`;
