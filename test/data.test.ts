@@ -211,3 +211,26 @@ test("ConcatDataset, samplers, and indexing with a mask or an index tensor", () 
 });
 
 test.run();
+
+test("defaultCollate batches objects key by key, lists position by position, strings as lists and booleans as bool, as PyTorch's default_collate", () => {
+  const samples = [
+    { image: torch.tensor([1, 2]), label: 3, name: "a", flag: true, extra: [1.5, 2], meta: { id: 7 } },
+    { image: torch.tensor([3, 4]), label: 1, name: "b", flag: false, extra: [2.5, 4], meta: { id: 8 } },
+  ];
+  const batch = data.defaultCollate(samples) as Record<string, unknown>;
+  const image = batch.image as torch.Tensor, label = batch.label as torch.Tensor, flag = batch.flag as torch.Tensor;
+  assert.equal([[...image.shape], image.dtype, image.tolist()], [[2, 2], torch.float32, [[1, 2], [3, 4]]]);
+  assert.equal([label.dtype, label.tolist()], [torch.int64, [3, 1]]);
+  assert.equal([flag.dtype, flag.tolist()], [torch.bool, [true, false]]);
+  assert.equal(batch.name, ["a", "b"]);
+  const [e0, e1] = batch.extra as torch.Tensor[];
+  assert.equal([e0!.dtype, e0!.tolist(), e1!.dtype, e1!.tolist()], [torch.float64, [1.5, 2.5], torch.int64, [2, 4]]);
+  assert.equal((batch.meta as Record<string, torch.Tensor>).id!.tolist(), [7, 8]);
+  // a DataLoader over a dataset of object samples gives objects of tensors
+  const ds = { length: 3, get: (i: number) => ({ x: torch.full([2], i), y: i }) };
+  const batches = [...new data.DataLoader(ds, { batchSize: 2 })];
+  assert.equal(batches.map((b) => [b.x!.tolist(), b.y!.tolist()]), [[[[0, 0], [1, 1]], [0, 1]], [[[2, 2]], [2]]]);
+  assert.throws(() => data.defaultCollate([{ a: 1 }, { b: 1 }] as never), /sample 1 has no "a"/);
+  assert.throws(() => data.defaultCollate([[1, 2], [1]] as never), /each element in list of batch should be of equal size/);
+  assert.throws(() => data.defaultCollate([{ a: 1 }, { a: "x" }] as never), /sample 1 has a string at field a, sample 0 a number/);
+});

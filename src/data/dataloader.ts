@@ -5,7 +5,7 @@ import * as A from "../args.ts";
 import { positional } from "../args.ts";
 import { randperm } from "../random.ts";
 import { defaultCollate } from "./collate.ts";
-import type { Dataset, Sample } from "./dataset.ts";
+import type { Dataset, ObjectDataset, ObjectSample, Sample } from "./dataset.ts";
 
 /** DataLoader's options: batchSize (1), shuffle (false), dropLast (false), collate. */
 export interface DataLoaderOptions {
@@ -15,25 +15,26 @@ export interface DataLoaderOptions {
   /** Leave out the last batch when it would be smaller than batchSize. */
   dropLast?: boolean;
   /** Turns a list of samples into a batch; default: stack each field along a new dim 0. */
-  collate?: (samples: readonly Sample[]) => Tensor[];
+  collate?: (samples: readonly (Sample | ObjectSample)[]) => unknown;
   /** Where the indices come from instead of the shuffle: any iterable of indices (RandomSampler, ...). */
   sampler?: Iterable<number>;
 }
 
 /** A batch of dataset D: a tensor per field of its samples, so [image, label] samples give
  *  [inputs, labels]; a dataset whose samples have no fixed fields gives Tensor[]. */
-export type BatchOf<D extends Dataset> = FieldsAsTensors<ReturnType<D["get"]>>;
-/** Each field of a sample (a tuple or an array type) as a tensor. */
+export type BatchOf<D extends Dataset | ObjectDataset> = FieldsAsTensors<ReturnType<D["get"]>>;
+/** Each field of a sample (a tuple, an array or an object type) as a tensor (a field that is itself
+ *  a list, an object or strings collates to that shape: see defaultCollate). */
 type FieldsAsTensors<S> = { -readonly [K in keyof S]: Tensor };
 
 /** data.DataLoader(dataset, { batchSize = 1, shuffle, dropLast, collate }): iterate to get batches ([inputs, labels]); `length` is the number of batches. */
-export class DataLoader<D extends Dataset = Dataset> {
+export class DataLoader<D extends Dataset | ObjectDataset = Dataset> {
   readonly dataset: D;
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly sampler: Iterable<number> | null;
   readonly dropLast: boolean;
-  readonly collate: ((samples: readonly Sample[]) => Tensor[]) | undefined;
+  readonly collate: ((samples: readonly (Sample | ObjectSample)[]) => unknown) | undefined;
 
   /** `new DataLoader(dataset, { batchSize: 32, shuffle: true })`, or PyTorch's positional order
    *  `DataLoader(dataset, 32, true)` (batchSize, shuffle), optionally followed by options. */
@@ -75,10 +76,10 @@ export class DataLoader<D extends Dataset = Dataset> {
   }
 
   /** One batch: the dataset's own fast path if it has one (and no custom collate), else get() each and collate. */
-  private batch(indices: number[]): Tensor[] {
+  private batch(indices: number[]): unknown {
     const { dataset, collate } = this;
-    if (collate === undefined && dataset.getBatch) return dataset.getBatch(indices);
-    const samples = indices.map((i) => dataset.get(i));
+    if (collate === undefined && "getBatch" in dataset && dataset.getBatch) return dataset.getBatch(indices);
+    const samples: (Sample | ObjectSample)[] = indices.map((i) => dataset.get(i));
     return (collate ?? defaultCollate)(samples);
   }
 }

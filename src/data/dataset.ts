@@ -4,9 +4,20 @@ import { Tensor } from "../tensor/tensor.ts";
 import { checkIndex, defaultCollate, gatherRows } from "./collate.ts";
 import { random, randperm } from "../random.ts";
 
-/** One sample: tensors and plain numbers, e.g. [image, label] with the label an integer as
- *  torchvision's datasets return it. defaultCollate turns numbers into a tensor per field. */
-export type Sample = readonly (Tensor | number)[];
+/** One field of a sample: a tensor, a number, a boolean, a string, or a list or object of fields. */
+export type Field = Tensor | number | boolean | string | readonly Field[] | { readonly [key: string]: Field };
+/** One sample as a tuple of fields, e.g. [image, label] with the label an integer as
+ *  torchvision's datasets return it. defaultCollate batches each field: numbers into a tensor,
+ *  tensors stacked, lists and objects field by field. */
+export type Sample = readonly Field[];
+/** One sample as an object of fields, e.g. { image, label }: batched key by key. */
+export type ObjectSample = { readonly [key: string]: Field };
+
+/** A dataset whose samples are objects ({ image, label }); DataLoader batches it into objects of tensors. */
+export interface ObjectDataset {
+  readonly length: number;
+  get(i: number): ObjectSample;
+}
 
 /** torch.utils.data.Dataset: a length and get(i), one sample; DataLoader batches any such object. */
 export interface Dataset {
@@ -68,7 +79,7 @@ export class Subset implements Dataset {
   /** Passes the fast path through when the underlying dataset has one. */
   getBatch(indices: readonly number[]): Tensor[] {
     const inner = indices.map((i) => this.indices[checkIndex(i, this.length)]!);
-    return this.dataset.getBatch ? this.dataset.getBatch(inner) : defaultCollate(inner.map((i) => this.dataset.get(i)));
+    return this.dataset.getBatch ? this.dataset.getBatch(inner) : defaultCollate(inner.map((i) => this.dataset.get(i))) as Tensor[];
   }
 }
 
