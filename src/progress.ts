@@ -9,6 +9,7 @@
 // tearing it.
 // The bar goes to process.stderr where there is one (so stdout keeps only the program's output);
 // this file reaches it through src/runtime.ts, with no node: import.
+import * as A from "./args.ts";
 
 import { nodeProcess } from "./runtime.ts";
 
@@ -160,5 +161,8 @@ export class ProgressBar<T> implements Iterable<T> {
 
 /** tqdm: wraps an iterable so that looping over it draws a progress bar. */
 export function progress<T>(iterable: Iterable<T>, options: ProgressOptions = {}): ProgressBar<T> {
+  A.checkOptions("progress", options, {
+    desc: A.string, total: A.number, stream: A.anything, unit: A.string, everySeconds: A.number, print: A.func, now: A.func,
+  });
   return new ProgressBar(iterable, options);
 }

@@ -73,6 +73,49 @@ test("inplace LeakyReLU, ELU and Dropout overwrite their input, as PyTorch's, an
   assert.throws(() => new nn.Dropout(0.5, true)(torch.ones(3, { requiresGrad: true })), /a leaf Variable that requires grad is being used in an in-place operation/);
 });
 
+test("the rest of the public surface refuses unknown options too: functions, layers, schedulers, helpers (fast-check)", () => {
+  const F = nn.functional;
+  const t = torch.ones(2, 3), img = torch.ones(1, 1, 4, 4), idx = torch.tensor([0, 1], { dtype: torch.int64 });
+  const sgd = () => new optim.SGD([new nn.Parameter(torch.zeros(2))], { lr: 0.1, momentum: 0.9 });
+  const entries: [string, (o: Record<string, unknown>) => unknown][] = [
+    ["full", (o) => torch.full([2], 1, o)], ["arange", (o) => torch.arange(0, 3, 1, o)], ["randint", (o) => torch.randint(0, 3, [2], o)],
+    ["randperm", (o) => torch.randperm(3, o)], ["normal", (o) => torch.normal(0, 1, [2], o)], ["eye", (o) => torch.eye(2, 2, o)],
+    ["linspace", (o) => torch.linspace(0, 1, 3, o)], ["zerosLike", (o) => torch.zerosLike(t, o)], ["rand", (o) => torch.rand([2], o)],
+    ["clipGradNorm_", (o) => nn.utils.clipGradNorm_([t], 1, o)], ["summary", (o) => nn.summary(new nn.Linear(2, 2), o)],
+    ["alexnet", (o) => torch.models.alexnet(o)], ["vgg11", (o) => torch.models.vgg11(o)], ["trainTestSplit", (o) => data.trainTestSplit(t, torch.ones(2), o)],
+    ["lineChart", (o) => torch.plot.lineChart({ series: [{ name: "a", y: [1] }], ...o })], ["shadeImage", (o) => torch.plot.shadeImage([0], 1, 1, o)],
+    ["progress", (o) => torch.progress([1], o)], ["F.relu", (o) => F.relu(t, o)], ["F.dropout", (o) => F.dropout(t, 0.5, true, o)],
+    ["F.leakyRelu", (o) => F.leakyRelu(t, o)], ["F.gelu", (o) => F.gelu(t, o)], ["F.softplus", (o) => F.softplus(t, o)], ["F.elu", (o) => F.elu(t, o)],
+    ["F.hardtanh", (o) => F.hardtanh(t, o)], ["F.batchNorm", (o) => F.batchNorm(img, null, null, o)], ["F.layerNorm", (o) => F.layerNorm(t, [3], o)],
+    ["F.groupNorm", (o) => F.groupNorm(img, 1, o)], ["F.embedding", (o) => F.embedding(idx, t, o)], ["F.oneHot", (o) => F.oneHot(idx, o)],
+    ["F.softmax", (o) => F.softmax(t, 1, o)], ["F.mseLoss", (o) => F.mseLoss(t, t, o)], ["F.l1Loss", (o) => F.l1Loss(t, t, o)],
+    ["F.pad", (o) => F.pad(t, [1, 1], o)], ["F.interpolate", (o) => F.interpolate(img, { size: 2, ...o })],
+    ["F.maxUnpool2d", (o) => F.maxUnpool2d(img, torch.zeros(1, 1, 4, 4, { dtype: torch.int64 }), 2, o)],
+    ["F.scaledDotProductAttention", (o) => F.scaledDotProductAttention(t, t, t, o)], ["F.conv2d", (o) => F.conv2d(img, img, null, o)],
+    ["LayerNorm", (o) => new nn.LayerNorm(3, o)], ["Embedding", (o) => new nn.Embedding(2, 2, o)], ["LSTM", (o) => new nn.LSTM(2, 2, o)],
+    ["MultiheadAttention", (o) => new nn.MultiheadAttention(4, 2, o)], ["Flatten", (o) => new nn.Flatten(o)], ["Conv1d", (o) => new nn.Conv1d(1, 1, 1, o)],
+    ["MaxPool1d", (o) => new nn.MaxPool1d(2, o)], ["GELU", (o) => new nn.GELU(o)], ["AdamW", (o) => new optim.AdamW([new nn.Parameter(t)], o)],
+    ["RMSprop", (o) => new optim.RMSprop([new nn.Parameter(t)], o)], ["Adagrad", (o) => new optim.Adagrad([new nn.Parameter(t)], o)],
+    ["a parameter group", (o) => new optim.SGD([{ params: [new nn.Parameter(t)], ...o }], 0.1)],
+    ["StepLR", (o) => new optim.lrScheduler.StepLR(sgd(), { stepSize: 1, ...o })], ["LinearLR", (o) => new optim.lrScheduler.LinearLR(sgd(), o)],
+    ["OneCycleLR", (o) => new optim.lrScheduler.OneCycleLR(sgd(), { maxLr: 1, totalSteps: 3, ...o })],
+    ["ReduceLROnPlateau", (o) => new optim.lrScheduler.ReduceLROnPlateau(sgd(), o)], ["RandomSampler", (o) => new data.RandomSampler([1, 2], o)],
+    ["autograd.grad", (o) => torch.autograd.grad([torch.ones(2, { requiresGrad: true }).sum()], [torch.ones(1)], o)],
+    ["backward", (o) => torch.ones(2, { requiresGrad: true }).sum().backward(undefined, o)], ["std", (o) => t.std(o)],
+    ["linalg.vectorNorm", (o) => torch.linalg.vectorNorm(t, o)], ["gradcheck", (o) => torch.autograd.gradcheck((x: torch.Tensor) => x.sum(), [torch.ones(2, { dtype: torch.float64, requiresGrad: true })], o)],
+    ["Normalize", (o) => new torch.transforms.Normalize(0.5, 0.5, o)],
+  ];
+  fc.assert(fc.property(fc.constantFrom(...entries), fc.stringMatching(/^[a-z][a-zA-Z]{0,10}$/).map((k) => `zz${k}`), fc.anything(), ([name, call], key, value) => {
+    try {
+      call({ [key]: value });
+      throw new Error(`${name} accepted the unknown option "${key}" without a word`);
+    } catch (e) {
+      if (e instanceof TypeError || !(e instanceof Error) || !e.message.includes(`"${key}"`)) throw new Error(`${name}: ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
+      return true;
+    }
+  }), { numRuns: 400 });
+});
+
 test("every options object refuses any unknown key with an Error naming it, never a TypeError (fast-check)", () => {
   const makers: [string, (o: Record<string, unknown>) => unknown][] = [
     ["SGD", (o) => new optim.SGD(w(), o as never)], ["Adam", (o) => new optim.Adam(w(), o as never)],

@@ -1,5 +1,6 @@
 // Datasets: anything with a length and a get(i) that returns one sample as a tuple of tensors
 // (for example [input, label]), like torch.utils.data.Dataset.
+import * as A from "../args.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { checkIndex, defaultCollate, gatherRows } from "./collate.ts";
 import { random, randperm } from "../random.ts";
@@ -118,7 +119,9 @@ export class SequentialSampler implements Iterable<number> {
 export class RandomSampler implements Iterable<number> {
   readonly replacement: boolean;
   readonly numSamples: number;
-  constructor(readonly dataSource: { readonly length: number }, { replacement = false, numSamples }: { replacement?: boolean; numSamples?: number } = {}) {
+  constructor(readonly dataSource: { readonly length: number }, options: { replacement?: boolean; numSamples?: number } = {}) {
+    A.checkOptions("RandomSampler", options, { replacement: A.boolean, numSamples: A.integer });
+    const { replacement = false, numSamples } = options;
     this.replacement = replacement;
     this.numSamples = numSamples ?? dataSource.length;
     if (!Number.isInteger(this.numSamples) || this.numSamples <= 0) throw new Error(`num_samples should be a positive integer value, but got num_samples=${this.numSamples}`);

@@ -1,5 +1,6 @@
 // Splitting data: randomSplit (torch.utils.data.random_split) for datasets, and trainTestSplit
 // (scikit-learn's train_test_split) for a pair of tensors. Both shuffle with the global generator.
+import * as A from "../args.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { randperm } from "../random.ts";
 import { gatherRows } from "./collate.ts";
@@ -47,6 +48,7 @@ export interface TrainTestSplitOptions {
  *  test rows are the first of a random permutation and the training rows the rest; unshuffled,
  *  training rows come first. Rows of X and y stay paired. */
 export function trainTestSplit(X: Tensor, y: Tensor, options: TrainTestSplitOptions = {}): [Tensor, Tensor, Tensor, Tensor] {
+  A.checkOptions("train_test_split", options, { testSize: A.number, shuffle: A.boolean });
   const { testSize = 0.25, shuffle = true } = options;
   const n = X.dim() === 0 ? 0 : X.shape[0]!;
   const ny = y.dim() === 0 ? 0 : y.shape[0]!;

@@ -1,6 +1,7 @@
 // Image transforms (torchvision.transforms): small callables that turn one image into another.
 // Each is a function `t(x)` that also carries its settings and prints like PyTorch's repr.
 // They can be written as PyTorch code reads, `ToTensor()`, or with `new` like nn modules.
+import * as A from "../args.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { shapeString } from "../tensor/shape.ts";
 import { checkFloating, float32, uint8 } from "../tensor/dtype.ts";
@@ -98,7 +99,9 @@ function toTensor(x: Tensor | PILImage): Tensor {
 
 /** (x - mean) / std per channel, for images [..., C, H, W]. mean and std are numbers (every channel)
  *  or one value per channel. */
-export const Normalize = newable(function Normalize(mean: number | readonly number[], std: number | readonly number[]): NormalizeTransform {
+export const Normalize = newable(function Normalize(mean: number | readonly number[], std: number | readonly number[], ...rest: (boolean | { inplace?: boolean })[]): NormalizeTransform {
+  const { inplace = false } = A.positional("Normalize", rest, ["inplace"], { inplace: A.boolean }) as { inplace?: boolean };
+  if (inplace) throw new Error("Normalize: inplace=true is not supported (the transform always returns a new tensor)");
   const means = typeof mean === "number" ? [mean] : [...mean];
   const stds = typeof std === "number" ? [std] : [...std];
   if (stds.some((s) => Math.fround(s) === 0)) {

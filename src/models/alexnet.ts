@@ -9,7 +9,7 @@ import { MaxPool2d, AdaptiveAvgPool2d } from "../nn/modules/pooling.ts";
 import { Linear } from "../nn/modules/linear.ts";
 import { Dropout } from "../nn/modules/dropout.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { refusePretrained, type ModelOptions } from "./pretrained.ts";
+import { checkModelOptions, refusePretrained, type ModelOptions } from "./pretrained.ts";
 
 /** torchvision's AlexNet: features, avgpool (6x6), classifier; the same repr and parameter names. */
 export class AlexNet extends Module {
@@ -43,6 +43,7 @@ export class AlexNet extends Module {
 
 /** models.alexnet(): torchvision's AlexNet, untrained (pretrained weights are a clear error offline). */
 export function alexnet(options: ModelOptions = {}): AlexNet {
+  checkModelOptions("alexnet", options);
   refusePretrained("alexnet", options);
   return new AlexNet(options);
 }

@@ -1,4 +1,10 @@
 // What torchvision's model builders take about weights, and the one answer this library can give.
+import * as A from "../args.ts";
+
+/** Checks a model builder's options: an unknown key or a wrong type is an error naming it. */
+export function checkModelOptions(where: string, options: unknown): void {
+  A.checkOptions(where, options, { weights: A.nullable(A.string), pretrained: A.boolean, numClasses: A.integer, dropout: A.number, initWeights: A.boolean });
+}
 
 /** What torchvision's model builders take: weights/pretrained (refused here: no download), numClasses, dropout. */
 export interface ModelOptions {

@@ -14,7 +14,7 @@ import { Linear } from "../nn/modules/linear.ts";
 import { Dropout } from "../nn/modules/dropout.ts";
 import { constant_, kaimingNormal_, normal_ } from "../nn/init.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { refusePretrained, type ModelOptions } from "./pretrained.ts";
+import { checkModelOptions, refusePretrained, type ModelOptions } from "./pretrained.ts";
 
 /** Output channels of each convolution; "M" is a max pooling. */
 type Config = readonly (number | "M")[];
@@ -82,6 +82,7 @@ export class VGG extends Module {
 }
 
 function vgg(name: keyof typeof CONFIGS, batchNorm: boolean, options: ModelOptions): VGG {
+  checkModelOptions(batchNorm ? `${name}_bn` : name, options);
   refusePretrained(batchNorm ? `${name}Bn` : name, options);
   return new VGG(makeFeatures(CONFIGS[name], batchNorm), options);
 }

@@ -10,6 +10,7 @@
 //   and for a convolution also times the output's height and width.
 // - Forward/backward pass size: the bytes of every output of a leaf that has parameters, twice
 //   (once for the activation, once for its gradient); sizes are in MB of 1e6 bytes.
+import * as A from "../args.ts";
 import { Module } from "./modules/module.ts";
 import { noGrad } from "../tensor/autograd.ts";
 import { zeros } from "../tensor/create.ts";
@@ -127,6 +128,7 @@ function formatCount(n: number, auto: boolean): string {
 
 /** torchinfo's summary(model, input_size=...): the table as a string (layers in call order, output shapes, parameters, mult-adds, sizes). */
 export function summary(model: Module, options: SummaryOptions = {}): string {
+  A.checkOptions("summary", options, { inputSize: A.numbers });
   const { inputSize } = options;
   const rows = inputSize ? callRows(model, inputSize) : treeRows(model);
   const perDepth = new Map<number, number>();

@@ -1,5 +1,6 @@
 // nn.utils: gradient clipping (torch.nn.utils.clip_grad_norm_ / clip_grad_value_), in place on the
 // .grad of each parameter, before optimizer.step().
+import * as A from "../args.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { float32 } from "../tensor/dtype.ts";
 
@@ -29,6 +30,7 @@ function norm(values: ArrayLike<number>, p: number): number {
 /** Scales all the gradients together so that their total p-norm (the norm of the per-tensor
  *  norms) is at most maxNorm; returns that total norm, before scaling, as a 0-dim tensor. */
 export function clipGradNorm_(params: Iterable<Tensor> | Tensor, maxNorm: number, options: ClipGradNormOptions = {}): Tensor {
+  A.checkOptions("clip_grad_norm_", options, { normType: A.number, errorIfNonfinite: A.boolean });
   const { normType = 2, errorIfNonfinite = false } = options;
   if (!(normType > 0)) throw new Error(`clipGradNorm_: normType must be > 0, got ${normType}`);
   const grads = gradsOf(params);

@@ -5,6 +5,7 @@
 // given). Each step() moves lastEpoch on by one and sets the optimiser's lr; getLastLr() reads it.
 // Call optimizer.step() before scheduler.step(), as in PyTorch.
 import type { Optimizer } from "./optimizer.ts";
+import * as A from "../args.ts";
 
 /** torch.optim.lr_scheduler.LRScheduler: step() moves to the next epoch and sets each parameter
  *  group's lr; getLastLr() reads them. Each scheduler below says how a group's next lr follows from
@@ -66,8 +67,10 @@ function checkPositiveInteger(what: string, value: number): void {
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
-  constructor(optimizer: Optimizer, { stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number }) {
+  constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number }) {
     super(optimizer);
+    A.checkOptions("StepLR", options, { stepSize: A.number, gamma: A.number });
+    const { stepSize, gamma = 0.1 } = options;
     checkPositiveInteger("StepLR: stepSize", stepSize);
     this.stepSize = stepSize;
     this.gamma = gamma;
@@ -81,8 +84,10 @@ export class StepLR extends LRScheduler {
 export class MultiStepLR extends LRScheduler {
   readonly milestones: readonly number[];
   readonly gamma: number;
-  constructor(optimizer: Optimizer, { milestones, gamma = 0.1 }: { milestones: readonly number[]; gamma?: number }) {
+  constructor(optimizer: Optimizer, options: { milestones: readonly number[]; gamma?: number }) {
     super(optimizer);
+    A.checkOptions("MultiStepLR", options, { milestones: A.numbers, gamma: A.number });
+    const { milestones, gamma = 0.1 } = options;
     this.milestones = [...milestones].sort((a, b) => a - b);
     this.gamma = gamma;
   }
@@ -95,8 +100,10 @@ export class MultiStepLR extends LRScheduler {
 /** Multiplies the lr by `gamma` every epoch. */
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
-  constructor(optimizer: Optimizer, { gamma }: { gamma: number }) {
+  constructor(optimizer: Optimizer, options: { gamma: number }) {
     super(optimizer);
+    A.checkOptions("ExponentialLR", options, { gamma: A.number });
+    const { gamma } = options;
     this.gamma = gamma;
   }
   protected nextLr(lr: number): number {
@@ -109,8 +116,10 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   readonly TMax: number;
   readonly etaMin: number;
-  constructor(optimizer: Optimizer, { TMax, etaMin = 0 }: { TMax: number; etaMin?: number }) {
+  constructor(optimizer: Optimizer, options: { TMax: number; etaMin?: number }) {
     super(optimizer);
+    A.checkOptions("CosineAnnealingLR", options, { TMax: A.number, etaMin: A.number });
+    const { TMax, etaMin = 0 } = options;
     checkPositiveInteger("CosineAnnealingLR: TMax", TMax);
     this.TMax = TMax;
     this.etaMin = etaMin;
@@ -128,8 +137,10 @@ export class CosineAnnealingLR extends LRScheduler {
 /** lr = base lr * lrLambda(epoch). */
 export class LambdaLR extends LRScheduler {
   readonly lrLambda: (epoch: number) => number;
-  constructor(optimizer: Optimizer, { lrLambda }: { lrLambda: (epoch: number) => number }) {
+  constructor(optimizer: Optimizer, options: { lrLambda: (epoch: number) => number }) {
     super(optimizer);
+    A.checkOptions("LambdaLR", options, { lrLambda: A.func });
+    const { lrLambda } = options;
     if (typeof lrLambda !== "function") throw new Error(`LambdaLR: lrLambda must be a function, got ${typeof lrLambda}`);
     this.lrLambda = lrLambda;
     this.restart(); // PyTorch applies the lambda at epoch 0 too
@@ -174,6 +185,9 @@ export class ReduceLROnPlateau {
   private lastLrs: number[];
 
   constructor(readonly optimizer: Optimizer, options: ReduceLROnPlateauOptions = {}) {
+    A.checkOptions("ReduceLROnPlateau", options, {
+      mode: A.string, factor: A.number, patience: A.integer, threshold: A.number, thresholdMode: A.string, cooldown: A.integer, minLr: A.number, eps: A.number,
+    });
     const { mode = "min", factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = "rel", cooldown = 0, minLr = 0, eps = 1e-8 } = options;
     if (!(factor < 1)) throw new Error("Factor should be < 1.0.");
     if (mode !== "min" && mode !== "max") throw new Error(`mode ${mode} is unknown!`);
@@ -231,8 +245,10 @@ export class LinearLR extends LRScheduler {
   readonly startFactor: number;
   readonly endFactor: number;
   readonly totalIters: number;
-  constructor(optimizer: Optimizer, { startFactor = 1 / 3, endFactor = 1, totalIters = 5 }: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+  constructor(optimizer: Optimizer, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
     super(optimizer);
+    A.checkOptions("LinearLR", options, { startFactor: A.number, endFactor: A.number, totalIters: A.number });
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = options;
     if (!(startFactor > 0 && startFactor <= 1)) throw new Error("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.");
     if (!(endFactor >= 0 && endFactor <= 1)) throw new Error("Ending multiplicative factor expected to be between 0 and 1.");
     this.startFactor = startFactor;
@@ -259,8 +275,10 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   readonly etaMin: number;
   private Ti: number;
   private Tcur = 0;
-  constructor(optimizer: Optimizer, { T0, TMult = 1, etaMin = 0 }: { T0: number; TMult?: number; etaMin?: number }) {
+  constructor(optimizer: Optimizer, options: { T0: number; TMult?: number; etaMin?: number }) {
     super(optimizer);
+    A.checkOptions("CosineAnnealingWarmRestarts", options, { T0: A.number, TMult: A.number, etaMin: A.number });
+    const { T0, TMult = 1, etaMin = 0 } = options;
     checkPositiveInteger("CosineAnnealingWarmRestarts: T0", T0);
     checkPositiveInteger("CosineAnnealingWarmRestarts: TMult", TMult);
     this.T0 = this.Ti = T0;
@@ -316,6 +334,10 @@ export class OneCycleLR extends LRScheduler {
   private position: { phase: number; pct: number } = { phase: 0, pct: 0 };
   constructor(optimizer: Optimizer, options: OneCycleLROptions) {
     super(optimizer);
+    A.checkOptions("OneCycleLR", options, {
+      maxLr: A.either(A.number, A.numbers), totalSteps: A.integer, epochs: A.integer, stepsPerEpoch: A.integer, pctStart: A.number, annealStrategy: A.oneOf("cos", "linear"),
+      cycleMomentum: A.boolean, baseMomentum: A.number, maxMomentum: A.number, divFactor: A.number, finalDivFactor: A.number,
+    });
     const { maxLr, pctStart = 0.3, annealStrategy = "cos", cycleMomentum = true, baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4 } = options;
     const total = options.totalSteps ?? (options.epochs !== undefined && options.stepsPerEpoch !== undefined ? options.epochs * options.stepsPerEpoch : NaN);
     if (!Number.isInteger(total) || total <= 0) throw new Error("You must define either total_steps OR (epochs AND steps_per_epoch)");
@@ -374,8 +396,10 @@ function setMomentum(group: object, m: number): void {
 export class SequentialLR extends LRScheduler {
   readonly schedulers: readonly LRScheduler[];
   readonly milestones: readonly number[];
-  constructor(optimizer: Optimizer, { schedulers, milestones }: { schedulers: readonly LRScheduler[]; milestones: readonly number[] }) {
+  constructor(optimizer: Optimizer, options: { schedulers: readonly LRScheduler[]; milestones: readonly number[] }) {
     super(optimizer);
+    A.checkOptions("SequentialLR", options, { schedulers: A.check("a list of schedulers", Array.isArray), milestones: A.numbers });
+    const { schedulers, milestones } = options;
     if (schedulers.length < 1) throw new Error("SequentialLR expects at least one scheduler");
     schedulers.forEach((sch, i) => {
       if (sch.optimizer !== optimizer) {

@@ -1,5 +1,6 @@
 // A line chart as an SVG string: enough for a loss curve or a training history, no dependency.
 // The caller writes the string to a file (src/ has no node: imports).
+import * as A from "../args.ts";
 
 /** One line of a chart: its y values (and x, or 1..n), a legend name, and how it is drawn. */
 export interface Series {
@@ -113,6 +114,11 @@ const CHAR_WIDTH = 7; // rough width of a 12px sans-serif character, for laying 
 /** A line chart as an SVG string (matplotlib's plt.plot with a legend): axes with round ticks, one
  *  coloured line per series, gaps where a value is not finite. Write the string to a .svg file. */
 export function lineChart(options: LineChartOptions): string {
+  A.checkOptions("lineChart", options, {
+    series: A.check("a list of series { name, y, x? }", Array.isArray), title: A.string, xLabel: A.string, yLabel: A.string,
+    points: A.check("a list of points", Array.isArray), guides: A.check("a list of guides", Array.isArray),
+    width: A.number, height: A.number, xMin: A.number, xMax: A.number, yMin: A.number, yMax: A.number,
+  });
   const { series, title, xLabel, yLabel, points = [] } = options;
   const width = options.width ?? 640;
   const height = options.height ?? 400;

@@ -1,6 +1,7 @@
 // A grayscale image drawn in the terminal with shaded blocks, to look at an MNIST digit without
 // leaving the console. Terminal cells are about twice as tall as wide, so each pixel is two
 // characters and the digit keeps its shape.
+import * as A from "../args.ts";
 
 export const SHADES = " ░▒▓█";
 
@@ -17,6 +18,7 @@ export interface ShadeOptions {
  * shades (outside values are clamped). A flat image (max === min) and NaN draw as blank.
  */
 export function shadeImage(pixels: ArrayLike<number>, width: number, height: number, options: ShadeOptions = {}): string {
+  A.checkOptions("shadeImage", options, { min: A.number, max: A.number });
   if (pixels.length !== width * height) {
     throw new Error(`shadeImage: expected ${width * height} values for ${width}x${height}, got ${pixels.length}`);
   }

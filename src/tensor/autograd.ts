@@ -15,6 +15,7 @@
 // - a view's node notes whether an in-place op autograd recorded has since rewritten its storage's
 //   history (PyTorch would regenerate the view's grad_fn; here that is an error, never stale);
 // - backward releases what a node saved, so running it again without retainGraph is an error too.
+import * as A from "../args.ts";
 import { Tensor } from "./tensor.ts";
 import { castArray, type DataArray, type DType } from "./dtype.ts";
 import type { Storage } from "./storage.ts";
@@ -396,6 +397,7 @@ export function grad(
   inputs: Tensor | readonly Tensor[],
   options: { gradOutputs?: Tensor | readonly (Tensor | null)[] | null; retainGraph?: boolean; createGraph?: boolean; allowUnused?: boolean } = {},
 ): (Tensor | null)[] {
+  A.checkOptions("grad", options, { gradOutputs: A.anything, retainGraph: A.boolean, createGraph: A.boolean, allowUnused: A.boolean });
   const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
   const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
   const given = options.gradOutputs instanceof Tensor ? [options.gradOutputs] : options.gradOutputs ?? [];

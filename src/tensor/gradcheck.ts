@@ -8,6 +8,7 @@
 // In float64 the rounding error of L (about 1e-16 * |L|) amplified by 1/(2 eps) stays near 1e-10
 // with eps = 1e-6, so PyTorch's tolerances (atol 1e-5, rtol 1e-3) leave room only for a real error.
 // A function that computes in float32 inside (through .float(), say) needs a larger eps and atol.
+import * as A from "../args.ts";
 import { grad, noGrad, withGrad } from "./autograd.ts";
 import { float64 } from "./dtype.ts";
 import { Tensor } from "./tensor.ts";
@@ -33,8 +34,10 @@ function projection(n: number): Float64Array {
 export function gradcheck(
   fn: (...inputs: Tensor[]) => Tensor,
   inputs: readonly Tensor[],
-  { eps = 1e-6, atol = 1e-5, rtol = 1e-3 }: GradcheckOptions = {},
+  options: GradcheckOptions = {},
 ): true {
+  A.checkOptions("gradcheck", options, { eps: A.number, atol: A.number, rtol: A.number });
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
   const xs = inputs.map((t) => {
     const x = t.dtype.isFloatingPoint ? new Tensor(Float64Array.from(t.data), t.shape, float64) : t.detach().clone();
     if (t.requiresGrad) x.requiresGrad = true;

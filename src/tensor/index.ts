@@ -17,8 +17,10 @@ export { Size } from "./shape.ts";
 export type { ValuesIndices } from "./ops/reduce.ts";
 export { GradFn, AccumulateGrad, noGrad, isGradEnabled } from "./autograd.ts";
 import { grad as autogradGrad } from "./autograd.ts";
-/** torch.autograd: grad(outputs, inputs, { gradOutputs, retainGraph, allowUnused }). */
-export const autograd = { grad: autogradGrad };
+import { gradcheck as autogradGradcheck, gradgradcheck as autogradGradgradcheck } from "./gradcheck.ts";
+/** torch.autograd: grad(outputs, inputs, { gradOutputs, retainGraph, createGraph, allowUnused }),
+ *  gradcheck and gradgradcheck (also at the top level, torch.gradcheck). */
+export const autograd = { grad: autogradGrad, gradcheck: autogradGradcheck, gradgradcheck: autogradGradgradcheck };
 export { gradcheck, gradgradcheck, type GradcheckOptions } from "./gradcheck.ts";
 export {
   tensor, fromArray, zeros, ones, empty, full, zerosLike, onesLike, fullLike, emptyLike, randLike, randnLike, rand, randn, arange,

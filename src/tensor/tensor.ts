@@ -3,6 +3,7 @@
 // (ops/) where its forward and backward live; what is the tensor's own (its layout, in-place
 // writes, dtype conversions, backward()) is here. Views share their base's storage: a write
 // through one is seen by all, and counted once, on the storage.
+import { checkOptions, boolean as booleanCheck } from "../args.ts";
 import { record, registerHook, retainGrad, runBackward, type GradFn } from "./autograd.ts";
 import {
   castArray, castValue, dtypeOfArray, float32, toDType, type DataArray, type DType, type DTypeLike,
@@ -218,7 +219,9 @@ export class Tensor {
   /** Backpropagates from this tensor. A scalar needs no gradient; otherwise pass d(something)/d(this),
    *  which is cast to this tensor's dtype as PyTorch does. What the graph saved is freed afterwards
    *  unless `retainGraph` is true. Nothing is written to any `.grad` unless the whole pass succeeds. */
-  backward(gradient?: Tensor | null, { retainGraph = false, createGraph = false }: BackwardOptions = {}): void {
+  backward(gradient?: Tensor | null, options: BackwardOptions = {}): void {
+    checkOptions("backward", options, { retainGraph: booleanCheck, createGraph: booleanCheck });
+    const { retainGraph = false, createGraph = false } = options;
     if (!this.requiresGrad) {
       throw new Error("element 0 of tensors does not require grad and does not have a grad_fn");
     }
@@ -345,7 +348,7 @@ export class Tensor {
   addcmul(t1: Tensor, t2: Tensor, value = 1): Tensor { return X.addcmul(this, t1, t2, value); }
   addcdiv(t1: Tensor, t2: Tensor, value = 1): Tensor { return X.addcdiv(this, t1, t2, value); }
   /** The p-norm over `dim` (all dims by default). */
-  norm(p = 2, dim?: number | readonly number[], keepdim = false): Tensor { return X.norm(this, p, dim, keepdim); }
+  norm(...args: (number | readonly number[] | boolean | undefined | { p?: number; dim?: number | readonly number[]; keepdim?: boolean })[]): Tensor { return X.norm(this, ...args); }
   nanToNum(nan = 0, posinf?: number, neginf?: number): Tensor { return X.nanToNum(this, nan, posinf, neginf); }
   /** `chunks` views along dim. */
   chunk(chunks: number, dim = 0): Tensor[] { return G.chunk(this, chunks, dim); }
@@ -400,8 +403,8 @@ export class Tensor {
   amax(dim?: R.Dims, keepdim = false): Tensor { return R.amax(this, dim, keepdim); }
   amin(dim?: R.Dims, keepdim = false): Tensor { return R.amin(this, dim, keepdim); }
   /** The variance over `dim` (all by default), divided by count - correction (1: unbiased). */
-  var(dim?: R.Dims, options?: { correction?: number; keepdim?: boolean }): Tensor { return R.variance(this, dim, options); }
-  std(dim?: R.Dims, options?: { correction?: number; keepdim?: boolean }): Tensor { return R.std(this, dim, options); }
+  var(dim?: R.Dims | R.VarianceOptions, options?: R.VarianceOptions): Tensor { return R.variance(this, dim, options); }
+  std(dim?: R.Dims | R.VarianceOptions, options?: R.VarianceOptions): Tensor { return R.std(this, dim, options); }
   prod(dim?: number, keepdim = false): Tensor { return R.prod(this, dim, keepdim); }
   cumsum(dim: number): Tensor { return R.cumsum(this, dim); }
   all(dim?: number, keepdim = false): Tensor { return R.all(this, dim, keepdim); }

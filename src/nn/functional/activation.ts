@@ -3,20 +3,28 @@
 // (tensor/ops/softmax.ts), since tensors have it as methods too (x.softmax(dim)).
 import { Tensor } from "../../tensor/tensor.ts";
 import { erf, where } from "../../tensor/ops/math.ts";
+import { relu as reluOp, relu_ } from "../../tensor/ops/elementwise.ts";
 import * as A from "../../args.ts";
 
 export { softmax, logSoftmax, softmaxSimple } from "../../tensor/ops/softmax.ts";
 
+/** F.relu(x, inplace = false): max(x, 0); with inplace, x itself is overwritten (relu_). */
+export function relu(x: Tensor, ...args: (boolean | { inplace?: boolean })[]): Tensor {
+  const { inplace = false } = A.positional("relu", args, ["inplace"], { inplace: A.boolean }) as { inplace?: boolean };
+  return inplace ? relu_(x) : reluOp(x);
+}
+
 /** F.leaky_relu(x, negativeSlope = 0.01): x where x > 0, else negativeSlope * x. */
-export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  A.checkArg("leaky_relu", "negativeSlope", negativeSlope, A.number);
+export function leakyRelu(x: Tensor, ...args: (number | { negativeSlope?: number })[]): Tensor {
+  const { negativeSlope = 0.01 } = A.positional("leaky_relu", args, ["negativeSlope"], { negativeSlope: A.number }) as { negativeSlope?: number };
   return where(x.gt(0), x, x.mul(negativeSlope));
 }
 
 /** F.gelu(x, { approximate = "none" }): x * Phi(x), Phi the standard normal CDF (with erf), or
  *  PyTorch's tanh approximation. */
-export function gelu(x: Tensor, { approximate = "none" }: { approximate?: "none" | "tanh" } = {}): Tensor {
-  A.checkOptions("gelu", { approximate }, { approximate: A.oneOf("none", "tanh") });
+export function gelu(x: Tensor, options: { approximate?: "none" | "tanh" } = {}): Tensor {
+  A.checkOptions("gelu", options, { approximate: A.oneOf("none", "tanh") });
+  const { approximate = "none" } = options;
   if (approximate === "tanh") {
     const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
     return x.mul(0.5).mul(inner.tanh().add(1));
@@ -29,20 +37,23 @@ export function silu(x: Tensor): Tensor {
   return x.mul(x.sigmoid());
 }
 
-/** F.elu(x, alpha = 1): x where x > 0, else alpha * (exp(x) - 1). */
-export function elu(x: Tensor, alpha = 1): Tensor {
+/** F.elu(x, alpha = 1): x where x > 0, else alpha * (exp(x) - 1). `alpha` positionally or as { alpha }. */
+export function elu(x: Tensor, ...args: (number | { alpha?: number })[]): Tensor {
+  const { alpha = 1 } = A.positional("elu", args, ["alpha"], { alpha: A.number }) as { alpha?: number };
   return where(x.gt(0), x, x.expm1().mul(alpha));
 }
 
 /** F.softplus(x, beta = 1, threshold = 20): log(1 + exp(beta x)) / beta, and x itself where beta x
  *  passes the threshold (as PyTorch, for stability). */
-export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+export function softplus(x: Tensor, ...args: (number | { beta?: number; threshold?: number })[]): Tensor {
+  const { beta = 1, threshold = 20 } = A.positional("softplus", args, ["beta", "threshold"], { beta: A.number, threshold: A.number }) as { beta?: number; threshold?: number };
   const bx = x.mul(beta);
   return where(bx.gt(threshold), x, bx.exp().log1p().div(beta));
 }
 
 /** F.hardtanh(x, minVal = -1, maxVal = 1): x clamped to [minVal, maxVal]. */
-export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+export function hardtanh(x: Tensor, ...args: (number | { minVal?: number; maxVal?: number })[]): Tensor {
+  const { minVal = -1, maxVal = 1 } = A.positional("hardtanh", args, ["minVal", "maxVal"], { minVal: A.number, maxVal: A.number }) as { minVal?: number; maxVal?: number };
   return x.clamp(minVal, maxVal);
 }
 

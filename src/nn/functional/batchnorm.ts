@@ -4,10 +4,14 @@
 // estimates move toward the batch's mean and UNBIASED var (divide by M - 1):
 //   running = (1 - momentum) * running + momentum * batch_stat.
 // Evaluation: the running estimates stand in for mean and var, so the op is a fixed affine map.
+import * as A from "../../args.ts";
 import { isGradEnabled, record } from "../../tensor/autograd.ts";
 import { allocLike, checkFloating } from "../../tensor/dtype.ts";
 import { shapeString, Size } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
+
+/** F.batch_norm's arguments after the running statistics, positionally in this order or as options. */
+export interface BatchNormOptions { weight?: Tensor | null; bias?: Tensor | null; training?: boolean; momentum?: number; eps?: number }
 
 /** F.batch_norm: per channel of input [N, C, ...], (x - mean) / sqrt(var + eps) * weight + bias. In
  *  training the batch's statistics are used and the running ones (if given) move by `momentum`;
@@ -16,12 +20,11 @@ export function batchNorm(
   input: Tensor,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
-  weight: Tensor | null = null,
-  bias: Tensor | null = null,
-  training = false,
-  momentum = 0.1,
-  eps = 1e-5,
+  ...args: (Tensor | null | boolean | number | BatchNormOptions)[]
 ): Tensor {
+  const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = A.positional("batch_norm", args, ["weight", "bias", "training", "momentum", "eps"], {
+    weight: A.nullable(A.tensor), bias: A.nullable(A.tensor), training: A.boolean, momentum: A.number, eps: A.number,
+  }) as BatchNormOptions;
   if (input.shape.length < 2) throw new Error(`batch_norm: expected input of shape [N, C, ...], got ${shapeString(input.shape)}`);
   const [n, channels] = input.shape as unknown as [number, number];
   const inner = input.shape.slice(2).reduce((a, b) => a * b, 1); // H*W (1 for [N, C])

@@ -5,14 +5,17 @@ import { record } from "../../tensor/autograd.ts";
 import { allocLike, checkFloating, type DataArray } from "../../tensor/dtype.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { random } from "../../random.ts";
+import * as A from "../../args.ts";
 
 export function checkDropoutProbability(p: number): number {
   if (!(p >= 0 && p <= 1)) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
   return p;
 }
 
-/** F.dropout(x, p, training): inverted dropout; the identity when not training or p = 0. */
-export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+/** F.dropout(x, p = 0.5, training = true): inverted dropout; the identity when not training or
+ *  p = 0. Positionally or as { p, training }. */
+export function dropout(x: Tensor, ...args: (number | boolean | { p?: number; training?: boolean })[]): Tensor {
+  const { p = 0.5, training = true } = A.positional("dropout", args, ["p", "training"], { p: A.number, training: A.boolean }) as { p?: number; training?: boolean };
   checkDropoutProbability(p);
   if (!training || p === 0) return x;
   checkFloating(x.dtype, "dropout");

@@ -4,10 +4,13 @@ import { int64 } from "../../tensor/dtype.ts";
 import { noGrad } from "../../tensor/autograd.ts";
 import { where } from "../../tensor/ops/math.ts";
 import { indexSelect } from "../../tensor/ops/rearrange.ts";
+import * as A from "../../args.ts";
 
 /** F.embedding(input, weight, paddingIdx?): the rows of `weight` at the int64 indices of `input`,
  *  shaped [...input.shape, dim]; the row at paddingIdx gets no gradient, as PyTorch's. */
-export function embedding(input: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
+export function embedding(input: Tensor, weight: Tensor, ...args: (number | null | { paddingIdx?: number | null })[]): Tensor {
+  const { paddingIdx = null } = A.positional("embedding", args, ["paddingIdx"], { paddingIdx: A.nullable(A.integer) }) as { paddingIdx?: number | null };
+  A.checkArg("embedding", "weight", weight, A.tensor);
   if (!(input instanceof Tensor) || input.dtype !== int64) {
     throw new Error(`Expected tensor for argument #1 'indices' to have scalar type Long; but got ${input instanceof Tensor ? input.dtype : typeof input} instead (while checking arguments for embedding)`);
   }
@@ -24,7 +27,9 @@ export function embedding(input: Tensor, weight: Tensor, paddingIdx: number | nu
 }
 
 /** F.one_hot(indices, numClasses = -1): int64 codes [..., numClasses] (-1: the largest index + 1). */
-export function oneHot(indices: Tensor, numClasses = -1): Tensor {
+export function oneHot(indices: Tensor, ...args: (number | { numClasses?: number })[]): Tensor {
+  const { numClasses = -1 } = A.positional("one_hot", args, ["numClasses"], { numClasses: A.integer }) as { numClasses?: number };
+  A.checkArg("one_hot", "indices", indices, A.tensor);
   if (indices.dtype !== int64) throw new Error("one_hot is only applicable to index tensor of type LongTensor.");
   const x = indices.data;
   const classes = numClasses === -1 ? (x.length ? Math.max(...x) + 1 : 0) : numClasses;

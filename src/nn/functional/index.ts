@@ -1,7 +1,7 @@
 // nn.functional: every layer's operation as a plain function.
 export { linear } from "../../tensor/ops/matmul.ts";
-export { relu, relu_, sigmoid, tanh } from "../../tensor/ops/elementwise.ts";
-export { softmax, logSoftmax, softmaxSimple, leakyRelu, gelu, silu, elu, softplus, hardtanh, prelu } from "./activation.ts";
+export { relu_, sigmoid, tanh } from "../../tensor/ops/elementwise.ts";
+export { relu, softmax, logSoftmax, softmaxSimple, leakyRelu, gelu, silu, elu, softplus, hardtanh, prelu } from "./activation.ts";
 export { embedding, oneHot } from "./embedding.ts";
 export { layerNorm, groupNorm } from "./normalization.ts";
 export { pad } from "./padding.ts";

@@ -28,7 +28,9 @@ function reduce(losses: DataArray, shape: readonly number[], reduction: Reductio
 }
 
 /** Mean squared error: mean((input - target)^2). */
-export function mseLoss(input: Tensor, target: Tensor, { reduction = "mean" }: { reduction?: Reduction } = {}): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  A.checkOptions("mse_loss", options, { reduction: A.string });
+  const { reduction = "mean" } = options;
   checkReduction(reduction);
   const diff = noGrad(() => input.sub(target)); // broadcasts, and names both shapes if it cannot
   checkFloating(diff.dtype, "mse_loss");

@@ -121,6 +121,7 @@ export interface MaxUnpool2dOptions extends Pool2dOptions {
  *  from (indices from maxPool2d with returnIndices), every other position is 0. The gradient for
  *  the input is read back at the same positions. */
 export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Pair, options: MaxUnpool2dOptions = {}): Tensor {
+  A.checkOptions("max_unpool2d", options, { stride: A.nullable(A.pair), padding: A.pair, outputSize: A.numbers });
   const [batch, channels, inHeight, inWidth] = planes(input, "max_unpool2d");
   checkFloating(input.dtype, "max_unpool2d");
   if (indices.dtype !== int64) throw new Error(`max_unpool2d: expected indices of dtype torch.int64, got ${indices.dtype}`);
@@ -180,7 +181,8 @@ export type AdaptiveSize = number | readonly [number | null, number | null];
 
 /** Average pooling to a fixed output size. Output cell i along a dim of length `in` averages
  *  input indices floor(i*in/out) .. ceil((i+1)*in/out) - 1, so the bins cover the input and may overlap. */
-export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize, ...rest: never[]): Tensor {
+  if (rest.length) throw new Error(`adaptive_avg_pool2d: takes 2 arguments (input, outputSize), got ${2 + rest.length}`);
   const [batch, channels, inHeight, inWidth] = planes(input, "adaptive_avg_pool2d");
   checkFloating(input.dtype, "adaptive_avg_pool2d");
   const [h, w] = typeof outputSize === "number" ? [outputSize, outputSize] : outputSize;

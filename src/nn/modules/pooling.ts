@@ -76,8 +76,9 @@ export class AvgPool2d extends Module {
 
 /** nn.AdaptiveAvgPool2d(size): averages into an output of the given height and width, whatever the input size. */
 export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: AdaptiveSize) {
+  constructor(readonly outputSize: AdaptiveSize, ...rest: never[]) {
     super();
+    if (rest.length) throw new Error(`AdaptiveAvgPool2d: takes 1 argument (outputSize), got ${1 + rest.length}`);
   }
   override forward(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.outputSize);

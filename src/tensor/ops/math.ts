@@ -1,6 +1,7 @@
 // The everyday math functions (torch.sin, torch.clamp, torch.where, torch.maximum, ...), each with
 // its gradient beside it. Float functions make integers float32, as PyTorch's do; the rounding
 // family keeps an integer tensor as it is.
+import * as A from "../../args.ts";
 import { isGradEnabled, record } from "../autograd.ts";
 import { bool, castArray, castValue, float32, int64, resultType, toDType, type DType, type DTypeLike } from "../dtype.ts";
 import { broadcastShapes } from "../shape.ts";
@@ -158,6 +159,7 @@ export function maskedFill(a: Tensor, mask: Tensor, value: number | Tensor): Ten
 
 /** torch.eye(n, m = n): ones on the diagonal. */
 export function eye(n: number, m: number = n, options: { dtype?: DTypeLike; requiresGrad?: boolean } = {}): Tensor {
+  A.checkOptions("eye", options, { dtype: A.dtype, requiresGrad: A.boolean });
   const dtype = toDType(options.dtype ?? float32);
   const data = new dtype.ArrayType(n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
@@ -169,6 +171,7 @@ export function eye(n: number, m: number = n, options: { dtype?: DTypeLike; requ
 /** torch.linspace(start, end, steps): `steps` evenly spaced values from start to end (both included),
  *  computed as PyTorch does (from the start for the first half, from the end for the rest). */
 export function linspace(start: number, end: number, steps: number, options: { dtype?: DTypeLike; requiresGrad?: boolean } = {}): Tensor {
+  A.checkOptions("linspace", options, { dtype: A.dtype, requiresGrad: A.boolean });
   if (!Number.isInteger(steps) || steps < 0) throw new Error("linspace(): number of steps must be non-negative");
   const dtype = toDType(options.dtype ?? float32);
   const data = new dtype.ArrayType(steps);
@@ -226,9 +229,15 @@ export function addcdiv(input: Tensor, t1: Tensor, t2: Tensor, value = 1): Tenso
   return input.add(t1.div(t2).mul(value));
 }
 
+/** vector_norm's arguments after the tensor, positionally in this order or as options. */
+export interface VectorNormOptions { ord?: number; dim?: number | readonly number[]; keepdim?: boolean }
+
 /** torch.linalg.vector_norm(x, ord = 2, dim?, keepdim?): (sum |x|^ord)^(1/ord); ord may be
  *  Infinity (the largest |x|), -Infinity (the smallest) or 0 (the count of nonzeros). */
-export function vectorNorm(a: Tensor, ord = 2, dim?: number | readonly number[], keepdim = false): Tensor {
+export function vectorNorm(a: Tensor, ...args: (number | readonly number[] | boolean | undefined | VectorNormOptions)[]): Tensor {
+  const { ord = 2, dim, keepdim = false } = A.positional("linalg.vector_norm", args, ["ord", "dim", "keepdim"], {
+    ord: A.number, dim: A.either(A.integer, A.numbers), keepdim: A.boolean,
+  }) as VectorNormOptions;
   if (!a.dtype.isFloatingPoint) throw new Error(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${a.dtype.scalarName}`);
   const abs = a.abs();
   if (ord === Infinity) return abs.amax(dim, keepdim);
@@ -240,7 +249,8 @@ export function vectorNorm(a: Tensor, ord = 2, dim?: number | readonly number[],
 }
 
 /** tensor.norm(p = 2, dim?, keepdim?): the vector norm (PyTorch's Frobenius norm for p = 2 over all). */
-export function norm(a: Tensor, p = 2, dim?: number | readonly number[], keepdim = false): Tensor {
+export function norm(a: Tensor, ...args: (number | readonly number[] | boolean | undefined | { p?: number; dim?: number | readonly number[]; keepdim?: boolean })[]): Tensor {
+  const { p = 2, dim, keepdim = false } = A.positional("norm", args, ["p", "dim", "keepdim"], { p: A.number, dim: A.either(A.integer, A.numbers), keepdim: A.boolean }) as { p?: number; dim?: number | readonly number[]; keepdim?: boolean };
   return vectorNorm(a, p, dim, keepdim);
 }
 

@@ -1,5 +1,6 @@
 // Reductions: sum, mean, max/argmax. A reduction over some dims is the adjoint of broadcasting over
 // them, so sum is sumToShape to the keepdim shape, and its backward is a broadcast back up.
+import * as A from "../../args.ts";
 import { isGradEnabled, record } from "../autograd.ts";
 import { allocLike, bool, castArray, float64, int64, normalizeInPlace } from "../dtype.ts";
 import { aroundDim, broadcastStrides, expandData, forEachIndex, normalizeDim, numelOf, sumToShape } from "../shape.ts";
@@ -19,11 +20,19 @@ function reducedShape(shape: readonly number[], dim: Dims): { dims: number[]; ke
   return { dims, keepShape };
 }
 
+/** The checks every reduction makes of its arguments: dim an integer or a list of them (or none),
+ *  keepdim true or false; anything else (an options object by mistake) is an error naming it. */
+function checkReduction(op: string, dim: unknown, keepdim: unknown): void {
+  if (dim !== undefined && dim !== null) A.checkArg(op, "dim", dim, A.either(A.integer, A.check("an integer or a list of integers", (v) => Array.isArray(v) && v.every(Number.isInteger))));
+  A.checkArg(op, "keepdim", keepdim, A.boolean);
+}
+
 function dropDims(keepShape: readonly number[], dims: readonly number[], rank0: boolean): number[] {
   return rank0 ? [] : keepShape.filter((_, i) => !dims.includes(i));
 }
 
 export function sum(a: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkReduction("sum", dim, keepdim);
   const { dims, keepShape } = reducedShape(a.shape, dim);
   // integers and bools are summed as int64, as PyTorch does (so uint8 does not wrap and bools count)
   const dtype = a.dtype.isFloatingPoint ? a.dtype : int64;
@@ -37,6 +46,7 @@ export function sum(a: Tensor, dim?: Dims, keepdim = false): Tensor {
 }
 
 export function mean(a: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkReduction("mean", dim, keepdim);
   if (!a.dtype.isFloatingPoint) {
     throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${a.dtype.scalarName}`);
   }
@@ -69,10 +79,12 @@ export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
 
 /** torch.max(a, dim): [values, indices], the first maximum winning ties, NaN winning over numbers. */
 export function maxDim(a: Tensor, dim: number, keepdim = false): ValuesIndices {
+  checkReduction("max", dim, keepdim);
   return extremeDim(a, dim, keepdim, "max");
 }
 /** torch.min(a, dim): [values, indices], the first minimum winning ties, NaN winning over numbers. */
 export function minDim(a: Tensor, dim: number, keepdim = false): ValuesIndices {
+  checkReduction("min", dim, keepdim);
   return extremeDim(a, dim, keepdim, "min");
 }
 
@@ -137,6 +149,7 @@ function extremeAll(a: Tensor, name: "max" | "min", beats: (x: number, best: num
 }
 
 export function argmax(a: Tensor, dim?: number, keepdim = false): Tensor {
+  checkReduction("argmax", dim, keepdim);
   if (a.dtype.name === "bool") throw new Error("argmax(): does not support bool input");
   if (dim === undefined) {
     const flat = new Tensor(a.data, [a.numel()], a.dtype);
@@ -153,17 +166,27 @@ function reduction(a: Tensor, dim: Dims, keepdim: boolean): { keepShape: number[
   return { keepShape, shape: keepdim ? keepShape : dropDims(keepShape, dims, a.shape.length === 0), count: dims.reduce((n, d) => n * a.shape[d]!, 1) };
 }
 
-/** torch.var(dim?, { correction = 1, keepdim }): the mean squared deviation, divided by
- *  count - correction (1: the unbiased estimate). Its gradient is 2 (x - mean) / (count - correction). */
-export function variance(a: Tensor, dim?: Dims, { correction = 1, keepdim = false }: { correction?: number; keepdim?: boolean } = {}): Tensor {
-  return spread(a, dim, correction, keepdim, false);
+/** var / std's keyword options: the correction (1: Bessel's, n - 1; 0: the plain mean of squares) and keepdim. */
+export interface VarianceOptions { correction?: number; keepdim?: boolean }
+
+/** torch.var(dim?, { correction = 1, keepdim }) (or var({ ... }) over every dim): the mean squared
+ *  deviation, divided by count - correction (1: the unbiased estimate). Its gradient is
+ *  2 (x - mean) / (count - correction). */
+export function variance(a: Tensor, dim?: Dims | VarianceOptions, options: VarianceOptions = {}): Tensor {
+  return spread(a, dim, options, false);
 }
 /** torch.std: the square root of var. */
-export function std(a: Tensor, dim?: Dims, { correction = 1, keepdim = false }: { correction?: number; keepdim?: boolean } = {}): Tensor {
-  return spread(a, dim, correction, keepdim, true);
+export function std(a: Tensor, dim?: Dims | VarianceOptions, options: VarianceOptions = {}): Tensor {
+  return spread(a, dim, options, true);
 }
-function spread(a: Tensor, dim: Dims, correction: number, keepdim: boolean, root: boolean): Tensor {
+/** var (root false) or std (root true), from the arguments as given: the options may come in
+ *  place of dim (var({ correction: 0 }) over every dim). */
+function spread(a: Tensor, dimOrOptions: Dims | VarianceOptions | undefined, options: VarianceOptions, root: boolean): Tensor {
   const name = root ? "std" : "var";
+  const [dim, given] = A.isOptions(dimOrOptions) ? [undefined, dimOrOptions as VarianceOptions] : [dimOrOptions as Dims, options];
+  A.checkOptions(name, given, { correction: A.number, keepdim: A.boolean });
+  const { correction = 1, keepdim = false } = given;
+  checkReduction(name, dim, keepdim);
   if (!a.dtype.isFloatingPoint) throw new Error(`${name}(): input dtype should be either floating point or complex dtypes. Got ${a.dtype.scalarName} instead.`);
   const { keepShape, shape, count } = reduction(a, dim, keepdim);
   const divisor = Math.max(0, count - correction);
@@ -193,9 +216,11 @@ function forEachBroadcast(shape: readonly number[], keepShape: readonly number[]
 /** torch.amax / torch.amin over dims: the gradient is shared evenly among the elements that tie
  *  for the result, as PyTorch's. */
 export function amax(a: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkReduction("amax", dim, keepdim);
   return extremeOver(a, dim, keepdim, "amax", 1);
 }
 export function amin(a: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkReduction("amin", dim, keepdim);
   return extremeOver(a, dim, keepdim, "amin", -1);
 }
 function extremeOver(a: Tensor, dim: Dims, keepdim: boolean, name: string, sign: number): Tensor {
@@ -220,6 +245,7 @@ function extremeOver(a: Tensor, dim: Dims, keepdim: boolean, name: string, sign:
 
 /** torch.argmin: the index of the smallest value (of the flattened tensor, or along dim), int64. */
 export function argmin(a: Tensor, dim?: number, keepdim = false): Tensor {
+  checkReduction("argmin", dim, keepdim);
   if (a.dtype.name === "bool") throw new Error("argmin(): does not support bool input");
   if (dim === undefined) {
     const index = minDim(new Tensor(a.data, [a.numel()], a.dtype), 0)[1];
@@ -231,6 +257,7 @@ export function argmin(a: Tensor, dim?: number, keepdim = false): Tensor {
 /** torch.prod: the product of all elements, or along dim (integers as int64). Its gradient is the
  *  product of the others (computed without dividing, so zeros are handled). */
 export function prod(a: Tensor, dim?: number, keepdim = false): Tensor {
+  checkReduction("prod", dim, keepdim);
   const dtype = a.dtype.isFloatingPoint ? a.dtype : int64;
   const flat = dim === undefined;
   const d = flat ? 0 : normalizeDim(dim, a.shape.length);
@@ -283,9 +310,11 @@ export function cumsum(a: Tensor, dim: number): Tensor {
 
 /** torch.all / torch.any: whether every (some) element is nonzero, over all dims or along dim; bool. */
 export function all(a: Tensor, dim?: number, keepdim = false): Tensor {
+  checkReduction("all", dim, keepdim);
   return logical(a, dim, keepdim, true);
 }
 export function any(a: Tensor, dim?: number, keepdim = false): Tensor {
+  checkReduction("any", dim, keepdim);
   return logical(a, dim, keepdim, false);
 }
 function logical(a: Tensor, dim: number | undefined, keepdim: boolean, every: boolean): Tensor {

@@ -3,7 +3,8 @@
 // by op. The two give the same numbers (the tests check one against the other) where exp does not
 // overflow: the fused form subtracts each line's max first, so it never does.
 import { isGradEnabled, record } from "../autograd.ts";
-import { allocLike, checkFloating, type DataArray } from "../dtype.ts";
+import { allocLike, checkFloating, toDType, type DataArray, type DTypeLike } from "../dtype.ts";
+import * as A from "../../args.ts";
 import { aroundDim, normalizeDim } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 
@@ -48,7 +49,10 @@ export function softmaxSimple(x: Tensor, dim: number): Tensor {
 }
 
 /** F.softmax(x, dim): exp(x - max) / sum along dim. */
-export function softmax(x: Tensor, dim: number): Tensor {
+export function softmax(x: Tensor, dim: number, options?: { dtype?: DTypeLike }): Tensor {
+  A.checkArg("softmax", "dim", dim, A.integer);
+  A.checkOptions("softmax", options, { dtype: A.dtype });
+  if (options?.dtype !== undefined) x = x.to(toDType(options.dtype));
   const out = new Tensor(alongDim(x, dim, false), x.shape, x.dtype);
   const d = normalizeDim(dim, x.shape.length);
   return record(out, "SoftmaxBackward0", [x], (g) => {
@@ -66,7 +70,10 @@ export function softmax(x: Tensor, dim: number): Tensor {
 }
 
 /** F.log_softmax(x, dim): x - max - log(sum(exp(x - max))) along dim. */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
+export function logSoftmax(x: Tensor, dim: number, options?: { dtype?: DTypeLike }): Tensor {
+  A.checkArg("log_softmax", "dim", dim, A.integer);
+  A.checkOptions("log_softmax", options, { dtype: A.dtype });
+  if (options?.dtype !== undefined) x = x.to(toDType(options.dtype));
   const out = new Tensor(alongDim(x, dim, true), x.shape, x.dtype);
   const d = normalizeDim(dim, x.shape.length);
   return record(out, "LogSoftmaxBackward0", [x], (g) => {
