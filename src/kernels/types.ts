@@ -3,6 +3,7 @@
 // All arrays are contiguous row-major. Outputs are overwritten unless `accumulate` says otherwise.
 // The wasm kernels take Float32Array only; the js loops take any dtype's array (float64 and the
 // integers run there), which is what the type parameter says.
+import type { ArithmeticOp, MapOp } from "./js/elementwise.ts";
 import type { DataArray } from "../tensor/dtype.ts";
 
 /** A window sliding over the planes of a batch, as convolution and pooling share it: the input's
@@ -65,6 +66,11 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   /** gradBias = gradOut summed over each output channel's pixels, in float64 before rounding, for
    *  when the weight needs no gradient (a frozen weight, a transposed convolution). Overwrites it. */
   conv2dBackwardBias(gradOut: A, gradBias: A, g: Conv2dGeometry): void;
+
+  /** out = a op b, b repeating every b.length elements (same shape, one number, or a's trailing dims). */
+  arithmetic(op: ArithmeticOp, a: A, b: A, out: A): void;
+  /** out = f(x) elementwise for the float function `op` names. */
+  map(op: MapOp, x: A, out: A): void;
 
   /** out = max(x, 0) elementwise; NaN stays NaN. */
   relu(x: A, out: A): void;

@@ -19,6 +19,7 @@ import * as A from "../args.ts";
 import { Tensor } from "./tensor.ts";
 import { castArray, type DataArray, type DType } from "./dtype.ts";
 import type { Storage } from "./storage.ts";
+import { sameShape } from "./shape.ts";
 
 /** Maps the output's gradient to one gradient per input (null where none is needed). `into[i]`,
  *  when given, is memory no tensor uses, of input i's dtype and size, where input i's gradient may
@@ -295,29 +296,69 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false, cre
   backpropagate([[root, seed]], retainGraph || createGraph, null, createGraph);
 }
 
+/** Gradients that are zeros but for a window (a view's backward: select, slice, diagonal), with
+ *  how to add just that window into another array. */
+const windowGradients = new WeakMap<Tensor, (into: DataArray) => void>();
+
+/** Says that `grad`, fresh from a view's backward, is zeros outside a window `addWindow` adds. */
+export function noteWindowGradient(grad: Tensor, addWindow: (into: DataArray) => void): void {
+  windowGradients.set(grad, addWindow);
+}
+
+/** The gradients reaching each node, summed as they arrive. A sum the pass made itself (nothing
+ *  else holds it) takes the next gradient in place, and a window gradient adds only its window:
+ *  an RNN's T per-step views of one tensor then cost T windows, not T whole-tensor sums. */
+class GradientSums {
+  private readonly sums = new Map<Node, Tensor>();
+  private readonly owned = new Set<Tensor>();
+  constructor(private readonly recorded: boolean) {}
+  add(node: Node, g: Tensor): void {
+    const sum = this.sums.get(node);
+    if (!sum) {
+      this.sums.set(node, g);
+      if (windowGradients.has(g)) this.owned.add(g); // fresh from a view's backward: only the pass holds it
+      return;
+    }
+    if (!this.recorded && this.owned.has(sum) && sum.dtype === g.dtype && sameShape(sum.shape, g.shape) && sum.isContiguous()) {
+      const into = sum.storage.array, addWindow = windowGradients.get(g);
+      if (addWindow) addWindow(into);
+      else {
+        const values = g.data;
+        for (let i = 0; i < values.length; i++) into[i] = into[i]! + values[i]!;
+      }
+      return;
+    }
+    const total = sum.add(g);
+    this.sums.set(node, total);
+    this.owned.add(total);
+  }
+  /** The node's summed gradient, forgotten here (free as we go). */
+  take(node: Node): Tensor | undefined {
+    const sum = this.sums.get(node);
+    this.sums.delete(node);
+    if (sum) this.owned.delete(sum);
+    return sum;
+  }
+}
+
 /** The pass behind backward() and autograd.grad(): from each root with its seed gradient, every
  *  node once, in an order where a node comes after all that feed it. With `capture` (autograd.grad),
  *  the gradients reaching those nodes are returned and no `.grad` is touched. */
 function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean, capture: Set<Node> | null, createGraph = false): Map<Node, Tensor> {
-  const grads = new Map<Node, Tensor>();
+  const grads = new GradientSums(createGraph);
   const captured = new Map<Node, Tensor>();
   const leafGrads: [AccumulateGrad, Tensor][] = [];
   // createGraph: the backward pass itself is recorded (its ops see grad mode on), so its results
   // can be differentiated again; each backward function then takes its differentiable path
   const mode = <T>(fn: () => T): T => (createGraph ? withGrad(fn) : noGrad(fn));
   mode(() => {
-    for (const [root, seed] of roots) {
-      const node = edgeOf(root)!;
-      const sum = grads.get(node);
-      grads.set(node, sum ? sum.add(seed) : seed);
-    }
+    for (const [root, seed] of roots) grads.add(edgeOf(root)!, seed);
     const order = topologicalOrder(roots.map(([root]) => edgeOf(root)!));
     const feeds = new Map<AccumulateGrad, number>(); // how many edges lead to each leaf
     for (const node of order) for (const next of node.next) if (next instanceof AccumulateGrad) feeds.set(next, (feeds.get(next) ?? 0) + 1);
     for (const node of order) {
-      let grad = grads.get(node);
+      let grad = grads.take(node);
       if (!grad) continue;
-      grads.delete(node); // free as we go
       grad = runHooks(node, grad);
       if (capture?.has(node)) captured.set(node, grad);
       if (node instanceof AccumulateGrad) {
@@ -337,8 +378,7 @@ function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean,
         }
         const dtype = node.inputDTypes[i]!;
         const g = raw.dtype === dtype ? raw : createGraph ? raw.to(dtype) : new Tensor(castArray(raw.data, dtype), raw.shape, dtype); // a float64 op's gradient for a float32 input
-        const sum = grads.get(next);
-        grads.set(next, sum ? sum.add(g) : g);
+        grads.add(next, g);
       });
     }
     const handedOut = new Set(roots.map(([, seed]) => seed.storage.array));

@@ -238,6 +238,17 @@ export function gatherStrided<A extends DataArray>(array: A, shape: readonly num
 }
 
 /** Writes `values` (row-major, one per element of the layout) into `array` through a strided layout. */
+/** Adds `values` (row-major) into the elements of `array` that a view of `shape` and `strides` at
+ *  `offset` covers. */
+export function scatterAddStrided(array: DataArray, shape: readonly number[], strides: readonly number[], offset: number, values: ArrayLike<number>): void {
+  if (values.length === 0) return;
+  if (isContiguousLayout(shape, strides)) {
+    for (let i = 0; i < values.length; i++) array[offset + i] = array[offset + i]! + values[i]!;
+    return;
+  }
+  forEachIndex(shape, strides, (flat, at) => (array[offset + at] = array[offset + at]! + values[flat]!));
+}
+
 export function scatterStrided(array: DataArray, shape: readonly number[], strides: readonly number[], offset: number, values: ArrayLike<number>): void {
   if (values.length === 0) return;
   if (isContiguousLayout(shape, strides)) {

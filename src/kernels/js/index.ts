@@ -5,6 +5,7 @@ import { gemm } from "./gemm.ts";
 import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight } from "./conv.ts";
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool.ts";
 import { relu, reluBackward } from "./activation.ts";
+import { arithmetic, map } from "./elementwise.ts";
 import { sgdMomentum } from "./optimizer.ts";
 
 export const jsBackend: KernelBackend<DataArray> = {
@@ -14,6 +15,8 @@ export const jsBackend: KernelBackend<DataArray> = {
   conv2dBackwardInput,
   conv2dBackwardWeight,
   conv2dBackwardBias,
+  arithmetic,
+  map,
   relu,
   reluBackward,
   maxPool2d,

@@ -77,6 +77,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     conv2dBackwardWeight: (...args) => convFor(args[3]).conv2dBackwardWeight(...args),
     // alone only for a frozen weight or a transposed convolution: no chapter's hot path
     conv2dBackwardBias: jsBackend.conv2dBackwardBias,
+    // elementwise arithmetic stays in the plain loops: on arrays outside the memory a copy in and
+    // out costs more than the work (Wasm has no exp or tanh either)
+    arithmetic: jsBackend.arithmetic,
+    map: jsBackend.map,
     relu: (x, out) => activation.relu(x, out),
     reluBackward: (out, g, dx) => activation.reluBackward(out, g, dx),
     // pool.wat's windows are solid; a dilated one (no chapter uses it) runs the plain loop

@@ -12,6 +12,7 @@ import {
 import { broadcastShapes, broadcastStrides, forEachIndex, numelOf, sameShape, sumToShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { kernelsFor } from "../../kernels/index.ts";
+import type { ArithmeticOp, MapOp } from "../../kernels/js/elementwise.ts";
 import { apply as applyInPlace } from "../inplace.ts";
 import { where } from "./math.ts";
 
@@ -83,8 +84,13 @@ export function zipData(
   return [out, shape];
 }
 
-/** `a f b` computed in `compute` (both operands read as it) and written as `out`. */
-export function binary(a: Operand, b: Operand, f: (x: number, y: number) => number, compute: DType, out: DType = compute): Tensor {
+/** `a f b` computed in `compute` (both operands read as it) and written as `out`. `op`, when
+ *  given, names f for the kernels' own loop, taken where it applies (see arithmeticLoop). */
+export function binary(a: Operand, b: Operand, f: (x: number, y: number) => number, compute: DType, out: DType = compute, op?: ArithmeticOp): Tensor {
+  if (op && out === compute) {
+    const fast = arithmeticLoop(a, b, op, compute);
+    if (fast) return fast;
+  }
   if (a instanceof Tensor && typeof b === "number" && a.dtype === compute) {
     const y = castValue(b, compute); // a scalar is read in the op's dtype first, as PyTorch does
     return new Tensor(mapData(a.data, (x) => f(x, y), out), a.shape, out);
@@ -93,6 +99,32 @@ export function binary(a: Operand, b: Operand, f: (x: number, y: number) => numb
   const [bData, bShape] = valuesAs(b, compute);
   const [data, shape] = zipData(aData, aShape, bData, bShape, f, out);
   return new Tensor(data, shape, out);
+}
+
+const SWAPPED: Record<ArithmeticOp, ArithmeticOp> = { add: "add", mul: "mul", sub: "rsub", div: "rdiv", rsub: "sub", rdiv: "div" };
+
+/** Whether `small` broadcast against `big` gives `big`'s shape with `small` repeating whole within
+ *  it: the same shape, one element, or `big`'s trailing dims (leading 1s allowed). */
+function repeatsWithin(small: readonly number[], big: readonly number[]): boolean {
+  if (small.length > big.length) return false;
+  const lead = big.length - small.length;
+  let i = 0;
+  while (i < small.length && small[i] === 1 && big[lead + i] !== 1) i++;
+  for (let j = i; j < small.length; j++) if (small[j] !== big[lead + j]) return false;
+  return true;
+}
+
+/** `a op b` by the kernels' loop for op (kernels/js/elementwise.ts) when both are read and written
+ *  in one float dtype and one repeats within the other; null otherwise, for the general loop. */
+function arithmeticLoop(a: Operand, b: Operand, op: ArithmeticOp, dtype: DType): Tensor | null {
+  if (!dtype.isFloatingPoint) return null;
+  if ((a instanceof Tensor && a.dtype !== dtype) || (b instanceof Tensor && b.dtype !== dtype)) return null;
+  const aShape = a instanceof Tensor ? a.shape : [], bShape = b instanceof Tensor ? b.shape : [];
+  const [big, small, order] = repeatsWithin(bShape, aShape) ? [a, b, op] : repeatsWithin(aShape, bShape) ? [b, a, SWAPPED[op]] : [null, null, op];
+  if (!(big instanceof Tensor) || small === null) return null;
+  const out = new Tensor(new dtype.ArrayType(big.numel()), big.shape, dtype);
+  kernelsFor(dtype).arithmetic(order, big.data, typeof small === "number" ? castArray([small], dtype) : small.data, out.data);
+  return out;
 }
 
 /** The gradient for an operand: g reduced to the operand's shape (null for plain numbers). */
@@ -136,7 +168,8 @@ function saveIf(needed: boolean, x: Operand): Operand | null {
 // ---- arithmetic ---------------------------------------------------------------------------
 
 export function add(a: Operand, b: Operand): Tensor {
-  const out = binary(a, b, (x, y) => x + y, resultTypeOf(a, b));
+  const type = resultTypeOf(a, b);
+  const out = binary(a, b, (x, y) => x + y, type, type, "add");
   return record(out, "AddBackward0", tensorsOf(a, b), (g) => keepGrads(a, b, toOperand(g, a), toOperand(g, b)));
 }
 
@@ -148,7 +181,7 @@ export function sub(a: Operand, b: Operand): Tensor {
   if ((a instanceof Tensor && a.dtype === bool) || (b instanceof Tensor && b.dtype === bool)) {
     throw new Error("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
   }
-  const out = binary(a, b, (x, y) => x - y, type);
+  const out = binary(a, b, (x, y) => x - y, type, type, "sub");
   return record(out, typeof a === "number" ? "RsubBackward1" : "SubBackward0", tensorsOf(a, b), (g) =>
     keepGrads(a, b, toOperand(g, a), toOperand(neg(g), b)));
 }
@@ -156,7 +189,7 @@ export function sub(a: Operand, b: Operand): Tensor {
 export function mul(a: Operand, b: Operand): Tensor {
   const type = resultTypeOf(a, b);
   // int32 products can pass 2^53, where a double loses the low bits that int32 wrap-around keeps
-  const out = binary(a, b, type === int32 ? Math.imul : (x, y) => x * y, type);
+  const out = binary(a, b, type === int32 ? Math.imul : (x, y) => x * y, type, type, "mul");
   // each operand's gradient needs the other one's values
   return record(out, "MulBackward0", tensorsOf(a, b), (g) =>
     keepGrads(a, b, toOperand(mul(g, b), a), toOperand(mul(g, a), b)),
@@ -166,7 +199,7 @@ export function mul(a: Operand, b: Operand): Tensor {
 export function div(a: Operand, b: Operand): Tensor {
   const type = resultTypeOf(a, b);
   const compute = type.isFloatingPoint ? type : float32; // true division, as torch.div
-  const out = binary(a, b, (x, y) => x / y, compute);
+  const out = binary(a, b, (x, y) => x / y, compute, compute, "div");
   // d(a/b)/da = 1/b; d(a/b)/db = -a/b²
   return record(out, "DivBackward0", tensorsOf(a, b), (g) =>
     keepGrads(a, b, toOperand(div(g, b), a), toOperand(neg(div(mul(g, a), mul(b, b))), b)),
@@ -223,7 +256,14 @@ export function floatResult(a: Tensor): DType {
   return a.dtype.isFloatingPoint ? a.dtype : float32;
 }
 
-export function unary(a: Tensor, f: (x: number) => number, dtype: DType): Tensor {
+/** f of every element of a, written as `dtype`; `op`, when given, names f for the kernels' own
+ *  loop, taken when a is already of that float dtype. */
+export function unary(a: Tensor, f: (x: number) => number, dtype: DType, op?: MapOp): Tensor {
+  if (op && a.dtype === dtype && dtype.isFloatingPoint) {
+    const out = new Tensor(new dtype.ArrayType(a.numel()), a.shape, dtype);
+    kernelsFor(dtype).map(op, a.data, out.data);
+    return out;
+  }
   return new Tensor(mapData(a.data, f, dtype), a.shape, dtype);
 }
 
@@ -231,22 +271,22 @@ export function neg(a: Tensor): Tensor {
   if (a.dtype === bool) {
     throw new Error("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
   }
-  const out = unary(a, (x) => -x, a.dtype);
+  const out = unary(a, (x) => -x, a.dtype, "neg");
   return record(out, "NegBackward0", [a], (g) => [neg(g)]);
 }
 
 export function exp(a: Tensor): Tensor {
-  const out = unary(a, Math.exp, floatResult(a));
+  const out = unary(a, Math.exp, floatResult(a), "exp");
   return record(out, "ExpBackward0", [a], (g) => [mul(g, out)], [out]);
 }
 
 export function log(a: Tensor): Tensor {
-  const out = unary(a, Math.log, floatResult(a));
+  const out = unary(a, Math.log, floatResult(a), "log");
   return record(out, "LogBackward0", [a], (g) => [div(g, a)], [a]);
 }
 
 export function sqrt(a: Tensor): Tensor {
-  const out = unary(a, Math.sqrt, floatResult(a));
+  const out = unary(a, Math.sqrt, floatResult(a), "sqrt");
   return record(out, "SqrtBackward0", [a], (g) => [div(g, mul(out, 2))], [out]);
 }
 
@@ -258,13 +298,13 @@ export function abs(a: Tensor): Tensor {
 
 /** torch.sigmoid (F.sigmoid): 1 / (1 + e^-x) elementwise; its gradient is out * (1 - out). */
 export function sigmoid(a: Tensor): Tensor {
-  const out = unary(a, (x) => 1 / (1 + Math.exp(-x)), floatResult(a));
+  const out = unary(a, (x) => 1 / (1 + Math.exp(-x)), floatResult(a), "sigmoid");
   return record(out, "SigmoidBackward0", [a], (g) => [mul(g, mul(out, sub(1, out)))], [out]);
 }
 
 /** torch.tanh (F.tanh) elementwise; its gradient is 1 - out². */
 export function tanh(a: Tensor): Tensor {
-  const out = unary(a, Math.tanh, floatResult(a));
+  const out = unary(a, Math.tanh, floatResult(a), "tanh");
   return record(out, "TanhBackward0", [a], (g) => [mul(g, sub(1, mul(out, out)))], [out]);
 }
 

@@ -1,10 +1,10 @@
 // Ops that rearrange elements without arithmetic. Every op PyTorch documents as a view is a view
 // here: a new shape, strides and offset over the same storage (so it shares the base's memory and
 // version count), made without copying anything. cat and stack copy.
-import { isGradEnabled, noGrad, record, recordView } from "../autograd.ts";
+import { isGradEnabled, noGrad, noteWindowGradient, record, recordView } from "../autograd.ts";
 import { castArray, resultType } from "../dtype.ts";
 import {
-  checkShape, forEachIndex, gatherStrided, normalizeDim, numelOf, sameShape, scatterStrided, shapeString,
+  checkShape, forEachIndex, gatherStrided, normalizeDim, numelOf, sameShape, scatterAddStrided, scatterStrided, shapeString,
 } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { sumTo } from "./elementwise.ts";
@@ -154,7 +154,10 @@ function intoZeros(a: Tensor, g: Tensor, sameView: (zeros: Tensor) => Tensor): T
     return grad;
   }
   const region = noGrad(() => sameView(grad));
-  scatterStrided(grad.storage.array, region.shape, region.stride(), region.storageOffset(), g.data);
+  const values = g.data;
+  scatterStrided(grad.storage.array, region.shape, region.stride(), region.storageOffset(), values);
+  // zeros but for the window: the engine may add just the window to a gradient it is summing
+  noteWindowGradient(grad, (into) => scatterAddStrided(into, region.shape, region.stride(), region.storageOffset(), values));
   return grad;
 }
 
