@@ -72,6 +72,15 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   /** out = f(x) elementwise for the float function `op` names. */
   map(op: MapOp, x: A, out: A): void;
 
+  /** Layer normalisation of `rows` rows of `size` values (mean and rstd kept per row). */
+  layerNorm(x: A, weight: A | null, bias: A | null, rows: number, size: number, eps: number, y: A, mean: Float64Array, rstd: Float64Array): void;
+  /** Its gradients for x, weight and bias (each written when its array is given). */
+  layerNormBackward(g: A, x: A, weight: A | null, mean: Float64Array, rstd: Float64Array, rows: number, size: number, dx: A | null, dweight: A | null, dbias: A | null): void;
+  /** GELU, x * Phi(x), keeping Phi(x) for the backward (erf given by the caller). */
+  gelu(x: A, y: A, cdf: Float64Array, tanhApproximation: boolean, erf: (v: number) => number): void;
+  /** GELU's gradient from the kept Phi(x). */
+  geluBackward(g: A, x: A, cdf: Float64Array, tanhApproximation: boolean, dx: A): void;
+
   /** out = max(x, 0) elementwise; NaN stays NaN. */
   relu(x: A, out: A): void;
   /** dx = 0 where out <= 0, else g (a NaN output passes its gradient): ReLU's backward from its output. */

@@ -370,12 +370,14 @@ function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean,
       const dependsOnGraph = createGraph && (grad.requiresGrad || node.savesTensorsRequiringGrad());
       const incoming = grad.isContiguous() ? grad : createGraph ? grad.contiguous() : new Tensor(grad.data, grad.shape, grad.dtype);
       const inputGrads = node.apply(incoming, retainGraph, into);
+      // a backward that records itself gives at least one gradient with a history (another, such
+      // as a bias's, may rightly be a constant); one that gives none computed first derivatives only
+      if (dependsOnGraph && inputGrads.some((t, i) => t && node.next[i]) && !inputGrads.some((t) => t?.requiresGrad)) {
+        throw new Error(`${node.name}: its backward computes first derivatives only, so createGraph cannot differentiate through it (yet)`);
+      }
       node.next.forEach((next, i) => {
         const raw = inputGrads[i];
         if (!next || !raw) return;
-        if (dependsOnGraph && !raw.requiresGrad) {
-          throw new Error(`${node.name}: its backward computes first derivatives only, so createGraph cannot differentiate through it (yet)`);
-        }
         const dtype = node.inputDTypes[i]!;
         const g = raw.dtype === dtype ? raw : createGraph ? raw.to(dtype) : new Tensor(castArray(raw.data, dtype), raw.shape, dtype); // a float64 op's gradient for a float32 input
         grads.add(next, g);

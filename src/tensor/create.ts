@@ -153,11 +153,14 @@ export function randn(...args: ShapeOrOptions[]): Tensor {
 }
 
 /** torch.arange: [start, end) by step. Whole-number arguments give int64, as in PyTorch. */
-export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+export function arange(start: number, ...args: (number | undefined | TensorOptions)[]): Tensor {
+  // torch.arange(end), (start, end), (start, end, step), each optionally followed by the options
+  const options = (A.isOptions(args.at(-1)) ? args.pop() : {}) as TensorOptions;
+  let [end, step = 1] = args as (number | undefined)[];
   checkTensorOptions("arange", options);
   if (end === undefined) [start, end] = [0, start];
   for (const [name, v] of [["start", start], ["end", end], ["step", step]] as const) {
-    if (!Number.isFinite(v)) throw new Error(`arange: ${name} must be a finite number, got ${v}`);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`arange: ${name} must be a finite number, got ${A.describe(v)}`);
   }
   if (step === 0) throw new Error("step must be nonzero");
   if ((end - start) * step < 0) throw new Error("upper bound and lower bound inconsistent with step sign");

@@ -81,6 +81,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     // out costs more than the work (Wasm has no exp or tanh either)
     arithmetic: jsBackend.arithmetic,
     map: jsBackend.map,
+    layerNorm: jsBackend.layerNorm,
+    layerNormBackward: jsBackend.layerNormBackward,
+    gelu: jsBackend.gelu,
+    geluBackward: jsBackend.geluBackward,
     relu: (x, out) => activation.relu(x, out),
     reluBackward: (out, g, dx) => activation.reluBackward(out, g, dx),
     // pool.wat's windows are solid; a dilated one (no chapter uses it) runs the plain loop

@@ -2,7 +2,11 @@
 // differentiates them op by op). The softmax family lives with the other tensor ops
 // (tensor/ops/softmax.ts), since tensors have it as methods too (x.softmax(dim)).
 import { Tensor } from "../../tensor/tensor.ts";
-import { erf, where } from "../../tensor/ops/math.ts";
+import { erf, erfScalar, where } from "../../tensor/ops/math.ts";
+import { isGradEnabled, record } from "../../tensor/autograd.ts";
+import { checkFloating } from "../../tensor/dtype.ts";
+import { kernelsFor } from "../../kernels/index.ts";
+import { recomputedGradients } from "./normalization.ts";
 import { relu as reluOp, relu_ } from "../../tensor/ops/elementwise.ts";
 import * as A from "../../args.ts";
 
@@ -21,10 +25,26 @@ export function leakyRelu(x: Tensor, ...args: (number | { negativeSlope?: number
 }
 
 /** F.gelu(x, { approximate = "none" }): x * Phi(x), Phi the standard normal CDF (with erf), or
- *  PyTorch's tanh approximation. */
+ *  PyTorch's tanh approximation. One loop forward and one backward on the kernel seam (PyTorch's
+ *  GeluBackward0); geluSimple is the same from tensor ops. */
 export function gelu(x: Tensor, options: { approximate?: "none" | "tanh" } = {}): Tensor {
   A.checkOptions("gelu", options, { approximate: A.oneOf("none", "tanh") });
   const { approximate = "none" } = options;
+  checkFloating(x.dtype, "gelu");
+  const kernels = kernelsFor(x.dtype), tanhApproximation = approximate === "tanh";
+  const cdf = new Float64Array(x.numel());
+  const out = new Tensor(new x.dtype.ArrayType(x.numel()), x.shape, x.dtype);
+  kernels.gelu(x.data, out.data, cdf, tanhApproximation, erfScalar);
+  return record(out, "GeluBackward0", [x], (g) => {
+    if (isGradEnabled()) return recomputedGradients(() => geluSimple(x, approximate), [x], g);
+    const dx = new Tensor(new x.dtype.ArrayType(x.numel()), x.shape, x.dtype);
+    kernels.geluBackward(g.data, x.data, cdf, tanhApproximation, dx.data);
+    return [dx];
+  }, [x]);
+}
+
+/** GELU written with tensor ops (erf, or tanh), which autograd differentiates op by op. */
+export function geluSimple(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
   if (approximate === "tanh") {
     const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
     return x.mul(0.5).mul(inner.tanh().add(1));

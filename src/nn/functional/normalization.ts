@@ -1,28 +1,74 @@
 // Layer normalisation: each sample normalised over its last dims, then scaled and shifted.
-import type { Tensor } from "../../tensor/tensor.ts";
+import { Tensor } from "../../tensor/tensor.ts";
 import * as A from "../../args.ts";
+import { grad as autogradGrad, isGradEnabled, record } from "../../tensor/autograd.ts";
+import { checkFloating } from "../../tensor/dtype.ts";
+import { shapeString } from "../../tensor/shape.ts";
+import { kernelsFor } from "../../kernels/index.ts";
 
 type NormArgs = (Tensor | number | null | { weight?: Tensor | null; bias?: Tensor | null; eps?: number })[];
 const NORM_OPTIONS = { weight: A.nullable(A.tensor), bias: A.nullable(A.tensor), eps: A.number };
 
 /** F.layer_norm(x, normalizedShape, weight?, bias?, eps = 1e-5): (x - mean) / sqrt(var + eps) over
- *  the last normalizedShape.length dims (var biased), times weight plus bias. */
+ *  the last normalizedShape.length dims (var biased), times weight plus bias. One loop forward and
+ *  one backward on the kernel seam (PyTorch's NativeLayerNormBackward0); layerNormSimple below is
+ *  the same from tensor ops, and a backward differentiated again goes through it. */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], ...args: NormArgs): Tensor {
   const { weight = null, bias = null, eps = 1e-5 } = A.positional("layer_norm", args, ["weight", "bias", "eps"], NORM_OPTIONS) as { weight?: Tensor | null; bias?: Tensor | null; eps?: number };
   A.checkArg("layer_norm", "normalizedShape", normalizedShape, A.check("a list of integers", (v) => Array.isArray(v) && v.every(Number.isInteger)));
+  checkNormalizedShape(x, normalizedShape);
+  const size = normalizedShape.reduce((a, b) => a * b, 1), rows = size === 0 ? 0 : x.numel() / size;
+  for (const [name, t] of [["weight", weight], ["bias", bias]] as const) {
+    if (t && (t.numel() !== size || t.dtype !== x.dtype)) throw new Error(`layer_norm: expected ${name} of shape [${normalizedShape.join(", ")}] and dtype ${x.dtype}, got ${shapeString(t.shape)} ${t.dtype}`);
+  }
+  checkFloating(x.dtype, "layer_norm");
+  const kernels = kernelsFor(x.dtype);
+  const mean = new Float64Array(rows), rstd = new Float64Array(rows);
+  const out = new Tensor(new x.dtype.ArrayType(x.numel()), x.shape, x.dtype);
+  kernels.layerNorm(x.data, weight?.data ?? null, bias?.data ?? null, rows, size, eps, out.data, mean, rstd);
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  return record(out, "NativeLayerNormBackward0", inputs, (g) => {
+    if (isGradEnabled()) return recomputedGradients(() => layerNormSimple(x, normalizedShape, weight, bias, eps), inputs, g);
+    const dx = x.requiresGrad ? new x.dtype.ArrayType(x.numel()) : null;
+    const dw = weight?.requiresGrad ? new x.dtype.ArrayType(size) : null, db = bias?.requiresGrad ? new x.dtype.ArrayType(size) : null;
+    kernels.layerNormBackward(g.data, x.data, weight?.data ?? null, mean, rstd, rows, size, dx, dw, db);
+    return [
+      dx && new Tensor(dx, x.shape, x.dtype),
+      ...(weight ? [dw && new Tensor(dw, weight.shape, x.dtype)] : []),
+      ...(bias ? [db && new Tensor(db, bias.shape, x.dtype)] : []),
+    ];
+  }, inputs);
+}
+
+function checkNormalizedShape(x: Tensor, normalizedShape: readonly number[]): void {
   const k = normalizedShape.length;
   const tail = x.shape.slice(x.dim() - k);
   if (k === 0 || tail.length !== k || tail.some((s, i) => s !== normalizedShape[i])) {
     throw new Error(`Given normalized_shape=[${normalizedShape.join(", ")}], expected input with shape [*, ${normalizedShape.join(", ")}], but got input of size[${x.shape.join(", ")}]`);
   }
+}
+
+/** layer_norm written with tensor ops, which autograd differentiates op by op: the readable form
+ *  of layerNorm (the tests check one against the other). */
+export function layerNormSimple(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  checkNormalizedShape(x, normalizedShape);
+  const k = normalizedShape.length;
   const dims = normalizedShape.map((_, i) => x.dim() - k + i);
   const mean = x.mean(dims, true);
   const centred = x.sub(mean);
   const variance = centred.mul(centred).mean(dims, true);
   let y = centred.div(variance.add(eps).sqrt());
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
+  if (weight) y = y.mul(weight.reshape(normalizedShape));
+  if (bias) y = y.add(bias.reshape(normalizedShape));
   return y;
+}
+
+/** A fused op's gradients when the backward itself is being recorded (createGraph): its readable
+ *  form run again under grad mode, and differentiated with a graph of its own. */
+export function recomputedGradients(readable: () => Tensor, inputs: readonly Tensor[], g: Tensor): (Tensor | null)[] {
+  const wanted = inputs.filter((t) => t.requiresGrad);
+  const grads = autogradGrad(readable(), wanted, { gradOutputs: g, createGraph: true, allowUnused: true });
+  return inputs.map((t) => (t.requiresGrad ? grads[wanted.indexOf(t)] ?? null : null));
 }
 
 /** F.group_norm(x, numGroups, weight?, bias?, eps = 1e-5): x [N, C, ...] normalised within each group
