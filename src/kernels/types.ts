@@ -4,6 +4,7 @@
 // The wasm kernels take Float32Array only; the js loops take any dtype's array (float64 and the
 // integers run there), which is what the type parameter says.
 import type { ArithmeticOp, MapOp } from "./js/elementwise.ts";
+import type { BatchNormLayout } from "./js/batchnorm.ts";
 import type { DataArray } from "../tensor/dtype.ts";
 
 /** A window sliding over the planes of a batch, as convolution and pooling share it: the input's
@@ -80,6 +81,13 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   gelu(x: A, y: A, cdf: Float64Array, tanhApproximation: boolean, erf: (v: number) => number): void;
   /** GELU's gradient from the kept Phi(x). */
   geluBackward(g: A, x: A, cdf: Float64Array, tanhApproximation: boolean, dx: A): void;
+
+  /** Batch norm: per channel mean and sum of squared deviations. */
+  batchNormStatistics(x: A, layout: BatchNormLayout, mean: Float64Array, squares: Float64Array): void;
+  /** Batch norm: xHat = (x - mean) * invStd (kept when given) and out = xHat * weight + bias. */
+  batchNormNormalize(x: A, layout: BatchNormLayout, mean: Float64Array, invStd: Float64Array, weight: A | null, bias: A | null, out: A, xHat: A | null): void;
+  /** Batch norm's gradients for input, weight and bias. */
+  batchNormBackward(g: A, xHat: A, layout: BatchNormLayout, weight: A | null, invStd: Float64Array, training: boolean, gradInput: A, gradWeight: A, gradBias: A): void;
 
   /** out = max(x, 0) elementwise; NaN stays NaN. */
   relu(x: A, out: A): void;

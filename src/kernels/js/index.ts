@@ -6,6 +6,7 @@ import { conv2d, conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight }
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool.ts";
 import { relu, reluBackward } from "./activation.ts";
 import { arithmetic, map } from "./elementwise.ts";
+import { batchNormBackward, batchNormNormalize, batchNormStatistics } from "./batchnorm.ts";
 import { gelu, geluBackward, layerNorm, layerNormBackward } from "./normalization.ts";
 import { sgdMomentum } from "./optimizer.ts";
 
@@ -18,6 +19,9 @@ export const jsBackend: KernelBackend<DataArray> = {
   conv2dBackwardBias,
   arithmetic,
   map,
+  batchNormStatistics,
+  batchNormNormalize,
+  batchNormBackward,
   layerNorm,
   layerNormBackward,
   gelu,

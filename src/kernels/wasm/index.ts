@@ -79,6 +79,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     conv2dBackwardBias: jsBackend.conv2dBackwardBias,
     // elementwise arithmetic stays in the plain loops: on arrays outside the memory a copy in and
     // out costs more than the work (Wasm has no exp or tanh either)
+    batchNormStatistics: jsBackend.batchNormStatistics,
+    batchNormNormalize: jsBackend.batchNormNormalize,
+    batchNormBackward: jsBackend.batchNormBackward,
     arithmetic: jsBackend.arithmetic,
     map: jsBackend.map,
     layerNorm: jsBackend.layerNorm,

@@ -9,6 +9,7 @@ import { isGradEnabled, record } from "../../tensor/autograd.ts";
 import { allocLike, checkFloating } from "../../tensor/dtype.ts";
 import { shapeString, Size } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
+import { kernelsFor } from "../../kernels/index.ts";
 
 /** F.batch_norm's arguments after the running statistics, positionally in this order or as options. */
 export interface BatchNormOptions { weight?: Tensor | null; bias?: Tensor | null; training?: boolean; momentum?: number; eps?: number }
@@ -43,31 +44,22 @@ export function batchNorm(
   }
   if (!training && (!runningMean || !runningVar)) throw new Error("running_mean and running_var must be defined in evaluation mode");
 
-  // x[b, c, i] sits at (b * channels + c) * inner + i.
-  const forEachOfChannel = (c: number, visit: (index: number) => void): void => {
-    for (let b = 0; b < n; b++) {
-      const start = (b * channels + c) * inner;
-      for (let i = 0; i < inner; i++) visit(start + i);
-    }
-  };
-
+  const layout = { batch: n, channels, inner };
+  const kernels = kernelsFor(input.dtype);
   const x = input.data;
   const mean = new Float64Array(channels);
   const invStd = new Float64Array(channels); // 1 / sqrt(var + eps)
-  for (let c = 0; c < channels; c++) {
-    if (training) {
-      let sum = 0;
-      forEachOfChannel(c, (j) => (sum += x[j]!));
-      const m = sum / count;
-      let squares = 0;
-      forEachOfChannel(c, (j) => (squares += (x[j]! - m) ** 2));
-      const biasedVar = squares / count;
-      mean[c] = m;
-      invStd[c] = 1 / Math.sqrt(biasedVar + eps);
-      // running stats are buffers, not part of the graph: updated in place
-      if (runningMean) runningMean.data[c] = (1 - momentum) * runningMean.data[c]! + momentum * m;
-      if (runningVar) runningVar.data[c] = (1 - momentum) * runningVar.data[c]! + momentum * (squares / (count - 1));
-    } else {
+  if (training) {
+    const squares = new Float64Array(channels);
+    kernels.batchNormStatistics(x, layout, mean, squares);
+    for (let c = 0; c < channels; c++) {
+      invStd[c] = 1 / Math.sqrt(squares[c]! / count + eps); // the biased variance normalises
+      // running stats are buffers, not part of the graph: updated in place (with the unbiased variance)
+      if (runningMean) runningMean.data[c] = (1 - momentum) * runningMean.data[c]! + momentum * mean[c]!;
+      if (runningVar) runningVar.data[c] = (1 - momentum) * runningVar.data[c]! + momentum * (squares[c]! / (count - 1));
+    }
+  } else {
+    for (let c = 0; c < channels; c++) {
       mean[c] = runningMean!.data[c]!;
       invStd[c] = 1 / Math.sqrt(runningVar!.data[c]! + eps);
     }
@@ -82,42 +74,13 @@ export function batchNorm(
   const needsGrad = isGradEnabled() && [input, weight, bias].some((t) => t?.requiresGrad);
   const xHat = needsGrad ? allocLike(x, x.length) : null;
   const out = allocLike(x, x.length);
-  const asStored = x instanceof Float32Array ? Math.fround : (v: number) => v; // xHat's rounding, kept or not
-  for (let c = 0; c < channels; c++) {
-    const w = weight ? weight.data[c]! : 1, b0 = bias ? bias.data[c]! : 0;
-    forEachOfChannel(c, (j) => {
-      const normalized = asStored((x[j]! - mean[c]!) * invStd[c]!);
-      if (xHat) xHat[j] = normalized;
-      out[j] = normalized * w + b0;
-    });
-  }
+  kernels.batchNormNormalize(x, layout, mean, invStd, weight?.data ?? null, bias?.data ?? null, out, xHat);
 
   const inputs = [input, weight, bias].filter((t): t is Tensor => t !== null);
   return record(new Tensor(out, input.shape, input.dtype), "NativeBatchNormBackward0", inputs, (grad) => {
     const g = grad.data;
-    const gradInput = allocLike(g, x.length);
-    const gradWeight = allocLike(g, channels);
-    const gradBias = allocLike(g, channels);
-    for (let c = 0; c < channels; c++) {
-      const w = weight ? weight.data[c]! : 1;
-      let sumG = 0, sumGxHat = 0;
-      forEachOfChannel(c, (j) => {
-        sumG += g[j]!;
-        sumGxHat += g[j]! * xHat![j]!;
-      });
-      gradBias[c] = sumG;
-      gradWeight[c] = sumGxHat;
-      if (training) {
-        // mean and var depend on every x of the channel, which adds two correction terms:
-        // dx = w * invStd / M * (M * g - sum(g) - xHat * sum(g * xHat))
-        const k = (w * invStd[c]!) / count;
-        forEachOfChannel(c, (j) => (gradInput[j] = k * (count * g[j]! - sumG - xHat![j]! * sumGxHat)));
-      } else {
-        // the running stats are constants: y is an affine function of x
-        const k = w * invStd[c]!;
-        forEachOfChannel(c, (j) => (gradInput[j] = k * g[j]!));
-      }
-    }
+    const gradInput = allocLike(g, x.length), gradWeight = allocLike(g, channels), gradBias = allocLike(g, channels);
+    kernels.batchNormBackward(g, xHat!, layout, weight?.data ?? null, invStd, training, gradInput, gradWeight, gradBias);
     const grads: (Tensor | null)[] = [new Tensor(gradInput, input.shape, grad.dtype)];
     if (weight) grads.push(new Tensor(gradWeight, weight.shape, grad.dtype));
     if (bias) grads.push(new Tensor(gradBias, bias.shape, grad.dtype));
