@@ -115,6 +115,7 @@ spec("v128.const", [0xfd, 0x0c, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0xff, 0xff, 
 spec("v128.load32_zero", [0xfd, 0x5c, 0x02, 0x00], "i32.const 0 v128.load32_zero drop");
 spec("v128.load32_lane", [0xfd, 0x56, 0x02, 0x00, 0x03], "i32.const 0 local.get $v v128.load32_lane 3 drop");
 spec("v128.store32_lane", [0xfd, 0x5a, 0x02, 0x00, 0x01], "i32.const 0 local.get $v v128.store32_lane 1");
+spec("f64x2.sub", [0xfd, 0xf1, 0x01], `${V} f64x2.sub drop`); // 241
 spec("v128.store64_lane", [0xfd, 0x5b, 0x03, 0x08, 0x01], "i32.const 0 local.get $v v128.store64_lane offset=8 1");
 spec("i8x16.shuffle", [0xfd, 0x0d, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23],
   `${V} i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 drop`);
@@ -138,6 +139,8 @@ for (const [name, sub] of [["f32x4.add", 228], ["f32x4.sub", 229], ["f32x4.mul",
 }
 
 spec("f64.add", [0xa0], "f64.const 1 f64.const 2 f64.add drop");
+spec("f64.eq", [0x61], "f64.const 1 f64.const 2 f64.eq drop");
+spec("f64.sub", [0xa1], "f64.const 1 f64.const 2 f64.sub drop");
 spec("f64.promote_f32", [0xbb], "local.get $f f64.promote_f32 drop");
 spec("f64.mul", [0xa2], "f64.const 1 f64.const 2 f64.mul drop");
 spec("v128.load64_zero", [0xfd, 0x5d, 0x03, 0x08], "i32.const 0 v128.load64_zero offset=8 drop"); // 93, align 2^3

@@ -83,7 +83,7 @@ op("i32.shl", 0x74); op("i32.shr_s", 0x75); op("i32.shr_u", 0x76);
 op("f32.add", 0x92); op("f32.sub", 0x93); op("f32.mul", 0x94); op("f32.div", 0x95);
 op("f32.min", 0x96); op("f32.max", 0x97);
 // f64 scalar arithmetic and conversion (sums kept in float64).
-op("f64.add", 0xa0); op("f64.mul", 0xa2); op("f64.promote_f32", 0xbb); op("f32.demote_f64", 0xb6);
+op("f64.eq", 0x61); op("f64.add", 0xa0); op("f64.sub", 0xa1); op("f64.mul", 0xa2); op("f64.promote_f32", 0xbb); op("f32.demote_f64", 0xb6);
 op("f32.eq", 0x5b); op("f32.ne", 0x5c); op("f32.lt", 0x5d); op("f32.gt", 0x5e); op("f32.le", 0x5f); op("f32.ge", 0x60);
 // SIMD (spec 5.4.8, vector instructions).
 simd("v128.load", 0, { mem: 4 });
@@ -102,7 +102,7 @@ simd("f32x4.extract_lane", 31, "lane");
 simd("f32x4.replace_lane", 32, "lane");
 simd("f32x4.add", 228); simd("f32x4.sub", 229); simd("f32x4.mul", 230);
 simd("f32x4.min", 232); simd("f32x4.max", 233);
-simd("f64x2.extract_lane", 33, "lane"); simd("f64x2.add", 240); simd("f64x2.promote_low_f32x4", 95);
+simd("f64x2.extract_lane", 33, "lane"); simd("f64x2.add", 240); simd("f64x2.sub", 241); simd("f64x2.promote_low_f32x4", 95);
 simd("f64x2.splat", 20); simd("f64x2.mul", 242); simd("f32x4.demote_f64x2_zero", 94);
 // Relaxed SIMD (a Wasm 3.0 feature; Node 20 validates it only with --experimental-wasm-relaxed-simd):
 // a·b + c, fused into one rounding where the CPU has FMA, two roundings where it has not.

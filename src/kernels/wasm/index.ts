@@ -14,6 +14,7 @@ import { GemmBinding } from "./gemm.ts";
 import { ConvolutionBinding } from "./conv.ts";
 import { PoolBinding } from "./pool.ts";
 import { ActivationBinding } from "./activation.ts";
+import { BatchNormBinding } from "./batchnorm.ts";
 import { OptimizerBinding } from "./optimizer.ts";
 
 export { setMemoryBudget } from "./memory.ts";
@@ -63,6 +64,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const local = mem.shared ? new KernelMemory({ shared: false }) : mem;
   const pool = new PoolBinding(local);
   const activation = new ActivationBinding(local);
+  const batchNorm = new BatchNormBinding(local);
   const sharedConv = new ConvolutionBinding(mem, gemm);
   const localConv = local === mem ? sharedConv : new ConvolutionBinding(local, new GemmBinding(local, relaxed));
   // A convolution goes to the shared memory only when its GEMM would be split over threads.
@@ -79,9 +81,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     conv2dBackwardBias: jsBackend.conv2dBackwardBias,
     // elementwise arithmetic stays in the plain loops: on arrays outside the memory a copy in and
     // out costs more than the work (Wasm has no exp or tanh either)
-    batchNormStatistics: jsBackend.batchNormStatistics,
-    batchNormNormalize: jsBackend.batchNormNormalize,
-    batchNormBackward: jsBackend.batchNormBackward,
+    batchNormStatistics: (...args) => batchNorm.batchNormStatistics(...args),
+    batchNormNormalize: (...args) => batchNorm.batchNormNormalize(...args),
+    batchNormBackward: (...args) => batchNorm.batchNormBackward(...args),
     arithmetic: jsBackend.arithmetic,
     map: jsBackend.map,
     layerNorm: jsBackend.layerNorm,

@@ -1,0 +1,95 @@
+// The binding of batchnorm.wat: batch normalisation of an input [N, C, inner], a group of samples
+// at a time (as many as fit the memory budget with the arrays a pass needs), each channel by one
+// call per group. The arrays are copied in and out.
+import type { BatchNormLayout } from "../js/batchnorm.ts";
+import { KernelMemory, Layout, memoryBudget, regionBytes, tooLarge } from "./memory.ts";
+import { batchnormWat } from "./wat.generated.ts";
+
+type I = number; // a count or a byte address in the shared memory
+interface BatchNormExports {
+  channel_sum(x: I, samples: I, channels: I, inner: I, c: I, shift: number, squares: I): number;
+  channel_normalize(x: I, out: I, xhat: I, keep: I, samples: I, channels: I, inner: I, c: I, mean: number, invStd: number, weight: number, bias: number): void;
+  channel_grad_sums(g: I, xhat: I, samples: I, channels: I, inner: I, c: I, result: I): void;
+  channel_grad_input(g: I, xhat: I, dx: I, samples: I, channels: I, inner: I, c: I, k: number, count: number, sumG: number, sumGxHat: number): void;
+}
+
+export class BatchNormBinding {
+  private readonly kernel: BatchNormExports;
+
+  constructor(private readonly mem: KernelMemory) {
+    this.kernel = mem.instantiate<BatchNormExports>(batchnormWat, "batchnorm.wat");
+  }
+
+  /** Calls `run(samples, at, scratch)` for groups of samples, each group's pieces of `read` copied
+   *  in first and of `write` copied out after; `at(array)` is its region's byte address, and
+   *  `scratch` that of `scratchBytes` more. */
+  private inGroups(layout: BatchNormLayout, read: readonly Float32Array[], write: readonly Float32Array[], scratchBytes: number,
+    run: (samples: number, at: (array: Float32Array) => number, scratch: number) => void): void {
+    const arrays = read.concat(write.filter((a) => !read.includes(a)));
+    const per = layout.channels * layout.inner; // floats a sample holds
+    const perSample = arrays.length * regionBytes(per);
+    if (perSample + scratchBytes > memoryBudget()) throw tooLarge("batch_norm", perSample + scratchBytes);
+    const group = Math.max(1, Math.min(layout.batch, Math.floor((memoryBudget() - scratchBytes) / perSample)));
+    for (let b0 = 0; b0 < layout.batch; b0 += group) {
+      const samples = Math.min(group, layout.batch - b0);
+      const L = new Layout();
+      const regions = arrays.map(() => L.take(samples * per));
+      const scratch = L.take(scratchBytes / 4);
+      const h = this.mem.reserve(L.end);
+      const at = (a: Float32Array) => regions[arrays.indexOf(a)]!;
+      for (const a of read) h.set(a.subarray(b0 * per, (b0 + samples) * per), at(a) / 4);
+      run(samples, at, scratch);
+      for (const a of write) a.set(h.subarray(at(a) / 4, at(a) / 4 + samples * per), b0 * per);
+    }
+  }
+
+  batchNormStatistics(x: Float32Array, layout: BatchNormLayout, mean: Float64Array, squares: Float64Array): void {
+    const { channels, inner } = layout, count = layout.batch * inner;
+    mean.fill(0);
+    squares.fill(0);
+    // two passes over the groups: the sums first (the mean), then the squared distances from it
+    this.inGroups(layout, [x], [], 0, (samples, at) => {
+      for (let c = 0; c < channels; c++) mean[c] = mean[c]! + this.kernel.channel_sum(at(x), samples, channels, inner, c, 0, 0);
+    });
+    for (let c = 0; c < channels; c++) mean[c] = mean[c]! / count;
+    this.inGroups(layout, [x], [], 0, (samples, at) => {
+      for (let c = 0; c < channels; c++) squares[c] = squares[c]! + this.kernel.channel_sum(at(x), samples, channels, inner, c, mean[c]!, 1);
+    });
+  }
+
+  batchNormNormalize(x: Float32Array, layout: BatchNormLayout, mean: Float64Array, invStd: Float64Array,
+    weight: Float32Array | null, bias: Float32Array | null, out: Float32Array, xHat: Float32Array | null): void {
+    const { channels, inner } = layout;
+    this.inGroups(layout, [x], xHat ? [out, xHat] : [out], 0, (samples, at) => {
+      for (let c = 0; c < channels; c++) {
+        this.kernel.channel_normalize(at(x), at(out), xHat ? at(xHat) : 0, xHat ? 1 : 0, samples, channels, inner, c,
+          mean[c]!, invStd[c]!, weight ? weight[c]! : 1, bias ? bias[c]! : 0);
+      }
+    });
+  }
+
+  batchNormBackward(g: Float32Array, xHat: Float32Array, layout: BatchNormLayout, weight: Float32Array | null, invStd: Float64Array,
+    training: boolean, gradInput: Float32Array, gradWeight: Float32Array, gradBias: Float32Array): void {
+    const { channels, inner } = layout, count = layout.batch * inner;
+    const sumG = new Float64Array(channels), sumGxHat = new Float64Array(channels);
+    this.inGroups(layout, [g, xHat], [], 16, (samples, at, scratch) => {
+      for (let c = 0; c < channels; c++) {
+        this.kernel.channel_grad_sums(at(g), at(xHat), samples, channels, inner, c, scratch);
+        const sums = new Float64Array(this.mem.memory.buffer, scratch, 2);
+        sumG[c] = sumG[c]! + sums[0]!;
+        sumGxHat[c] = sumGxHat[c]! + sums[1]!;
+      }
+    });
+    for (let c = 0; c < channels; c++) {
+      gradBias[c] = sumG[c]!;
+      gradWeight[c] = sumGxHat[c]!;
+    }
+    this.inGroups(layout, [g, xHat], [gradInput], 0, (samples, at) => {
+      for (let c = 0; c < channels; c++) {
+        const w = weight ? weight[c]! : 1;
+        const k = training ? (w * invStd[c]!) / count : w * invStd[c]!;
+        this.kernel.channel_grad_input(at(g), at(xHat), at(gradInput), samples, channels, inner, c, k, training ? count : 0, sumG[c]!, sumGxHat[c]!);
+      }
+    });
+  }
+}
