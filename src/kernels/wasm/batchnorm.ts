@@ -27,9 +27,7 @@ export class BatchNormBinding {
     run: (samples: number, at: (array: Float32Array) => number, scratch: number) => void): void {
     const arrays = read.concat(write.filter((a) => !read.includes(a)));
     const per = layout.channels * layout.inner; // floats a sample holds
-    const perSample = arrays.length * regionBytes(per);
-    if (perSample + scratchBytes > memoryBudget()) throw tooLarge("batch_norm", perSample + scratchBytes);
-    const group = Math.max(1, Math.min(layout.batch, Math.floor((memoryBudget() - scratchBytes) / perSample)));
+    const group = this.groupSize(layout, arrays.length, scratchBytes);
     for (let b0 = 0; b0 < layout.batch; b0 += group) {
       const samples = Math.min(group, layout.batch - b0);
       const L = new Layout();
@@ -43,17 +41,33 @@ export class BatchNormBinding {
     }
   }
 
+  /** Samples per group when a pass needs `arrays` arrays and `scratchBytes` more. */
+  private groupSize(layout: BatchNormLayout, arrays: number, scratchBytes: number): number {
+    const perSample = arrays * regionBytes(layout.channels * layout.inner);
+    if (perSample + scratchBytes > memoryBudget()) throw tooLarge("batch_norm", perSample + scratchBytes);
+    return Math.max(1, Math.min(layout.batch, Math.floor((memoryBudget() - scratchBytes) / perSample)));
+  }
+
+  /** Each group's mean and squared distances from it, in the memory; groups after the first are
+   *  merged in as Chan, Golub and LeVeque combine partial variances, so x is copied in once. */
   batchNormStatistics(x: Float32Array, layout: BatchNormLayout, mean: Float64Array, squares: Float64Array): void {
-    const { channels, inner } = layout, count = layout.batch * inner;
-    mean.fill(0);
-    squares.fill(0);
-    // two passes over the groups: the sums first (the mean), then the squared distances from it
+    const { channels, inner } = layout;
+    let seen = 0;
     this.inGroups(layout, [x], [], 0, (samples, at) => {
-      for (let c = 0; c < channels; c++) mean[c] = mean[c]! + this.kernel.channel_sum(at(x), samples, channels, inner, c, 0, 0);
-    });
-    for (let c = 0; c < channels; c++) mean[c] = mean[c]! / count;
-    this.inGroups(layout, [x], [], 0, (samples, at) => {
-      for (let c = 0; c < channels; c++) squares[c] = squares[c]! + this.kernel.channel_sum(at(x), samples, channels, inner, c, mean[c]!, 1);
+      const count = samples * inner;
+      for (let c = 0; c < channels; c++) {
+        const m = this.kernel.channel_sum(at(x), samples, channels, inner, c, 0, 0) / count;
+        const q = this.kernel.channel_sum(at(x), samples, channels, inner, c, m, 1);
+        if (seen === 0) {
+          mean[c] = m;
+          squares[c] = q;
+        } else {
+          const delta = m - mean[c]!, total = seen + count;
+          mean[c] = mean[c]! + (delta * count) / total;
+          squares[c] = squares[c]! + q + (delta * delta * seen * count) / total;
+        }
+      }
+      seen += count;
     });
   }
 
@@ -72,24 +86,31 @@ export class BatchNormBinding {
     training: boolean, gradInput: Float32Array, gradWeight: Float32Array, gradBias: Float32Array): void {
     const { channels, inner } = layout, count = layout.batch * inner;
     const sumG = new Float64Array(channels), sumGxHat = new Float64Array(channels);
-    this.inGroups(layout, [g, xHat], [], 16, (samples, at, scratch) => {
+    const sums = (samples: number, at: (a: Float32Array) => number, scratch: number) => {
       for (let c = 0; c < channels; c++) {
         this.kernel.channel_grad_sums(at(g), at(xHat), samples, channels, inner, c, scratch);
-        const sums = new Float64Array(this.mem.memory.buffer, scratch, 2);
-        sumG[c] = sumG[c]! + sums[0]!;
-        sumGxHat[c] = sumGxHat[c]! + sums[1]!;
+        const pair = new Float64Array(this.mem.memory.buffer, scratch, 2);
+        sumG[c] = sumG[c]! + pair[0]!;
+        sumGxHat[c] = sumGxHat[c]! + pair[1]!;
       }
-    });
-    for (let c = 0; c < channels; c++) {
-      gradBias[c] = sumG[c]!;
-      gradWeight[c] = sumGxHat[c]!;
-    }
-    this.inGroups(layout, [g, xHat], [gradInput], 0, (samples, at) => {
+    };
+    const inputGradients = (samples: number, at: (a: Float32Array) => number) => {
       for (let c = 0; c < channels; c++) {
         const w = weight ? weight[c]! : 1;
         const k = training ? (w * invStd[c]!) / count : w * invStd[c]!;
         this.kernel.channel_grad_input(at(g), at(xHat), at(gradInput), samples, channels, inner, c, k, training ? count : 0, sumG[c]!, sumGxHat[c]!);
       }
-    });
+    };
+    if (this.groupSize(layout, 3, 16) >= layout.batch) {
+      // the whole batch at once: the sums, then the input's gradient, from one copy in
+      this.inGroups(layout, [g, xHat], [gradInput], 16, (samples, at, scratch) => (sums(samples, at, scratch), inputGradients(samples, at)));
+    } else {
+      this.inGroups(layout, [g, xHat], [], 16, sums);
+      this.inGroups(layout, [g, xHat], [gradInput], 0, inputGradients);
+    }
+    for (let c = 0; c < channels; c++) {
+      gradBias[c] = sumG[c]!;
+      gradWeight[c] = sumGxHat[c]!;
+    }
   }
 }
