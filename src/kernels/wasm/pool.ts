@@ -1,6 +1,7 @@
 // The binding of pool.wat: max pooling on Float32Arrays, forward and backward, a group of
 // (batch, channel) planes at a time, as many as fit the memory budget. 2x2 windows with stride 2
-// take the SIMD kernel, any other window the general one; the backward is one scatter-add per output.
+// take the SIMD kernel (four windows at a time, then the rest of a row one by one), any other
+// window the general one; the backward is one scatter-add per output.
 import type { Pool2dGeometry } from "../types.ts";
 import { KernelMemory, Layout, memoryBudget, regionBytes, tooLarge } from "./memory.ts";
 import { poolWat } from "./wat.generated.ts";
@@ -22,7 +23,7 @@ export class PoolBinding {
   /** Max pooling, a group of (batch, channel) planes at a time, as many as fit the budget. */
   maxPool2d(input: Float32Array, out: Float32Array, argmax: Int32Array, g: Pool2dGeometry): void {
     const twoByTwo = g.kernelHeight === 2 && g.kernelWidth === 2 && g.strideH === 2 && g.strideW === 2 &&
-      g.padH === 0 && g.padW === 0 && g.outWidth % 4 === 0;
+      g.padH === 0 && g.padW === 0 && g.dilationH === 1 && g.dilationW === 1 && 2 * g.outHeight <= g.inHeight && 2 * g.outWidth <= g.inWidth;
     this.inPlaneGroups(g, "max_pool2d", (p0, count, inPlane, outPlane) => {
       const L = new Layout();
       const inAt = L.take(count * inPlane), outAt = L.take(count * outPlane), argAt = L.take(count * outPlane);

@@ -76,13 +76,17 @@
     (local $p i32) (local $oh i32) (local $ow i32) (local $row i32) (local $base i32)
     (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128)
     (local $best v128) (local $bi v128) (local $cand v128) (local $ci v128) (local $take v128)
-    (local $e0 v128)
+    (local $e0 v128) (local $OW4 i32) (local $i i32) (local $v f32) (local $bv f32) (local $bix i32)
+    ;; four windows at a time up to the last multiple of four; the rest one at a time below
+    local.get $OW  i32.const -4  i32.and  local.set $OW4
     loop $planes
       i32.const 0  local.set $oh
       loop $rows
         ;; byte address of input row 2*oh of this plane
         local.get $oh  i32.const 1  i32.shl  local.get $W  i32.mul  i32.const 2  i32.shl  local.get $in  i32.add  local.set $row
         i32.const 0  local.set $ow
+        block $vectors_done
+        local.get $OW4  i32.eqz  br_if $vectors_done
         loop $cols
           local.get $row  local.get $ow  i32.const 3  i32.shl  i32.add  local.tee $base
           v128.load align=4  local.set $a0
@@ -119,7 +123,35 @@
           local.get $out  i32.const 16  i32.add  local.set $out
           local.get $arg  i32.const 16  i32.add  local.set $arg
           local.get $ow  i32.const 4  i32.add  local.tee $ow
-          local.get $OW  i32.lt_s  br_if $cols
+          local.get $OW4  i32.lt_s  br_if $cols
+        end
+        end
+        ;; the windows past the last multiple of four, one at a time, by the same rule: top-left
+        ;; first, then top-right, bottom-left, bottom-right, each taking over when greater or NaN
+        block $tail_done
+          loop $tail
+            local.get $ow  local.get $OW  i32.ge_s  br_if $tail_done
+            ;; i = index within the plane of the window's top-left element
+            local.get $oh  i32.const 1  i32.shl  local.get $W  i32.mul  local.get $ow  i32.const 1  i32.shl  i32.add  local.tee $i
+            local.set $bix
+            local.get $in  local.get $i  i32.const 2  i32.shl  i32.add  f32.load  local.set $bv
+            ;; top-right (i + 1), bottom-left (i + W), bottom-right (i + W + 1)
+            local.get $in  local.get $i  i32.const 1  i32.add  i32.const 2  i32.shl  i32.add  f32.load  local.tee $v
+            local.get $bv  f32.gt  local.get $v  local.get $v  f32.ne  i32.or
+            if  local.get $v  local.set $bv  local.get $i  i32.const 1  i32.add  local.set $bix  end
+            local.get $in  local.get $i  local.get $W  i32.add  i32.const 2  i32.shl  i32.add  f32.load  local.tee $v
+            local.get $bv  f32.gt  local.get $v  local.get $v  f32.ne  i32.or
+            if  local.get $v  local.set $bv  local.get $i  local.get $W  i32.add  local.set $bix  end
+            local.get $in  local.get $i  local.get $W  i32.add  i32.const 1  i32.add  i32.const 2  i32.shl  i32.add  f32.load  local.tee $v
+            local.get $bv  f32.gt  local.get $v  local.get $v  f32.ne  i32.or
+            if  local.get $v  local.set $bv  local.get $i  local.get $W  i32.add  i32.const 1  i32.add  local.set $bix  end
+            local.get $out  local.get $bv  f32.store
+            local.get $arg  local.get $bix  i32.store
+            local.get $out  i32.const 4  i32.add  local.set $out
+            local.get $arg  i32.const 4  i32.add  local.set $arg
+            local.get $ow  i32.const 1  i32.add  local.set $ow
+            br $tail
+          end
         end
         local.get $oh  i32.const 1  i32.add  local.tee $oh
         local.get $OH  i32.lt_s  br_if $rows
