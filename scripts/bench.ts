@@ -115,6 +115,21 @@ class CNN extends nn.Module {
   }
 }
 
+/** The padded-conv BatchNorm CNN of ../shared/anchors/pytorch/train_nets.py ("bncnn"): 1 -> 16 -> 32
+ *  channels of 3x3 convolutions with padding 1, each followed by BatchNorm, ReLU and 2x2 pooling. */
+class BNCNN extends nn.Module {
+  c1 = new nn.Conv2d(1, 16, 3, { padding: 1 });
+  b1 = new nn.BatchNorm2d(16);
+  c2 = new nn.Conv2d(16, 32, 3, { padding: 1 });
+  b2 = new nn.BatchNorm2d(32);
+  f = new nn.Linear(32 * 7 * 7, 10);
+  override forward(x: torch.Tensor): torch.Tensor {
+    const F = nn.functional;
+    x = F.maxPool2d(F.relu(this.b1(this.c1(x))), 2);
+    return this.f(F.maxPool2d(F.relu(this.b2(this.c2(x))), 2).flatten(1));
+  }
+}
+
 const BATCH = 20;
 let trainingBatches: [torch.Tensor, torch.Tensor][] | null = null;
 
@@ -147,7 +162,7 @@ function trainingSteps(Net: new () => nn.Module, backend: torch.BackendName): ()
   };
 }
 
-const NETWORKS = [["train MLP 784-64-10, batch 20", MLP], ["train CNN (chapter 8), batch 20", CNN]] as const;
+const NETWORKS = [["train MLP 784-64-10, batch 20", MLP], ["train CNN (chapter 8), batch 20", CNN], ["train BN-CNN (padded convs, BatchNorm), batch 20", BNCNN]] as const;
 // A warm-up of 3 s: in a fresh process the wasm CNN's rate climbs by about a quarter over its first
 // ~1000 steps (the engine's compiler and its garbage collector settling), and a chapter trains for
 // thousands of steps. PyTorch's script warms up for 30 steps; its compiled code has nothing to settle.
