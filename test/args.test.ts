@@ -44,9 +44,9 @@ test("a wrong type names what was expected and what came; a tensor by its shape 
   assert.throws(() => new nn.CrossEntropyLoss({ reduction: "avg" } as never), /option "reduction" expects one of "mean", "sum", "none", got the string "avg"/);
 });
 
-test("the one PyTorch option not supported yet is refused, never ignored", () => {
-  assert.throws(() => new nn.LSTM(2, 3, { bidirectional: true }), /bidirectional=true is not supported yet/);
-  new nn.LSTM(2, 3, { bidirectional: false }); // PyTorch's default passes
+test("an option PyTorch has and this library lacks is refused by name, never ignored", () => {
+  assert.throws(() => new nn.LSTM(2, 3, { projSize: 2 } as never), /LSTM: unknown option "projSize"/);
+  new nn.LSTM(2, 3, { bidirectional: true }); // supported
 });
 
 test("inplace LeakyReLU, ELU and Dropout overwrite their input, as PyTorch's, and autograd follows", () => {
@@ -245,6 +245,23 @@ test("einsum, repeatInterleave and cumprod: PyTorch's values and gradients", () 
   assert.equal([...torch.multinomial(torch.tensor([1, 1, 1]), 3).data].sort(), [0, 1, 2], "without replacement: each once");
 });
 
+
+test("einsum's ellipsis: batch dims that broadcast, implicit outputs, sums over them, as PyTorch's", () => {
+  const g = JSON.parse(readFileSync(new URL("./fixtures/einsum-ellipsis-golden.json", import.meta.url), "utf8")) as Record<string, number[]>;
+  const a = torch.tensor(g.a!).reshape(2, 3, 4, 5), b = torch.tensor(g.b!).reshape(2, 3, 5, 6);
+  const near = (t: torch.Tensor, want: number[], what: string) =>
+    [...t.data].forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-5 * Math.max(1, Math.abs(want[i]!)), `${what}[${i}]`));
+  const mm = torch.einsum("...ij,...jk->...ik", a, b);
+  assert.equal([...mm.shape], [2, 3, 4, 6]);
+  near(mm, g.batchMatmul!, "...ij,...jk->...ik");
+  assert.equal([...torch.einsum("...ij", a).shape], [2, 3, 4, 5]);
+  near(torch.einsum("...ij", a), g.implicit!, "...ij");
+  const lead = torch.einsum("i...->...", a);
+  assert.equal([...lead.shape], [3, 4, 5]);
+  near(lead, g.sumLead!, "i...->...");
+  near(torch.einsum("...j,j->...", a, torch.arange(5).float()), g.bcast!, "...j,j->...");
+  assert.throws(() => torch.einsum("..i", a), /'.' for operand 0 that is not part of any ellipsis/);
+});
 
 test("functional forms check their options too", () => {
   const x = torch.ones(1, 1, 4, 4), w = torch.ones(1, 1, 3, 3);

@@ -4,7 +4,7 @@
 // the gates come in PyTorch's order: LSTM i, f, g, o; GRU r, z, n.
 import { Module, Parameter, emptyParameter } from "./module.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { stack } from "../../tensor/ops/view.ts";
+import { cat, stack } from "../../tensor/ops/view.ts";
 import { linear } from "../../tensor/ops/matmul.ts";
 import { zeros } from "../../tensor/create.ts";
 import { noGrad } from "../../tensor/autograd.ts";
@@ -36,6 +36,7 @@ abstract class RNNBase extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly nonlinearity: "tanh" | "relu";
+  readonly bidirectional: boolean;
 
   constructor(private readonly mode: Mode, name: string, readonly inputSize: number, readonly hiddenSize: number, args: readonly unknown[]) {
     super();
@@ -44,7 +45,7 @@ abstract class RNNBase extends Module {
     const spec = mode.startsWith("RNN") ? RNN_OPTIONS : (({ nonlinearity: _, ...rest }) => rest)(RNN_OPTIONS);
     const names = mode.startsWith("RNN") ? ["numLayers", "nonlinearity", "bias", "batchFirst", "dropout", "bidirectional"] : ["numLayers", "bias", "batchFirst", "dropout", "bidirectional"];
     const o = positional(name, args, names, spec) as RNNOptions;
-    if (o.bidirectional) throw new Error(`${name}: bidirectional=true is not supported yet`);
+    this.bidirectional = o.bidirectional ?? false;
     this.numLayers = o.numLayers ?? 1;
     this.bias = o.bias ?? true;
     this.batchFirst = o.batchFirst ?? false;
@@ -54,25 +55,34 @@ abstract class RNNBase extends Module {
     const gates = mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1;
     const bound = 1 / Math.sqrt(hiddenSize);
     const fields = this as unknown as Record<string, Parameter>;
+    // PyTorch's order: each layer's forward direction, then its reverse one (names ending _reverse)
     for (let l = 0; l < this.numLayers; l++) {
-      const shapes: [string, number[]][] = [[`weight_ih_l${l}`, [gates * hiddenSize, l === 0 ? inputSize : hiddenSize]], [`weight_hh_l${l}`, [gates * hiddenSize, hiddenSize]]];
-      if (this.bias) shapes.push([`bias_ih_l${l}`, [gates * hiddenSize]], [`bias_hh_l${l}`, [gates * hiddenSize]]);
-      for (const [key, shape] of shapes) {
-        const p = emptyParameter(...shape);
-        noGrad(() => p.uniform_(-bound, bound));
-        fields[key] = p;
+      for (const suffix of this.bidirectional ? ["", "_reverse"] : [""]) {
+        const layerInput = l === 0 ? inputSize : hiddenSize * this.directions;
+        const shapes: [string, number[]][] = [[`weight_ih_l${l}${suffix}`, [gates * hiddenSize, layerInput]], [`weight_hh_l${l}${suffix}`, [gates * hiddenSize, hiddenSize]]];
+        if (this.bias) shapes.push([`bias_ih_l${l}${suffix}`, [gates * hiddenSize]], [`bias_hh_l${l}${suffix}`, [gates * hiddenSize]]);
+        for (const [key, shape] of shapes) {
+          const p = emptyParameter(...shape);
+          noGrad(() => p.uniform_(-bound, bound));
+          fields[key] = p;
+        }
       }
     }
   }
 
-  private param(name: string, layer: number): Parameter | null {
-    return ((this as unknown as Record<string, Parameter | undefined>)[`${name}_l${layer}`]) ?? null;
+  /** 2 for a bidirectional layer (a forward and a reverse pass over the sequence), else 1. */
+  get directions(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  private param(name: string, layer: number, direction: number): Parameter | null {
+    return ((this as unknown as Record<string, Parameter | undefined>)[`${name}_l${layer}${direction ? "_reverse" : ""}`]) ?? null;
   }
 
   /** One time step of one layer: the new hidden state (and cell state for LSTM). `xw` is the input's
    *  share of the gates, x W_ih^T + b_ih, worked out for every step at once. */
-  private cell(xw: Tensor, h: Tensor, c: Tensor | null, layer: number): [Tensor, Tensor | null] {
-    const hw = linear(h, this.param("weight_hh", layer)!, this.param("bias_hh", layer));
+  private cell(xw: Tensor, h: Tensor, c: Tensor | null, layer: number, direction: number): [Tensor, Tensor | null] {
+    const hw = linear(h, this.param("weight_hh", layer, direction)!, this.param("bias_hh", layer, direction));
     if (this.mode === "LSTM") {
       const [i, f, g, o] = xw.add(hw).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
       const cNext = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
@@ -100,9 +110,10 @@ abstract class RNNBase extends Module {
     let x = batched ? (this.batchFirst ? input.transpose(0, 1) : input) : input.unsqueeze(1); // [L, N, I]
     if (x.shape[2] !== this.inputSize) throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.shape[2]}`);
     const [steps, n] = [x.shape[0]!, x.shape[1]!];
-    const expected = [this.numLayers, n, this.hiddenSize];
+    const states = this.numLayers * this.directions; // one per layer and direction: index l * directions + d
+    const expected = [states, n, this.hiddenSize];
     const initial = (t: Tensor | undefined, what: string): Tensor[] => {
-      if (!t) return Array.from({ length: this.numLayers }, () => zeros([n, this.hiddenSize], { dtype: input.dtype }));
+      if (!t) return Array.from({ length: states }, () => zeros([n, this.hiddenSize], { dtype: input.dtype }));
       const full = batched ? t : t.unsqueeze(1);
       if (full.dim() !== 3 || full.shape.some((s, i) => s !== expected[i])) {
         throw new Error(`Expected ${what} size (${expected.join(", ")}), got [${full.shape.join(", ")}]`);
@@ -116,16 +127,23 @@ abstract class RNNBase extends Module {
       cs = initial(pair?.[1], "cell");
     } else hs = initial(state as Tensor | undefined, "hidden");
     for (let l = 0; l < this.numLayers; l++) {
-      const xw = linear(x.reshape(steps * n, -1), this.param("weight_ih", l)!, this.param("bias_ih", l)).reshape(steps, n, -1);
-      let h = hs[l]!, c = cs ? cs[l]! : null;
-      const outs: Tensor[] = [];
-      for (let t = 0; t < steps; t++) {
-        [h, c] = this.cell(xw.get(t), h, c, l);
-        outs.push(h);
+      const directionOutputs: Tensor[] = [];
+      for (let d = 0; d < this.directions; d++) {
+        const s = l * this.directions + d;
+        const xw = linear(x.reshape(steps * n, -1), this.param("weight_ih", l, d)!, this.param("bias_ih", l, d)).reshape(steps, n, -1);
+        let h = hs[s]!, c = cs ? cs[s]! : null;
+        const outs = new Array<Tensor>(steps);
+        // the reverse direction reads the sequence from its end; its outputs stay at their own steps
+        for (let k = 0; k < steps; k++) {
+          const t = d === 0 ? k : steps - 1 - k;
+          [h, c] = this.cell(xw.get(t), h, c, l, d);
+          outs[t] = h;
+        }
+        hs[s] = h;
+        if (cs) cs[s] = c!;
+        directionOutputs.push(stack(outs, 0));
       }
-      hs[l] = h;
-      if (cs) cs[l] = c!;
-      x = stack(outs, 0);
+      x = directionOutputs.length === 1 ? directionOutputs[0]! : cat(directionOutputs, 2);
       if (this.dropout > 0 && l < this.numLayers - 1) x = dropout(x, this.dropout, this.training);
     }
     let output = batched ? (this.batchFirst ? x.transpose(0, 1) : x) : x.squeeze(1);
@@ -139,6 +157,7 @@ abstract class RNNBase extends Module {
     if (!this.bias) s += `, bias=${pyBool(false)}`;
     if (this.batchFirst) s += ", batch_first=True";
     if (this.dropout) s += `, dropout=${this.dropout}`;
+    if (this.bidirectional) s += ", bidirectional=True";
     return s;
   }
 }

@@ -307,10 +307,11 @@ export function cumprod(a: Tensor, dim: number): Tensor {
  *  mul and sum, so its gradient comes with it. "ij,jk->ik", "bij,bjk->bik", "i,i->", "ii->i",
  *  "ij->ji" and the like; without "->" the output is the letters used once, in alphabetical order. */
 export function einsum(equation: string, ...operands: Tensor[]): Tensor {
-  const [lhs, given] = equation.replace(/\s/g, "").split("->") as [string, string | undefined];
-  const inputs = lhs.split(",");
+  let [lhs, given] = equation.replace(/\s/g, "").split("->") as [string, string | undefined];
+  let inputs = lhs.split(",");
   if (inputs.length !== operands.length) throw new Error(`einsum(): more operands were provided than specified in the equation`);
-  if (/[^a-zA-Z,]/.test(lhs) || (given !== undefined && /[^a-zA-Z]/.test(given))) throw new Error(`einsum(): only letters are supported as subscripts (no ellipsis yet), got "${equation}"`);
+  if (/[^a-zA-Z,.]/.test(lhs) || (given !== undefined && /[^a-zA-Z.]/.test(given))) throw new Error(`einsum(): subscripts must be letters or one "...", got "${equation}"`);
+  if (lhs.includes(".") || given?.includes(".")) [inputs, given] = expandEllipsis(inputs, given, operands);
   const letters = [...new Set(inputs.join(""))];
   const count = (c: string) => inputs.join("").split(c).length - 1;
   const output = given ?? letters.filter((c) => count(c) === 1).sort().join("");
@@ -345,6 +346,32 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
   const kept = letters.filter((c) => output.includes(c));
   out = out.expand(kept.map((c) => sizes.get(c)!)); // a letter size 1 in every operand stays 1
   return kept.length ? out.permute([...output].map((c) => kept.indexOf(c))) : out;
+}
+
+/** Stand-ins for the dims an ellipsis covers: characters no equation can hold (Greek capitals). */
+const ELLIPSIS_DIMS = "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ";
+
+/** einsum's "...": in each operand, the dims its letters leave, right-aligned across the operands
+ *  (they broadcast); written out as stand-in subscripts. Without "->", the output is the ellipsis
+ *  dims followed by the letters used once, in alphabetical order, as PyTorch's. */
+function expandEllipsis(inputs: readonly string[], given: string | undefined, operands: readonly Tensor[]): [string[], string] {
+  const rank = (subs: string, k: number) => {
+    const dots = subs.split("...").length - 1;
+    if (dots > 1 || (dots === 0 && subs.includes("."))) throw new Error(`einsum(): found '.' for operand ${k} that is not part of any ellipsis`);
+    return dots ? operands[k]!.dim() - subs.replace("...", "").length : 0;
+  };
+  const ranks = inputs.map(rank);
+  if (ranks.some((r) => r < 0)) throw new Error("einsum(): the number of subscripts in the equation is more than the number of dimensions of an operand");
+  const widest = Math.max(...ranks);
+  const dims = ELLIPSIS_DIMS.slice(0, widest);
+  const expanded = inputs.map((subs, k) => subs.replace("...", dims.slice(widest - ranks[k]!)));
+  if (given !== undefined) {
+    if (given.split("...").length - 1 > 1 || given.replace("...", "").includes(".")) throw new Error("einsum(): found '.' for output that is not part of any ellipsis");
+    return [expanded, given.replace("...", dims)];
+  }
+  const letters = inputs.join("").replace(/\./g, "");
+  const once = [...new Set(letters)].filter((c) => letters.split(c).length === 2).sort().join("");
+  return [expanded, dims + once];
 }
 
 /** torch.multinomial(probs, numSamples, replacement = false): indices drawn with the given weights
