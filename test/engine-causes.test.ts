@@ -300,4 +300,22 @@ test("createGraph: second derivatives through elementwise ops, matmul, reduction
   assert.throws(() => torch.autograd.grad(nn.functional.conv2d(img, k).pow(2).sum(), [img], { createGraph: true }), /ConvolutionBackward0: its backward computes first derivatives only/);
 });
 
+test("remainder, fmod and floorDivide: PyTorch's values (float and int64), gradients and zero-division error", () => {
+  const a = torch.tensor([-7, 7, -7, 7, 5.5, -0.5, 1e10]), b = torch.tensor([2, -2, -2, 2, 1.5, 0.3, 3]);
+  const f32 = (xs: number[]) => xs.map(Math.fround);
+  assert.equal(torch.remainder(a, b).tolist(), f32([1, -1, -1, 1, 1, 0.10000002384185791, 1]));
+  assert.equal(a.fmod(b).tolist(), f32([-1, 1, -1, 1, 1, -0.19999998807907104, 1]));
+  assert.equal(a.floorDivide(b).tolist(), f32([-4, -4, 3, 3, 3, -2, 3333333248]));
+  const ai = torch.tensor([-7, 7, -7, 7], { dtype: torch.int64 }), bi = torch.tensor([2, -2, -2, 2], { dtype: torch.int64 });
+  assert.equal([ai.remainder(bi).tolist(), ai.fmod(bi).tolist(), ai.floorDivide(bi).tolist(), ai.remainder(3).dtype], [[1, -1, -1, 1], [-1, 1, -1, 1], [-4, -4, 3, 3], torch.int64]);
+  for (const [op, gb] of [["remainder", [0, 4, -6, -9, -12, 10, -2e10]], ["fmod", [0, 3, -6, -9, -12, 5, -2e10]]] as const) {
+    const x = a.clone().requiresGrad_(), y = b.clone().requiresGrad_();
+    (op === "remainder" ? x.remainder(y) : x.fmod(y)).mul(torch.arange(7).float()).sum().backward();
+    assert.equal(x.grad!.tolist(), [0, 1, 2, 3, 4, 5, 6], `${op}: d/da`);
+    assert.equal(y.grad!.tolist(), f32([...gb]), `${op}: d/db`);
+  }
+  assert.ok(Number.isNaN(torch.remainder(torch.tensor([5]), 0).item()));
+  assert.throws(() => ai.remainder(torch.tensor([0, 1, 1, 1], { dtype: torch.int64 })), /ZeroDivisionError/);
+});
+
 test.run();

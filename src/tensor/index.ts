@@ -148,6 +148,12 @@ export const where = (condition: Tensor, a: Operand, b: Operand): Tensor => X.wh
 export const maximum = (a: Tensor, b: Tensor): Tensor => X.maximum(a, b);
 /** torch.minimum: the elementwise smaller of two tensors (NaN wins). */
 export const minimum = (a: Tensor, b: Tensor): Tensor => X.minimum(a, b);
+/** torch.remainder(a, b): a - b * floor(a / b), the sign of b's (Python's %). */
+export const remainder = (a: Tensor, b: Operand): Tensor => X.remainder(a, b);
+/** torch.fmod(a, b): a - b * trunc(a / b), the sign of a's (C's fmod). */
+export const fmod = (a: Tensor, b: Operand): Tensor => X.fmod(a, b);
+/** torch.floor_divide(a, b): floor(a / b). */
+export const floorDivide = (a: Tensor, b: Operand): Tensor => X.floorDivide(a, b);
 /** torch.atan2(y, x): the angle of the point (x, y), elementwise. */
 export const atan2 = (y: Tensor, x: Operand): Tensor => X.atan2(y, x);
 /** torch.var: the variance over dims (all by default), divided by count - correction (1: unbiased). */

@@ -327,6 +327,12 @@ export class Tensor {
   trunc(): Tensor { return X.trunc(this); }
   frac(): Tensor { return X.frac(this); }
   atan2(other: Operand): Tensor { return X.atan2(this, other); }
+  /** a - b * floor(a / b) (Python's %). */
+  remainder(other: Operand): Tensor { return X.remainder(this, other); }
+  /** a - b * trunc(a / b) (C's fmod). */
+  fmod(other: Operand): Tensor { return X.fmod(this, other); }
+  /** floor(a / b). */
+  floorDivide(other: Operand): Tensor { return X.floorDivide(this, other); }
   maximum(other: Tensor): Tensor { return X.maximum(this, other); }
   minimum(other: Tensor): Tensor { return X.minimum(this, other); }
   /** Each element held in [min, max] (either may be null). */

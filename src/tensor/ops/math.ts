@@ -125,6 +125,43 @@ function extreme(a: Tensor, b: Tensor, name: string, f: (x: number, y: number) =
   }, [a, b]);
 }
 
+/** torch.remainder(a, b): a - b * floor(a / b), the sign of b's (Python's %); integers stay integers
+ *  (a zero divisor is PyTorch's error). The gradient is 1 for a and -floor(a / b) for b. */
+export function remainder(a: Tensor, b: Operand): Tensor {
+  return modulo(a, b, "remainder", Math.floor, "RemainderBackward0");
+}
+
+/** torch.fmod(a, b): a - b * trunc(a / b), the sign of a's (C's fmod). */
+export function fmod(a: Tensor, b: Operand): Tensor {
+  return modulo(a, b, "fmod", Math.trunc, "FmodBackward0");
+}
+
+function modulo(a: Tensor, b: Operand, op: string, round: (x: number) => number, name: string): Tensor {
+  const dtype = resultTypeOf(a, b);
+  if (dtype === bool) throw new Error(`"${op}_cpu" not implemented for 'Bool'`);
+  if (!dtype.isFloatingPoint && (b instanceof Tensor ? b.data.some((v) => v === 0) : b === 0)) throw new Error("ZeroDivisionError");
+  // fmod is JavaScript's %; remainder moves a result of the wrong sign over by one divisor, as
+  // PyTorch computes it (no rounding of a / b to go wrong)
+  const f = op === "fmod" ? (x: number, y: number) => x % y : (x: number, y: number) => {
+    const m = x % y;
+    return m !== 0 && y < 0 !== m < 0 ? m + y : m;
+  };
+  const out = binary(a, b, f, dtype);
+  return record(out, name, [a, ...(b instanceof Tensor ? [b] : [])], (g) => {
+    const ga = sumTo(g, a.shape);
+    if (!(b instanceof Tensor)) return [ga];
+    const quotient = binary(a, b, (x, y) => round(x / y), g.dtype);
+    return [ga, sumTo(neg(mul(g, quotient)), b.shape)];
+  }, [a, ...(b instanceof Tensor ? [b] : [])]);
+}
+
+/** torch.floor_divide(a, b): floor(a / b) (integers stay integers). No gradient, as PyTorch's. */
+export function floorDivide(a: Tensor, b: Operand): Tensor {
+  const dtype = resultTypeOf(a, b);
+  if (!dtype.isFloatingPoint && (b instanceof Tensor ? b.data.some((v) => v === 0) : b === 0)) throw new Error("ZeroDivisionError");
+  return binary(a, b, (x, y) => Math.floor(x / y), dtype);
+}
+
 /** torch.atan2(y, x): the angle of (x, y), elementwise. */
 export function atan2(y: Tensor, x: Operand): Tensor {
   const dtype = resultTypeOf(y, x);
