@@ -6,7 +6,7 @@
 // softmax, LayerNorm, GELU), trained with AdamW and OneCycleLR.
 //
 // The text, datasets/little-lessons.txt, was written for this project. --epochs scales the
-// training steps (default 1: 200 steps per model, about half a minute each), --limit N caps them at
+// training steps (default 1: 200 steps per model, about ten seconds each), --limit N caps them at
 // N, and --seed picks the weights and the batches.
 import { readFileSync } from "node:fs";
 import * as torch from "../src/index.ts";
