@@ -8,6 +8,7 @@ import * as torch from "../src/index.ts";
 import { nn } from "../src/index.ts";
 import { layerNormSimple } from "../src/nn/functional/normalization.ts";
 import { geluSimple } from "../src/nn/functional/activation.ts";
+import { gruCellSimple, gruStep, lstmCellSimple, lstmStep } from "../src/nn/modules/rnn.ts";
 
 const F = nn.functional;
 
@@ -54,6 +55,23 @@ test("second derivatives of the fused ops go through their readable forms (gradg
   assert.ok(torch.autograd.gradgradcheck((x) => F.gelu(x, { approximate: "tanh" }), [x]));
   assert.is(F.layerNorm(x, [3]).gradFn!.name, "NativeLayerNormBackward0");
   assert.is(F.gelu(x).gradFn!.name, "GeluBackward0");
+});
+
+test("the fused GRU and LSTM steps agree with their tensor-op cells: outputs, states and every gradient", () => {
+  fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 }), fc.boolean(), fc.integer({ min: 0, max: 1000 }), (rows, hidden, wide, seed) => {
+    torch.manualSeed(seed);
+    const dtype = wide ? torch.float64 : torch.float32, tolerance = wide ? 1e-12 : 3e-6;
+    const gru = [torch.randn([rows, 3 * hidden], { dtype }), torch.randn([rows, 3 * hidden], { dtype }), torch.randn([rows, hidden], { dtype })];
+    const fusedGru = run((xw, hw, h) => gruStep(xw!, hw!, h!), gru), simpleGru = run((xw, hw, h) => gruCellSimple(xw!, hw!, h!), gru);
+    fusedGru.forEach((t, i) => close(t, simpleGru[i]!, tolerance, `GRU ${i}`));
+    const lstm = [torch.randn([rows, 4 * hidden], { dtype }), torch.randn([rows, 4 * hidden], { dtype }), torch.randn([rows, hidden], { dtype })];
+    const both = (pair: [torch.Tensor, torch.Tensor]) => torch.cat(pair, 1);
+    const fusedLstm = run((xw, hw, c) => both(lstmStep(xw!, hw!, c!)), lstm), simpleLstm = run((xw, hw, c) => both(lstmCellSimple(xw!, hw!, c!)), lstm);
+    fusedLstm.forEach((t, i) => close(t, simpleLstm[i]!, tolerance, `LSTM ${i}`));
+  }), { numRuns: 60 });
+  const x = torch.randn([2, 6], { dtype: torch.float64, requiresGrad: true }), hw = torch.randn([2, 6], { dtype: torch.float64, requiresGrad: true });
+  const h = torch.randn([2, 2], { dtype: torch.float64, requiresGrad: true });
+  assert.ok(torch.autograd.gradgradcheck((a, b, c) => gruStep(a, b, c), [x, hw, h]));
 });
 
 test.run();

@@ -89,6 +89,15 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   /** Batch norm's gradients for input, weight and bias. */
   batchNormBackward(g: A, xHat: A, layout: BatchNormLayout, weight: A | null, invStd: Float64Array, training: boolean, gradInput: A, gradWeight: A, gradBias: A): void;
 
+  /** One GRU step's gates and new state (see kernels/js/rnn.ts), keeping r, z, n. */
+  gruCell(xw: A, hw: A, h: A, rows: number, hidden: number, out: A, kept: A): void;
+  /** Its gradients for xw, hw and h. */
+  gruCellBackward(gradOut: A, hw: A, h: A, kept: A, rows: number, hidden: number, dxw: A, dhw: A, dh: A): void;
+  /** One LSTM step: [h', c'] side by side, keeping the activated gates. */
+  lstmCell(xw: A, hw: A, c: A, rows: number, hidden: number, out: A, kept: A): void;
+  /** Its gradients for the gates and c. */
+  lstmCellBackward(gradOut: A, c: A, out: A, kept: A, rows: number, hidden: number, dgates: A, dc: A): void;
+
   /** out = max(x, 0) elementwise; NaN stays NaN. */
   relu(x: A, out: A): void;
   /** dx = 0 where out <= 0, else g (a NaN output passes its gradient): ReLU's backward from its output. */

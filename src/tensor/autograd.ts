@@ -87,6 +87,10 @@ export class GradFn {
     t.gradFn = this;
     this.output = t;
   }
+  /** Whether this is a view op's node (its backward puts a gradient into a window of zeros). @internal */
+  get isView(): boolean {
+    return this.viewed !== null && this.viewed !== undefined;
+  }
   /** Marks this node as a view op's over `storage`, from now on. @internal */
   watchStorage(storage: Storage): void {
     this.viewed = { storage, rewrites: storage.rewrites };
@@ -305,6 +309,16 @@ export function noteWindowGradient(grad: Tensor, addWindow: (into: DataArray) =>
   windowGradients.set(grad, addWindow);
 }
 
+/** While a view's backward runs: the sum its input's gradient is gathering, when the pass owns one,
+ *  so that the view can add its window straight into it instead of into a fresh tensor of zeros. */
+let windowTarget: Tensor | null = null;
+
+/** The engine's sum a view's backward may add its window into (shape and dtype to be checked by
+ *  the caller), or null: then it makes its own gradient. */
+export function gradientSumInProgress(): Tensor | null {
+  return windowTarget;
+}
+
 /** The gradients reaching each node, summed as they arrive. A sum the pass made itself (nothing
  *  else holds it) takes the next gradient in place, and a window gradient adds only its window:
  *  an RNN's T per-step views of one tensor then cost T windows, not T whole-tensor sums. */
@@ -331,6 +345,11 @@ class GradientSums {
     const total = sum.add(g);
     this.sums.set(node, total);
     this.owned.add(total);
+  }
+  /** The sum gathering for `node`, when the pass made it (nothing else holds it) and may add to it. */
+  ownedSum(node: Node): Tensor | null {
+    const sum = this.sums.get(node);
+    return !this.recorded && sum && this.owned.has(sum) && sum.isContiguous() ? sum : null;
   }
   /** The node's summed gradient, forgotten here (free as we go). */
   take(node: Node): Tensor | undefined {
@@ -369,7 +388,14 @@ function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean,
       const into = capture || createGraph ? [] : node.next.map((next) => (next instanceof AccumulateGrad && feeds.get(next) === 1 ? spareFor(next.variable) : undefined));
       const dependsOnGraph = createGraph && (grad.requiresGrad || node.savesTensorsRequiringGrad());
       const incoming = grad.isContiguous() ? grad : createGraph ? grad.contiguous() : new Tensor(grad.data, grad.shape, grad.dtype);
-      const inputGrads = node.apply(incoming, retainGraph, into);
+      // a view's backward (one input) may add its window straight into the sum gathering for it
+      windowTarget = node.isView && node.next.length === 1 && node.next[0] ? grads.ownedSum(node.next[0]) : null;
+      let inputGrads: (Tensor | null)[];
+      try {
+        inputGrads = node.apply(incoming, retainGraph, into);
+      } finally {
+        windowTarget = null;
+      }
       // a backward that records itself gives at least one gradient with a history (another, such
       // as a bias's, may rightly be a constant); one that gives none computed first derivatives only
       if (dependsOnGraph && inputGrads.some((t, i) => t && node.next[i]) && !inputGrads.some((t) => t?.requiresGrad)) {
@@ -378,6 +404,7 @@ function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean,
       node.next.forEach((next, i) => {
         const raw = inputGrads[i];
         if (!next || !raw) return;
+        if (raw === grads.ownedSum(next)) return; // the view added its window into the sum already
         const dtype = node.inputDTypes[i]!;
         const g = raw.dtype === dtype ? raw : createGraph ? raw.to(dtype) : new Tensor(castArray(raw.data, dtype), raw.shape, dtype); // a float64 op's gradient for a float32 input
         grads.add(next, g);

@@ -8,6 +8,7 @@ import { relu, reluBackward } from "./activation.ts";
 import { arithmetic, map } from "./elementwise.ts";
 import { batchNormBackward, batchNormNormalize, batchNormStatistics } from "./batchnorm.ts";
 import { gelu, geluBackward, layerNorm, layerNormBackward } from "./normalization.ts";
+import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./rnn.ts";
 import { sgdMomentum } from "./optimizer.ts";
 
 export const jsBackend: KernelBackend<DataArray> = {
@@ -26,6 +27,10 @@ export const jsBackend: KernelBackend<DataArray> = {
   layerNormBackward,
   gelu,
   geluBackward,
+  gruCell,
+  gruCellBackward,
+  lstmCell,
+  lstmCellBackward,
   relu,
   reluBackward,
   maxPool2d,

@@ -90,6 +90,11 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     layerNormBackward: jsBackend.layerNormBackward,
     gelu: jsBackend.gelu,
     geluBackward: jsBackend.geluBackward,
+    // the gates need exp and tanh, which Wasm lacks: the plain loops
+    gruCell: jsBackend.gruCell,
+    gruCellBackward: jsBackend.gruCellBackward,
+    lstmCell: jsBackend.lstmCell,
+    lstmCellBackward: jsBackend.lstmCellBackward,
     relu: (x, out) => activation.relu(x, out),
     reluBackward: (out, g, dx) => activation.reluBackward(out, g, dx),
     // pool.wat's windows are solid; a dilated one (no chapter uses it) runs the plain loop

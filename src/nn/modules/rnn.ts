@@ -7,13 +7,66 @@ import { Tensor } from "../../tensor/tensor.ts";
 import { cat, stack } from "../../tensor/ops/view.ts";
 import { linear } from "../../tensor/ops/matmul.ts";
 import { zeros } from "../../tensor/create.ts";
-import { noGrad } from "../../tensor/autograd.ts";
+import { isGradEnabled, noGrad, record } from "../../tensor/autograd.ts";
+import { kernelsFor } from "../../kernels/index.ts";
+import { recomputedGradients } from "../functional/normalization.ts";
 import { dropout } from "../functional/dropout.ts";
 import { pyBool } from "../../python-repr.ts";
 import * as A from "../../args.ts";
 import { positional } from "../../args.ts";
 
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
+
+/** One GRU step from the input's share of the gates (xw = x W_ih^T + b_ih), the hidden state's
+ *  (hw = h W_hh^T + b_hh) and h, written with tensor ops as PyTorch's CPU cell computes it:
+ *  r = sigmoid(xr + hr), z = sigmoid(xz + hz), n = tanh(xn + r hn), h' = (h - n) z + n.
+ *  The readable form of gruStep (the tests check one against the other). */
+export function gruCellSimple(xw: Tensor, hw: Tensor, h: Tensor): Tensor {
+  const [xr, xz, xn] = xw.chunk(3, -1) as [Tensor, Tensor, Tensor];
+  const [hr, hz, hn] = hw.chunk(3, -1) as [Tensor, Tensor, Tensor];
+  const r = xr.add(hr).sigmoid(), z = xz.add(hz).sigmoid();
+  const n = xn.add(r.mul(hn)).tanh();
+  return h.sub(n).mul(z).add(n);
+}
+
+/** One LSTM step, written with tensor ops: gates i, f, g, o from xw + hw, c' = sigmoid(f) c +
+ *  sigmoid(i) tanh(g), h' = sigmoid(o) tanh(c'). Returns [h', c']; the readable form of lstmStep. */
+export function lstmCellSimple(xw: Tensor, hw: Tensor, c: Tensor): [Tensor, Tensor] {
+  const [i, f, g, o] = xw.add(hw).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
+  const cNext = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
+  return [o.sigmoid().mul(cNext.tanh()), cNext];
+}
+
+/** gruCellSimple as one node: the gate loops forward and backward on the kernel seam (PyTorch's
+ *  fused cell's name); a backward differentiated again goes through the readable form. */
+export function gruStep(xw: Tensor, hw: Tensor, h: Tensor): Tensor {
+  const [rows, hidden] = [h.shape[0]!, h.shape[1]!], dtype = h.dtype, kernels = kernelsFor(dtype);
+  const kept = new dtype.ArrayType(rows * 3 * hidden);
+  const out = new Tensor(new dtype.ArrayType(rows * hidden), h.shape, dtype);
+  kernels.gruCell(xw.data, hw.data, h.data, rows, hidden, out.data, kept);
+  return record(out, "ThnnFusedGruCellBackward0", [xw, hw, h], (g) => {
+    if (isGradEnabled()) return recomputedGradients(() => gruCellSimple(xw, hw, h), [xw, hw, h], g);
+    const [dxw, dhw, dh] = [new dtype.ArrayType(rows * 3 * hidden), new dtype.ArrayType(rows * 3 * hidden), new dtype.ArrayType(rows * hidden)];
+    kernels.gruCellBackward(g.data, hw.data, h.data, kept, rows, hidden, dxw, dhw, dh);
+    return [new Tensor(dxw, xw.shape, dtype), new Tensor(dhw, hw.shape, dtype), new Tensor(dh, h.shape, dtype)];
+  }, [hw, h]);
+}
+
+/** lstmCellSimple as one node, [h', c'] computed side by side and handed out as two views. */
+export function lstmStep(xw: Tensor, hw: Tensor, c: Tensor): [Tensor, Tensor] {
+  const [rows, hidden] = [c.shape[0]!, c.shape[1]!], dtype = c.dtype, kernels = kernelsFor(dtype);
+  const kept = new dtype.ArrayType(rows * 4 * hidden);
+  const both = new Tensor(new dtype.ArrayType(rows * 2 * hidden), [rows, 2 * hidden], dtype);
+  kernels.lstmCell(xw.data, hw.data, c.data, rows, hidden, both.data, kept);
+  const out = record(both, "ThnnFusedLstmCellBackward0", [xw, hw, c], (g) => {
+    if (isGradEnabled()) return recomputedGradients(() => cat(lstmCellSimple(xw, hw, c), 1), [xw, hw, c], g);
+    const [dgates, dc] = [new dtype.ArrayType(rows * 4 * hidden), new dtype.ArrayType(rows * hidden)];
+    kernels.lstmCellBackward(g.data, c.data, both.data, kept, rows, hidden, dgates, dc);
+    const gates = new Tensor(dgates, xw.shape, dtype);
+    return [gates, gates, new Tensor(dc, c.shape, dtype)];
+  }, [c, both]);
+  return [out.narrow(1, 0, hidden), out.narrow(1, hidden, hidden)];
+}
 
 /** The options every recurrent layer takes, PyTorch's names in camelCase. */
 export interface RNNOptions {
@@ -83,18 +136,8 @@ abstract class RNNBase extends Module {
    *  share of the gates, x W_ih^T + b_ih, worked out for every step at once. */
   private cell(xw: Tensor, h: Tensor, c: Tensor | null, layer: number, direction: number): [Tensor, Tensor | null] {
     const hw = linear(h, this.param("weight_hh", layer, direction)!, this.param("bias_hh", layer, direction));
-    if (this.mode === "LSTM") {
-      const [i, f, g, o] = xw.add(hw).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
-      const cNext = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
-      return [o.sigmoid().mul(cNext.tanh()), cNext];
-    }
-    if (this.mode === "GRU") {
-      const [xr, xz, xn] = xw.chunk(3, -1) as [Tensor, Tensor, Tensor];
-      const [hr, hz, hn] = hw.chunk(3, -1) as [Tensor, Tensor, Tensor];
-      const r = xr.add(hr).sigmoid(), z = xz.add(hz).sigmoid();
-      const n = xn.add(r.mul(hn)).tanh();
-      return [n.sub(z.mul(n)).add(z.mul(h)), null]; // (1 - z) n + z h
-    }
+    if (this.mode === "LSTM") return lstmStep(xw, hw, c!);
+    if (this.mode === "GRU") return [gruStep(xw, hw, h), null];
     const pre = xw.add(hw);
     return [this.mode === "RNN_RELU" ? pre.relu() : pre.tanh(), null];
   }

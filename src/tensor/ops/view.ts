@@ -1,7 +1,7 @@
 // Ops that rearrange elements without arithmetic. Every op PyTorch documents as a view is a view
 // here: a new shape, strides and offset over the same storage (so it shares the base's memory and
 // version count), made without copying anything. cat and stack copy.
-import { isGradEnabled, noGrad, noteWindowGradient, record, recordView } from "../autograd.ts";
+import { gradientSumInProgress, isGradEnabled, noGrad, noteWindowGradient, record, recordView } from "../autograd.ts";
 import { castArray, resultType } from "../dtype.ts";
 import {
   checkShape, forEachIndex, gatherStrided, normalizeDim, numelOf, sameShape, scatterAddStrided, scatterStrided, shapeString,
@@ -148,11 +148,19 @@ export function t(a: Tensor): Tensor {
 /** The gradient of a view that picks some of `a`'s elements: zeros of `a`'s shape with `g` written
  *  where the same view of them lands. */
 function intoZeros(a: Tensor, g: Tensor, sameView: (zeros: Tensor) => Tensor): Tensor {
-  const grad = new Tensor(new g.dtype.ArrayType(a.numel()), a.shape, g.dtype);
   if (isGradEnabled() && g.requiresGrad) {
+    const grad = new Tensor(new g.dtype.ArrayType(a.numel()), a.shape, g.dtype);
     sameView(grad).copy_(g); // recorded (CopySlices), for a backward differentiated again
     return grad;
   }
+  // the engine may already be summing gradients for `a`: then the window goes straight into that sum
+  const sum = gradientSumInProgress();
+  if (sum && sum.dtype === g.dtype && sameShape(sum.shape, a.shape)) {
+    const region = noGrad(() => sameView(sum));
+    scatterAddStrided(sum.storage.array, region.shape, region.stride(), region.storageOffset(), g.data);
+    return sum;
+  }
+  const grad = new Tensor(new g.dtype.ArrayType(a.numel()), a.shape, g.dtype);
   const region = noGrad(() => sameView(grad));
   const values = g.data;
   scatterStrided(grad.storage.array, region.shape, region.stride(), region.storageOffset(), values);
