@@ -24,9 +24,16 @@ torch.save(model.stateDict(), "xor.safetensors");
 const back = torch.load("xor.safetensors");
 console.log(JSON.stringify({ keys: [...back.keys()].sort(), out: [...model(x).data].map(Math.round), iris: loadIris().data.numel() }));
 `;
-/** The README's TypeScript examples that use the package, exactly as written there. */
-const README_EXAMPLES = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)]
-  .map((m) => m[1]!).filter((code) => code.includes('from "torchlet'));
+/** The README's TypeScript examples: those that use the package (run in a user project), and
+ *  those written for this checkout (importing ./src/index.ts, run in it), exactly as written. */
+const README_BLOCKS = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const README_EXAMPLES = README_BLOCKS.filter((code) => code.includes('from "torchlet'));
+
+test("every TypeScript example in the README is one of the two kinds, and the checkout's run as written", () => {
+  const inCheckout = README_BLOCKS.filter((code) => code.includes('from "./src/index.ts"'));
+  assert.is(inCheckout.length + README_EXAMPLES.length, README_BLOCKS.length, "each README example imports the package or ./src/index.ts");
+  for (const code of inCheckout) execFileSync(bin("tsx"), ["-e", code], { cwd: root, stdio: "pipe" });
+});
 
 const TSCONFIG = {
   compilerOptions: {
