@@ -243,8 +243,10 @@ export class ConvolutionBinding {
     const OC = g.outChannels, inSize = g.batch * imageSize(g), wSize = OC * taps(g), outSize = g.batch * OC * g.outHeight * g.outWidth;
     // The bias gradient is summed from gradOut where it has been copied in anyway, into float64
     // sums that sit first (2 floats each) so they stay put from piece to piece.
-    const sumFloats = gradBias ? 2 * OC : 0;
-    if (g.inChannels <= DIRECT_WEIGHT_GRAD_CHANNELS && directFits(g, sumFloats + inSize + outSize + wSize + 16)) {
+    // The room for the sums counts in every plan, asked for or not: the plan (and so the order the
+    // pieces add up in, and the weight gradient's bits) must not depend on whether the bias's is wanted.
+    const sumFloats = gradBias ? 2 * OC : 0, plannedSums = 2 * OC;
+    if (g.inChannels <= DIRECT_WEIGHT_GRAD_CHANNELS && directFits(g, plannedSums + inSize + outSize + wSize + 16)) {
       const L = new Layout();
       const sumsAt = L.take(sumFloats), inAt = L.take(inSize), gAt = L.take(outSize), dwAt = L.take(wSize);
       const h = this.mem.reserve(L.end);
@@ -262,7 +264,7 @@ export class ConvolutionBinding {
     const K = taps(g);
     const bytes = (images: number, rows: number, ocs: number) => {
       const N = images * rows * g.outWidth;
-      return regionBytes(sumFloats) + regionBytes(ocs * K) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(ocs * N) + regionBytes(this.gemm.workFloats(ocs, K, N));
+      return regionBytes(plannedSums) + regionBytes(ocs * K) + regionBytes(pieceInputFloats(g, images, rows)) + regionBytes(K * N) + regionBytes(ocs * N) + regionBytes(this.gemm.workFloats(ocs, K, N));
     };
     const plan = convPlan(g, "conv2d backward", bytes);
     // one block of output channels at a time: its gradW sits next, at the same address for every
