@@ -71,4 +71,17 @@ test("gradients of many views of one tensor summed window by window: the whole-t
   assert.is(xs.shape.length, 2);
 });
 
+test("a view's gradient handed on to several nodes is summed into by none of them: PyTorch's gradients in any order", () => {
+  // a = b + c hands its gradient (made by the views a.get(0), a.get(1)) to both b and c; b and c
+  // gather more gradients of their own, in every order of the terms
+  const terms = [(a: torch.Tensor) => a.get(0).sum(), (a: torch.Tensor) => a.get(1).sum().mul(10),
+    (_: torch.Tensor, b: torch.Tensor) => b.exp().sum().mul(0).add(b.sum().mul(100)), (_: torch.Tensor, __: torch.Tensor, c: torch.Tensor) => c.get(1).sum().mul(1000)];
+  for (const order of [[0, 1, 2, 3], [2, 0, 1, 3], [3, 2, 1, 0], [1, 3, 0, 2]]) {
+    const x = torch.tensor([[1, 2], [3, 4]]).requiresGrad_();
+    const b = x.mul(2), c = x.mul(3), a = b.add(c);
+    order.map((k) => terms[k]!(a, b, c)).reduce((s, t) => s.add(t)).backward();
+    assert.equal(x.grad!.tolist(), [[205, 205], [3250, 3250]], `order ${order}`); // PyTorch 2.13's
+  }
+});
+
 test.run();

@@ -300,13 +300,14 @@ export function runBackward(root: Tensor, seed: Tensor, retainGraph = false, cre
   backpropagate([[root, seed]], retainGraph || createGraph, null, createGraph);
 }
 
-/** Gradients that are zeros but for a window (a view's backward: select, slice, diagonal), with
- *  how to add just that window into another array. */
-const windowGradients = new WeakMap<Tensor, (into: DataArray) => void>();
+/** Gradients a view's backward has just made (zeros but for a window) and handed to the pass alone:
+ *  the first node they reach may add into them. The mark is used up there, since that node's own
+ *  backward may pass the same tensor on to several others. */
+const freshGradients = new WeakSet<Tensor>();
 
-/** Says that `grad`, fresh from a view's backward, is zeros outside a window `addWindow` adds. */
-export function noteWindowGradient(grad: Tensor, addWindow: (into: DataArray) => void): void {
-  windowGradients.set(grad, addWindow);
+/** Says that `grad` was just made by a view's backward and nothing else holds it. */
+export function noteFreshGradient(grad: Tensor): void {
+  freshGradients.add(grad);
 }
 
 /** While a view's backward runs: the sum its input's gradient is gathering, when the pass owns one,
@@ -319,27 +320,26 @@ export function gradientSumInProgress(): Tensor | null {
   return windowTarget;
 }
 
-/** The gradients reaching each node, summed as they arrive. A sum the pass made itself (nothing
- *  else holds it) takes the next gradient in place, and a window gradient adds only its window:
- *  an RNN's T per-step views of one tensor then cost T windows, not T whole-tensor sums. */
+/** The gradients reaching each node, summed as they arrive. A sum only this pass holds (a view's
+ *  fresh gradient, or a sum the pass made) takes the next gradient in place, and a view's backward
+ *  adds its window straight into it (see ownedSum): an RNN's T per-step views of one tensor then
+ *  cost T windows, not T whole-tensor sums. */
 class GradientSums {
   private readonly sums = new Map<Node, Tensor>();
   private readonly owned = new Set<Tensor>();
   constructor(private readonly recorded: boolean) {}
   add(node: Node, g: Tensor): void {
-    const sum = this.sums.get(node);
+    const fresh = freshGradients.delete(g), sum = this.sums.get(node);
     if (!sum) {
       this.sums.set(node, g);
-      if (windowGradients.has(g)) this.owned.add(g); // fresh from a view's backward: only the pass holds it
+      if (fresh) this.owned.add(g);
       return;
     }
-    if (!this.recorded && this.owned.has(sum) && sum.dtype === g.dtype && sameShape(sum.shape, g.shape) && sum.isContiguous()) {
-      const into = sum.storage.array, addWindow = windowGradients.get(g);
-      if (addWindow) addWindow(into);
-      else {
-        const values = g.data;
-        for (let i = 0; i < values.length; i++) into[i] = into[i]! + values[i]!;
-      }
+    const into = this.ownedSum(node);
+    if (into === g) return; // a view's backward added its window into the sum already
+    if (into && into.dtype === g.dtype && sameShape(into.shape, g.shape)) {
+      const target = into.storage.array, values = g.data;
+      for (let i = 0; i < values.length; i++) target[i] = target[i]! + values[i]!;
       return;
     }
     const total = sum.add(g);
@@ -404,7 +404,6 @@ function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean,
       node.next.forEach((next, i) => {
         const raw = inputGrads[i];
         if (!next || !raw) return;
-        if (raw === grads.ownedSum(next)) return; // the view added its window into the sum already
         const dtype = node.inputDTypes[i]!;
         const g = raw.dtype === dtype ? raw : createGraph ? raw.to(dtype) : new Tensor(castArray(raw.data, dtype), raw.shape, dtype); // a float64 op's gradient for a float32 input
         grads.add(next, g);

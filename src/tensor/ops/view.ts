@@ -1,7 +1,7 @@
 // Ops that rearrange elements without arithmetic. Every op PyTorch documents as a view is a view
 // here: a new shape, strides and offset over the same storage (so it shares the base's memory and
 // version count), made without copying anything. cat and stack copy.
-import { gradientSumInProgress, isGradEnabled, noGrad, noteWindowGradient, record, recordView } from "../autograd.ts";
+import { gradientSumInProgress, isGradEnabled, noGrad, noteFreshGradient, record, recordView } from "../autograd.ts";
 import { castArray, resultType } from "../dtype.ts";
 import {
   checkShape, forEachIndex, gatherStrided, normalizeDim, numelOf, sameShape, scatterAddStrided, scatterStrided, shapeString,
@@ -162,10 +162,8 @@ function intoZeros(a: Tensor, g: Tensor, sameView: (zeros: Tensor) => Tensor): T
   }
   const grad = new Tensor(new g.dtype.ArrayType(a.numel()), a.shape, g.dtype);
   const region = noGrad(() => sameView(grad));
-  const values = g.data;
-  scatterStrided(grad.storage.array, region.shape, region.stride(), region.storageOffset(), values);
-  // zeros but for the window: the engine may add just the window to a gradient it is summing
-  noteWindowGradient(grad, (into) => scatterAddStrided(into, region.shape, region.stride(), region.storageOffset(), values));
+  scatterStrided(grad.storage.array, region.shape, region.stride(), region.storageOffset(), g.data);
+  noteFreshGradient(grad); // only the pass holds it: later windows for `a` may be added into it
   return grad;
 }
 
