@@ -2,7 +2,7 @@
 // makes when an optimiser is built. Subclasses give their defaults and write step(), reading each
 // group's own hyperparameters.
 import { Tensor } from "../tensor/tensor.ts";
-import type { DataArray } from "../tensor/dtype.ts";
+import { roundingOf, type DataArray } from "../tensor/dtype.ts";
 import { sameShape, shapeString } from "../tensor/shape.ts";
 import { resetGrads, type ZeroGradOptions } from "../tensor/autograd.ts";
 
@@ -120,7 +120,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       for (const p of h.params) {
         const g = p._grad();
         if (g === null) continue;
-        yield { p, w: p.data, grad: g.data, r: roundingOf(p), h };
+        yield { p, w: p.data, grad: g.data, r: roundingOf(p.dtype), h };
         p.storage.bump();
       }
     }
@@ -206,7 +206,3 @@ export function checkNonNegative(name: string, value: number): void {
   if (!(value >= 0)) throw new Error(`Invalid ${name}: ${value}`);
 }
 
-/** How a value is stored in `p`'s dtype: float32 rounds, float64 keeps it. */
-export function roundingOf(p: Tensor): (x: number) => number {
-  return p.dtype.name === "float32" ? Math.fround : (x: number) => x;
-}

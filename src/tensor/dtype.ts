@@ -84,6 +84,11 @@ export function dtypeOfArray(data: DataArray): DType {
   throw new Error(`expected a Float32Array, Float64Array, Int32Array or Uint8Array, got ${Object.prototype.toString.call(data)}`);
 }
 
+/** How a computed value is stored in a floating dtype: float32 rounds it, float64 keeps it. */
+export function roundingOf(dtype: DType): (x: number) => number {
+  return dtype === float32 ? Math.fround : (x: number) => x;
+}
+
 /** A new zeroed array of the same type as `src`. */
 export function allocLike<A extends DataArray>(src: A, length: number): A {
   return new (src.constructor as new (length: number) => A)(length);

@@ -3,7 +3,7 @@
 // by op. The two give the same numbers (the tests check one against the other) where exp does not
 // overflow: the fused form subtracts each line's max first, so it never does.
 import { isGradEnabled, record } from "../autograd.ts";
-import { allocLike, checkFloating, toDType, type DataArray, type DTypeLike } from "../dtype.ts";
+import { allocLike, checkFloating, roundingOf, toDType, type DataArray, type DTypeLike } from "../dtype.ts";
 import * as A from "../../args.ts";
 import { aroundDim, normalizeDim } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -35,11 +35,6 @@ function forEachLine(shape: readonly number[], dim: number, f: (first: number, e
     for (let i = 0; i < inner; i++) f(o * n * inner + i, (o * n + n) * inner + i, inner);
 }
 
-/** Rounds a line's sum to the gradient's own precision, as the sum is kept there. */
-function roundingTo(array: DataArray): (v: number) => number {
-  return array instanceof Float32Array ? Math.fround : (v) => v;
-}
-
 /** Softmax as a reader would first write it, from tensor ops: exp(x) / exp(x).sum(dim). Not PyTorch's
  *  (softmax is the one to use: this one overflows for logits near 89 in float32); it is here to read
  *  beside softmax, as DeZero keeps its softmax_simple. */
@@ -58,7 +53,7 @@ export function softmax(x: Tensor, dim: number, options?: { dtype?: DTypeLike })
   return record(out, "SoftmaxBackward0", [x], (g) => {
     // dx = y * (g - sum(g * y)); with tensor ops when the backward itself is recorded
     if (isGradEnabled()) return [out.mul(g.sub(g.mul(out).sum(d, true)))];
-    const gd = g.data, y = out.data, dx = allocLike(gd, x.numel()), inDType = roundingTo(gd);
+    const gd = g.data, y = out.data, dx = allocLike(gd, x.numel()), inDType = roundingOf(g.dtype); // the line's sum is kept in the gradient's precision
     forEachLine(x.shape, d, (first, end, inner) => {
       let sum = 0;
       for (let at = first; at < end; at += inner) sum += gd[at]! * y[at]!;
@@ -79,7 +74,7 @@ export function logSoftmax(x: Tensor, dim: number, options?: { dtype?: DTypeLike
   return record(out, "LogSoftmaxBackward0", [x], (g) => {
     // dx = g - softmax(x) * sum(g); with tensor ops when the backward itself is recorded
     if (isGradEnabled()) return [g.sub(out.exp().mul(g.sum(d, true)))];
-    const gd = g.data, y = out.data, dx = allocLike(gd, x.numel()), inDType = roundingTo(gd);
+    const gd = g.data, y = out.data, dx = allocLike(gd, x.numel()), inDType = roundingOf(g.dtype); // the line's sum is kept in the gradient's precision
     forEachLine(x.shape, d, (first, end, inner) => {
       let sum = 0;
       for (let at = first; at < end; at += inner) sum += gd[at]!;
