@@ -415,6 +415,14 @@ function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean,
   return captured;
 }
 
+/** A fused op's gradients when the backward itself is being recorded (createGraph): its readable
+ *  form run again under grad mode, and differentiated with a graph of its own. */
+export function recomputedGradients(readable: () => Tensor, inputs: readonly Tensor[], g: Tensor): (Tensor | null)[] {
+  const wanted = inputs.filter((t) => t.requiresGrad);
+  const grads = grad(readable(), wanted, { gradOutputs: g, createGraph: true, allowUnused: true });
+  return inputs.map((t) => (t.requiresGrad ? grads[wanted.indexOf(t)] ?? null : null));
+}
+
 // ---- hooks -------------------------------------------------------------------------------------
 
 const hooks = new WeakMap<Node, ((grad: Tensor) => Tensor | void | undefined)[]>();

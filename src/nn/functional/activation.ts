@@ -3,10 +3,9 @@
 // (tensor/ops/softmax.ts), since tensors have it as methods too (x.softmax(dim)).
 import { Tensor } from "../../tensor/tensor.ts";
 import { erf, erfScalar, where } from "../../tensor/ops/math.ts";
-import { isGradEnabled, record } from "../../tensor/autograd.ts";
+import { isGradEnabled, record, recomputedGradients } from "../../tensor/autograd.ts";
 import { checkFloating } from "../../tensor/dtype.ts";
 import { kernelsFor } from "../../kernels/index.ts";
-import { recomputedGradients } from "./normalization.ts";
 import { relu as reluOp, relu_ } from "../../tensor/ops/elementwise.ts";
 import * as A from "../../args.ts";
 

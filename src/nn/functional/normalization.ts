@@ -1,7 +1,7 @@
 // Layer normalisation: each sample normalised over its last dims, then scaled and shifted.
 import { Tensor } from "../../tensor/tensor.ts";
 import * as A from "../../args.ts";
-import { grad as autogradGrad, isGradEnabled, record } from "../../tensor/autograd.ts";
+import { isGradEnabled, record, recomputedGradients } from "../../tensor/autograd.ts";
 import { checkFloating } from "../../tensor/dtype.ts";
 import { shapeString } from "../../tensor/shape.ts";
 import { kernelsFor } from "../../kernels/index.ts";
@@ -61,14 +61,6 @@ export function layerNormSimple(x: Tensor, normalizedShape: readonly number[], w
   if (weight) y = y.mul(weight.reshape(normalizedShape));
   if (bias) y = y.add(bias.reshape(normalizedShape));
   return y;
-}
-
-/** A fused op's gradients when the backward itself is being recorded (createGraph): its readable
- *  form run again under grad mode, and differentiated with a graph of its own. */
-export function recomputedGradients(readable: () => Tensor, inputs: readonly Tensor[], g: Tensor): (Tensor | null)[] {
-  const wanted = inputs.filter((t) => t.requiresGrad);
-  const grads = autogradGrad(readable(), wanted, { gradOutputs: g, createGraph: true, allowUnused: true });
-  return inputs.map((t) => (t.requiresGrad ? grads[wanted.indexOf(t)] ?? null : null));
 }
 
 /** F.group_norm(x, numGroups, weight?, bias?, eps = 1e-5): x [N, C, ...] normalised within each group
