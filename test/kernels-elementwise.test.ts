@@ -84,4 +84,30 @@ test("a view's gradient handed on to several nodes is summed into by none of the
   }
 });
 
+test("random graphs of views, sums and reuse: the engine's gradient sums equal finite differences (fast-check)", () => {
+  // Every op here is linear, so a central difference with step 1 is exact in float64: any gradient
+  // the engine adds into the wrong sum, or twice, or not at all, shows.
+  type Step = { op: number; a: number; b: number; c: number };
+  const stepArb = fc.record({ op: fc.integer({ min: 0, max: 3 }), a: fc.nat(), b: fc.nat(), c: fc.integer({ min: -3, max: 3 }) });
+  fc.assert(fc.property(fc.array(stepArb, { minLength: 1, maxLength: 10 }), fc.array(fc.integer({ min: -2, max: 5 }), { minLength: 12, maxLength: 12 }), (steps: Step[], weights) => {
+    const program = (x: torch.Tensor): torch.Tensor => {
+      const pool: torch.Tensor[] = [x];
+      for (const { op, a, b, c } of steps) {
+        const t = pool[a % pool.length]!, u = pool[b % pool.length]!;
+        if (op === 0) pool.push(t.mul(c));
+        else if (op === 1 && t.dim() > 0 && t.shape[0]! > 0) pool.push(t.get(b % t.shape[0]!));
+        else if (op === 2 && t.dim() === 2) pool.push(t.slice(null, [a % t.shape[1]!, t.shape[1]!]));
+        else if (op === 3 && t.shape.join() === u.shape.join()) pool.push(t.add(u));
+      }
+      return pool.map((t, k) => t.sum().mul(weights[k % weights.length]!)).reduce((s, t) => s.add(t));
+    };
+    const x = torch.arange(12, { dtype: torch.float64 }).reshape(3, 4).requiresGrad_();
+    program(x).backward();
+    const base = torch.arange(12, { dtype: torch.float64 });
+    const at = (k: number, d: number) => torch.noGrad(() => program(base.add(torch.eye(12, 12, { dtype: torch.float64 }).get(k).mul(d)).reshape(3, 4)).item());
+    const want = Array.from({ length: 12 }, (_, k) => (at(k, 1) - at(k, -1)) / 2);
+    return (x.grad!.reshape(-1).tolist() as number[]).every((v, k) => Math.abs(v - want[k]!) < 1e-9);
+  }), { numRuns: 300 });
+});
+
 test.run();
