@@ -12,9 +12,11 @@ import { coreCount } from "../src/kernels/wasm/threads.ts";
 import type { Conv2dGeometry, KernelBackend } from "../src/kernels/types.ts";
 import { MNIST } from "../datasets/mnist.ts";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { cpus } from "node:os";
 import { Worker } from "node:worker_threads";
 import { assemble } from "../src/kernels/wasm/assembler.ts";
+import { MLP, BNCNN, networkSection, printNetworkTable } from "./bench-networks.ts";
 import { medianTime as bench, type Timing, type TimingOptions } from "../src/utils/benchmark.ts";
 
 /** One line of the table: the same workload on both backends. `work` is what one call does, in
@@ -95,13 +97,6 @@ export function convSection(backends: Backends): void {
 
 // ---- Training throughput: one whole step (forward, loss, backward, SGD step) at batch 20 -------
 // The networks, loss and optimiser of chapters 07 and 08, on the first 2000 real MNIST images.
-class MLP extends nn.Module {
-  fc1 = new nn.Linear(28 * 28, 64);
-  fc2 = new nn.Linear(64, 10);
-  override forward(x: torch.Tensor): torch.Tensor {
-    return this.fc2(nn.functional.relu(this.fc1(x.reshape(-1, 28 * 28))));
-  }
-}
 class CNN extends nn.Module {
   conv1 = new nn.Conv2d(1, 6, 5);
   pool = new nn.MaxPool2d(2, { stride: 2 });
@@ -112,21 +107,6 @@ class CNN extends nn.Module {
     x = this.pool(nn.functional.relu(this.conv1(x)));
     x = this.pool(this.conv2(x)).reshape(-1, 16 * 16);
     return this.fc2(nn.functional.relu(this.fc1(x)));
-  }
-}
-
-/** The padded-conv BatchNorm CNN of ../shared/anchors/pytorch/train_nets.py ("bncnn"): 1 -> 16 -> 32
- *  channels of 3x3 convolutions with padding 1, each followed by BatchNorm, ReLU and 2x2 pooling. */
-class BNCNN extends nn.Module {
-  c1 = new nn.Conv2d(1, 16, 3, { padding: 1 });
-  b1 = new nn.BatchNorm2d(16);
-  c2 = new nn.Conv2d(16, 32, 3, { padding: 1 });
-  b2 = new nn.BatchNorm2d(32);
-  f = new nn.Linear(32 * 7 * 7, 10);
-  override forward(x: torch.Tensor): torch.Tensor {
-    const F = nn.functional;
-    x = F.maxPool2d(F.relu(this.b1(this.c1(x))), 2);
-    return this.f(F.maxPool2d(F.relu(this.b2(this.c2(x))), 2).flatten(1));
   }
 }
 
@@ -305,6 +285,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const wasm = createWasmBackend();
   if (!wasm) throw new Error("bench: this runtime lacks WebAssembly SIMD, so there is no wasm backend to compare");
   const backends: Backends = { js: jsBackend, wasm };
+  const flag = (name: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] ?? null : null; };
+  const python = flag("--torch");
+  const script = flag("--torch-script") ?? fileURLToPath(new URL("../../shared/anchors/pytorch/train_nets.py", import.meta.url));
+  const cpu = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} vCPUs`;
+  if (process.argv.includes("--networks")) {
+    // Only the networks table (about 2 minutes with PyTorch's figures).
+    const table = printNetworkTable(networkSection(python, script));
+    console.log(`training throughput, images/s; ${cpu}; Node ${process.version}; ${new Date().toISOString()}`);
+    table.forEach((l) => console.log(l));
+    process.exit(0);
+  }
   const names = ["GEMM", "convolutions", "training steps"];
   // The main table is at one thread, the setting PyTorch is compared at; the second table adds one.
   torch.setNumThreads(1);
@@ -321,7 +312,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const fused = wasm.gemmKernel === "relaxed-simd";
   const ceiling = gemmShareOfCeiling(wasm, fused);
   console.log(`medians after warm-up; one thread; GEMM micro-kernel: ${wasm.gemmKernel}; ${cpus()[0]?.model ?? "unknown CPU"}; ` +
-    `Node ${process.version}; ${new Date().toISOString()}`);
+    `Node ${process.version}; ${new Date().toISOString()}`.replace(cpus()[0]?.model ?? "unknown CPU", cpu));
   printTable();
   console.log(`Wasm SIMD ceiling (register-only f32x4 ${fused ? "relaxed_madd" : "mul+add"}, 12 accumulators), timed in turns with ` +
     `wasm gemm n=512, median of 5 rounds: ${ceiling.peak.toFixed(1)} GFLOP/s and ${ceiling.gemm.toFixed(1)} GFLOP/s, ` +
@@ -333,4 +324,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(`\nOverwriting memory the other thread has just read: ${write.afterOtherRead.toFixed(0)} µs per MB; ` +
       `memory only this thread touched: ${write.local.toFixed(0)} µs per MB (the two-thread GEMM's copy in pays the first)`);
   }
+  console.error("bench: the networks table...");
+  const table = printNetworkTable(networkSection(python, script));
+  console.log(`\ntraining throughput of train_nets.py's networks, images/s${python ? ", PyTorch run just before ours" : " (PyTorch's columns: npm run bench -- --torch <python with torch>)"}`);
+  table.forEach((l) => console.log(l));
 }
