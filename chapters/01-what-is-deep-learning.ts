@@ -5,14 +5,15 @@
 // Here those drawings become a few lines each.
 import * as torch from "../src/index.ts";
 import { nn } from "../src/index.ts";
-import { chapter } from "./lib/cells.ts";
+import { chapter, runtimeName } from "./lib/cells.ts";
 
 const ch = chapter("01", "What is deep learning?");
 torch.manualSeed(ch.flags.seed); // --seed N to try another
 
 ch.cell("part 1 · Google Colab の使い方 — which runtime is this?", () => {
-  // The article's first cell prints the Python version Colab runs. Ours runs on Node.
-  console.log(process.version);
+  // The article's first cell prints the Python version Colab runs. Ours runs on Node in a
+  // terminal, or in the browser on the course's pages.
+  console.log(runtimeName);
 });
 
 ch.cell("part 1 · ニューラルネットワークにおける学習とは — one input, five hidden nodes", () => {

@@ -6,8 +6,7 @@
 import * as torch from "../src/index.ts";
 import { nn, optim, Value } from "../src/index.ts";
 import { lineChart } from "../src/plot/index.ts";
-import { chapter, outPath, wrote, backwardNamesNote } from "./lib/cells.ts";
-import { writeFileSync } from "node:fs";
+import { chapter, saveOut, backwardNamesNote } from "./lib/cells.ts";
 
 const ch = chapter("05", "What learning does"); // nothing here is random
 
@@ -100,9 +99,7 @@ ch.cell("part 5 · 重みの更新の過程 — the loss as w moves from 1.9 to 
       { x1: 1.95, y1: 0, x2: 1.95, y2: 0.0025 },
     ],
   });
-  const path = outPath("05-loss-curve.svg");
-  writeFileSync(path, svg);
-  wrote(path);
+  saveOut("05-loss-curve.svg", svg);
 });
 
 ch.cell("part 5 · 重みの更新の過程 — the gradient by hand", () => {

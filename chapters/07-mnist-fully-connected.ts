@@ -6,12 +6,11 @@
 //
 //   npx tsx chapters/07-mnist-fully-connected.ts               the article's 2 epochs over 60000 images
 //   npx tsx chapters/07-mnist-fully-connected.ts --limit 10000 --epochs 1    a quick look
-import { writeFileSync } from "node:fs";
 import * as torch from "../src/index.ts";
 import { nn, optim, data, transforms } from "../src/index.ts";
 import { encodePng, shadeImage } from "../src/plot/index.ts";
 import { MNIST } from "../datasets/mnist.ts";
-import { chapter, outPath, wrote } from "./lib/cells.ts";
+import { chapter, saveOut } from "./lib/cells.ts";
 
 const ch = chapter("07", "MNIST with a fully connected network", { epochs: 2 });
 torch.manualSeed(ch.flags.seed); // --seed N: another start and another shuffle
@@ -56,9 +55,7 @@ ch.cell("part 7 · データセットの準備と探索 — the first image draw
   for (let y = 0; y < 28 * SCALE; y++) {
     for (let x = 0; x < 28 * SCALE; x++) pixels[y * 28 * SCALE + x] = image.data[Math.floor(y / SCALE) * 28 + Math.floor(x / SCALE)]!;
   }
-  const path = outPath("07-mnist-train-0.png");
-  writeFileSync(path, encodePng(pixels, 28 * SCALE, 28 * SCALE, 1));
-  wrote(path);
+  saveOut("07-mnist-train-0.png", encodePng(pixels, 28 * SCALE, 28 * SCALE, 1));
 });
 
 ch.cell("part 7 · データセットの準備と探索 — trainset[0]: the transformed image and its label", () => {

@@ -7,12 +7,11 @@
 //
 //   npx tsx chapters/10-functions-and-plots.ts               the article's 50 epochs per network (long)
 //   npx tsx chapters/10-functions-and-plots.ts --epochs 3    a first look at the curves
-import { writeFileSync } from "node:fs";
 import * as torch from "../src/index.ts";
 import { nn, optim, data, transforms } from "../src/index.ts";
 import { lineChart } from "../src/plot/index.ts";
 import { MNIST } from "../datasets/mnist.ts";
-import { chapter, outPath, wrote } from "./lib/cells.ts";
+import { chapter, readOut, saveOut } from "./lib/cells.ts";
 
 const ch = chapter("10", "Functions and plots", { epochs: 50 });
 torch.manualSeed(ch.flags.seed); // --seed N: another split, start and shuffle
@@ -171,9 +170,7 @@ function plotGraph(values1: number[], values2: number[], label1: string, label2:
     xLabel: "epoch",
     yLabel,
   });
-  const path = outPath(`10-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.svg`);
-  writeFileSync(path, svg);
-  wrote(path);
+  saveOut(`10-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.svg`, svg);
 }
 
 const EPOCHS = ch.flags.epochs; // 50, as in the article
@@ -264,9 +261,7 @@ ch.cell("part 10 · 過学習とは — Net2: the loss and accuracy curves", () 
 });
 
 ch.cell("part 10 · 過学習とは — both histories as JSON", () => {
-  const path = outPath("10-history.json");
-  writeFileSync(path, JSON.stringify({ epochs: history.trainLossValues.length, Net: history, Net2: history2 }, null, 2) + "\n");
-  wrote(path);
+  saveOut("10-history.json", JSON.stringify({ epochs: history.trainLossValues.length, Net: history, Net2: history2 }, null, 2) + "\n");
 });
 
 ch.cell("part 10 · 過学習とは — the test images, which neither network has seen", () => {
@@ -281,15 +276,15 @@ ch.cell("part 10 · 過学習とは — the test images, which neither network h
 
 ch.cell("ours · saving the trained networks, and loading one back", () => {
   if (history.trainLossValues.length === 0) return console.log("(no training ran)");
-  // Not in the article: torch.save writes a state dict as safetensors, the format PyTorch users
-  // load with safetensors.torch.load_file; the names are PyTorch's, so the file loads there too.
+  // Not in the article: torch.serialize turns a state dict into safetensors bytes, the format
+  // PyTorch users load with safetensors.torch.load_file; the names are PyTorch's, so the file loads
+  // there too. (In Node, torch.save(stateDict, path) and torch.load(path) do the file part in one
+  // call; a page has no files, so the chapter writes the bytes where it writes its other output.)
   for (const [name, model] of [["net", net], ["net2", net2]] as const) {
-    const path = outPath(`10-${name}.safetensors`);
-    torch.save(model.stateDict(), path);
-    wrote(path);
+    saveOut(`10-${name}.safetensors`, torch.serialize(model.stateDict()));
   }
   const loaded = new Net();
-  loaded.loadStateDict(torch.load(outPath("10-net.safetensors")));
+  loaded.loadStateDict(torch.deserialize(readOut("10-net.safetensors")));
   const criterion = new nn.CrossEntropyLoss();
   const [, original] = validate(net, testloader, criterion);
   const [, reloaded] = validate(loaded, testloader, criterion);

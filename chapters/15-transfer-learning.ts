@@ -6,12 +6,11 @@
 // The article downloads weights trained on ImageNet. Nothing is downloaded here, so every model is
 // built layer for layer as torchvision builds it, with torchvision's own random initialisation:
 // the printouts are the article's, the predictions are not (and the chapter says so where it shows one).
-import { writeFileSync } from "node:fs";
 import * as torch from "../src/index.ts";
 import { models, nn, transforms as T } from "../src/index.ts";
 import { encodePng } from "../src/plot/index.ts";
 import { MNIST } from "../datasets/mnist.ts";
-import { chapter, outPath, wrote } from "./lib/cells.ts";
+import { chapter, saveOut } from "./lib/cells.ts";
 import { openPicture } from "./lib/picture.ts";
 
 const { medianTime } = torch.utils.benchmark;
@@ -170,7 +169,5 @@ ch.cell("001 · 別添2:サンプルデータ取得 — the first ten digits wit
   }
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
     `<rect width="100%" height="100%" fill="white"/>${images.join("")}</svg>\n`;
-  const path = outPath("15-mnist-first-ten.svg");
-  writeFileSync(path, svg);
-  wrote(path);
+  saveOut("15-mnist-first-ten.svg", svg);
 });

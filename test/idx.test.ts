@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseIdx, readIdxFile } from "../datasets/idx.ts";
+import { parseIdx } from "../datasets/idx.ts";
+import { readIdxFile } from "../datasets/idx-file.ts";
 
 /** An IDX file: magic (type 0x08 unless given), big-endian dims, then the values. */
 function idx(dims: number[], values: number[], typeCode = 0x08): Uint8Array {

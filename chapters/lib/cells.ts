@@ -23,12 +23,7 @@
  * and --threads N (torch.setNumThreads; TORCHLET_THREADS gives the default in the same way).
  * `cell(title, body)` on its own uses a default chapter with no banner.
  */
-import { mkdirSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { createInterface } from "node:readline";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
-import { fileURLToPath } from "node:url";
+import { afterCell, canStep, commandLine as platformArgs, environment, quitWithUsage, waitForCell } from "./platform.ts";
 import { setBackend, setNumThreads, type BackendName } from "../../src/index.ts";
 
 // ---- flags ----
@@ -57,7 +52,7 @@ const BUILT_IN: Omit<Flags, "rest"> = { step: false, epochs: 1, limit: Infinity,
 
 type Given = Partial<Omit<Flags, "rest">> & { rest: string[] };
 
-const FLAG_LIST = "--step, --epochs N, --limit N, --seed N, --backend js|wasm, --threads N";
+export const FLAG_LIST = "--step, --epochs N, --limit N, --seed N, --backend js|wasm, --threads N";
 
 /** What the command line says, and nothing more (defaults are merged in later). */
 function readArgs(argv: readonly string[]): Given {
@@ -113,34 +108,20 @@ function merge(given: Given, defaults: FlagDefaults): Flags {
 
 let commandLine: Given | null = null;
 
-/** The flags of this run (process.argv, parsed once) with a chapter's own defaults. */
+/** The flags of this run (the command line, parsed once) with a chapter's own defaults. */
 export function flags(defaults: FlagDefaults = {}): Flags {
   try {
-    commandLine ??= readArgs(process.argv.slice(2));
+    commandLine ??= readArgs(platformArgs());
   } catch (error) {
     // A typo on the command line deserves one clear line, not a stack trace.
-    console.error((error as Error).message);
-    process.exit(2);
+    quitWithUsage((error as Error).message);
   }
   return merge(commandLine, defaults);
 }
 
 // ---- output files ----
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-
-/** A path under out/ at the repository root for a file a chapter writes (the folders are created). */
-export function outPath(name: string): string {
-  const path = join(repoRoot, "out", name);
-  mkdirSync(dirname(path), { recursive: true });
-  return path;
-}
-
-/** Prints where a file went, relative to the current folder when that is shorter. */
-export function wrote(path: string): void {
-  const rel = relative(process.cwd(), resolve(path));
-  console.log(`wrote ${rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : resolve(path)}`);
-}
+export { outPath, readOut, readRepoText, runtimeName, saveOut, wrote } from "./platform.ts";
 
 /** Says once, where a chapter first prints a grad_fn, which backward names the article's older
  *  PyTorch printed and which today's prints (and this chapter, following today's): pairs [old, new]. */
@@ -182,26 +163,13 @@ function rule(label: string, char: string): string {
   return `${char.repeat(2)} ${label} ${char.repeat(Math.max(2, WIDTH - 4 - columns(label)))}`;
 }
 
-/** Waits for Enter on the terminal; "q" then Enter, or Ctrl-C, quits the chapter. */
-function waitForEnter(): Promise<void> {
-  return new Promise((done) => {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    rl.on("SIGINT", () => { rl.close(); process.stdout.write("\n"); process.exit(130); });
-    rl.question("  ⏎ Enter runs this cell, q quits ", (answer) => {
-      rl.close(); // releases stdin, so the process can end after the last cell
-      if (answer.trim().toLowerCase() === "q") process.exit(0);
-      done();
-    });
-  });
-}
-
 export function chapter(number: string, title: string, options: ChapterOptions = {}): Chapter {
-  const { argv, print = console.log, interactive = process.stdin.isTTY === true, ...defaults } = options;
+  const { argv, print = console.log, interactive = canStep(), ...defaults } = options;
   const parsed = argv ? parseFlags(argv, defaults) : flags(defaults);
   const stepping = parsed.step && interactive;
-  const backend = parsed.backend ?? process.env.TORCHLET_BACKEND;
+  const backend = parsed.backend ?? environment("TORCHLET_BACKEND");
   if (backend) setBackend(backendName(backend, parsed.backend ? "--backend" : "TORCHLET_BACKEND"));
-  const threads = parsed.threads ?? process.env.TORCHLET_THREADS;
+  const threads = parsed.threads ?? environment("TORCHLET_THREADS");
   if (threads !== undefined) setNumThreads(typeof threads === "number" ? threads : threadCount(threads, "TORCHLET_THREADS"));
   if (title !== "") {
     print(rule(`Chapter ${number} · ${title}`, "━"));
@@ -214,7 +182,7 @@ export function chapter(number: string, title: string, options: ChapterOptions =
   function run(body: () => unknown): void | Promise<void> {
     const finish = (value: unknown) => {
       if (value !== undefined) print(value);
-      releaseDeadArrays();
+      afterCell();
     };
     const result = body();
     if (result instanceof Promise) return result.then(finish);
@@ -234,7 +202,7 @@ export function chapter(number: string, title: string, options: ChapterOptions =
     const mine: Promise<void> = (pending ?? Promise.resolve())
       .then(async () => {
         print(`\n${rule(cellTitle, "─")}`);
-        if (stepping) await waitForEnter();
+        if (stepping) await waitForCell();
         await run(body);
       })
       .finally(() => { if (pending === mine) pending = null; });
@@ -243,19 +211,6 @@ export function chapter(number: string, title: string, options: ChapterOptions =
   }
 
   return { number, title, flags: parsed, cell };
-}
-
-// V8 frees a dead typed array only at its next collection, which it starts lazily: a cell whose
-// tensors (a 264 MB convolution output, say) died when it ended can keep them in memory while the
-// next cell makes its own. So between cells, when typed arrays have grown by more than 16 MB since
-// the last collection, collect at once (a few milliseconds).
-setFlagsFromString("--expose-gc");
-const collect = runInNewContext("gc") as () => void;
-let arrayBytesAfterCollect = 0;
-function releaseDeadArrays(): void {
-  if (process.memoryUsage().arrayBuffers <= arrayBytesAfterCollect + 16 * 1024 * 1024) return;
-  collect();
-  arrayBytesAfterCollect = process.memoryUsage().arrayBuffers;
 }
 
 let defaultChapter: Chapter | null = null;
