@@ -8,7 +8,7 @@
 // the printouts are the article's, the predictions are not (and the chapter says so where it shows one).
 import * as torch from "../src/index.ts";
 import { models, nn, transforms as T } from "../src/index.ts";
-import { encodePng } from "../src/plot/index.ts";
+import { encodePng, SVG_FONTS } from "../src/plot/index.ts";
 import { MNIST } from "../datasets/mnist.ts";
 import { chapter, saveOut } from "./lib/cells.ts";
 import { openPicture } from "./lib/picture.ts";
@@ -159,10 +159,10 @@ ch.cell("001 · 別添2:サンプルデータ取得 — the first ten digits wit
     const [img, label] = ds.get(idx);
     const pixels = new Uint8Array(CELL * CELL);
     for (let y = 0; y < CELL; y++) for (let x = 0; x < CELL; x++) pixels[y * CELL + x] = img.data[Math.floor(y / SCALE) * 28 + Math.floor(x / SCALE)]!;
-    const png = Buffer.from(encodePng(pixels, CELL, CELL, 1)).toString("base64");
+    const png = btoa(Array.from(encodePng(pixels, CELL, CELL, 1), (byte) => String.fromCharCode(byte)).join(""));
     const left = (idx % 5) * CELL, top = Math.floor(idx / 5) * (CELL + GAP);
     images.push(
-      `<text x="${left + CELL / 2}" y="${top + 17}" text-anchor="middle" font-family="sans-serif" font-size="14">正解値: ${label}</text>`,
+      `<text x="${left + CELL / 2}" y="${top + 17}" text-anchor="middle" font-family="${SVG_FONTS}" font-size="14">正解値: ${label}</text>`,
       `<image x="${left}" y="${top + GAP}" width="${CELL}" height="${CELL}" href="data:image/png;base64,${png}"/>`,
     );
     console.log(`正解値: ${label}`);

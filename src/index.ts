@@ -1,7 +1,7 @@
 // The public surface (shared/design/API.md). `import * as torch from "./src/index.ts"` reads like PyTorch.
 export * from "./tensor/index.ts";
 export { manualSeed } from "./random.ts";
-export { setBackend, getBackend, setNumThreads, getNumThreads, type BackendName } from "./kernels/index.ts";
+export { setBackend, getBackend, setNumThreads, getNumThreads, prepareThreads, type BackendName } from "./kernels/index.ts";
 export { Value } from "./scalar.ts";
 export { serialize, deserialize, type StateDict } from "./io/safetensors.ts";
 export { save, load } from "./io/files.ts";

@@ -49,8 +49,16 @@ export function formatInterval(seconds: number): string {
 const BLOCKS = " ▏▎▍▌▋▊▉█";
 const BAR_WIDTH = 20;
 
+let streamOfThisRuntime: ProgressStream | null = null;
+
+/** Where bars without a `stream` option go from now on (null: back to process.stderr, or console
+ *  lines where there is no process). The course's pages set one that draws an HTML progress bar. */
+export function setDefaultProgressStream(stream: ProgressStream | null): void {
+  streamOfThisRuntime = stream;
+}
+
 function defaultStream(): ProgressStream {
-  return nodeProcess()?.stderr ?? { write: (text: string) => console.log(text.replace(/\n$/, "")) };
+  return streamOfThisRuntime ?? nodeProcess()?.stderr ?? { write: (text: string) => console.log(text.replace(/\n$/, "")) };
 }
 
 function lengthOf(iterable: Iterable<unknown>): number | undefined {

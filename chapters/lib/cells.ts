@@ -23,7 +23,7 @@
  * and --threads N (torch.setNumThreads; TORCHLET_THREADS gives the default in the same way).
  * `cell(title, body)` on its own uses a default chapter with no banner.
  */
-import { afterCell, canStep, commandLine as platformArgs, environment, quitWithUsage, waitForCell } from "./platform.ts";
+import { afterCell, beforeCell, canStep, commandLine as platformArgs, environment, quitWithUsage, waitForCell } from "./platform.ts";
 import { setBackend, setNumThreads, type BackendName } from "../../src/index.ts";
 
 // ---- flags ----
@@ -192,6 +192,7 @@ export function chapter(number: string, title: string, options: ChapterOptions =
   function cell(cellTitle: string, body: () => unknown): Promise<void> {
     if (pending === null && !stepping) {
       // Nothing to wait for: run now, synchronously, like a line of a script.
+      beforeCell(cellTitle);
       print(`\n${rule(cellTitle, "─")}`);
       const result = run(body);
       if (!(result instanceof Promise)) return Promise.resolve();
@@ -201,6 +202,7 @@ export function chapter(number: string, title: string, options: ChapterOptions =
     }
     const mine: Promise<void> = (pending ?? Promise.resolve())
       .then(async () => {
+        beforeCell(cellTitle);
         print(`\n${rule(cellTitle, "─")}`);
         if (stepping) await waitForCell();
         await run(body);
@@ -210,7 +212,20 @@ export function chapter(number: string, title: string, options: ChapterOptions =
     return mine;
   }
 
+  running.push(() => pending);
   return { number, title, flags: parsed, cell };
+}
+
+/** Each chapter's last queued cell, read when asked. */
+const running: (() => Promise<void> | null)[] = [];
+
+/** Resolves when every cell declared so far has run (rejects with the first cell that threw). */
+export async function allCellsRun(): Promise<void> {
+  for (;;) {
+    const next = running.map((p) => p()).find((p) => p !== null);
+    if (!next) return;
+    await next;
+  }
 }
 
 let defaultChapter: Chapter | null = null;

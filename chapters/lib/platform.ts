@@ -27,6 +27,9 @@ export function canStep(): boolean {
   return process.stdin.isTTY === true;
 }
 
+/** Called as a cell begins, before its header is printed (a page routes what follows to that cell). */
+export function beforeCell(_title: string): void {}
+
 /** Says what was wrong on the command line, in one line, and ends the run. */
 export function quitWithUsage(message: string): never {
   console.error(message);

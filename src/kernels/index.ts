@@ -3,7 +3,7 @@
 import type { BackendName, KernelBackend } from "./types.ts";
 import { float32, type DataArray, type DType } from "../tensor/dtype.ts";
 import { jsBackend } from "./js/index.ts";
-import { createWasmBackend, getThreads, setThreads } from "./wasm/index.ts";
+import { createWasmBackend, getThreads, requestedThreads, setThreads, whyNoThreads } from "./wasm/index.ts";
 
 export type { BackendName, KernelBackend, Conv2dGeometry, Pool2dGeometry } from "./types.ts";
 
@@ -71,4 +71,14 @@ export function setNumThreads(n: number): void {
 /** torch.get_num_threads. */
 export function getNumThreads(): number {
   return getThreads();
+}
+
+/** Starts the kernels' worker threads ahead of the work, for `count` threads (default: the count
+ *  setNumThreads asked for). Node starts them on the first large product by itself; a browser's
+ *  Web Workers start only while the thread that made them is free, so a page calls this (from the
+ *  Web Worker it runs the model in, on a cross-origin isolated page) before training. Resolves to
+ *  the threads large products will now use and, when that is one, why. (Not in PyTorch.) */
+export async function prepareThreads(count: number = requestedThreads()): Promise<{ count: number; why: string }> {
+  const ready = count > 1 && whyNoThreads() === null ? ((await loadWasm()?.prepareThreads?.(count)) ?? 1) : 1;
+  return { count: Math.min(ready, getThreads()), why: ready > 1 || count === 1 ? "" : whyNoThreads() ?? "no worker could be started" };
 }

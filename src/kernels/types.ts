@@ -131,5 +131,7 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   /** Whether `array` came from residentArray. */
   isResident?(array: DataArray): boolean;
   /** Fills a resident array with `value` and says true; false (and nothing done) for any other array. */
+  /** Starts the worker threads for `count` threads ahead (a browser's start only asynchronously); resolves to how many run. */
+  prepareThreads?(count: number): Promise<number>;
   fillResident?(array: DataArray, value: number): boolean;
 }

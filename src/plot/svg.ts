@@ -109,6 +109,10 @@ export function formatTick(value: number, step: number): string {
 /** Short numbers in the SVG text: two decimals of a pixel are plenty. */
 const px = (v: number) => String(Math.round(v * 100) / 100);
 
+/** The fonts an SVG's text asks for: Japanese ones before the generic sans-serif, so labels such as
+ *  正解値 draw as characters (not empty boxes) where only a Latin sans-serif is the default. */
+export const SVG_FONTS = "'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Hiragino Kaku Gothic ProN', 'Yu Gothic', Meiryo, 'IPAexGothic', 'IPAGothic', sans-serif";
+
 const CHAR_WIDTH = 7; // rough width of a 12px sans-serif character, for laying out the legend
 
 /** A line chart as an SVG string (matplotlib's plt.plot with a legend): axes with round ticks, one
@@ -160,7 +164,7 @@ export function lineChart(options: LineChartOptions): string {
 
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${SVG_FONTS}" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<defs><clipPath id="plot-area"><rect x="${px(left)}" y="${px(top)}" width="${px(right - left)}" height="${px(bottom - top)}"/></clipPath></defs>`,
   );

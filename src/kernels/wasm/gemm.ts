@@ -26,6 +26,11 @@ export class GemmBinding {
     this.pool = mem.shared ? new ThreadPool(mem.memory, this.module) : null;
   }
 
+  /** Starts the workers for `count` threads ahead; resolves to how many threads there are. */
+  async prepareThreads(count: number): Promise<number> {
+    return this.pool ? (await this.pool.prepare(count - 1)) + 1 : 1;
+  }
+
   /** Bytes of scratch gemm.wat's gemm needs for an n-column, depth-k product. */
   workBytes(n: number, k: number): number {
     return this.kernel.work_bytes(n, k);

@@ -18,7 +18,7 @@ import { BatchNormBinding } from "./batchnorm.ts";
 import { OptimizerBinding } from "./optimizer.ts";
 
 export { setMemoryBudget } from "./memory.ts";
-export { BAND_ROWS, PARALLEL_MACS, getThreads, parallelGemmCalls, setThreads } from "./threads.ts";
+export { BAND_ROWS, PARALLEL_MACS, getThreads, parallelGemmCalls, requestedThreads, setThreads, whyNoThreads } from "./threads.ts";
 
 // The smallest module that uses a SIMD instruction: () -> () { v128.const 0; drop }.
 const SIMD_PROBE = new Uint8Array([
@@ -106,6 +106,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     adaptiveAvgPool2d: jsBackend.adaptiveAvgPool2d,
     adaptiveAvgPool2dBackward: jsBackend.adaptiveAvgPool2dBackward,
     sgdMomentum: (...args) => optimizer.sgdMomentum(...args),
+    prepareThreads: (count) => gemm.prepareThreads(count),
     residentArray: (length) => mem.arena?.alloc(length) ?? null,
     isResident: (array) => array instanceof Float32Array && mem.addressOf(array) >= 0,
     fillResident: (array, value) => array instanceof Float32Array && optimizer.fillResident(array, value),

@@ -4,9 +4,12 @@
 //
 // A worker waits on its control block (16 int32s at the start of the shared memory, one block per
 // worker) with Atomics.wait; the caller writes a job's arguments there, sets the state to JOB and
-// notifies, runs its own band, then waits for DONE. Workers start on the first job that wants them
-// and are unref'd, so they never keep a process alive. In Node they come from worker_threads,
-// reached at run time (src/runtime.ts), so this file has no static node: import.
+// notifies, runs its own band, then waits for DONE. In Node, workers come from worker_threads
+// (reached at run time, src/runtime.ts, so this file has no static node: import), start on the
+// first job that wants them and are unref'd, so they never keep a process alive. In a browser they
+// are Web Workers, which only a cross-origin isolated page may share memory with, and which start
+// only while the thread that made them is free: prepareThreads() starts them ahead, asynchronously,
+// from a worker (a page's main thread may not wait with Atomics.wait at all).
 
 import { builtinModule } from "../../runtime.ts";
 
@@ -19,13 +22,12 @@ const IDLE = 0, JOB = 1, DONE = 2, FAILED = 3, STARTING = 4;
 /** How long a new worker may take to start before the pool gives up on threads. */
 const START_TIMEOUT_MS = 10_000;
 
-interface WorkerLike { unref(): void; postMessage(message: unknown): void }
+interface WorkerLike { unref?(): void; postMessage(message: unknown): void }
 interface WorkerThreads { Worker: new (code: string, options: { eval: true; execArgv: string[] }) => WorkerLike }
 
-/** The worker's program: instantiate the GEMM module on the shared memory, then serve jobs. */
-const WORKER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
-parentPort.once("message", ({ memory, module, block }) => {
+/** A worker's loop, once it has the memory, the module and its block (the same text in Node and in a browser). */
+const SERVE = `
+function serve({ memory, module, block }) {
   const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const ctl = new Int32Array(memory.buffer, block * ${BLOCK_INTS * 4}, ${BLOCK_INTS});
   Atomics.store(ctl, 0, ${IDLE});
@@ -41,8 +43,50 @@ parentPort.once("message", ({ memory, module, block }) => {
     }
     Atomics.notify(ctl, 0);
   }
-});
+}
 `;
+const NODE_WORKER = `${SERVE}\nrequire("node:worker_threads").parentPort.once("message", serve);`;
+const WEB_WORKER = `${SERVE}\nself.onmessage = (event) => { self.onmessage = null; serve(event.data); };`;
+
+interface WebWorkerGlobals {
+  Worker?: new (url: string) => WorkerLike;
+  Blob?: new (parts: string[], options: { type: string }) => unknown;
+  URL: { createObjectURL?(blob: unknown): string };
+  crossOriginIsolated?: boolean;
+}
+const web = globalThis as unknown as WebWorkerGlobals;
+
+/** How this runtime makes a worker thread: Node's worker_threads, a browser's Web Worker, or none. */
+function workerMaker(): (() => WorkerLike) | null {
+  const node = workerThreads();
+  // execArgv: [] so the worker neither loads the parent's loaders (tsx) nor reads its
+  // --input-type: the worker's source is plain CommonJS.
+  if (node) return () => new node.Worker(NODE_WORKER, { eval: true, execArgv: [] });
+  if (web.Worker && web.Blob && web.URL.createObjectURL && web.crossOriginIsolated === true) {
+    const url = web.URL.createObjectURL(new web.Blob([WEB_WORKER], { type: "text/javascript" }));
+    return () => new web.Worker!(url);
+  }
+  return null;
+}
+
+/** Why this runtime cannot have threads here, or null when it can. */
+export function whyNoThreads(): string | null {
+  if (typeof SharedArrayBuffer === "undefined") {
+    return web.crossOriginIsolated === false
+      ? "this page is not cross-origin isolated (it needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so it has no SharedArrayBuffer"
+      : "this runtime has no SharedArrayBuffer";
+  }
+  if ((globalThis as { document?: unknown }).document !== undefined) {
+    return "this is a page's main thread, which may not wait for other threads (Atomics.wait): run the model in a Web Worker";
+  }
+  if (workerMaker() === null) return "this runtime has no worker threads";
+  return null;
+}
+
+/** Whether workers can be started on the spot (Node) rather than only ahead with prepare() (a browser). */
+const startsOnTheSpot = () => workerThreads() !== null;
+/** Workers prepare() has started in a browser, for getThreads() to count. */
+let preparedWorkers = 0;
 
 function workerThreads(): WorkerThreads | null {
   return builtinModule<WorkerThreads>("node:worker_threads") ?? null;
@@ -57,7 +101,7 @@ export function coreCount(): number {
 
 /** Whether this runtime can run kernels on more than one thread here. */
 export function threadsAvailable(): boolean {
-  return typeof SharedArrayBuffer !== "undefined" && workerThreads() !== null;
+  return whyNoThreads() === null;
 }
 
 export type GemmArgs = [transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number, work: number];
@@ -73,25 +117,51 @@ export class ThreadPool {
   /** Makes sure `count` workers are running; false if they cannot be had here. */
   private ensure(count: number): boolean {
     if (this.broken) return false;
-    const threads = workerThreads();
-    if (!threads) return this.giveUp("this runtime has no worker_threads");
+    if (this.workers.length >= count) return true;
+    if (!startsOnTheSpot()) return false; // a browser: only the workers prepare() started (getThreads() says so)
+    const make = workerMaker();
+    if (!make) return this.giveUp(whyNoThreads() ?? "this runtime has no worker threads");
     while (this.workers.length < count) {
-      const block = this.workers.length;
-      if (block >= MAX_WORKERS) throw new Error(`ThreadPool: at most ${MAX_WORKERS} workers, asked for ${count}`);
-      const ctl = new Int32Array(this.memory.buffer, block * BLOCK_INTS * 4, BLOCK_INTS);
-      Atomics.store(ctl, 0, STARTING);
-      // execArgv: [] so the worker neither loads the parent's loaders (tsx) nor reads its
-      // --input-type: the worker's source is plain CommonJS.
-      const worker = new threads.Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
-      worker.unref();
-      worker.postMessage({ memory: this.memory, module: this.gemmModule, block });
+      const ctl = this.startOne(make);
       if (Atomics.wait(ctl, 0, STARTING, START_TIMEOUT_MS) === "timed-out" && Atomics.load(ctl, 0) === STARTING) {
         return this.giveUp(`a worker thread did not start within ${START_TIMEOUT_MS / 1000} s`);
       }
-      this.workers.push(worker);
       this.blocks.push(ctl);
     }
     return true;
+  }
+
+  /** Starts `count` workers without blocking this thread while they start (a browser's workers
+   *  start only while their maker's thread is free); resolves to how many are running. */
+  async prepare(count: number): Promise<number> {
+    const make = this.broken ? null : workerMaker();
+    if (!make) return this.workers.length;
+    while (this.workers.length < Math.min(count, MAX_WORKERS)) {
+      const ctl = this.startOne(make);
+      const started = performance.now();
+      while (Atomics.load(ctl, 0) === STARTING) {
+        if (performance.now() - started > START_TIMEOUT_MS) {
+          this.giveUp(`a worker thread did not start within ${START_TIMEOUT_MS / 1000} s`);
+          return 0;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      this.blocks.push(ctl);
+    }
+    if (!startsOnTheSpot()) preparedWorkers = this.workers.length;
+    return this.workers.length;
+  }
+
+  private startOne(make: () => WorkerLike): Int32Array {
+    const block = this.workers.length;
+    if (block >= MAX_WORKERS) throw new Error(`ThreadPool: at most ${MAX_WORKERS} workers, asked for ${block + 1}`);
+    const ctl = new Int32Array(this.memory.buffer, block * BLOCK_INTS * 4, BLOCK_INTS);
+    Atomics.store(ctl, 0, STARTING);
+    const worker = make();
+    worker.unref?.();
+    worker.postMessage({ memory: this.memory, module: this.gemmModule, block });
+    this.workers.push(worker);
+    return ctl;
   }
 
   private giveUp(why: string): false {
@@ -139,15 +209,25 @@ export const BAND_ROWS = 32;
 let warnedNoThreads = false;
 export function setThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a whole number of threads >= 1, got ${n}`);
-  // As PyTorch, any count is taken; where threads cannot be had, say once that work stays on one.
-  if (n > 1 && !threadsAvailable() && !warnedNoThreads) {
+  // As PyTorch, any count is taken; where threads cannot be had, say once why work stays on one.
+  const why = whyNoThreads();
+  if (n > 1 && why !== null && !warnedNoThreads) {
     warnedNoThreads = true;
-    console.warn(`setNumThreads(${n}): this runtime has no SharedArrayBuffer or no worker threads, so the kernels run on one thread`);
+    console.warn(`setNumThreads(${n}): ${why}, so the kernels run on one thread`);
   }
   threads = n;
 }
-export function getThreads(): number {
+
+/** The count setThreads asked for. */
+export function requestedThreads(): number {
   return threads;
+}
+
+/** How many threads a large product runs on now: the count asked for where threads can be had (in a
+ *  browser, as many as prepare() has started), else 1. */
+export function getThreads(): number {
+  if (!threadsAvailable()) return 1;
+  return startsOnTheSpot() ? threads : Math.min(threads, preparedWorkers + 1);
 }
 
 let splitCalls = 0;
