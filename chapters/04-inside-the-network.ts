@@ -5,7 +5,7 @@
 import * as torch from "../src/index.ts";
 import { nn, optim, data } from "../src/index.ts";
 import { loadIris } from "../datasets/iris.ts";
-import { chapter } from "./lib/cells.ts";
+import { chapter, saveOut } from "./lib/cells.ts";
 
 const ch = chapter("04", "Inside the network");
 torch.manualSeed(ch.flags.seed); // --seed N to try another
@@ -96,6 +96,10 @@ ch.cell("part 4 · 重みとバイアスの更新 — one learning step", () => 
   console.log("after learning");
   console.log("weight");
   console.log(net.fc1.weight);
+
+  // Ours: the graph backward() just followed, drawn by torch.viz.graph (on the course's page it
+  // shows under this cell): the loss at the bottom, fc1 and fc2's parameters at the top.
+  saveOut("04-graph.svg", torch.viz.graph(loss, { params: net.namedParameters() }));
 });
 
 ch.cell("part 4 · 呼び出し可能オブジェクト — why a module can be called like a function", () => {

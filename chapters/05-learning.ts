@@ -114,6 +114,9 @@ ch.cell("part 5 · 重みの更新の過程 — the gradient by backward()", () 
   console.log("before w.grad:", w.grad ?? "None"); // no gradient yet: null, which Python calls None
   loss.backward();
   console.log("after w.grad:", w.grad);
+  // The graph backward() followed, as torch.viz.graph draws it: w -> MvBackward0 (w @ x) ->
+  // MseLossBackward0 -> the loss.
+  saveOut("05-graph.svg", torch.viz.graph(loss, { params: { w } }));
 });
 
 ch.cell("part 5 · 重みの更新の過程 — an optimiser for w", () => {

@@ -8,7 +8,7 @@
 // article's; the shapes, names and counts are the article's.
 import * as torch from "../src/index.ts";
 import { nn, optim } from "../src/index.ts";
-import { chapter, backwardNamesNote } from "./lib/cells.ts";
+import { chapter, saveOut, backwardNamesNote } from "./lib/cells.ts";
 
 const ch = chapter("13", "The autograd graph");
 torch.manualSeed(ch.flags.seed);
@@ -127,6 +127,17 @@ ch.cell("002 · 4. Loss Function (損失関数) — the whole graph, from the lo
     for (const [next] of node.nextFunctions) show(next, depth + 1);
   };
   show(loss.gradFn, 0);
+});
+
+ch.cell("ours · the same graph as a picture (torch.viz), and as Graphviz's DOT text", () => {
+  // torch.viz.graph lays the graph out itself and returns an SVG; torch.viz.makeDot writes the
+  // DOT text torchviz's make_dot writes, for Graphviz's `dot -Tsvg`. Both name the parameters.
+  const params = net.namedParameters();
+  saveOut("13-graph.svg", torch.viz.graph(loss, { params }));
+  const dot = torch.viz.makeDot(loss, { params });
+  saveOut("13-graph.dot", dot);
+  const { nodes, edges } = torch.viz.autogradGraph(loss, { params });
+  console.log(`${nodes.length} nodes (${nodes.filter((n) => n.kind === "variable").length} parameters), ${edges.length} edges`);
 });
 
 ch.cell("002 · 5. Backprop (誤差逆伝播) — conv1.bias.grad before and after backward", () => {

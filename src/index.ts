@@ -13,3 +13,4 @@ export * as data from "./data/index.ts";
 export * as transforms from "./data/transforms.ts";
 export * as models from "./models/index.ts";
 export * as utils from "./utils/index.ts";
+export * as viz from "./viz/index.ts";

@@ -103,6 +103,12 @@ export class GradFn {
     return this.saved.some(({ tensor }) => tensor.requiresGrad);
   }
 
+  /** The tensors this node saved for backward (empty once backward has freed them): torchviz's
+   *  `show_saved` draws them. */
+  get savedTensors(): readonly Tensor[] {
+    return this.saved.map(({ tensor }) => tensor);
+  }
+
   /** One `[node, 0]` pair per input, as PyTorch's `next_functions`. */
   get nextFunctions(): [Node | null, number][] {
     return this.next.map((node, i) => [node && this.transposed?.includes(i) ? transposeNodeOf(node) : node, 0]);
