@@ -7,7 +7,7 @@ import * as torch from "../src/index.ts";
 import { nn } from "../src/index.ts";
 import { chapter, runtimeName } from "./lib/cells.ts";
 
-const ch = chapter("01", "What is deep learning?");
+const ch = chapter("01", "What is deep learning?", { random: true });
 torch.manualSeed(ch.flags.seed); // --seed N to try another
 
 ch.cell("part 1 · Google Colab の使い方 — which runtime is this?", () => {

@@ -7,7 +7,7 @@ import { nn, optim, data } from "../src/index.ts";
 import { loadIris } from "../datasets/iris.ts";
 import { chapter, backwardNamesNote } from "./lib/cells.ts";
 
-const ch = chapter("02", "Hello Deep Learning", { epochs: 2000 });
+const ch = chapter("02", "Hello Deep Learning", { epochs: 2000, random: true });
 torch.manualSeed(ch.flags.seed); // --seed N tries another split and start; --epochs N trains longer or shorter
 
 const iris = loadIris();

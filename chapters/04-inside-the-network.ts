@@ -7,7 +7,7 @@ import { nn, optim, data } from "../src/index.ts";
 import { loadIris } from "../datasets/iris.ts";
 import { chapter, saveOut } from "./lib/cells.ts";
 
-const ch = chapter("04", "Inside the network");
+const ch = chapter("04", "Inside the network", { random: true });
 torch.manualSeed(ch.flags.seed); // --seed N to try another
 
 const iris = loadIris();

@@ -12,7 +12,7 @@ import { encodePng, shadeImage } from "../src/plot/index.ts";
 import { MNIST } from "../datasets/mnist.ts";
 import { chapter, saveOut } from "./lib/cells.ts";
 
-const ch = chapter("07", "MNIST with a fully connected network", { epochs: 2 });
+const ch = chapter("07", "MNIST with a fully connected network", { epochs: 2, random: true });
 torch.manualSeed(ch.flags.seed); // --seed N: another start and another shuffle
 const F = nn.functional;
 const LIMIT = ch.flags.limit; // --limit N: train on the first N images only

@@ -13,7 +13,7 @@ import { nn, optim, data, transforms } from "../src/index.ts";
 import { MNIST } from "../datasets/mnist.ts";
 import { chapter } from "./lib/cells.ts";
 
-const ch = chapter("08", "CNN basics", { epochs: 2 });
+const ch = chapter("08", "CNN basics", { epochs: 2, random: true });
 torch.manualSeed(ch.flags.seed); // --seed N: another start and another shuffle
 const F = nn.functional;
 const LIMIT = ch.flags.limit; // --limit N: train on the first N images only

@@ -11,7 +11,7 @@ import * as torch from "../src/index.ts";
 import { nn, optim } from "../src/index.ts";
 import { chapter, backwardNamesNote } from "./lib/cells.ts";
 
-const ch = chapter("09", "A CNN by hand", { epochs: 10000 });
+const ch = chapter("09", "A CNN by hand", { epochs: 10000, random: true });
 torch.manualSeed(ch.flags.seed); // --seed N: another start for the classifier's weights
 const F = nn.functional;
 
@@ -20,7 +20,10 @@ let conv1: nn.Conv2d, pool: nn.MaxPool2d;
 ch.cell("part 9 · データと各層の準備 — a convolution layer and a pooling layer", () => {
   // 1 channel in, 2 kernels of 3x3, a ring of zeros around the input so a 4x4 picture gives a
   // 4x4 map, and no bias to keep the numbers plain. Pooling 2x2 with padding 1: 4x4 -> 3x3.
+  // The article writes `padding=True`, which the PyTorch of its day read as 1; PyTorch 2.13 still
+  // builds the layer (its repr says `padding=(True, True)`) but refuses to run it, so we write 1.
   conv1 = new nn.Conv2d(1, 2, 3, { padding: 1, bias: false });
+  console.log("(the article's padding=True: padding 1 here, which is what it meant; see the comment)");
   pool = new nn.MaxPool2d(2, { padding: 1 });
 
   // A layer's kernels are its weight: 2 kernels, each 1 channel of 3x3.

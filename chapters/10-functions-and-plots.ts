@@ -13,7 +13,7 @@ import { lineChart } from "../src/plot/index.ts";
 import { MNIST } from "../datasets/mnist.ts";
 import { chapter, readOut, saveOut } from "./lib/cells.ts";
 
-const ch = chapter("10", "Functions and plots", { epochs: 50 });
+const ch = chapter("10", "Functions and plots", { epochs: 50, random: true });
 torch.manualSeed(ch.flags.seed); // --seed N: another split, start and shuffle
 const LIMIT = ch.flags.limit; // --limit N: use only the first N training images (split 80/20 as well)
 

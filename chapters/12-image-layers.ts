@@ -11,7 +11,7 @@ import { nn, transforms as Trans } from "../src/index.ts";
 import { chapter, backwardNamesNote } from "./lib/cells.ts";
 import { openPicture, pictureBytes, PICTURE_HEIGHT, PICTURE_WIDTH } from "./lib/picture.ts";
 
-const ch = chapter("12", "Image layers");
+const ch = chapter("12", "Image layers", { random: true });
 torch.manualSeed(ch.flags.seed);
 const F = nn.functional;
 
@@ -25,15 +25,25 @@ let imgNp: torch.Tensor, img: torch.Tensor;
 /** A pair as Python prints a tuple: (484, 648). */
 const pyTuple = (xs: readonly number[]) => `(${xs.join(", ")})`;
 
+/** What Python's type() prints beside each result, for our classes: `<class 'Tensor'>`. */
+const typeOf = (x: object) => `<class '${x.constructor.name}'>`;
+
 /** The article's `(Min,Max)=(tensor(0.), tensor(1.))`. */
 const minMax = (t: torch.Tensor) => `(Min,Max)=(${t.min()}, ${t.max()})`;
 
 ch.cell("001 · 3-1.データの配列 — one picture in numpy's layout and in PyTorch's", () => {
+  // The article opens a photo three ways: PIL (an image object), NumPy (an array, height x width x
+  // RGB) and OpenCV (the same array, BGR). JavaScript has no NumPy or OpenCV: our PIL-style image
+  // stands for the first, a uint8 Tensor in NumPy's layout for the second, and the third has no
+  // counterpart here.
+  const imgPIL = openPicture();
   imgNp = makePicture(); // what np.array(Image.open(...)) gives: (height, width, channel)
   img = Trans.ToTensor()(imgNp); // channels first, bytes scaled to 0..1
-  console.log("bytes (H, W, C):", imgNp.shape);
-  console.log("Tensor(1データ):", img.shape); // (channel, height, width)
-  console.log("Tensor(複数データ):", img.unsqueeze(0).shape); // (batch, channel, height, width)
+  console.log("PIL:", typeOf(imgPIL), pyTuple(imgPIL.size), imgPIL.mode, imgPIL.format ?? "None"); // size is (width, height)
+  console.log("bytes (H, W, C):", typeOf(imgNp), imgNp.shape, "(NumPy's array; a uint8 Tensor here)");
+  console.log("OpenCV: (no JavaScript counterpart: cv2.imread gives NumPy's array with the channels in BGR order)");
+  console.log("Tensor(1データ):", typeOf(img), img.shape); // (channel, height, width)
+  console.log("Tensor(複数データ):", typeOf(img.unsqueeze(0)), img.unsqueeze(0).shape); // (batch, channel, height, width)
 });
 
 ch.cell("001 · 3-2.画像データの情報量と正規化 — bytes are 0..255, ToTensor makes them 0..1", () => {
@@ -44,9 +54,9 @@ ch.cell("001 · 3-2.画像データの情報量と正規化 — bytes are 0..255
 
 ch.cell("001 · 4-1.データのtensor化 — a PIL image to a tensor with ToTensor", () => {
   const imgPIL = openPicture(); // Image.open(path_img): our picture stands in for the photo
-  console.log("PIL形式:", imgPIL.constructor.name, pyTuple(imgPIL.size), imgPIL.mode, imgPIL.format ?? "None"); // size is (width, height)
+  console.log("PIL形式:", typeOf(imgPIL), pyTuple(imgPIL.size), imgPIL.mode, imgPIL.format ?? "None"); // size is (width, height)
   const imgT = Trans.ToTensor()(imgPIL);
-  console.log("Tensor:", imgT.constructor.name, imgT.shape, minMax(imgT)); // (channels, height, width)
+  console.log("Tensor:", typeOf(imgT), imgT.shape, minMax(imgT)); // (channels, height, width)
 });
 
 ch.cell("001 · 4-1.データのtensor化 — ToPILImage and PILToTensor (no scaling)", () => {
@@ -54,29 +64,29 @@ ch.cell("001 · 4-1.データのtensor化 — ToPILImage and PILToTensor (no sca
   const toPIL = Trans.ToPILImage(); // tensor -> PIL image
   const pilToTensor = Trans.PILToTensor(); // PIL image -> uint8 tensor, the bytes unchanged
   const imgToPIL = toPIL(Trans.ToTensor()(imgPIL));
-  console.log("img_toPIL:", imgToPIL.constructor.name, pyTuple(imgToPIL.size), imgToPIL.mode, imgToPIL.format ?? "None");
+  console.log("img_toPIL:", typeOf(imgToPIL), pyTuple(imgToPIL.size), imgToPIL.mode, imgToPIL.format ?? "None");
   const imgTensor = pilToTensor(imgPIL);
-  console.log("img_tensor:", imgTensor.constructor.name, imgTensor.shape, minMax(imgTensor));
+  console.log("img_tensor:", typeOf(imgTensor), imgTensor.shape, minMax(imgTensor));
 });
 
 ch.cell("001 · 4-2.前処理のパイプライン化:transforms.Compose", () => {
   const transform = Trans.Compose([Trans.ToTensor()]);
   const t = transform(imgNp);
-  console.log("Tensor:", t.shape, minMax(t));
+  console.log("Tensor:", typeOf(t), t.shape, minMax(t));
   console.log(String(transform));
 });
 
 ch.cell("001 · 4-3.データの正規化:Normalize — (x - 0.5) / 0.5 maps 0..1 to -1..1", () => {
   const t = Trans.Compose([Trans.Normalize(0.5, 0.5)]);
   const tStd = t(img);
-  console.log("Tensor_org:", img.shape, minMax(img));
-  console.log("Tensor_Std:", tStd.shape, minMax(tStd));
+  console.log("Tensor_org:", typeOf(img), img.shape, minMax(img));
+  console.log("Tensor_Std:", typeOf(tStd), tStd.shape, minMax(tStd));
 });
 
 ch.cell("001 · 4-4.自作関数の追加:Lambda() — back to bytes with 255 * x", () => {
   const transform2 = Trans.Compose([Trans.ToTensor(), Trans.Lambda((x) => x.mul(255))]);
   const img2 = transform2(imgNp);
-  console.log("Tensor:", img2.shape, minMax(img2));
+  console.log("Tensor:", typeOf(img2), img2.shape, minMax(img2));
 });
 
 // ---- 5. 画像処理モデルの主要レイヤ -------------------------------------------------------------
@@ -196,6 +206,31 @@ ch.cell("001 · 【コラム:Softmax関数に関して】 — the formulas again
   console.log("nn.BCELoss:        ", new nn.BCELoss()(p, y).item().toFixed(4));
 });
 
+// ---- 5-4. transposed convolution, and unpooling beside it (the article describes them without code)
+
+ch.cell("001 · 5-4.転置畳み込み(ConvTranspose2d) — each pixel spreads a kernel-sized patch", () => {
+  // Output size: (in - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
+  const x = torch.tensor([[[[1, 2], [3, 4]]]]);
+  const w = torch.ones(1, 1, 2, 2);
+  console.log(F.convTranspose2d(x, w, null, { stride: 2 })); // (2 - 1) * 2 + (2 - 1) + 1 = 4: patches side by side
+  console.log(F.convTranspose2d(x, w)); // stride 1: (2 - 1) + (2 - 1) + 1 = 3, overlapping patches add up
+  // a strided convolution halves 6x6 to 3x3; the transposed one with the same settings brings it back
+  const down = new nn.Conv2d(4, 2, 3, { stride: 2, padding: 1 });
+  const up = new nn.ConvTranspose2d(2, 4, 3, { stride: 2, padding: 1, outputPadding: 1 });
+  const h = torch.noGrad(() => down(torch.ones(1, 4, 6, 6)));
+  console.log(String(up));
+  console.log(h.shape, "->", torch.noGrad(() => up(h)).shape);
+});
+
+ch.cell("ours · beside 5-4 — アンプーリング (MaxUnpool2d): values back where max pooling found them", () => {
+  const x = torch.arange(16).float().reshape(1, 1, 4, 4);
+  const [pooled, indices] = F.maxPool2d(x, 2, { returnIndices: true });
+  console.log(pooled, indices);
+  const unpool = new nn.MaxUnpool2d(2);
+  console.log(String(unpool));
+  console.log(unpool(pooled, indices));
+});
+
 // ---- 6. 過学習防止テクニック -------------------------------------------------------------------
 
 ch.cell("001 · 6ー2.ドロップアウト:nn.Dropout — dropped values are 0, kept ones are doubled", () => {
@@ -294,8 +329,9 @@ ch.cell("001 · 6ー4.スキップ接続(Shortcut Connection) — the block, its
   console.log(net(tensor));
 });
 
-ch.cell("001 · 7-4.転移学習(一部パラメータ更新) — freezing parameters with requiresGrad", () => {
-  // Transfer learning trains only some layers: the others' parameters stop requiring grad.
+ch.cell("ours · after 6ー4 — freezing the skip block's parameters with requiresGrad (the article's 7-4 freezes VGG16: chapter 15)", () => {
+  // Transfer learning trains only some layers: the others' parameters stop requiring grad. The
+  // article does it to VGG16 in 7-4, which chapter 15 follows; here the same loop on the block above.
   const net = new Net_skip(1);
   for (const [name, params] of net.namedParameters()) params.requiresGrad = name.startsWith("conv2");
   for (const [name, params] of net.namedParameters()) console.log(name.padEnd(13), String(params.size()).padEnd(27), params.requiresGrad);

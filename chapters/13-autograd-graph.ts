@@ -10,7 +10,7 @@ import * as torch from "../src/index.ts";
 import { nn, optim } from "../src/index.ts";
 import { chapter, saveOut, backwardNamesNote } from "./lib/cells.ts";
 
-const ch = chapter("13", "The autograd graph");
+const ch = chapter("13", "The autograd graph", { random: true });
 torch.manualSeed(ch.flags.seed);
 const F = nn.functional;
 

@@ -15,7 +15,7 @@ import { openPicture } from "./lib/picture.ts";
 
 const { medianTime } = torch.utils.benchmark;
 
-const ch = chapter("15", "Models as torchvision builds them");
+const ch = chapter("15", "Models as torchvision builds them", { random: true });
 torch.manualSeed(ch.flags.seed);
 const F = nn.functional;
 
@@ -106,31 +106,6 @@ ch.cell("001 · 7-4.転移学習(一部パラメータ更新) — only the class
   parameterTable(modelVgg16);
   // torchinfo's totals say the same in numbers
   console.log(nn.summary(modelVgg16).split("\n").filter((line) => line.includes("params")).join("\n"));
-});
-
-// ---- 5. transposed convolution and unpooling (the article describes them without code) --------
-
-ch.cell("001 · 5.転置畳み込み(ConvTranspose2d) — each pixel spreads a kernel-sized patch", () => {
-  // Output size: (in - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
-  const x = torch.tensor([[[[1, 2], [3, 4]]]]);
-  const w = torch.ones(1, 1, 2, 2);
-  console.log(F.convTranspose2d(x, w, null, { stride: 2 })); // (2 - 1) * 2 + (2 - 1) + 1 = 4: patches side by side
-  console.log(F.convTranspose2d(x, w)); // stride 1: (2 - 1) + (2 - 1) + 1 = 3, overlapping patches add up
-  // a strided convolution halves 6x6 to 3x3; the transposed one with the same settings brings it back
-  const down = new nn.Conv2d(4, 2, 3, { stride: 2, padding: 1 });
-  const up = new nn.ConvTranspose2d(2, 4, 3, { stride: 2, padding: 1, outputPadding: 1 });
-  const h = torch.noGrad(() => down(torch.ones(1, 4, 6, 6)));
-  console.log(String(up));
-  console.log(h.shape, "->", torch.noGrad(() => up(h)).shape);
-});
-
-ch.cell("001 · 5.アンプーリング(MaxUnpool2d) — values back where max pooling found them", () => {
-  const x = torch.arange(16).float().reshape(1, 1, 4, 4);
-  const [pooled, indices] = F.maxPool2d(x, 2, { returnIndices: true });
-  console.log(pooled, indices);
-  const unpool = new nn.MaxUnpool2d(2);
-  console.log(String(unpool));
-  console.log(unpool(pooled, indices));
 });
 
 // ---- 別添2:サンプルデータ取得:torchvision.datasets ------------------------------------------------

@@ -12,7 +12,7 @@ import * as torch from "../src/index.ts";
 import { nn, optim } from "../src/index.ts";
 import { chapter, readRepoText } from "./lib/cells.ts";
 
-const ch = chapter("16", "A character-level language model");
+const ch = chapter("16", "A character-level language model", { random: true });
 torch.manualSeed(ch.flags.seed);
 const F = nn.functional;
 

@@ -167,4 +167,19 @@ test("menu: a chapter runs as `node --import tsx <file> args` and its output and
   assert.is(child.trim(), "chapter 12 ran with --limit 5");
 });
 
+test("the interactive menu comes back after each chapter until Enter on its own", async () => {
+  const answers = ["12", "nine", "3 --epochs 1", ""];
+  const ran: string[] = [];
+  const printed: string[] = [];
+  const code = await main([], {
+    dir: fixtures, interactive: true, print: (t) => printed.push(t),
+    ask: async () => answers.shift() ?? null,
+    run: async (entry, args) => { ran.push([entry.number, ...args].join(" ")); return 0; },
+  });
+  assert.is(code, 0);
+  assert.equal(ran, ["12", "3 --epochs 1"]);
+  assert.ok(printed.includes('no chapter "nine"'));
+  assert.is(answers.length, 0);
+});
+
 test.run();

@@ -1,7 +1,8 @@
 // Chapter 12 runs as a reader runs it. Checked against article 001, to the printed digits: the
 // image layouts and value ranges through the transforms, the 4x4 convolutions (plain, padded,
 // dilated), max and adaptive average pooling, Flatten, BatchNorm2d on one and three channels with
-// its running statistics, and the skip connection's parameter count. Dropout is checked by its
+// its running statistics, the skip connection's parameter count, and the transposed convolution
+// and unpooling of 5-4 against their hand-worked results. Dropout is checked by its
 // rule (kept values doubled), the formulas by agreement with the library.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -11,18 +12,18 @@ const run = runChapter("12-image-layers");
 
 test("4-1: a PIL image through ToTensor, ToPILImage and PILToTensor, as the article prints them", async () => {
   const out = await run;
-  has(out, "PIL形式: PILImage (484, 648) RGB JPEG");
-  has(out, "img_toPIL: PILImage (484, 648) RGB None");
-  has(out, "img_tensor: Tensor torch.Size([3, 648, 484]) (Min,Max)=(tensor(0, dtype=torch.uint8), tensor(255, dtype=torch.uint8))");
+  has(out, "PIL形式: <class 'PILImage'> (484, 648) RGB JPEG");
+  has(out, "img_toPIL: <class 'PILImage'> (484, 648) RGB None");
+  has(out, "img_tensor: <class 'Tensor'> torch.Size([3, 648, 484]) (Min,Max)=(tensor(0, dtype=torch.uint8), tensor(255, dtype=torch.uint8))");
 });
 
 test("3-4: image layout and the value ranges through ToTensor, Normalize and Lambda", async () => {
   const out = await run;
-  has(out, "Tensor(1データ): torch.Size([3, 648, 484])");
-  has(out, "Tensor(複数データ): torch.Size([1, 3, 648, 484])");
-  has(out, "Tensor: torch.Size([3, 648, 484]) (Min,Max)=(tensor(0.), tensor(1.))");
-  has(out, "Tensor_Std: torch.Size([3, 648, 484]) (Min,Max)=(tensor(-1.), tensor(1.))");
-  has(out, "Tensor: torch.Size([3, 648, 484]) (Min,Max)=(tensor(0.), tensor(255.))");
+  has(out, "Tensor(1データ): <class 'Tensor'> torch.Size([3, 648, 484])");
+  has(out, "Tensor(複数データ): <class 'Tensor'> torch.Size([1, 3, 648, 484])");
+  has(out, "Tensor: <class 'Tensor'> torch.Size([3, 648, 484]) (Min,Max)=(tensor(0.), tensor(1.))");
+  has(out, "Tensor_Std: <class 'Tensor'> torch.Size([3, 648, 484]) (Min,Max)=(tensor(-1.), tensor(1.))");
+  has(out, "Tensor: <class 'Tensor'> torch.Size([3, 648, 484]) (Min,Max)=(tensor(0.), tensor(255.))");
   hasBlock(out, "Compose(\n    ToTensor()\n)");
 });
 
@@ -111,6 +112,14 @@ test("6-4: the skip connection has 20 parameters; freezing conv1 leaves 10 train
   hasBlock(out, "Total params: 20\nTrainable params: 20\nNon-trainable params: 0");
   assert.match(out, /^tensor\(\[\[\[\[[\d. ,\n[\]]+\]\]\]\], grad_fn=<AddBackward0>\)$/m);
   hasBlock(out, "Total params: 20\nTrainable params: 10\nNon-trainable params: 10");
+});
+
+test("5-4: transposed convolution and unpooling, worked by hand", async () => {
+  const out = await run;
+  hasBlock(out, "tensor([[[[1., 1., 2., 2.],\n          [1., 1., 2., 2.],\n          [3., 3., 4., 4.],\n          [3., 3., 4., 4.]]]])");
+  hasBlock(out, "tensor([[[[ 1.,  3.,  2.],\n          [ 4., 10.,  6.],\n          [ 3.,  7.,  4.]]]])");
+  has(out, "torch.Size([1, 2, 3, 3]) -> torch.Size([1, 4, 6, 6])");
+  hasBlock(out, "tensor([[[[ 0.,  0.,  0.,  0.],\n          [ 0.,  5.,  0.,  7.],\n          [ 0.,  0.,  0.,  0.],\n          [ 0., 13.,  0., 15.]]]])");
 });
 
 test.run();

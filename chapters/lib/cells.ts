@@ -133,6 +133,8 @@ export function backwardNamesNote(...pairs: readonly (readonly [string, string])
 // ---- cells ----
 
 export interface ChapterOptions extends FlagDefaults {
+  /** The chapter's numbers depend on random weights or shuffles: say so under the banner. */
+  random?: boolean;
   /** The command line to read flags from (default: process.argv.slice(2)). */
   argv?: readonly string[];
   /** Where headers and returned values go (default: console.log). */
@@ -164,7 +166,7 @@ function rule(label: string, char: string): string {
 }
 
 export function chapter(number: string, title: string, options: ChapterOptions = {}): Chapter {
-  const { argv, print = console.log, interactive = canStep(), ...defaults } = options;
+  const { argv, print = console.log, interactive = canStep(), random = false, ...defaults } = options;
   const parsed = argv ? parseFlags(argv, defaults) : flags(defaults);
   const stepping = parsed.step && interactive;
   const backend = parsed.backend ?? environment("TORCHLET_BACKEND");
@@ -173,6 +175,10 @@ export function chapter(number: string, title: string, options: ChapterOptions =
   if (threads !== undefined) setNumThreads(typeof threads === "number" ? threads : threadCount(threads, "TORCHLET_THREADS"));
   if (title !== "") {
     print(rule(`Chapter ${number} · ${title}`, "━"));
+    if (random) {
+      print(`(Random weights and shuffles come from torchlet's own generator, seeded by --seed ${parsed.seed},\n` +
+        " not PyTorch's: losses and accuracies land near the article's, not on them.)");
+    }
     if (parsed.step && !interactive) print("(--step ignored: stdin is not a terminal)");
   }
 

@@ -51,7 +51,7 @@ export function formatList(chapters: readonly ChapterEntry[]): string {
   return chapters.map((c) => `${String(c.number).padStart(3)}  ${c.title}`).join("\n");
 }
 
-export const USAGE = "usage: npm start -- <chapter number> [--step] [--epochs N] [--limit N] [--seed N] [--backend js|wasm]";
+export const USAGE = "usage: npm start -- <chapter number> [--step] [--epochs N] [--limit N] [--seed N] [--backend js|wasm] [--threads N]";
 
 /** The command that runs a chapter: this Node, with tsx's loader, from the repository root. */
 export function chapterCommand(entry: ChapterEntry, args: readonly string[]): { command: string; args: string[] } {
@@ -78,7 +78,7 @@ export function runChapter(entry: ChapterEntry, args: readonly string[]): Promis
   });
 }
 
-function ask(question: string): Promise<string | null> {
+function askTerminal(question: string): Promise<string | null> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     rl.on("SIGINT", () => { rl.close(); process.stdout.write("\n"); resolve(null); });
@@ -93,11 +93,13 @@ export interface MenuOptions {
   print?: (text: string) => void;
   /** How to run the chosen chapter (tests replace it). */
   run?: (entry: ChapterEntry, args: readonly string[]) => Promise<number>;
+  /** How to ask which chapter (tests replace it); null is Ctrl-C or Ctrl-D. */
+  ask?: (question: string) => Promise<string | null>;
 }
 
 /** The whole of `npm start`; resolves to the exit code. */
 export async function main(argv: readonly string[], options: MenuOptions = {}): Promise<number> {
-  const { dir = chaptersDir, interactive = process.stdin.isTTY === true, print = console.log, run = runChapter } = options;
+  const { dir = chaptersDir, interactive = process.stdin.isTTY === true, print = console.log, run = runChapter, ask = askTerminal } = options;
   const chapters = listChapters(dir);
   if (chapters.length === 0) {
     print(`no chapters in ${dir} yet`);
@@ -114,9 +116,16 @@ export async function main(argv: readonly string[], options: MenuOptions = {}): 
       print("\n" + USAGE);
       return 0;
     }
-    const answer = await ask("\nWhich chapter? (a number, then any flags; Enter quits) ");
-    if (!answer || answer.trim() === "") return 0;
-    [choice, ...rest] = answer.trim().split(/\s+/);
+    // The menu comes back after each chapter (also one left with q), until Enter on its own.
+    for (;;) {
+      const answer = await ask("\nWhich chapter? (a number, then any flags; Enter quits) ");
+      if (!answer || answer.trim() === "") return 0;
+      [choice, ...rest] = answer.trim().split(/\s+/);
+      const entry = chapters.find((c) => c.number === Number(choice));
+      if (!entry) print(`no chapter ${JSON.stringify(choice)}`);
+      else await run(entry, rest);
+      print("\n" + formatList(chapters));
+    }
   }
   const wanted = Number(choice);
   const entry = chapters.find((c) => c.number === wanted);
