@@ -158,6 +158,20 @@ if (!existsSync(CHROMIUM)) {
     assert.match(text, /same bits: true/);
   });
 
+  test("served without the headers (a static host): the page isolates itself with its service worker, and gets its threads", async () => {
+    const plain = await serve(siteDir, 0, { isolate: false });
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${(plain.address() as { port: number }).port}/chapters/14.html?run=all&epochs=1&limit=500&threads=2`);
+      await page.waitForFunction(() => ["done", "error"].includes(document.documentElement.dataset.state ?? ""), { timeout: 240_000 });
+      const result = await page.evaluate(() => ({ isolated: crossOriginIsolated, state: document.documentElement.dataset.state, threads: document.documentElement.dataset.threads }));
+      assert.equal(result, { isolated: true, state: "done", threads: "2" });
+    } finally {
+      await page.close();
+      plain.close();
+    }
+  });
+
   test("a cell that throws: data-state=error, and the error on the page", async () => {
     // --limit 0 is refused by the chapter's flag parser, as in the terminal.
     const page = await runPage("chapters/01.html?run=all&limit=0", null);
