@@ -99,7 +99,12 @@ if (!existsSync(CHROMIUM)) {
       cells: document.querySelectorAll("section.cell[data-index]").length,
       images: document.querySelectorAll(".cell-files img").length,
     }));
-    if (shot) await page.screenshot({ path: join(shots, shot) });
+    if (shot) {
+      await page.screenshot({ path: join(shots, shot) });
+      // and the first picture a cell drew (a plot, the digits, an autograd graph), with its cell
+      const figure = await page.$("section.cell:has(.cell-files img)");
+      if (figure) await figure.screenshot({ path: join(shots, shot.replace(/\.png$/, "-figure.png")) });
+    }
     await page.close();
     return { ...result, pageErrors, seconds };
   }
