@@ -1,13 +1,15 @@
 // The package as a user gets it: `npm pack` (its prepare script builds dist/, as it does for an install from a path or a git URL), the tarball installed
 // into a fresh project without the registry, then imported from plain .mjs under node, from .ts
 // under tsx, and type-checked by tsc with a strict user tsconfig (DOM lib, no skipLibCheck); and
-// every TypeScript example of the README that imports the package, run and type-checked as written.
+// every TypeScript example of the README that imports the package, run and type-checked as written;
+// and a browser bundle of it (esbuild, platform browser) takes the datasets' browser entry points.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as esbuild from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
@@ -73,6 +75,14 @@ test("npm pack gives a package that installs offline, runs from .mjs and .ts, an
     execFileSync(bin("tsc"), ["-p", "."], { cwd: app, stdio: "pipe" }); // throws with tsc's errors if any (the README's examples included)
     writeFileSync(join(app, "wrong.ts"), 'import * as torch from "torchlet";\nexport const n: number = torch.ones(1);\n');
     assert.throws(() => execFileSync(bin("tsc"), ["-p", "."], { cwd: app, stdio: "pipe" }), "the types are real: a wrong program fails");
+    // A bundler for a browser takes the datasets' browser entry points, and nothing reaches node:
+    writeFileSync(join(app, "page.mjs"), 'import * as torch from "torchlet";\nimport { MNIST, fetchMNIST } from "torchlet/datasets/mnist";\n' +
+      'import { fetchIris, loadIris } from "torchlet/datasets/iris";\nexport default [torch.viz.graph, MNIST, fetchMNIST, fetchIris, loadIris];\n');
+    const bundle = esbuild.buildSync({ entryPoints: [join(app, "page.mjs")], bundle: true, platform: "browser", format: "esm", write: false, absWorkingDir: app, logLevel: "silent", metafile: true });
+    const text = bundle.outputFiles[0]!.text;
+    assert.ok(text.includes("async function fetchMNIST(") && text.includes("async function fetchIris("), "the browser entry points are bundled");
+    const imported = Object.values(bundle.metafile!.inputs).flatMap((input) => input.imports.map((i) => i.path));
+    assert.equal(imported.filter((path) => path.startsWith("node:")), [], "no node: module imported in a browser bundle");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
