@@ -69,8 +69,8 @@ export function readChapter(entry: ChapterEntry): ChapterInfo {
   let defaults: Record<string, number> = {};
   let number = String(entry.number).padStart(2, "0"), title = entry.title;
   const firstImport = source.statements.find((s) => ts.isImportDeclaration(s));
-  const intro = text.slice(0, firstImport ? firstImport.getFullStart() : 0)
-    .split("\n").map((l) => l.replace(/^\s*(\/\*\*|\*\/|\*|\/\/)\s?/, "").replace(/\*\/\s*$/, "")).join("\n").trim();
+  const intro = text.slice(0, firstImport ? firstImport.getStart() : 0)
+    .split("\n").map((l) => l.replace(/^\s*(\/\*\*|\*\/|\*|\/\/)\s?/, "").replace(/\*\/\s*$/, "")).slice(1).join("\n").trim(); // the title is the page's heading
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "chapter") {
       number = stringOf(node.arguments[0]) ?? number;
@@ -177,10 +177,17 @@ ${cells}
 `;
 }
 
+/** The intro's sentence that names the article ("Follows part 8 (CNN なんて怖くない！ ...).") or its first. */
+function followsLine(intro: string): string {
+  const text = intro.replace(/\s*\n\s*/g, " ");
+  const match = /Follows[^]*?\)[.:]/.exec(text) ?? /Follows[^.]*\./.exec(text);
+  return match?.[0] ?? text.split(/(?<=\.)\s/)[0] ?? "";
+}
+
 export function indexPage(chapters: ChapterInfo[]): string {
   const items = chapters.map((c) => `
 <li><h2><a href="chapters/${c.number}.html">${escapeHtml(c.number)} · ${escapeHtml(c.title)}</a></h2>
-  <p>${escapeHtml(c.intro.split("\n").find((l) => /^Follows/.test(l)) ?? "")}</p>
+  <p>${escapeHtml(followsLine(c.intro))}</p>
   <details><summary>${c.cells.length} cells</summary><ol>${c.cells.map((cell) => `<li>${escapeHtml(cell.title)}</li>`).join("")}</ol></details>
 </li>`).join("");
   return `${head("The course", "")}
