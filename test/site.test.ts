@@ -88,7 +88,13 @@ if (!existsSync(CHROMIUM)) {
     page.on("pageerror", (e) => pageErrors.push(String(e)));
     const started = performance.now();
     await page.goto(`${base}/${query}`);
-    await page.waitForFunction(() => ["done", "error"].includes(document.documentElement.dataset.state ?? ""), { timeout: 240_000 });
+    try {
+      await page.waitForFunction(() => ["done", "error"].includes(document.documentElement.dataset.state ?? ""), { timeout: 240_000 });
+    } catch (error) {
+      const state = await page.evaluate(() => document.documentElement.dataset.state).catch(() => "(page gone)");
+      await page.close().catch(() => {});
+      throw new Error(`${query}: ${(error as Error).message}; data-state ${state}; page errors: ${pageErrors.join(" | ") || "none"}`);
+    }
     const seconds = (performance.now() - started) / 1000;
     const result = await page.evaluate(() => ({
       state: document.documentElement.dataset.state,
@@ -97,12 +103,12 @@ if (!existsSync(CHROMIUM)) {
       outputs: [...document.querySelectorAll(".cell-output")].map((e) => e.textContent ?? ""),
       errors: [...document.querySelectorAll(".cell-error")].map((e) => e.textContent ?? ""),
       cells: document.querySelectorAll("section.cell[data-index]").length,
-      images: document.querySelectorAll(".cell-files img").length,
+      images: document.querySelectorAll(".cell-files img, .cell-files svg").length,
     }));
     if (shot) {
       await page.screenshot({ path: join(shots, shot) });
       // and the first picture a cell drew (a plot, the digits, an autograd graph), with its cell
-      const figure = await page.$("section.cell:has(.cell-files img)");
+      const figure = await page.$("section.cell:has(.cell-files img, .cell-files svg)");
       if (figure) await figure.screenshot({ path: join(shots, shot.replace(/\.png$/, "-figure.png")) });
     }
     await page.close();
@@ -133,7 +139,13 @@ if (!existsSync(CHROMIUM)) {
     });
     expectedRuns.forEach((r) => r.catch(() => {})); // each is awaited below
     for (const [i, chapter] of chapters.entries()) {
-      const page = await runPage(`chapters/${chapter.number}.html?run=all&epochs=1&limit=500`, `${chapter.number}.png`);
+      let page: Awaited<ReturnType<typeof runPage>>;
+      try {
+        page = await runPage(`chapters/${chapter.number}.html?run=all&epochs=1&limit=500`, `${chapter.number}.png`);
+      } catch (error) {
+        failures.push(`${chapter.number}: ${(error as Error).message}`);
+        continue;
+      }
       if (page.state !== "done") {
         failures.push(`${chapter.number}: data-state=${page.state}: ${page.errors.join(" | ")} ${page.pageErrors.join(" | ")}`);
         continue;
@@ -150,7 +162,7 @@ if (!existsSync(CHROMIUM)) {
   test("chapter pages draw the files chapters write (SVG plots, PNG digits) as images", async () => {
     const page = await runPage("chapters/05.html?run=all", null);
     assert.is(page.state, "done");
-    assert.ok(page.images >= 1, "05's loss curve is shown");
+    assert.ok(page.images >= 2, "05's loss curve and its autograd graph are shown");
   });
 
   test("two threads on an isolated page: the workers start, and a split product has the same bits as one thread", async () => {

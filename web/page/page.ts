@@ -215,13 +215,17 @@ class ChapterPage {
     if (done) bar.dataset.done = "1";
   }
 
-  /** A file the chapter wrote: SVG drawn inline, PNG shown, anything else offered for download. */
+  /** A file the chapter wrote: SVG drawn inline, PNG shown, and each offered for download. */
   private file(name: string, contents: string | Uint8Array): void {
     const box = this.current.querySelector<HTMLElement>(".cell-files") ?? this.current;
     const figure = document.createElement("figure");
     const type = name.endsWith(".svg") ? "image/svg+xml" : name.endsWith(".png") ? "image/png" : name.endsWith(".json") ? "application/json" : "application/octet-stream";
     const url = URL.createObjectURL(new Blob([contents as BlobPart], { type }));
-    if (type.startsWith("image/")) {
+    if (type === "image/svg+xml") {
+      // inline, so that its text takes the page's fonts (a plot, the digit grid, an autograd graph)
+      const svg = new DOMParser().parseFromString(typeof contents === "string" ? contents : new TextDecoder().decode(contents), "image/svg+xml").documentElement;
+      figure.append(document.importNode(svg, true));
+    } else if (type.startsWith("image/")) {
       const image = document.createElement("img");
       image.src = url;
       image.alt = name;
