@@ -2,6 +2,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { jsBackend } from "../src/kernels/js/index.ts";
+import * as torch from "../src/index.ts";
+import { gemmKernel } from "../src/kernels/index.ts";
+import { relaxedSimdAvailable } from "../src/kernels/wasm/relaxed.ts";
 
 // float64 reference: op(a)·op(b) with the same storage conventions as the kernel seam.
 function reference(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float64Array {
@@ -34,6 +37,32 @@ test("js gemm matches a float64 loop for every transpose combination", () => {
         assert.ok(Math.abs(c[i]! - expected) <= 1e-6 * (k + 2), `c[${i}] = ${c[i]}, expected ${expected}`);
       }
     }));
+});
+
+test("setBackend(\"wasm\", { relaxedSimd }) picks the GEMM micro-kernel, and refuses what it cannot do", () => {
+  const kernelBefore = gemmKernel();
+  try {
+    torch.setBackend("wasm", { relaxedSimd: false });
+    assert.is(gemmKernel(), "simd");
+    assert.is(torch.getBackend(), "wasm");
+    const a = torch.randn(40, 30), b = torch.randn(30, 20);
+    const plain = a.matmul(b);
+    if (relaxedSimdAvailable()) {
+      torch.setBackend("wasm", { relaxedSimd: true });
+      assert.is(gemmKernel(), "relaxed-simd");
+      const fused = a.matmul(b);
+      for (let i = 0; i < plain.numel(); i++) assert.ok(Math.abs(plain.data[i]! - fused.data[i]!) <= 1e-5 * (1 + Math.abs(plain.data[i]!)));
+    } else {
+      assert.throws(() => torch.setBackend("wasm", { relaxedSimd: true }), /does not accept relaxed SIMD/);
+      assert.is(gemmKernel(), "simd", "a refused switch leaves the kernel as it was");
+    }
+    assert.throws(() => torch.setBackend("wasm", { relaxed: false } as never), /unknown option "relaxed"; the option is relaxedSimd/);
+    assert.throws(() => torch.setBackend("js", { relaxedSimd: false }), /relaxedSimd is an option of the "wasm" backend/);
+    assert.throws(() => torch.setBackend("wasm", { relaxedSimd: "no" } as never), /relaxedSimd must be true or false, got "no"/);
+  } finally {
+    torch.setBackend("wasm", { relaxedSimd: kernelBefore === "relaxed-simd" });
+    torch.setBackend((process.env.TORCHLET_BACKEND as "js" | "wasm" | undefined) ?? "wasm");
+  }
 });
 
 test.run();

@@ -13,7 +13,7 @@ import { settings } from "./platform.ts";
 import { setDefaultProgressStream } from "../src/progress.ts";
 import { fetchMNIST } from "../datasets/mnist.browser.ts";
 import { fetchIris } from "../datasets/iris.browser.ts";
-import { prepareThreads } from "../src/index.ts";
+import { prepareThreads, setBackend } from "../src/index.ts";
 import { allCellsRun } from "../chapters/lib/cells.ts";
 
 const scope = globalThis as unknown as { addEventListener(type: string, listener: (event: { reason?: unknown; message?: string; error?: unknown }) => void): void };
@@ -38,6 +38,13 @@ setDefaultProgressStream({
 export async function startWorker(): Promise<void> {
   const start = await nextMessage("start");
   settings.argv = start.argv;
+  // Chromium accepts relaxed SIMD, whose fused multiply-adds round differently from the plain GEMM
+  // kernel Node 20 runs: the page takes the plain one, so that it prints the terminal's numbers.
+  try {
+    setBackend("wasm", { relaxedSimd: false });
+  } catch {
+    // no WebAssembly SIMD here: the chapter runs on the plain loops
+  }
   await Promise.all([
     start.mnist === null ? null : fetchMNIST({ url: start.mnist }),
     start.iris === null ? null : fetchIris(start.iris),

@@ -7,7 +7,7 @@ import { createWasmBackend, getThreads, requestedThreads, setThreads, whyNoThrea
 
 export type { BackendName, KernelBackend, Conv2dGeometry, Pool2dGeometry } from "./types.ts";
 
-let wasmBackend: KernelBackend | null | undefined; // undefined: not tried yet
+let wasmBackend: (KernelBackend & { readonly gemmKernel: string }) | null | undefined; // undefined: not tried yet
 function loadWasm(): KernelBackend | null {
   if (wasmBackend === undefined) wasmBackend = createWasmBackend();
   return wasmBackend;
@@ -15,16 +15,44 @@ function loadWasm(): KernelBackend | null {
 
 let current: KernelBackend<Float32Array> = loadWasm() ?? jsBackend;
 
-/** torch.setBackend("js" | "wasm"): which kernels run matmul, convolution, ReLU and pooling from now on. */
-export function setBackend(name: BackendName): void {
-  if (name === "js") current = jsBackend;
-  else if (name === "wasm") {
-    const wasm = loadWasm();
+/** setBackend's options. */
+export interface BackendOptions {
+  /** For "wasm": whether GEMM runs the relaxed-SIMD micro-kernel (fused multiply-adds, where the
+   *  runtime accepts it; the default there) or the plain one. The two differ in last bits, so the
+   *  course's pages choose the plain one, which Node 20 runs, to print the terminal's numbers. */
+  relaxedSimd?: boolean;
+}
+
+/** torch.setBackend("js" | "wasm", { relaxedSimd }?): which kernels run matmul, convolution, ReLU
+ *  and pooling from now on. */
+export function setBackend(name: BackendName, options: BackendOptions = {}): void {
+  if (typeof options !== "object" || options === null) throw new Error(`setBackend: options must be an object like { relaxedSimd: false }, got ${String(options)}`);
+  const unknown = Object.keys(options).filter((k) => k !== "relaxedSimd");
+  if (unknown.length > 0) throw new Error(`setBackend: unknown option ${JSON.stringify(unknown[0])}; the option is relaxedSimd`);
+  if (options.relaxedSimd !== undefined && typeof options.relaxedSimd !== "boolean") {
+    throw new Error(`setBackend: relaxedSimd must be true or false, got ${JSON.stringify(options.relaxedSimd)}`);
+  }
+  if (name === "js") {
+    if (options.relaxedSimd !== undefined) throw new Error("setBackend: relaxedSimd is an option of the \"wasm\" backend");
+    current = jsBackend;
+  } else if (name === "wasm") {
+    let wasm = loadWasm();
     if (!wasm) throw new Error("setBackend: the \"wasm\" backend needs WebAssembly SIMD, which this runtime lacks");
-    current = wasm;
+    const wanted = options.relaxedSimd === undefined ? null : options.relaxedSimd ? "relaxed-simd" : "simd";
+    if (wanted !== null && wasmBackend!.gemmKernel !== wanted) {
+      // a backend with the other GEMM kernel (createWasmBackend says so if this runtime lacks relaxed SIMD)
+      wasmBackend = createWasmBackend({ relaxed: options.relaxedSimd });
+      wasm = wasmBackend;
+    }
+    current = wasm!;
   } else {
     throw new Error(`setBackend: expected "js" or "wasm", got ${JSON.stringify(name)}`);
   }
+}
+
+/** Which GEMM micro-kernel the wasm backend runs: "relaxed-simd", "simd", or null without one. */
+export function gemmKernel(): string | null {
+  return loadWasm() ? wasmBackend!.gemmKernel : null;
 }
 
 /** torch.getBackend(): the kernels in use, "js" or "wasm". */
