@@ -185,6 +185,8 @@ class ChapterPage {
   }
 
   private fail(text: string): void {
+    // a cell's error can come twice (the chapter's promise, and the worker's unhandled rejection)
+    if ([...document.querySelectorAll(".cell-error")].some((e) => e.textContent === text)) return;
     this.current.classList.add("failed");
     const error = document.createElement("pre");
     error.className = "cell-error";
