@@ -89,7 +89,7 @@ if (!existsSync(CHROMIUM)) {
     const started = performance.now();
     await page.goto(`${base}/${query}`);
     try {
-      await page.waitForFunction(() => ["done", "error"].includes(document.documentElement.dataset.state ?? ""), { timeout: 240_000 });
+      await page.waitForFunction(() => ["done", "error"].includes(document.documentElement.dataset.state ?? ""), { timeout: 420_000 });
     } catch (error) {
       const state = await page.evaluate(() => document.documentElement.dataset.state).catch(() => "(page gone)");
       await page.close().catch(() => {});
@@ -152,6 +152,9 @@ if (!existsSync(CHROMIUM)) {
       }
       const expected = await expectedRuns[i]!;
       assert.is(page.cells, chapter.cells.length);
+      // the cells the build found in the source are the cells the chapter runs, in order
+      const ran = [...expected.matchAll(/^── (.+?) ─{2,}$/gm)].map((m) => m[1]);
+      assert.equal(ran, chapter.cells.map((c) => c.title), `chapter ${chapter.number}'s cells`);
       const shown = new Set(page.outputs.join("").split("\n").map(comparable));
       const missing = expected.split("\n").filter((l) => l.trim() !== "").filter((l) => !shown.has(comparable(l)));
       if (missing.length > 0) failures.push(`${chapter.number}: ${missing.length} terminal lines not on the page, e.g.\n  ${missing.slice(0, 5).join("\n  ")}`);

@@ -80,7 +80,7 @@ function formatValue(value: unknown, depth: number, indent: number, seen: Set<ob
   } else {
     if (ctorName === undefined) prefix = "[Object: null prototype] ";
     else if (ctorName !== "Object") prefix = `${ctorName} `;
-    keyed = Object.keys(object).map((k) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `${k}:` : `${quote(k)}:`, object[k]]);
+    keyed = Object.keys(object).map((k) => [/^[A-Za-z_][A-Za-z_0-9]*$/.test(k) ? `${k}:` : `${quote(k)}:`, object[k]]);
   }
   if (entries.length === 0 && keyed.length === 0) return isArrayLike ? `${prefix}[]` : prefix ? `${prefix}{}` : "{}";
   if (depth > DEPTH) return isArrayLike ? "[Array]" : `[${ctorName ?? "Object"}]`;
