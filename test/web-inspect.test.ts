@@ -34,7 +34,7 @@ test("long lists of numbers in columns, as Node sets them", () => {
     ["setosa", "versicolor", "virginica", "a", "b", "c", "d", "e"],
     Array.from({ length: 9 }, (_, i) => [i, i * i]),
   ]) assert.is(formatLog([list]), format(list));
-  assert.is(formatLog([new Map([["a", 1], ["b", [1, 2]]]), new Set([1, "x"])]), format(new Map([["a", 1], ["b", [1, 2]]]), new Set([1, "x"])));
+  assert.is(formatLog([new Map<string, unknown>([["a", 1], ["b", [1, 2]]]), new Set([1, "x"])]), format(new Map<string, unknown>([["a", 1], ["b", [1, 2]]]), new Set([1, "x"])));
   assert.is(formatLog([new Float32Array([1, 2.5, -0])]), format(new Float32Array([1, 2.5, -0])));
   assert.is(formatLog(["loss:", 0.25, "at", [1, 2]]), format("loss:", 0.25, "at", [1, 2]));
 });
