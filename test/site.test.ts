@@ -20,6 +20,7 @@ interface PageElement { textContent: string | null; getAttribute(name: string): 
 declare const document: {
   documentElement: { dataset: Record<string, string | undefined> };
   querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
+  querySelector(selector: string): PageElement | null;
 };
 declare const crossOriginIsolated: boolean;
 
@@ -189,6 +190,27 @@ if (!existsSync(CHROMIUM)) {
     } finally {
       await page.close();
       plain.close();
+    }
+  });
+
+  test("cell by cell: Run on a cell runs the chapter up to it, Run next cell one more, Run all the rest", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/chapters/05.html`);
+      // each cell's printed lines (a cell waiting to run shows its header line, as the terminal does)
+      const outputs = () => page.evaluate(() => [...document.querySelectorAll("section.cell[data-index] .cell-output")].map((e) => (e.textContent ?? "").trim().split("\n").filter(Boolean).length));
+      const waitingAt = () => page.waitForFunction(() => document.querySelector("section.cell.waiting")?.getAttribute("data-index"), { timeout: 60_000 }).then((h) => h.jsonValue());
+      await page.click('button.run[data-index="2"]');
+      assert.is(await waitingAt(), "3");
+      assert.equal((await outputs()).map((lines, i) => (i <= 2 ? lines > 1 : i === 3 ? lines === 1 : lines === 0)), Array(10).fill(true), "cells 0-2 ran, 3 waits, 4-9 did not start");
+      await page.click("button.run-next");
+      assert.is(await waitingAt(), "4");
+      await page.click("button.run-all");
+      await page.waitForFunction(() => document.documentElement.dataset.state === "done", { timeout: 60_000 });
+      const after = await outputs();
+      assert.ok(after.every((lines) => lines >= 1) && after[9]! > 1, "every cell ran (one of them prints only its header)");
+    } finally {
+      await page.close();
     }
   });
 

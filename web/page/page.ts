@@ -49,6 +49,8 @@ class ChapterPage {
   private worker: Worker | null = null;
   private current: HTMLElement;
   private waitingAt = -1;
+  /** The last cell that began (-1: none yet). */
+  private begun = -1;
   private readonly sections: HTMLElement[];
   private readonly preamble: HTMLElement;
   private readonly form: HTMLFormElement;
@@ -100,6 +102,7 @@ class ChapterPage {
     this.worker?.terminate();
     this.worker = null;
     this.waitingAt = -1;
+    this.begun = -1;
     this.current = this.preamble;
     for (const section of [this.preamble, ...this.sections]) {
       section.classList.remove("ran", "running", "waiting", "failed");
@@ -128,8 +131,10 @@ class ChapterPage {
     return worker;
   }
 
+  /** Runs the cells up to `index`; a cell that has run already is run again from the chapter's
+   *  first line (a cell's code depends on the cells before it, as in a notebook run top to bottom). */
   private runThrough(index: number): void {
-    if (html.dataset.state === "done" || html.dataset.state === "error") this.reset();
+    if (html.dataset.state === "done" || html.dataset.state === "error" || index < this.begun) this.reset();
     this.worker ??= this.start();
     html.dataset.state = "running";
     const message: ToWorker = { type: "run", through: index };
@@ -139,7 +144,8 @@ class ChapterPage {
   private receive(message: FromWorker): void {
     switch (message.type) {
       case "cell": {
-        this.current.classList.remove("running");
+        this.begun = message.index;
+        this.current.classList.remove("running", "waiting");
         if (this.current !== this.preamble) this.current.classList.add("ran");
         this.current = this.sections[message.index] ?? this.preamble;
         this.current.classList.add("running");
