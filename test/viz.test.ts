@@ -73,6 +73,25 @@ test("showSaved: each saved tensor once, joined to the node that saved it by a d
   assert.is(viz.autogradGraph(y, { showSaved: true }).nodes.filter((n) => n.kind === "saved").length, 0);
 });
 
+test("graph() lists a grad_fn's saved tensors' shapes in its box (until backward frees them), or draws them apart with showSaved", () => {
+  const x = torch.tensor([0.5, -1], { requiresGrad: true });
+  const w = torch.ones(3, 2, { requiresGrad: true });
+  const y = w.matmul(x).exp().sum();
+  const g = viz.autogradGraph(y);
+  assert.equal(g.nodes.filter((n) => n.kind === "function").map((n) => [n.label[0], n.saved]), [
+    ["SumBackward0", []],
+    ["ExpBackward0", ["(3)"]],
+    ["MvBackward0", ["(3, 2)", "(2)"]],
+    ["AccumulateGrad", []],
+    ["AccumulateGrad", []],
+  ]);
+  const svg = viz.graph(y);
+  assert.ok(svg.includes('class="saved" font-size="9" fill="#555">saved (3, 2)</text>'), svg);
+  assert.not.ok(viz.graph(y, { showSaved: true }).includes(">saved (3, 2)<"), "with showSaved they are boxes of their own");
+  y.backward();
+  assert.not.ok(viz.graph(y).includes("saved ("));
+});
+
 test("a tensor with no history: just itself (or its AccumulateGrad when it requires grad)", () => {
   assert.equal(viz.autogradGraph(torch.zeros(2, 2)).nodes.map((n) => n.label), [["(2, 2)"]]);
   const leaf = torch.zeros(3, { requiresGrad: true });

@@ -16,6 +16,8 @@ export interface VizNode {
   kind: VizNodeKind;
   /** The lines of its label: a grad_fn's name; a variable's name and shape; a tensor's shape. */
   label: string[];
+  /** A grad_fn's saved tensors' shapes, as "(20, 6, 24, 24)" (none once backward has freed them). */
+  saved: string[];
 }
 
 /** The graph behind a tensor, as autogradGraph gives it. */
@@ -62,13 +64,14 @@ export function autogradGraph(root: Tensor, options: GraphOptions = {}): VizGrap
   const add = (key: Node | Tensor | null, kind: VizNodeKind, label: string[]): string => {
     const id = `n${nodes.length}`;
     if (key) ids.set(key, id);
-    nodes.push({ id, kind, label });
+    nodes.push({ id, kind, label, saved: [] });
     return id;
   };
   const visit = (node: Node): string => {
     const known = ids.get(node);
     if (known) return known;
     const id = add(node, "function", [node.name]);
+    if (node instanceof GradFn) nodes.at(-1)!.saved = node.savedTensors.map(shapeText);
     if (node instanceof AccumulateGrad) {
       // as torchviz: the leaf itself (its name, its shape) above the node that accumulates into it
       const v = node.variable;

@@ -1,4 +1,6 @@
-// torch.viz.graph: the autograd graph as an SVG picture, laid out here without Graphviz. Layered,
+// torch.viz.graph: the autograd graph as an SVG picture, laid out here without Graphviz. A grad_fn's
+// box lists the shapes of the tensors it saved for backward under its name (smaller, grey), unless
+// showSaved draws them as boxes of their own. Layered,
 // as `dot` draws a DAG: every node sits one row above the lowest node that uses it (the tensor at
 // the bottom, the leaves on top), the nodes of a row are ordered so that edges cross little
 // (a few sweeps that sort each row by the mean place of its neighbours), and each edge is a curve
@@ -56,21 +58,27 @@ function order(layers: VizNode[][], edges: [string, string][]): void {
   }
 }
 
+/** The text lines of a node's box: its label, then (for a grad_fn) "saved (shape)" lines. */
+const linesOf = (node: VizNode, showSaved: boolean) => [...node.label, ...(showSaved ? [] : node.saved.map((shape) => `saved ${shape}`))];
+
 /** torch.viz.graph(tensor, { params, showSaved }): an SVG picture of the autograd graph behind `tensor`. */
 export function graph(tensor: Tensor, options: GraphOptions = {}): string {
   const { nodes, edges } = autogradGraph(tensor, options);
+  const showSaved = options.showSaved === true;
+  const lines = new Map(nodes.map((n) => [n.id, linesOf(n, showSaved)]));
   const layers = rows(nodes, edges);
   order(layers, edges);
   const placed = new Map<string, Placed>();
-  const widths = layers.map((layer) => layer.reduce((s, n) => s + Math.max(...n.label.map((l) => l.length)) * CHAR + 2 * PAD_X + GAP_X, -GAP_X));
+  const widthOf = (n: VizNode) => Math.max(...lines.get(n.id)!.map((l) => l.length)) * CHAR + 2 * PAD_X;
+  const widths = layers.map((layer) => layer.reduce((s, n) => s + widthOf(n) + GAP_X, -GAP_X));
   const width = Math.max(...widths) + 2 * MARGIN;
   let y = MARGIN;
   layers.forEach((layer, row) => {
     let x = MARGIN + (width - 2 * MARGIN - widths[row]!) / 2;
-    const height = Math.max(...layer.map((n) => n.label.length)) * LINE + 2 * PAD_Y;
+    const height = Math.max(...layer.map((n) => lines.get(n.id)!.length)) * LINE + 2 * PAD_Y;
     for (const node of layer) {
-      const w = Math.max(...node.label.map((l) => l.length)) * CHAR + 2 * PAD_X;
-      const h = node.label.length * LINE + 2 * PAD_Y;
+      const w = widthOf(node);
+      const h = lines.get(node.id)!.length * LINE + 2 * PAD_Y;
       placed.set(node.id, { node, row, x, y: y + (height - h) / 2, w, h });
       x += w + GAP_X;
     }
@@ -87,7 +95,8 @@ export function graph(tensor: Tensor, options: GraphOptions = {}): string {
   });
   const boxes = [...placed.values()].map(({ node, x, y: top, w, h }) =>
     `<g class="${node.kind}"><rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${w.toFixed(1)}" height="${h}" rx="3" fill="${COLOURS[node.kind]}" stroke="#333"/>` +
-    node.label.map((line, i) => `<text x="${(x + w / 2).toFixed(1)}" y="${(top + PAD_Y + (i + 1) * LINE - 3).toFixed(1)}" text-anchor="middle">${xml(line)}</text>`).join("") +
+    lines.get(node.id)!.map((line, i) => `<text x="${(x + w / 2).toFixed(1)}" y="${(top + PAD_Y + (i + 1) * LINE - 3).toFixed(1)}" text-anchor="middle"` +
+      `${i >= node.label.length ? ' class="saved" font-size="9" fill="#555"' : ""}>${xml(line)}</text>`).join("") +
     "</g>");
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width.toFixed(0)}" height="${height.toFixed(0)}" viewBox="0 0 ${width.toFixed(0)} ${height.toFixed(0)}" font-family="${FONT}" font-size="11">`,
