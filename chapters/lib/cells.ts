@@ -176,8 +176,7 @@ export function chapter(number: string, title: string, options: ChapterOptions =
   if (title !== "") {
     print(rule(`Chapter ${number} · ${title}`, "━"));
     if (random) {
-      print(`(Random weights and shuffles come from torchlet's own generator, seeded by --seed ${parsed.seed},\n` +
-        " not PyTorch's: losses and accuracies land near the article's, not on them.)");
+      print(`(Random values come from torchlet's own generator, seeded by --seed ${parsed.seed}, not PyTorch's: results land near the article's, not on them.)`);
     }
     if (parsed.step && !interactive) print("(--step ignored: stdin is not a terminal)");
   }

@@ -9,6 +9,12 @@ import { fileURLToPath } from "node:url";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
+// `npx tsx chapters/08-cnn-basics.ts | head` closes the pipe early: end quietly, as a shell tool does.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 /** Where this runs, as the chapters name it in their output. */
 export const runtimeName = `Node ${process.version}`;
 
