@@ -56,8 +56,14 @@ interface WebWorkerGlobals {
 }
 const web = globalThis as unknown as WebWorkerGlobals;
 
-/** How this runtime makes a worker thread: Node's worker_threads, a browser's Web Worker, or none. */
+/** How this runtime makes a worker thread: Node's worker_threads, a browser's Web Worker, or none.
+ *  Found once (the runtime does not change), since getThreads() asks on every product. */
+let maker: (() => WorkerLike) | null | undefined;
 function workerMaker(): (() => WorkerLike) | null {
+  if (maker === undefined) maker = findWorkerMaker();
+  return maker;
+}
+function findWorkerMaker(): (() => WorkerLike) | null {
   const node = workerThreads();
   // execArgv: [] so the worker neither loads the parent's loaders (tsx) nor reads its
   // --input-type: the worker's source is plain CommonJS.
@@ -69,8 +75,13 @@ function workerMaker(): (() => WorkerLike) | null {
   return null;
 }
 
-/** Why this runtime cannot have threads here, or null when it can. */
+/** Why this runtime cannot have threads here, or null when it can (found once). */
+let noThreadsReason: string | null | undefined;
 export function whyNoThreads(): string | null {
+  if (noThreadsReason === undefined) noThreadsReason = findWhyNoThreads();
+  return noThreadsReason;
+}
+function findWhyNoThreads(): string | null {
   if (typeof SharedArrayBuffer === "undefined") {
     return web.crossOriginIsolated === false
       ? "this page is not cross-origin isolated (it needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so it has no SharedArrayBuffer"
@@ -84,7 +95,8 @@ export function whyNoThreads(): string | null {
 }
 
 /** Whether workers can be started on the spot (Node) rather than only ahead with prepare() (a browser). */
-const startsOnTheSpot = () => workerThreads() !== null;
+let onTheSpot: boolean | undefined;
+const startsOnTheSpot = () => (onTheSpot ??= workerThreads() !== null);
 /** Workers prepare() has started in a browser, for getThreads() to count. */
 let preparedWorkers = 0;
 
