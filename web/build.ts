@@ -19,6 +19,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { listChapters, readTitle, type ChapterEntry } from "../chapters/lib/menu.ts";
+import { escapeXml } from "../src/plot/svg.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const web = join(root, "web");
@@ -87,13 +88,13 @@ export function readChapter(entry: ChapterEntry): ChapterInfo {
   for (const statement of source.statements) {
     const call = cellCall(statement);
     if (!call) continue;
-    const chunk = text.slice(from, statement.getEnd()).replace(/^\s*\n/, "").trimEnd();
+    const title = stringOf(call.arguments[0])!;
     if (cells.length === 0) {
       // The set-up before the first cell is shown apart; the first cell shows only itself.
       preamble = text.slice(firstImport ? firstImport.getStart() : 0, statement.getFullStart()).trim();
-      cells.push({ title: stringOf(call.arguments[0])!, source: text.slice(statement.getStart(), statement.getEnd()) });
+      cells.push({ title, source: text.slice(statement.getStart(), statement.getEnd()) });
     } else {
-      cells.push({ title: stringOf(call.arguments[0])!, source: dedent(chunk) });
+      cells.push({ title, source: text.slice(from, statement.getEnd()).replace(/^\s*\n/, "").trimEnd() });
     }
     from = statement.getEnd();
   }
@@ -105,11 +106,6 @@ export function readChapter(entry: ChapterEntry): ChapterInfo {
   };
 }
 
-function dedent(code: string): string {
-  return code.replace(/^\n+/, "");
-}
-
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const FLAG_CONTROLS = [
   ["epochs", "number"], ["limit", "number"], ["seed", "number"], ["backend", "select"], ["threads", "number"],
@@ -121,7 +117,7 @@ function head(title: string, prefix: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · torchlet</title>
+<title>${escapeXml(title)} · torchlet</title>
 <link rel="stylesheet" href="${prefix}page.css">
 <script type="module" src="${prefix}page.js"></script>
 </head>
@@ -130,7 +126,7 @@ function head(title: string, prefix: string): string {
 
 export function chapterPage(info: ChapterInfo): string {
   const controls = FLAG_CONTROLS.map(([name, kind]) => {
-    const placeholder = name === "backend" ? "" : escapeHtml(String(info.defaults[name] ?? { epochs: 1, limit: "all", seed: 0, threads: "cores" }[name]));
+    const placeholder = name === "backend" ? "" : escapeXml(String(info.defaults[name] ?? { epochs: 1, limit: "all", seed: 0, threads: "cores" }[name]));
     const input = kind === "select"
       ? `<select name="backend"><option value="">default (wasm)</option><option value="wasm">wasm</option><option value="js">js</option></select>`
       : `<input name="${name}" type="number" min="${name === "epochs" || name === "seed" ? 0 : 1}" step="1" placeholder="${placeholder}">`;
@@ -138,8 +134,8 @@ export function chapterPage(info: ChapterInfo): string {
   }).join("\n    ");
   const cells = info.cells.map((cell, i) => `
 <section class="cell" data-index="${i}">
-  <h2>${escapeHtml(cell.title)}</h2>
-  <details class="source" open><summary>code</summary><pre><code>${escapeHtml(cell.source)}</code></pre></details>
+  <h2>${escapeXml(cell.title)}</h2>
+  <details class="source" open><summary>code</summary><pre><code>${escapeXml(cell.source)}</code></pre></details>
   <div class="cell-actions"><button type="button" class="run" data-index="${i}">Run</button><span class="cell-status"></span></div>
   <div class="cell-progress"></div>
   <pre class="cell-output"></pre>
@@ -152,9 +148,9 @@ export function chapterPage(info: ChapterInfo): string {
   };
   return `${head(`${info.number} · ${info.title}`, "../")}
 <header>
-  <p class="crumbs"><a href="../index.html">torchlet · the course</a> · <code>chapters/${escapeHtml(info.file)}</code></p>
-  <h1>${escapeHtml(info.number)} · ${escapeHtml(info.title)}</h1>
-  <div class="intro">${escapeHtml(info.intro).split(/\n\s*\n/).map((p) => `<p>${p}</p>`).join("")}</div>
+  <p class="crumbs"><a href="../index.html">torchlet · the course</a> · <code>chapters/${escapeXml(info.file)}</code></p>
+  <h1>${escapeXml(info.number)} · ${escapeXml(info.title)}</h1>
+  <div class="intro">${escapeXml(info.intro).split(/\n\s*\n/).map((p) => `<p>${p}</p>`).join("")}</div>
   <form class="controls">
     ${controls}
     <button type="button" class="run-next">Run next cell</button>
@@ -166,7 +162,7 @@ export function chapterPage(info: ChapterInfo): string {
 <main>
 <section class="cell preamble">
   <h2>set-up</h2>
-  <details class="source"><summary>code</summary><pre><code>${escapeHtml(info.preamble)}</code></pre></details>
+  <details class="source"><summary>code</summary><pre><code>${escapeXml(info.preamble)}</code></pre></details>
   <pre class="cell-output"></pre>
 </section>
 ${cells}
@@ -186,9 +182,9 @@ function followsLine(intro: string): string {
 
 export function indexPage(chapters: ChapterInfo[]): string {
   const items = chapters.map((c) => `
-<li><h2><a href="chapters/${c.number}.html">${escapeHtml(c.number)} · ${escapeHtml(c.title)}</a></h2>
-  <p>${escapeHtml(followsLine(c.intro))}</p>
-  <details><summary>${c.cells.length} cells</summary><ol>${c.cells.map((cell) => `<li>${escapeHtml(cell.title)}</li>`).join("")}</ol></details>
+<li><h2><a href="chapters/${c.number}.html">${escapeXml(c.number)} · ${escapeXml(c.title)}</a></h2>
+  <p>${escapeXml(followsLine(c.intro))}</p>
+  <details><summary>${c.cells.length} cells</summary><ol>${c.cells.map((cell) => `<li>${escapeXml(cell.title)}</li>`).join("")}</ol></details>
 </li>`).join("");
   return `${head("The course", "")}
 <header>

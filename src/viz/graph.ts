@@ -1,7 +1,8 @@
 // The autograd graph behind a tensor, as torchviz draws it: the tensor itself, one node per grad_fn
 // (PyTorch's name, e.g. AddmmBackward0, and AccumulateGrad at a leaf), each leaf that requires grad
 // as its variable above its AccumulateGrad (a parameter's name from `params`, and its shape), and
-// with `showSaved` the tensors each node saved for backward. Edges run from an input's node to the node that used it, as the values flowed.
+// with `showSaved` the tensors each node saved for backward. Edges run from an input's node to the
+// node that used it, as the values flowed.
 import * as A from "../args.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { AccumulateGrad, GradFn, type Node } from "../tensor/autograd.ts";

@@ -6,13 +6,13 @@
 // (a few sweeps that sort each row by the mean place of its neighbours), and each edge is a curve
 // from the bottom of an input to the top of the node that used it.
 import type { Tensor } from "../tensor/tensor.ts";
+import { escapeXml } from "../plot/svg.ts";
 import { autogradGraph, type GraphOptions, type VizNode, type VizNodeKind } from "./graph.ts";
 
 const COLOURS: Record<VizNodeKind, string> = { tensor: "#caff70", function: "#d3d3d3", variable: "#add8e6", saved: "#ffa500" };
 const FONT = "ui-monospace, Menlo, Consolas, 'DejaVu Sans Mono', 'Noto Sans Mono CJK JP', monospace";
 const CHAR = 6.6, LINE = 13, PAD_X = 8, PAD_Y = 6, GAP_X = 18, GAP_Y = 34, MARGIN = 12;
 
-const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 interface Placed { node: VizNode; row: number; x: number; y: number; w: number; h: number }
 
@@ -96,7 +96,7 @@ export function graph(tensor: Tensor, options: GraphOptions = {}): string {
   const boxes = [...placed.values()].map(({ node, x, y: top, w, h }) =>
     `<g class="${node.kind}"><rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${w.toFixed(1)}" height="${h}" rx="3" fill="${COLOURS[node.kind]}" stroke="#333"/>` +
     lines.get(node.id)!.map((line, i) => `<text x="${(x + w / 2).toFixed(1)}" y="${(top + PAD_Y + (i + 1) * LINE - 3).toFixed(1)}" text-anchor="middle"` +
-      `${i >= node.label.length ? ' class="saved" font-size="9" fill="#555"' : ""}>${xml(line)}</text>`).join("") +
+      `${i >= node.label.length ? ' class="saved" font-size="9" fill="#555"' : ""}>${escapeXml(line)}</text>`).join("") +
     "</g>");
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width.toFixed(0)}" height="${height.toFixed(0)}" viewBox="0 0 ${width.toFixed(0)} ${height.toFixed(0)}" font-family="${FONT}" font-size="11">`,
