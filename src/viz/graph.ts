@@ -17,7 +17,8 @@ export interface VizNode {
   kind: VizNodeKind;
   /** The lines of its label: a grad_fn's name; a variable's name and shape; a tensor's shape. */
   label: string[];
-  /** A grad_fn's saved tensors' shapes, as "(20, 6, 24, 24)" (none once backward has freed them). */
+  /** A grad_fn's saved tensors' shapes, as "(20, 6, 24, 24)" (none once backward has freed them):
+   *  what this library's node keeps, which can differ from PyTorch's `_saved_*` (docs/API.md). */
   saved: string[];
 }
 
