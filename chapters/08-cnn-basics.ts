@@ -155,13 +155,16 @@ ch.cell("part 8 · PyTorch で CNN を実装する — training", () => {
     for (const [inputs, labels] of batches) {
       count++;
       // No reshape this time: the images go in as [20, 1, 28, 28].
-      optimizer.zeroGrad();
-      const outputs = net(inputs);
-      const loss = criterion(outputs, labels);
-      loss.backward();
-      optimizer.step();
+      // torch.tidy is ours: JavaScript frees memory late, so the step hands its memory to the next.
+      torch.tidy(() => {
+        optimizer.zeroGrad();
+        const outputs = net(inputs);
+        const loss = criterion(outputs, labels);
+        loss.backward();
+        optimizer.step();
 
-      runningLoss += loss.item();
+        runningLoss += loss.item();
+      });
       if (count % 500 === 0) {
         batches.write(`#${epoch}, data: ${count * BATCH_SIZE}, running_loss: ${(runningLoss / 500).toFixed(3)}`);
         runningLoss = 0.0;
@@ -179,10 +182,12 @@ ch.cell("part 8 · PyTorch で CNN を実装する — accuracy on the 10000 tes
 
   torch.noGrad(() => {
     for (const [inputs, labels] of testloader) {
-      const outputs = net(inputs);
-      const [, predicted] = torch.max(outputs, 1);
-      total += outputs.size(0);
-      correct += predicted.eq(labels!).sum().item();
+      torch.tidy(() => {
+        const outputs = net(inputs);
+        const [, predicted] = torch.max(outputs, 1);
+        total += outputs.size(0);
+        correct += predicted.eq(labels!).sum().item();
+      });
     }
   });
 

@@ -73,15 +73,18 @@ function train(net: nn.Module, dataloader: data.DataLoader, criterion: nn.CrossE
   let totalLoss = 0.0;
   let totalCorrect = 0;
   for (const [inputs, labels] of torch.progress(dataloader, { desc: "train" })) {
-    optimizer.zeroGrad();
-    const outputs = net(inputs);
-    const loss = criterion(outputs, labels);
-    loss.backward();
-    optimizer.step();
+    // torch.tidy is ours: JavaScript frees memory late, so each step hands its memory to the next.
+    torch.tidy(() => {
+      optimizer.zeroGrad();
+      const outputs = net(inputs);
+      const loss = criterion(outputs, labels);
+      loss.backward();
+      optimizer.step();
 
-    totalLoss += loss.item();
-    const [, predicted] = torch.max(outputs, 1);
-    totalCorrect += predicted.eq(labels!).sum().item();
+      totalLoss += loss.item();
+      const [, predicted] = torch.max(outputs, 1);
+      totalCorrect += predicted.eq(labels!).sum().item();
+    });
   }
 
   const avgLoss = totalLoss / dataloader.dataset.length;
@@ -98,12 +101,14 @@ function validate(net: nn.Module, dataloader: data.DataLoader, criterion: nn.Cro
   let totalCorrect = 0;
   torch.noGrad(() => {
     for (const [inputs, labels] of dataloader) {
-      const outputs = net(inputs);
-      const loss = criterion(outputs, labels);
+      torch.tidy(() => {
+        const outputs = net(inputs);
+        const loss = criterion(outputs, labels);
 
-      totalLoss += loss.item();
-      const [, predicted] = torch.max(outputs, 1);
-      totalCorrect += predicted.eq(labels!).sum().item();
+        totalLoss += loss.item();
+        const [, predicted] = torch.max(outputs, 1);
+        totalCorrect += predicted.eq(labels!).sum().item();
+      });
     }
   });
 

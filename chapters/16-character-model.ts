@@ -54,15 +54,18 @@ function train(model: nn.Module, optimizer: optim.Optimizer, steps: number, sche
   model.train();
   let running = 0;
   for (let step = 1; step <= steps; step++) {
-    const [x, y] = batch();
-    const logits = model(x) as torch.Tensor;
-    const loss = F.crossEntropy(logits.reshape(-1, V), y.reshape(-1));
-    optimizer.zeroGrad();
-    loss.backward();
-    nn.utils.clipGradNorm_(model.parameters(), 1.0);
-    optimizer.step();
-    scheduler?.step();
-    running += loss.item();
+    // torch.tidy: this step's memory goes to the next step (JavaScript would free it late)
+    running += torch.tidy(() => {
+      const [x, y] = batch();
+      const logits = model(x) as torch.Tensor;
+      const loss = F.crossEntropy(logits.reshape(-1, V), y.reshape(-1));
+      optimizer.zeroGrad();
+      loss.backward();
+      nn.utils.clipGradNorm_(model.parameters(), 1.0);
+      optimizer.step();
+      scheduler?.step();
+      return loss.item();
+    });
     if (step % 50 === 0 || step === steps) {
       console.log(`step ${String(step).padStart(4)}  loss ${(running / (step % 50 === 0 ? 50 : step % 50)).toFixed(3)}`);
       running = 0;

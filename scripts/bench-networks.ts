@@ -60,13 +60,14 @@ export function ourRate(Net: new () => nn.Module, batch: number, threads: number
   const optimizer = new optim.SGD(net.parameters(), { lr: 0.001, momentum: 0.9 });
   const x = torch.rand(batch, 1, 28, 28);
   const y = torch.arange(batch).remainder(10);
-  const step = () => {
+  // each step inside torch.tidy, as the chapters train: the next step reuses its memory
+  const step = () => torch.tidy(() => {
     optimizer.zeroGrad();
     const loss = nn.functional.crossEntropy(net(x), y);
     loss.backward();
     optimizer.step();
     loss.item();
-  };
+  });
   let start = performance.now(), k = 0;
   while (performance.now() - start < 1500 || k < 5) { step(); k++; }
   const msPerStep = (performance.now() - start) / k;

@@ -135,9 +135,11 @@ function trainingSteps(Net: new () => nn.Module, backend: torch.BackendName): ()
     torch.setBackend(backend);
     for (let s = 0; s < STEPS_PER_RUN; s++) {
       const [inputs, labels] = batches[i++ % batches.length]!;
-      optimizer.zeroGrad();
-      criterion(net(inputs), labels).backward();
-      optimizer.step();
+      torch.tidy(() => {
+        optimizer.zeroGrad();
+        criterion(net(inputs), labels).backward();
+        optimizer.step();
+      });
     }
   };
 }

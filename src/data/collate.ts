@@ -18,8 +18,8 @@ export function gatherRows(t: Tensor, indices: readonly number[]): Tensor {
   if (t.dim() === 0) throw new Error("gatherRows: a 0-d tensor has no rows");
   const n = t.shape[0]!;
   const rowSize = n === 0 ? 0 : t.numel() / n;
-  const out = new t.dtype.ArrayType(indices.length * rowSize);
-  const data = t.data;
+  const out = t.dtype.zeros(indices.length * rowSize);
+  const data = t._data;
   for (let b = 0; b < indices.length; b++) {
     const row = checkIndex(indices[b]!, n);
     if (rowSize === 1) out[b] = data[row]!; // labels: skip the subarray view
@@ -98,13 +98,13 @@ function collateField(values: readonly Field[], where: string): Collated {
 function stackRows(tensors: readonly Tensor[], where: string): Tensor {
   const head = tensors[0]!;
   const rowSize = head.numel();
-  const out = new head.dtype.ArrayType(tensors.length * rowSize);
+  const out = head.dtype.zeros(tensors.length * rowSize);
   tensors.forEach((t, b) => {
     if (t.dtype !== head.dtype) throw new Error(`defaultCollate: sample ${b} has a ${t.dtype} tensor at ${where}, sample 0 a ${head.dtype} one`);
     if (!sameShape(t.shape, head.shape)) {
       throw new Error(`stack expects each tensor to be equal size, but got ${shapeString(head.shape)} at entry 0 and ${shapeString(t.shape)} at entry ${b}`);
     }
-    out.set(t.data, b * rowSize);
+    out.set(t._data, b * rowSize);
   });
   return new Tensor(out, [tensors.length, ...head.shape], head.dtype);
 }

@@ -90,7 +90,7 @@ function toTensor(x: Tensor | PILImage): Tensor {
   const [C, H, W] = s.length === 2 ? [1, s[0]!, s[1]!] : hwc ? [s[2]!, s[0]!, s[1]!] : [s[0]!, s[1]!, s[2]!];
   const divisor = x.dtype === uint8 ? 255 : 1;
   const out = new Float32Array(x.numel());
-  const src = x.data;
+  const src = x._data;
   for (let c = 0; c < C; c++) {
     for (let p = 0; p < H * W; p++) out[c * H * W + p] = src[hwc ? p * C + c : c * H * W + p]! / divisor;
   }
@@ -124,7 +124,7 @@ function normalize(x: Tensor, means: readonly number[], stds: readonly number[])
   checkFloating(x.dtype, "normalize");
   const plane = x.shape.at(-2)! * x.shape.at(-1)!;
   const out = new Float32Array(x.numel());
-  const src = x.data;
+  const src = x._data;
   for (let i = 0; i < out.length; i++) {
     const c = Math.floor(i / plane) % C;
     // float32 arithmetic step by step, as PyTorch's sub_ then div_ on a float tensor
@@ -173,7 +173,7 @@ function toPILImage(x: Tensor): PILImage {
   if (x.dim() !== 2 && x.dim() !== 3) throw new Error(`pic should be 2/3 dimensional. Got ${x.dim()} dimensions.`);
   const [C, H, W] = x.dim() === 2 ? [1, x.shape[0]!, x.shape[1]!] : [x.shape[0]!, x.shape[1]!, x.shape[2]!];
   const bytes = x.dtype === uint8 ? x : x.dtype.isFloatingPoint ? x.mul(255).byte() : x.byte();
-  const data = new Uint8Array(C * H * W), src = bytes.data;
+  const data = new Uint8Array(C * H * W), src = bytes._data;
   for (let c = 0; c < C; c++) for (let p = 0; p < H * W; p++) data[p * C + c] = src[c * H * W + p]!;
   return new PILImage(W, H, PILImage.modeFor(C), data);
 }
@@ -209,11 +209,11 @@ function planesOf(x: Tensor | PILImage, op: string): Planes {
   if (!(x instanceof Tensor) || x.dim() < 2) throw new Error(`${op}: expected a PILImage or a tensor image [..., H, W], got ${x instanceof Tensor ? shapeString(x.shape) : String(x)}`);
   const H = x.shape.at(-2)!, W = x.shape.at(-1)!, lead = x.shape.slice(0, -2);
   return {
-    values: Float64Array.from(x.data), planes: x.numel() / (H * W), height: H, width: W,
+    values: Float64Array.from(x._data), planes: x.numel() / (H * W), height: H, width: W,
     rebuild: (v, h, w) => {
       const shape = [...lead, h, w];
       if (x.dtype === uint8) return new Tensor(Uint8Array.from(v, (y) => Math.min(255, Math.max(0, Math.round(y)))), shape, uint8);
-      const out = new x.dtype.ArrayType(v.length);
+      const out = x.dtype.zeros(v.length);
       out.set(v);
       return new Tensor(out, shape, x.dtype);
     },

@@ -70,7 +70,7 @@ export function serialize(state: StateDict, metadata?: Record<string, string>): 
 }
 
 function writeData(view: DataView, at: number, t: Tensor, name: string): void {
-  const d = t.data;
+  const d = t._data;
   switch (t.dtype) {
     case float32: for (let i = 0; i < d.length; i++) view.setFloat32(at + 4 * i, d[i]!, true); break;
     case float64: for (let i = 0; i < d.length; i++) view.setFloat64(at + 8 * i, d[i]!, true); break;
@@ -143,7 +143,7 @@ export function readSafetensors(bytes: Uint8Array): { tensors: Map<string, Tenso
 function readData(view: DataView, at: number, p: { name: string; format: Format; shape: number[] }): Tensor {
   const count = numelOf(p.shape);
   const dtype = p.format.dtype;
-  const d = new dtype.ArrayType(count);
+  const d = dtype.zeros(count);
   switch (dtype) {
     case float32: for (let i = 0; i < count; i++) d[i] = view.getFloat32(at + 4 * i, true); break;
     case float64: for (let i = 0; i < count; i++) d[i] = view.getFloat64(at + 8 * i, true); break;

@@ -36,13 +36,13 @@ export function clipGradNorm_(params: Iterable<Tensor> | Tensor, maxNorm: number
   const grads = gradsOf(params);
   if (grads.length === 0) return new Tensor(new Float32Array([0]), [], float32);
   // Each norm is rounded to float32 as PyTorch's per-tensor norms are, then combined.
-  const total = Math.fround(norm(grads.map((g) => Math.fround(norm(g.data, normType))), normType));
+  const total = Math.fround(norm(grads.map((g) => Math.fround(norm(g._data, normType))), normType));
   if (errorIfNonfinite && !Number.isFinite(total)) {
     throw new Error(`The total norm of order ${normType === Infinity ? "inf" : normType.toFixed(1)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);
   }
   const coef = Math.min(Math.fround(maxNorm / Math.fround(total + 1e-6)), 1);
   for (const g of grads) {
-    const d = g.data;
+    const d = g._data;
     for (let i = 0; i < d.length; i++) d[i] = d[i]! * coef;
     g.storage.bump();
   }
@@ -53,7 +53,7 @@ export function clipGradNorm_(params: Iterable<Tensor> | Tensor, maxNorm: number
 export function clipGradValue_(params: Iterable<Tensor> | Tensor, clipValue: number): void {
   if (!(clipValue >= 0)) throw new Error(`clipGradValue_: clipValue must be >= 0, got ${clipValue}`);
   for (const g of gradsOf(params)) {
-    const d = g.data;
+    const d = g._data;
     for (let i = 0; i < d.length; i++) d[i] = Math.min(Math.max(d[i]!, -clipValue), clipValue);
     g.storage.bump();
   }

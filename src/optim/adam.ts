@@ -95,9 +95,9 @@ export class Adam extends Optimizer<AdamHyperparameters> {
   protected setParamState(p: Tensor, s: ParamState): void {
     this.state.set(p, {
       step: s.step as number,
-      expAvg: castArray((s.exp_avg as Tensor).data, p.dtype),
-      expAvgSq: castArray((s.exp_avg_sq as Tensor).data, p.dtype),
-      maxExpAvgSq: s.max_exp_avg_sq instanceof Tensor ? castArray(s.max_exp_avg_sq.data, p.dtype) : null,
+      expAvg: castArray((s.exp_avg as Tensor)._data, p.dtype),
+      expAvgSq: castArray((s.exp_avg_sq as Tensor)._data, p.dtype),
+      maxExpAvgSq: s.max_exp_avg_sq instanceof Tensor ? castArray(s.max_exp_avg_sq._data, p.dtype) : null,
     });
   }
   protected clearParamState(p: Tensor): void {

@@ -120,7 +120,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       for (const p of h.params) {
         const g = p._grad();
         if (g === null) continue;
-        yield { p, w: p.data, grad: g.data, r: roundingOf(p.dtype), h };
+        yield { p, w: p._data, grad: g._data, r: roundingOf(p.dtype), h };
         p.storage.bump();
       }
     }

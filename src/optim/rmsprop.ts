@@ -57,7 +57,7 @@ export class RMSprop extends Optimizer<RMSpropHyperparameters> {
     return out;
   }
   protected setParamState(p: Tensor, s: ParamState): void {
-    const copy = (key: string) => (s[key] instanceof Tensor ? castArray((s[key] as Tensor).data, p.dtype) : null);
+    const copy = (key: string) => (s[key] instanceof Tensor ? castArray((s[key] as Tensor)._data, p.dtype) : null);
     this.state.set(p, { step: s.step as number, squareAvg: copy("square_avg")!, buf: copy("momentum_buffer"), gradAvg: copy("grad_avg") });
   }
   protected clearParamState(p: Tensor): void {
@@ -68,7 +68,7 @@ export class RMSprop extends Optimizer<RMSpropHyperparameters> {
     for (const { p, w, grad, r, h } of this.withGradients()) {
       let s = this.state.get(p);
       if (!s) {
-        const zeros = () => new p.dtype.ArrayType(w.length);
+        const zeros = () => p.dtype.zeros(w.length);
         s = { step: 0, squareAvg: zeros(), buf: h.momentum > 0 ? zeros() : null, gradAvg: h.centered ? zeros() : null };
         this.state.set(p, s);
       }
@@ -76,8 +76,8 @@ export class RMSprop extends Optimizer<RMSpropHyperparameters> {
       const alpha = r(h.alpha), c = r(1 - h.alpha), wd = r(h.weightDecay), eps = r(h.eps), m = r(h.momentum), lr = r(-h.lr);
       const weight = r(1 - h.alpha), other = r(1 - weight);
       const { squareAvg: v } = s;
-      const buf = h.momentum > 0 ? (s.buf ??= new p.dtype.ArrayType(w.length)) : null;
-      const gradAvg = h.centered ? (s.gradAvg ??= new p.dtype.ArrayType(w.length)) : null;
+      const buf = h.momentum > 0 ? (s.buf ??= p.dtype.zeros(w.length)) : null;
+      const gradAvg = h.centered ? (s.gradAvg ??= p.dtype.zeros(w.length)) : null;
       for (let i = 0; i < w.length; i++) {
         let g = h.maximize ? -grad[i]! : grad[i]!;
         if (h.weightDecay !== 0) g = r(g + wd * w[i]!);
@@ -136,7 +136,7 @@ export class Adagrad extends Optimizer<AdagradHyperparameters> {
     return s && { step: s.step, sum: new Tensor(s.sum.slice(), p.shape, p.dtype) };
   }
   protected setParamState(p: Tensor, s: ParamState): void {
-    this.state.set(p, { step: s.step as number, sum: castArray((s.sum as Tensor).data, p.dtype) });
+    this.state.set(p, { step: s.step as number, sum: castArray((s.sum as Tensor)._data, p.dtype) });
   }
   protected clearParamState(p: Tensor): void {
     this.state.delete(p);
@@ -146,7 +146,7 @@ export class Adagrad extends Optimizer<AdagradHyperparameters> {
     for (const { p, w, grad, r, h } of this.withGradients()) {
       let s = this.state.get(p);
       if (!s) {
-        s = { step: 0, sum: new p.dtype.ArrayType(w.length).fill(h.initialAccumulatorValue) };
+        s = { step: 0, sum: p.dtype.zeros(w.length).fill(h.initialAccumulatorValue) };
         this.state.set(p, s);
       }
       s.step += 1;

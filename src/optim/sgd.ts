@@ -70,7 +70,7 @@ export class SGD extends Optimizer<SGDHyperparameters> {
     return buf && { momentum_buffer: new Tensor(buf.slice(), p.shape, p.dtype) };
   }
   protected setParamState(p: Tensor, s: ParamState): void {
-    this.momentumBuffers.set(p, castArray((s.momentum_buffer as Tensor).data, p.dtype));
+    this.momentumBuffers.set(p, castArray((s.momentum_buffer as Tensor)._data, p.dtype));
   }
   protected clearParamState(p: Tensor): void {
     this.momentumBuffers.delete(p);

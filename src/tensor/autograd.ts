@@ -20,6 +20,7 @@ import { Tensor } from "./tensor.ts";
 import { castArray, type DataArray, type DType } from "./dtype.ts";
 import type { Storage } from "./storage.ts";
 import { sameShape } from "./shape.ts";
+import { noteNode } from "./tidy.ts";
 
 /** Maps the output's gradient to one gradient per input (null where none is needed). `into[i]`,
  *  when given, is memory no tensor uses, of input i's dtype and size, where input i's gradient may
@@ -52,6 +53,8 @@ export class GradFn {
   private savesValues: boolean;
   /** True once backward has run through this node and freed what it saved. */
   private released = false;
+  /** True once the torch.tidy it was made in has ended (its closure may read reused memory). */
+  private releasedByTidy = false;
   /** The tensor this node produced, to say "output 0 of Exp" when it was saved and then changed. */
   private output: Tensor | null = null;
   /** For a view op's node: the storage it views and how often its history had been rewritten. */
@@ -69,6 +72,7 @@ export class GradFn {
     saved: readonly Saved[],
   ) {
     this.backwardFn = backwardFn;
+    noteNode(this);
     this.savesValues = saved.some((x) => x !== null);
     this.saved = saved.filter((t): t is Tensor => t instanceof Tensor).map((tensor) => ({ tensor, version: tensor._version }));
   }
@@ -123,6 +127,12 @@ export class GradFn {
   /** Gradients for the inputs from the gradient of the output, after checking that nothing this
    *  node saved was freed or changed in place since (PyTorch's Node.apply). */
   apply(grad: Tensor, retainGraph = false, into: readonly (DataArray | undefined)[] = []): (Tensor | null)[] {
+    if (this.releasedByTidy) {
+      throw new Error(
+        `${this.name} was recorded inside a torch.tidy() that has ended, and the memory it saved has been reused; ` +
+          "call backward() inside the tidy that made the graph",
+      );
+    }
     if (this.released) {
       throw new Error(
         "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
@@ -147,6 +157,13 @@ export class GradFn {
       this.saved = [];
     }
     return grads;
+  }
+
+  /** Called when the torch.tidy this node was made in ends. @internal */
+  releaseForTidy(): void {
+    this.releasedByTidy = true;
+    this.backwardFn = null;
+    this.saved = [];
   }
 
   private modifiedError(tensor: Tensor, version: number): Error {
@@ -344,7 +361,7 @@ class GradientSums {
     const into = this.ownedSum(node);
     if (into === g) return; // a view's backward added its window into the sum already
     if (into && into.dtype === g.dtype && sameShape(into.shape, g.shape)) {
-      const target = into.storage.array, values = g.data;
+      const target = into.storage.array, values = g._data;
       for (let i = 0; i < values.length; i++) target[i] = target[i]! + values[i]!;
       return;
     }
@@ -393,7 +410,7 @@ function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean,
       // backward functions read their gradient as a plain row-major array
       const into = capture || createGraph ? [] : node.next.map((next) => (next instanceof AccumulateGrad && feeds.get(next) === 1 ? spareFor(next.variable) : undefined));
       const dependsOnGraph = createGraph && (grad.requiresGrad || node.savesTensorsRequiringGrad());
-      const incoming = grad.isContiguous() ? grad : createGraph ? grad.contiguous() : new Tensor(grad.data, grad.shape, grad.dtype);
+      const incoming = grad.isContiguous() ? grad : createGraph ? grad.contiguous() : new Tensor(grad._data, grad.shape, grad.dtype);
       // a view's backward (one input) may add its window straight into the sum gathering for it
       windowTarget = node.isView && node.next.length === 1 && node.next[0] ? grads.ownedSum(node.next[0]) : null;
       let inputGrads: (Tensor | null)[];
@@ -411,7 +428,7 @@ function backpropagate(roots: readonly [Tensor, Tensor][], retainGraph: boolean,
         const raw = inputGrads[i];
         if (!next || !raw) return;
         const dtype = node.inputDTypes[i]!;
-        const g = raw.dtype === dtype ? raw : createGraph ? raw.to(dtype) : new Tensor(castArray(raw.data, dtype), raw.shape, dtype); // a float64 op's gradient for a float32 input
+        const g = raw.dtype === dtype ? raw : createGraph ? raw.to(dtype) : new Tensor(castArray(raw._data, dtype), raw.shape, dtype); // a float64 op's gradient for a float32 input
         grads.add(next, g);
       });
     }
@@ -466,7 +483,7 @@ export function retainGrad(t: Tensor): void {
   registerHook(t, (g) => {
     const current = t._grad();
     if (current) noGrad(() => current.add_(g));
-    else t._setGrad(new Tensor(g.data.slice(), g.shape, g.dtype));
+    else t._setGrad(new Tensor(g._data.slice(), g.shape, g.dtype));
   });
 }
 
@@ -488,7 +505,7 @@ export function grad(
     const g = given[i];
     if (g) {
       if (g.shape.length !== out.shape.length || g.shape.some((s, j) => s !== out.shape[j])) throw new Error(`Mismatch in shape: grad_output[${i}] has a shape of ${g.shape} and output[${i}] has a shape of ${out.shape}.`);
-      return [out, g.dtype === out.dtype ? g.detach() : new Tensor(castArray(g.data, out.dtype), out.shape, out.dtype)];
+      return [out, g.dtype === out.dtype ? g.detach() : new Tensor(castArray(g._data, out.dtype), out.shape, out.dtype)];
     }
     if (out.numel() !== 1) throw new Error("grad can be implicitly created only for scalar outputs");
     return [out, new Tensor(castArray([1], out.dtype), out.shape, out.dtype)];
@@ -504,7 +521,7 @@ export function grad(
     if (!g && !options.allowUnused) throw new Error(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allowUnused: true if this is the desired behavior.`);
     if (!g) return null;
     if (createGraph) return g;
-    return g.isContiguous() && !g.isView() ? g : new Tensor(g.data.slice(), g.shape, g.dtype);
+    return g.isContiguous() && !g.isView() ? g : new Tensor(g._data.slice(), g.shape, g.dtype);
   });
 }
 
@@ -521,7 +538,7 @@ function accumulate(leaf: Tensor, grad: Tensor, handedOut: Set<DataArray>, creat
   const current = leaf._grad();
   if (current === null) {
     const own = grad.isContiguous() && !grad.isView() && grad.storage.array.length === grad.numel() && !handedOut.has(grad.storage.array);
-    const g = own ? grad : createGraph ? grad.clone() : new Tensor(grad.data.slice(), grad.shape, grad.dtype);
+    const g = own ? grad : createGraph ? grad.clone() : new Tensor(grad._data.slice(), grad.shape, grad.dtype);
     if (spareGrads.get(leaf)?.array === g.storage.array) spareGrads.delete(leaf); // written into its recycled memory
     leaf._setGrad(g);
     handedOut.add(g.storage.array);

@@ -50,7 +50,7 @@ function splitArgs(args: readonly ShapeOrOptions[], op: string): [number[], Tens
 function filled(op: string, args: readonly ShapeOrOptions[], value: (i: number) => number): Tensor {
   const [shape, options] = splitArgs(args, op);
   const dtype = toDType(options.dtype ?? float32);
-  const data = new dtype.ArrayType(numelOf(shape)); // written directly: the array rounds or wraps each value
+  const data = dtype.zeros(numelOf(shape)); // written directly: the array rounds or wraps each value
   for (let i = 0; i < data.length; i++) data[i] = value(i);
   normalizeInPlace(data, dtype);
   return finish(data, shape, dtype, options.requiresGrad);
@@ -217,9 +217,9 @@ export function normal(mean: number, std: number, size: readonly number[], optio
 /** torch.bernoulli(p): 1 with probability p[i], else 0, in p's shape and dtype. */
 export function bernoulli(p: Tensor): Tensor {
   if (!p.dtype.isFloatingPoint) throw new Error(`"bernoulli_tensor_cpu_p_" not implemented for '${p.dtype.scalarName}'`);
-  const probs = p.data;
+  const probs = p._data;
   for (const x of probs) if (!(x >= 0 && x <= 1)) throw new Error("Expected p_in >= 0 && p_in <= 1 to be true, but got false.");
-  const draws = new p.dtype.ArrayType(probs.length);
+  const draws = p.dtype.zeros(probs.length);
   for (let i = 0; i < probs.length; i++) draws[i] = random() < probs[i]! ? 1 : 0;
   return new Tensor(draws, p.shape, p.dtype);
 }
@@ -228,7 +228,7 @@ export function bernoulli(p: Tensor): Tensor {
 export function logspace(start: number, end: number, steps: number, base = 10, options: TensorOptions = {}): Tensor {
   checkTensorOptions("logspace", options);
   const dtype = toDType(options.dtype ?? float32);
-  const data = new dtype.ArrayType(steps);
+  const data = dtype.zeros(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) data[i] = Math.pow(base, i < half ? start + step * i : end - step * (steps - 1 - i));

@@ -9,6 +9,7 @@
 //   int32     Int32Array     wraps around on overflow, as PyTorch's does
 //   uint8     Uint8Array     wraps around modulo 256
 //   bool      Uint8Array     0 or 1
+import { takeArray } from "./tidy.ts";
 
 /** The typed arrays that hold a tensor's elements (see the table above for which dtype uses which). */
 export type DataArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -39,6 +40,10 @@ export class DType {
 
   get isFloatingPoint(): boolean {
     return this.category === 2;
+  }
+  /** A zeroed array of `length` elements of this dtype (from torch.tidy's pool where it has one). */
+  zeros(length: number): DataArray {
+    return takeArray(this.ArrayType, length);
   }
   toString(): string {
     return `torch.${this.name}`;
@@ -89,9 +94,9 @@ export function roundingOf(dtype: DType): (x: number) => number {
   return dtype === float32 ? Math.fround : (x: number) => x;
 }
 
-/** A new zeroed array of the same type as `src`. */
+/** A zeroed array of the same type as `src` (from torch.tidy's pool where it has one). */
 export function allocLike<A extends DataArray>(src: A, length: number): A {
-  return new (src.constructor as new (length: number) => A)(length);
+  return takeArray(src.constructor as new (length: number) => A, length);
 }
 
 /** Throws PyTorch's "not implemented for 'Long'" unless `dtype` is floating point (for float-only ops). */
@@ -182,7 +187,7 @@ export function int64RangeError(x: number): Error {
 
 /** A new array of `dtype` holding `src` cast element by element. */
 export function castArray(src: ArrayLike<number>, dtype: DType): DataArray {
-  const out = new dtype.ArrayType(src.length);
+  const out = dtype.zeros(src.length);
   // Float32Array, Float64Array, Int32Array and Uint8Array convert (round or wrap) on store; int64 and bool need a rule.
   if (dtype === int64) {
     for (let i = 0; i < src.length; i++) {

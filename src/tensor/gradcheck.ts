@@ -39,7 +39,7 @@ export function gradcheck(
   A.checkOptions("gradcheck", options, { eps: A.number, atol: A.number, rtol: A.number });
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
   const xs = inputs.map((t) => {
-    const x = t.dtype.isFloatingPoint ? new Tensor(Float64Array.from(t.data), t.shape, float64) : t.detach().clone();
+    const x = t.dtype.isFloatingPoint ? new Tensor(Float64Array.from(t._data), t.shape, float64) : t.detach().clone();
     if (t.requiresGrad) x.requiresGrad = true;
     return x;
   });
@@ -51,7 +51,7 @@ export function gradcheck(
 
   const lossAt = (): number =>
     noGrad(() => {
-      const y = fn(...xs).data;
+      const y = fn(...xs)._data;
       let total = 0;
       for (let i = 0; i < y.length; i++) total += y[i]! * v[i]!;
       return total;
@@ -59,14 +59,14 @@ export function gradcheck(
 
   xs.forEach((x, which) => {
     if (!x.requiresGrad) return;
-    const analytic = x.grad?.data ?? new Float64Array(x.numel());
+    const analytic = x.grad?._data ?? new Float64Array(x.numel());
     for (let i = 0; i < x.numel(); i++) {
-      const original = x.data[i]!;
-      x.data[i] = original + eps;
+      const original = x._data[i]!;
+      x._data[i] = original + eps;
       const plus = lossAt();
-      x.data[i] = original - eps;
+      x._data[i] = original - eps;
       const minus = lossAt();
-      x.data[i] = original;
+      x._data[i] = original;
       const numeric = (plus - minus) / (2 * eps);
       if (!(Math.abs(analytic[i]! - numeric) <= atol + rtol * Math.abs(numeric))) {
         throw new Error(

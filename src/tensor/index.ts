@@ -16,6 +16,7 @@ export {
 export { Size } from "./shape.ts";
 export type { ValuesIndices } from "./ops/reduce.ts";
 export { GradFn, AccumulateGrad, noGrad, isGradEnabled } from "./autograd.ts";
+export { tidy, keep } from "./tidy.ts";
 import { grad as autogradGrad } from "./autograd.ts";
 import { gradcheck as autogradGradcheck, gradgradcheck as autogradGradgradcheck } from "./gradcheck.ts";
 /** torch.autograd: grad(outputs, inputs, { gradOutputs, retainGraph, createGraph, allowUnused }),

@@ -26,7 +26,7 @@ type Operand = Tensor | number;
 export function denseCopy(t: Tensor, dtype: DType): Tensor {
   const strides = t.stride();
   if (t.isContiguous() || !isNonOverlappingAndDense(t.shape, strides) || strides.some((s) => s < 0)) {
-    return new Tensor(castArray(t.data, dtype), t.shape, dtype);
+    return new Tensor(castArray(t._data, dtype), t.shape, dtype);
   }
   // dense: the elements fill [offset, offset + numel) of the storage in some order; copy that range
   const at = t.storageOffset();
@@ -93,7 +93,7 @@ export function apply<T extends Tensor>(self: T, op: string, sources: readonly O
     );
   }
   // the op reads the old values (a copy, since they are about to be overwritten) with self's history
-  const before = new Tensor(self.data.slice(), self.shape, self.dtype);
+  const before = new Tensor(self._data.slice(), self.shape, self.dtype);
   before.gradFn = self.gradFn;
   const result = compute(before);
   write(self, result, op);
@@ -112,7 +112,7 @@ function write(self: Tensor, result: Tensor, op: string): void {
   if (!canCast(result.dtype, self.dtype)) {
     throw new Error(`${op}: result type ${result.dtype.scalarName} can't be cast to the desired output type ${self.dtype.scalarName}`);
   }
-  const values = result.dtype === self.dtype ? result.data : castArray(result.data, self.dtype);
+  const values = result.dtype === self.dtype ? result._data : castArray(result._data, self.dtype);
   scatterStrided(self.storage.array, self.shape, self.stride(), self.storageOffset(), values);
   self.storage.bump();
 }
@@ -127,17 +127,17 @@ function rewriteBase(view: Tensor, node: GradFn): void {
   const edges = [edgeOf(base), ...node.next.slice(1)];
   const dtypes = [base.dtype, ...node.inputDTypes.slice(1)];
   const copySlices = GradFn.fromEdges("CopySlices", edges, dtypes, (g) => {
-    const grad = new Tensor(g.data.slice(), base.shape, g.dtype);
+    const grad = new Tensor(g._data.slice(), base.shape, g.dtype);
     const region = grad._view(shape, strides, offset);
-    const inner = node.apply(new Tensor(region.data.slice(), shape, g.dtype), true); // a copy: the region is overwritten below
-    scatterStrided(grad.storage.array, shape, strides, offset, inner[0]?.data ?? new g.dtype.ArrayType(numelOf(shape)));
+    const inner = node.apply(new Tensor(region._data.slice(), shape, g.dtype), true); // a copy: the region is overwritten below
+    scatterStrided(grad.storage.array, shape, strides, offset, inner[0]?._data ?? g.dtype.zeros(numelOf(shape)));
     return [grad, ...inner.slice(1)];
   });
   copySlices.becomeHistoryOf(base);
   // the view now reads the rewritten base
   const viewNode = GradFn.fromEdges("AsStridedBackward0", [copySlices], [base.dtype], (g) => {
-    const grad = new Tensor(new g.dtype.ArrayType(base.numel()), base.shape, g.dtype);
-    scatterStrided(grad.storage.array, shape, strides, offset, g.data);
+    const grad = new Tensor(g.dtype.zeros(base.numel()), base.shape, g.dtype);
+    scatterStrided(grad.storage.array, shape, strides, offset, g._data);
     return [grad];
   });
   viewNode.becomeHistoryOf(view);
@@ -157,9 +157,9 @@ export function copy<T extends Tensor>(self: T, src: Tensor): T {
   if (!fits) throw new Error(`copy_: a source of shape ${shapeString(src.shape)} cannot be broadcast to the shape ${shapeString(self.shape)}`);
   return apply(self, "copy_", [src], (before) => {
     const values = noGrad(() => src.expand(self.shape).to(self.dtype));
-    const out = new Tensor(values.data, self.shape, self.dtype);
+    const out = new Tensor(values._data, self.shape, self.dtype);
     return record(out, "CopyBackwards", [before, src], (g) => [
-      new Tensor(new g.dtype.ArrayType(g.numel()), g.shape, g.dtype),
+      new Tensor(g.dtype.zeros(g.numel()), g.shape, g.dtype),
       sumTo(g, src.shape),
     ]);
   });
@@ -184,8 +184,8 @@ export function fill<T extends Tensor>(self: T, value: number | boolean | Tensor
     }
   }
   return apply(self, x === 0 ? "zero_" : "fill_", [], (before) => {
-    const out = new Tensor(new self.dtype.ArrayType(self.numel()).fill(castValue(x, self.dtype)), self.shape, self.dtype);
-    return record(out, x === 0 ? "ZeroBackward0" : "FillBackward2", [before], (g) => [new Tensor(new g.dtype.ArrayType(g.numel()), g.shape, g.dtype)]);
+    const out = new Tensor(self.dtype.zeros(self.numel()).fill(castValue(x, self.dtype)), self.shape, self.dtype);
+    return record(out, x === 0 ? "ZeroBackward0" : "FillBackward2", [before], (g) => [new Tensor(g.dtype.zeros(g.numel()), g.shape, g.dtype)]);
   });
 }
 
@@ -193,11 +193,11 @@ export function fill<T extends Tensor>(self: T, value: number | boolean | Tensor
 export function fillRandom<T extends Tensor>(self: T, op: string, kernelName: string, draw: () => number): T {
   if (!self.dtype.isFloatingPoint) throw new Error(`"${kernelName}" not implemented for '${self.dtype.scalarName}'`);
   return apply(self, op, [], (before) => {
-    const data = new self.dtype.ArrayType(self.numel()); // a float array: each draw is rounded as it is stored
+    const data = self.dtype.zeros(self.numel()); // a float array: each draw is rounded as it is stored
     for (let i = 0; i < data.length; i++) data[i] = draw();
     const out = new Tensor(data, self.shape, self.dtype);
     const name = op === "uniform_" ? "UniformBackward0" : "NormalBackward0";
-    return record(out, name, [before], (g) => [new Tensor(new g.dtype.ArrayType(g.numel()), g.shape, g.dtype)]);
+    return record(out, name, [before], (g) => [new Tensor(g.dtype.zeros(g.numel()), g.shape, g.dtype)]);
   });
 }
 

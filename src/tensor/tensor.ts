@@ -15,6 +15,7 @@ import {
   sameShape, shapeString, Size, stridesOf,
 } from "./shape.ts";
 import { Storage } from "./storage.ts";
+import { releasedError } from "./tidy.ts";
 import * as E from "./ops/elementwise.ts";
 import * as R from "./ops/reduce.ts";
 import * as M from "./ops/matmul.ts";
@@ -111,7 +112,15 @@ export class Tensor {
    *  version: prefer the in-place ops). For a non-contiguous view it is a fresh copy, so writes to
    *  it change nothing: use the in-place ops, or `contiguous()` first. */
   get data(): DataArray {
-    if (this.dense) return this.dense;
+    this.storage.pin(); // user code may hold the array: torch.tidy must never reuse it
+    return this._data;
+  }
+  /** `data` as the library's own ops read it (they hold it no longer than the op). @internal */
+  get _data(): DataArray {
+    if (this.dense) {
+      if (this.storage.released) throw releasedError();
+      return this.dense;
+    }
     const array = this.storage.array, n = this.numel();
     if (this.isContiguous()) {
       this.dense = this.offset === 0 && array.length === n ? array : array.subarray(this.offset, this.offset + n);
@@ -189,6 +198,7 @@ export class Tensor {
         throw new Error(`attempting to assign a gradient with dtype '${value.dtype.cName}' to a tensor with dtype '${this.dtype.scalarName}'. Please ensure that the gradient and the tensor have the same dtype`);
       }
     }
+    value?.storage.pin();
     this.gradValue = value;
     this.gradHandedOut = value !== null;
   }
@@ -198,6 +208,7 @@ export class Tensor {
   }
   /** Sets a gradient the engine made (already checked), not yet handed out. @internal */
   _setGrad(value: Tensor | null): void {
+    value?.storage.pin();
     this.gradValue = value;
     this.gradHandedOut = false;
   }
@@ -239,7 +250,7 @@ export class Tensor {
       if (!gradient.dtype.isFloatingPoint) {
         throw new Error(`backward: expected a floating point gradient for a ${this.dtype} output, got ${gradient.dtype}`);
       }
-      seed = gradient.dtype === this.dtype ? gradient.detach() : new Tensor(castArray(gradient.data, this.dtype), this.shape, this.dtype);
+      seed = gradient.dtype === this.dtype ? gradient.detach() : new Tensor(castArray(gradient._data, this.dtype), this.shape, this.dtype);
     }
     runBackward(this, seed, retainGraph, createGraph);
   }
@@ -274,7 +285,7 @@ export class Tensor {
     return build(this.offset, 0);
   }
   toString(): string {
-    return formatTensor(this.data, this.shape, this.dtype, this.suffixes());
+    return formatTensor(this._data, this.shape, this.dtype, this.suffixes());
   }
   /** What follows the values in the printout: `requires_grad=True` or `grad_fn=<MulBackward0>`. */
   protected suffixes(): string[] {
@@ -475,7 +486,7 @@ export class Tensor {
   /** This tensor if it is contiguous, else a row-major copy (recorded as a clone). */
   contiguous(): Tensor {
     if (this.isContiguous()) return this;
-    const out = new Tensor(this.data, this.shape, this.dtype);
+    const out = new Tensor(this._data, this.shape, this.dtype);
     return record(out, "CloneBackward0", [this], (g) => [g]);
   }
   /** Truncates toward zero into int32 (PyTorch's `.int()`). */

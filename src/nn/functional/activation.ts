@@ -32,12 +32,12 @@ export function gelu(x: Tensor, options: { approximate?: "none" | "tanh" } = {})
   checkFloating(x.dtype, "gelu");
   const kernels = kernelsFor(x.dtype), tanhApproximation = approximate === "tanh";
   const cdf = new Float64Array(x.numel());
-  const out = new Tensor(new x.dtype.ArrayType(x.numel()), x.shape, x.dtype);
-  kernels.gelu(x.data, out.data, cdf, tanhApproximation, erfScalar);
+  const out = new Tensor(x.dtype.zeros(x.numel()), x.shape, x.dtype);
+  kernels.gelu(x._data, out._data, cdf, tanhApproximation, erfScalar);
   return record(out, "GeluBackward0", [x], (g) => {
     if (isGradEnabled()) return recomputedGradients(() => geluSimple(x, approximate), [x], g);
-    const dx = new Tensor(new x.dtype.ArrayType(x.numel()), x.shape, x.dtype);
-    kernels.geluBackward(g.data, x.data, cdf, tanhApproximation, dx.data);
+    const dx = new Tensor(x.dtype.zeros(x.numel()), x.shape, x.dtype);
+    kernels.geluBackward(g._data, x._data, cdf, tanhApproximation, dx._data);
     return [dx];
   }, [x]);
 }

@@ -46,7 +46,7 @@ export function batchNorm(
 
   const layout = { batch: n, channels, inner };
   const kernels = kernelsFor(input.dtype);
-  const x = input.data;
+  const x = input._data;
   const mean = new Float64Array(channels);
   const invStd = new Float64Array(channels); // 1 / sqrt(var + eps)
   if (training) {
@@ -55,13 +55,13 @@ export function batchNorm(
     for (let c = 0; c < channels; c++) {
       invStd[c] = 1 / Math.sqrt(squares[c]! / count + eps); // the biased variance normalises
       // running stats are buffers, not part of the graph: updated in place (with the unbiased variance)
-      if (runningMean) runningMean.data[c] = (1 - momentum) * runningMean.data[c]! + momentum * mean[c]!;
-      if (runningVar) runningVar.data[c] = (1 - momentum) * runningVar.data[c]! + momentum * (squares[c]! / (count - 1));
+      if (runningMean) runningMean._data[c] = (1 - momentum) * runningMean._data[c]! + momentum * mean[c]!;
+      if (runningVar) runningVar._data[c] = (1 - momentum) * runningVar._data[c]! + momentum * (squares[c]! / (count - 1));
     }
   } else {
     for (let c = 0; c < channels; c++) {
-      mean[c] = runningMean!.data[c]!;
-      invStd[c] = 1 / Math.sqrt(runningVar!.data[c]! + eps);
+      mean[c] = runningMean!._data[c]!;
+      invStd[c] = 1 / Math.sqrt(runningVar!._data[c]! + eps);
     }
   }
 
@@ -74,13 +74,13 @@ export function batchNorm(
   const needsGrad = isGradEnabled() && [input, weight, bias].some((t) => t?.requiresGrad);
   const xHat = needsGrad ? allocLike(x, x.length) : null;
   const out = allocLike(x, x.length);
-  kernels.batchNormNormalize(x, layout, mean, invStd, weight?.data ?? null, bias?.data ?? null, out, xHat);
+  kernels.batchNormNormalize(x, layout, mean, invStd, weight?._data ?? null, bias?._data ?? null, out, xHat);
 
   const inputs = [input, weight, bias].filter((t): t is Tensor => t !== null);
   return record(new Tensor(out, input.shape, input.dtype), "NativeBatchNormBackward0", inputs, (grad) => {
-    const g = grad.data;
+    const g = grad._data;
     const gradInput = allocLike(g, x.length), gradWeight = allocLike(g, channels), gradBias = allocLike(g, channels);
-    kernels.batchNormBackward(g, xHat!, layout, weight?.data ?? null, invStd, training, gradInput, gradWeight, gradBias);
+    kernels.batchNormBackward(g, xHat!, layout, weight?._data ?? null, invStd, training, gradInput, gradWeight, gradBias);
     const grads: (Tensor | null)[] = [new Tensor(gradInput, input.shape, grad.dtype)];
     if (weight) grads.push(new Tensor(gradWeight, weight.shape, grad.dtype));
     if (bias) grads.push(new Tensor(gradBias, bias.shape, grad.dtype));

@@ -119,22 +119,22 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const outShape = unbatched ? [outChannels, g.outHeight, g.outWidth] : [g.batch, outChannels, g.outHeight, g.outWidth];
   const dtype = input.dtype;
   const kernels = kernelsFor(dtype);
-  const out = new Tensor(new dtype.ArrayType(g.batch * outChannels * g.outHeight * g.outWidth), outShape, dtype);
-  kernels.conv2d(input.data, weight.data, bias ? bias.data : null, out.data, g);
+  const out = new Tensor(dtype.zeros(g.batch * outChannels * g.outHeight * g.outWidth), outShape, dtype);
+  kernels.conv2d(input._data, weight._data, bias ? bias._data : null, out._data, g);
 
   const inputs = bias ? [input, weight, bias] : [input, weight];
   return record(out, "ConvolutionBackward0", inputs, (grad, into) => {
     let gradInput: Tensor | null = null, gradWeight: Tensor | null = null, gradBias: Tensor | null = null;
     if (input.requiresGrad) {
-      gradInput = new Tensor(new dtype.ArrayType(input.numel()), input.shape, dtype);
-      kernels.conv2dBackwardInput(grad.data, weight.data, gradInput.data, g);
+      gradInput = new Tensor(dtype.zeros(input.numel()), input.shape, dtype);
+      kernels.conv2dBackwardInput(grad._data, weight._data, gradInput._data, g);
     }
     // into: recycled memory for a parameter's gradient, when autograd offers some
-    if (bias?.requiresGrad) gradBias = new Tensor(into[2] ?? new dtype.ArrayType(bias.numel()), bias.shape, dtype);
+    if (bias?.requiresGrad) gradBias = new Tensor(into[2] ?? dtype.zeros(bias.numel()), bias.shape, dtype);
     if (weight.requiresGrad) {
-      gradWeight = new Tensor(into[1] ?? new dtype.ArrayType(weight.numel()), weight.shape, dtype);
-      kernels.conv2dBackwardWeight(input.data, grad.data, gradWeight.data, g, gradBias?.data);
-    } else if (gradBias) kernels.conv2dBackwardBias(grad.data, gradBias.data, g);
+      gradWeight = new Tensor(into[1] ?? dtype.zeros(weight.numel()), weight.shape, dtype);
+      kernels.conv2dBackwardWeight(input._data, grad._data, gradWeight._data, g, gradBias?._data);
+    } else if (gradBias) kernels.conv2dBackwardBias(grad._data, gradBias._data, g);
     return bias ? [gradInput, gradWeight, gradBias] : [gradInput, gradWeight];
   }, [input, weight]);
 }
@@ -212,29 +212,29 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   const dtype = input.dtype;
   const kernels = kernelsFor(dtype);
   const outShape = unbatched ? [outChannels, outHeight, outWidth] : [batch, outChannels, outHeight, outWidth];
-  const out = new Tensor(new dtype.ArrayType(batch * outChannels * outHeight * outWidth), outShape, dtype);
-  kernels.conv2dBackwardInput(input.data, weight.data, out.data, g);
+  const out = new Tensor(dtype.zeros(batch * outChannels * outHeight * outWidth), outShape, dtype);
+  kernels.conv2dBackwardInput(input._data, weight._data, out._data, g);
   if (bias) {
     const plane = outHeight * outWidth;
     for (let n = 0; n < batch; n++)
       for (let c = 0; c < outChannels; c++)
-        for (let i = 0, at = (n * outChannels + c) * plane; i < plane; i++) out.data[at + i] = out.data[at + i]! + bias.data[c]!;
+        for (let i = 0, at = (n * outChannels + c) * plane; i < plane; i++) out._data[at + i] = out._data[at + i]! + bias._data[c]!;
   }
   const inputs = bias ? [input, weight, bias] : [input, weight];
   return record(out, "ConvolutionBackward0", inputs, (grad, into) => {
     let gradInput: Tensor | null = null, gradWeight: Tensor | null = null, gradBias: Tensor | null = null;
     if (input.requiresGrad) {
-      gradInput = new Tensor(new dtype.ArrayType(input.numel()), input.shape, dtype);
-      kernels.conv2d(grad.data, weight.data, null, gradInput.data, g);
+      gradInput = new Tensor(dtype.zeros(input.numel()), input.shape, dtype);
+      kernels.conv2d(grad._data, weight._data, null, gradInput._data, g);
     }
     if (weight.requiresGrad) {
-      gradWeight = new Tensor(new dtype.ArrayType(weight.numel()), weight.shape, dtype);
-      kernels.conv2dBackwardWeight(grad.data, input.data, gradWeight.data, g);
+      gradWeight = new Tensor(dtype.zeros(weight.numel()), weight.shape, dtype);
+      kernels.conv2dBackwardWeight(grad._data, input._data, gradWeight._data, g);
     }
     if (bias?.requiresGrad) {
       const asOutput: Conv2dGeometry = { ...g, outChannels, outHeight, outWidth }; // the bias adds to our output's channels
-      gradBias = new Tensor(new dtype.ArrayType(bias.numel()), bias.shape, dtype);
-      kernels.conv2dBackwardBias(grad.data, gradBias.data, asOutput);
+      gradBias = new Tensor(dtype.zeros(bias.numel()), bias.shape, dtype);
+      kernels.conv2dBackwardBias(grad._data, gradBias._data, asOutput);
     }
     return bias ? [gradInput, gradWeight, gradBias] : [gradInput, gradWeight];
   }, [input, weight]);

@@ -30,5 +30,5 @@ export function dropout(x: Tensor, ...args: (number | boolean | { p?: number; tr
   };
   // The op is x * (mask / (1-p)), hence PyTorch's name for it.
   // The mask lives only in this closure, so nothing the user can change in place is saved.
-  return record(new Tensor(scale(x.data), x.shape, x.dtype), "MulBackward0", [x], (g) => [new Tensor(scale(g.data), x.shape, g.dtype)]);
+  return record(new Tensor(scale(x._data), x.shape, x.dtype), "MulBackward0", [x], (g) => [new Tensor(scale(g._data), x.shape, g.dtype)]);
 }

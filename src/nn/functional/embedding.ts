@@ -16,7 +16,7 @@ export function embedding(input: Tensor, weight: Tensor, ...args: (number | null
   }
   if (weight.dim() !== 2) throw new Error("'weight' must be 2-D");
   const rows = weight.shape[0]!;
-  for (const i of input.data) if (!(i >= 0 && i < rows)) throw new Error(`index out of range in self (index ${i} of an embedding with ${rows} rows)`);
+  for (const i of input._data) if (!(i >= 0 && i < rows)) throw new Error(`index out of range in self (index ${i} of an embedding with ${rows} rows)`);
   let w = weight;
   if (paddingIdx !== null && weight.requiresGrad) {
     const p = paddingIdx < 0 ? paddingIdx + rows : paddingIdx;
@@ -31,7 +31,7 @@ export function oneHot(indices: Tensor, ...args: (number | { numClasses?: number
   const { numClasses = -1 } = A.positional("one_hot", args, ["numClasses"], { numClasses: A.integer }) as { numClasses?: number };
   A.checkArg("one_hot", "indices", indices, A.tensor);
   if (indices.dtype !== int64) throw new Error("one_hot is only applicable to index tensor of type LongTensor.");
-  const x = indices.data;
+  const x = indices._data;
   const classes = numClasses === -1 ? (x.length ? Math.max(...x) + 1 : 0) : numClasses;
   const out = new Float64Array(x.length * classes);
   for (let i = 0; i < x.length; i++) {

@@ -20,11 +20,11 @@ function checkReduction(reduction: string): Reduction {
 
 /** Reduces per-element losses (an array of `dtype`) and says how the incoming gradient spreads back over them. */
 function reduce(losses: DataArray, shape: readonly number[], reduction: Reduction, dtype: DType): [Tensor, (g: Tensor, i: number) => number] {
-  if (reduction === "none") return [new Tensor(losses, shape, dtype), (g, i) => g.data[i]!];
+  if (reduction === "none") return [new Tensor(losses, shape, dtype), (g, i) => g._data[i]!];
   let total = 0;
   for (const l of losses) total += l;
   const scale = reduction === "mean" ? 1 / losses.length : 1;
-  return [new Tensor(castArray([total * scale], dtype), [], dtype), (g) => g.data[0]! * scale];
+  return [new Tensor(castArray([total * scale], dtype), [], dtype), (g) => g._data[0]! * scale];
 }
 
 /** Mean squared error: mean((input - target)^2). */
@@ -34,7 +34,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Re
   checkReduction(reduction);
   const diff = noGrad(() => input.sub(target)); // broadcasts, and names both shapes if it cannot
   checkFloating(diff.dtype, "mse_loss");
-  const d = diff.data;
+  const d = diff._data;
   const squares = allocLike(d, diff.numel());
   for (let i = 0; i < squares.length; i++) squares[i] = d[i]! * d[i]!;
   const [out, spread] = reduce(squares, diff.shape, reduction, diff.dtype);
@@ -83,7 +83,7 @@ export function nllLoss(logProbs: Tensor, target: Tensor, options: NllLossOption
   if (weight && (weight.dim() !== 1 || weight.shape[0] !== classes)) {
     throw new Error(`weight tensor should be defined either for all ${classes} classes or no classes but got weight tensor of shape: ${shapeString(weight.shape)}`);
   }
-  const labels = target.data, lp = logProbs.data, w = weight?.data;
+  const labels = target._data, lp = logProbs._data, w = weight?._data;
   for (const t of labels) {
     if (t !== ignoreIndex && (!Number.isInteger(t) || t < 0 || t >= classes)) throw new Error(`Target ${t} is out of bounds (expected a class index in [0, ${classes - 1}]).`);
   }
@@ -95,15 +95,15 @@ export function nllLoss(logProbs: Tensor, target: Tensor, options: NllLossOption
   for (let i = 0; i < n; i++) losses[i] = scale[i] === 0 ? 0 : -scale[i]! * lp[i * classes + labels[i]!]!;
   let out: Tensor;
   let spread: (g: Tensor, i: number) => number;
-  if (reduction === "none") [out, spread] = [new Tensor(losses, expectedTarget, logProbs.dtype), (g, i) => g.data[i]!];
+  if (reduction === "none") [out, spread] = [new Tensor(losses, expectedTarget, logProbs.dtype), (g, i) => g._data[i]!];
   else {
     let sum = 0;
     for (const l of losses) sum += l;
     const divisor = reduction === "mean" ? total : 1; // a mean over nothing is 0/0 = NaN, as in PyTorch
-    [out, spread] = [new Tensor(castArray([sum / divisor], logProbs.dtype), [], logProbs.dtype), (g) => g.data[0]! / divisor];
+    [out, spread] = [new Tensor(castArray([sum / divisor], logProbs.dtype), [], logProbs.dtype), (g) => g._data[0]! / divisor];
   }
   return record(out, "NllLossBackward0", [logProbs], (g) => {
-    const grad = allocLike(g.data, logProbs.numel());
+    const grad = allocLike(g._data, logProbs.numel());
     for (let i = 0; i < n; i++) if (scale[i] !== 0) grad[i * classes + labels[i]!] = -scale[i]! * spread(g, i);
     return [new Tensor(grad, logProbs.shape, g.dtype)];
   }, [target]);
@@ -161,7 +161,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     if (reduction === "none") return mixed(nll, smooth);
     if (reduction === "sum") return mixed(nll, smooth.sum());
     // "mean" divides by the summed weights of the samples that count, as the nll part does
-    const labels = target.data, w = weight?.data;
+    const labels = target._data, w = weight?._data;
     let divisor = 0;
     for (const t of labels) if (t !== ignoreIndex) divisor += w ? w[t]! : 1;
     return mixed(nll, smooth.sum().div(divisor));
@@ -188,7 +188,7 @@ export function bceLoss(input: Tensor, target: Tensor, options: { reduction?: Re
   }
   checkFloating(input.dtype, "binary_cross_entropy");
   if (target.dtype !== input.dtype) throw new Error(`Found dtype ${target.dtype.scalarName} but expected ${input.dtype.scalarName} (binary_cross_entropy needs a target of the input's dtype)`);
-  const probs = input.data, labels = target.data;
+  const probs = input._data, labels = target._data;
   for (const p of probs) if (!(p >= 0 && p <= 1)) throw new Error("all elements of input should be between 0 and 1");
   const losses = allocLike(probs, input.numel());
   for (let i = 0; i < losses.length; i++) {
@@ -198,8 +198,8 @@ export function bceLoss(input: Tensor, target: Tensor, options: { reduction?: Re
   const [out, spread] = reduce(losses, input.shape, reduction, input.dtype);
   // d/dp = (p - y) / (p (1 - p)); d/dy = log(1 - p) - log(p), each log clamped as in the forward
   return record(out, "BinaryCrossEntropyBackward0", [input, target], (g) => {
-    const gradInput = input.requiresGrad ? allocLike(g.data, input.numel()) : null;
-    const gradTarget = target.requiresGrad ? allocLike(g.data, target.numel()) : null;
+    const gradInput = input.requiresGrad ? allocLike(g._data, input.numel()) : null;
+    const gradTarget = target.requiresGrad ? allocLike(g._data, target.numel()) : null;
     for (let i = 0; i < losses.length; i++) {
       const p = probs[i]!;
       if (gradInput) gradInput[i] = (spread(g, i) * (p - labels[i]!)) / Math.max(p * (1 - p), 1e-12);

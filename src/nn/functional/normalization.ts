@@ -24,14 +24,14 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], ...args
   checkFloating(x.dtype, "layer_norm");
   const kernels = kernelsFor(x.dtype);
   const mean = new Float64Array(rows), rstd = new Float64Array(rows);
-  const out = new Tensor(new x.dtype.ArrayType(x.numel()), x.shape, x.dtype);
-  kernels.layerNorm(x.data, weight?.data ?? null, bias?.data ?? null, rows, size, eps, out.data, mean, rstd);
+  const out = new Tensor(x.dtype.zeros(x.numel()), x.shape, x.dtype);
+  kernels.layerNorm(x._data, weight?._data ?? null, bias?._data ?? null, rows, size, eps, out._data, mean, rstd);
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   return record(out, "NativeLayerNormBackward0", inputs, (g) => {
     if (isGradEnabled()) return recomputedGradients(() => layerNormSimple(x, normalizedShape, weight, bias, eps), inputs, g);
-    const dx = x.requiresGrad ? new x.dtype.ArrayType(x.numel()) : null;
-    const dw = weight?.requiresGrad ? new x.dtype.ArrayType(size) : null, db = bias?.requiresGrad ? new x.dtype.ArrayType(size) : null;
-    kernels.layerNormBackward(g.data, x.data, weight?.data ?? null, mean, rstd, rows, size, dx, dw, db);
+    const dx = x.requiresGrad ? x.dtype.zeros(x.numel()) : null;
+    const dw = weight?.requiresGrad ? x.dtype.zeros(size) : null, db = bias?.requiresGrad ? x.dtype.zeros(size) : null;
+    kernels.layerNormBackward(g._data, x._data, weight?._data ?? null, mean, rstd, rows, size, dx, dw, db);
     return [
       dx && new Tensor(dx, x.shape, x.dtype),
       ...(weight ? [dw && new Tensor(dw, weight.shape, x.dtype)] : []),

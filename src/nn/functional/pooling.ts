@@ -75,12 +75,12 @@ function poolGeometry(input: Tensor, op: string, kernelSize: Pair, options: Pool
 /** The output tensor for a pooling of `input`: same rank, last two dims replaced. */
 function pooledOutput(input: Tensor, outHeight: number, outWidth: number): Tensor {
   const shape = [...input.shape.slice(0, -2), outHeight, outWidth];
-  return new Tensor(new input.dtype.ArrayType(shape.reduce((a, b) => a * b, 1)), shape, input.dtype);
+  return new Tensor(input.dtype.zeros(shape.reduce((a, b) => a * b, 1)), shape, input.dtype);
 }
 
 /** A zeroed gradient for `input`, in its dtype. */
 function gradFor(input: Tensor): Tensor {
-  return new Tensor(new input.dtype.ArrayType(input.numel()), input.shape, input.dtype);
+  return new Tensor(input.dtype.zeros(input.numel()), input.shape, input.dtype);
 }
 
 export interface MaxPool2dOptions extends Pool2dOptions {
@@ -102,10 +102,10 @@ export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOpt
   const kernels = kernelsFor(input.dtype);
   const out = pooledOutput(input, g.outHeight, g.outWidth);
   const argmax = new Int32Array(out.numel());
-  kernels.maxPool2d(input.data, out.data, argmax, g);
+  kernels.maxPool2d(input._data, out._data, argmax, g);
   const values = record(out, "MaxPool2DWithIndicesBackward0", [input], (grad) => {
     const gradInput = gradFor(input);
-    kernels.maxPool2dBackward(grad.data, argmax, gradInput.data, g);
+    kernels.maxPool2dBackward(grad._data, argmax, gradInput._data, g);
     return [gradInput];
   }, [input]);
   return options.returnIndices ? [values, new Tensor(Float64Array.from(argmax), out.shape, int64)] : values;
@@ -143,7 +143,7 @@ export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Pair, op
   const [outHeight, outWidth] = asked as [number, number];
   const out = pooledOutput(input, outHeight, outWidth);
   const inPlane = inHeight * inWidth, outPlane = outHeight * outWidth;
-  const where = indices.data, values = input.data, outData = out.data;
+  const where = indices._data, values = input._data, outData = out._data;
   for (let p = 0; p < batch * channels; p++) {
     for (let i = 0; i < inPlane; i++) {
       const at = where[p * inPlane + i]!;
@@ -154,7 +154,7 @@ export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: Pair, op
   return record(out, "MaxUnpool2DBackward0", [input], (grad) => {
     const gradInput = gradFor(input);
     for (let p = 0; p < batch * channels; p++)
-      for (let i = 0; i < inPlane; i++) gradInput.data[p * inPlane + i] = grad.data[p * outPlane + where[p * inPlane + i]!]!;
+      for (let i = 0; i < inPlane; i++) gradInput._data[p * inPlane + i] = grad._data[p * outPlane + where[p * inPlane + i]!]!;
     return [gradInput];
   }, [indices]);
 }
@@ -168,10 +168,10 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
   if (options.divisorOverride === 0) throw new Error("divisor must be not zero");
   const out = pooledOutput(input, g.outHeight, g.outWidth);
   const kernels = kernelsFor(input.dtype);
-  kernels.avgPool2d(input.data, out.data, g, countIncludePad, divisor);
+  kernels.avgPool2d(input._data, out._data, g, countIncludePad, divisor);
   return record(out, "AvgPool2DBackward0", [input], (grad) => {
     const gradInput = gradFor(input);
-    kernels.avgPool2dBackward(grad.data, gradInput.data, g, countIncludePad, divisor);
+    kernels.avgPool2dBackward(grad._data, gradInput._data, g, countIncludePad, divisor);
     return [gradInput];
   }, [input]);
 }
@@ -196,10 +196,10 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize, ...re
   const out = pooledOutput(input, outHeight, outWidth);
   const g = { planes: batch * channels, inHeight, inWidth, outHeight, outWidth };
   const kernels = kernelsFor(input.dtype);
-  kernels.adaptiveAvgPool2d(input.data, out.data, g);
+  kernels.adaptiveAvgPool2d(input._data, out._data, g);
   return record(out, "AdaptiveAvgPool2DBackward0", [input], (grad) => {
     const gradInput = gradFor(input);
-    kernels.adaptiveAvgPool2dBackward(grad.data, gradInput.data, g);
+    kernels.adaptiveAvgPool2dBackward(grad._data, gradInput._data, g);
     return [gradInput];
   }, [input]);
 }

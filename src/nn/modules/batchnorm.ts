@@ -66,11 +66,11 @@ export class BatchNorm2d extends Module {
     // Batch statistics while training, and always when there are no running estimates to use.
     const useBatchStats = this.training || this.runningMean === null;
     let factor = this.momentum ?? 0;
-    const tracked = this.numBatchesTracked ? this.numBatchesTracked.data[0]! + 1 : 0;
+    const tracked = this.numBatchesTracked ? this.numBatchesTracked._data[0]! + 1 : 0;
     if (this.training && this.momentum === null) factor = 1 / tracked; // cumulative average
     // While training this also moves the running stats; in eval it only reads them.
     const out = batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, useBatchStats, factor, this.eps);
-    if (this.training && this.numBatchesTracked) this.numBatchesTracked.data[0] = tracked; // only once the call succeeded
+    if (this.training && this.numBatchesTracked) this.numBatchesTracked._data[0] = tracked; // only once the call succeeded
     return out;
   }
 

@@ -19,9 +19,10 @@ export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
     super(data.storage, data.shape, data.dtype, { strides: data.stride(), offset: data.storageOffset(), base: null });
     this.requiresGrad = requiresGrad;
+    this.storage.pin();
   }
   override toString(): string {
-    return "Parameter containing:\n" + formatTensor(this.data, this.shape, this.dtype, this.requiresGrad ? ["requires_grad=True"] : []);
+    return "Parameter containing:\n" + formatTensor(this._data, this.shape, this.dtype, this.requiresGrad ? ["requires_grad=True"] : []);
   }
 }
 
@@ -62,6 +63,7 @@ export class Module {
     const note = (key: string | symbol, value: unknown): void => {
       if (typeof key !== "string") return;
       const registered = value instanceof Module || value instanceof Tensor;
+      if (value instanceof Tensor) value.storage.pin(); // a module's tensors outlive any torch.tidy
       const at = order.indexOf(key);
       if (registered && at < 0) order.push(key);
       else if (!registered && at >= 0) order.splice(at, 1);

@@ -40,13 +40,13 @@ export function lstmCellSimple(xw: Tensor, hw: Tensor, c: Tensor): [Tensor, Tens
  *  fused cell's name); a backward differentiated again goes through the readable form. */
 export function gruStep(xw: Tensor, hw: Tensor, h: Tensor): Tensor {
   const [rows, hidden] = [h.shape[0]!, h.shape[1]!], dtype = h.dtype, kernels = kernelsFor(dtype);
-  const kept = new dtype.ArrayType(rows * 3 * hidden);
-  const out = new Tensor(new dtype.ArrayType(rows * hidden), h.shape, dtype);
-  kernels.gruCell(xw.data, hw.data, h.data, rows, hidden, out.data, kept);
+  const kept = dtype.zeros(rows * 3 * hidden);
+  const out = new Tensor(dtype.zeros(rows * hidden), h.shape, dtype);
+  kernels.gruCell(xw._data, hw._data, h._data, rows, hidden, out._data, kept);
   return record(out, "ThnnFusedGruCellBackward0", [xw, hw, h], (g) => {
     if (isGradEnabled()) return recomputedGradients(() => gruCellSimple(xw, hw, h), [xw, hw, h], g);
-    const [dxw, dhw, dh] = [new dtype.ArrayType(rows * 3 * hidden), new dtype.ArrayType(rows * 3 * hidden), new dtype.ArrayType(rows * hidden)];
-    kernels.gruCellBackward(g.data, hw.data, h.data, kept, rows, hidden, dxw, dhw, dh);
+    const [dxw, dhw, dh] = [dtype.zeros(rows * 3 * hidden), dtype.zeros(rows * 3 * hidden), dtype.zeros(rows * hidden)];
+    kernels.gruCellBackward(g._data, hw._data, h._data, kept, rows, hidden, dxw, dhw, dh);
     return [new Tensor(dxw, xw.shape, dtype), new Tensor(dhw, hw.shape, dtype), new Tensor(dh, h.shape, dtype)];
   }, [hw, h]);
 }
@@ -54,13 +54,13 @@ export function gruStep(xw: Tensor, hw: Tensor, h: Tensor): Tensor {
 /** lstmCellSimple as one node, [h', c'] computed side by side and handed out as two views. */
 export function lstmStep(xw: Tensor, hw: Tensor, c: Tensor): [Tensor, Tensor] {
   const [rows, hidden] = [c.shape[0]!, c.shape[1]!], dtype = c.dtype, kernels = kernelsFor(dtype);
-  const kept = new dtype.ArrayType(rows * 4 * hidden);
-  const both = new Tensor(new dtype.ArrayType(rows * 2 * hidden), [rows, 2 * hidden], dtype);
-  kernels.lstmCell(xw.data, hw.data, c.data, rows, hidden, both.data, kept);
+  const kept = dtype.zeros(rows * 4 * hidden);
+  const both = new Tensor(dtype.zeros(rows * 2 * hidden), [rows, 2 * hidden], dtype);
+  kernels.lstmCell(xw._data, hw._data, c._data, rows, hidden, both._data, kept);
   const out = record(both, "ThnnFusedLstmCellBackward0", [xw, hw, c], (g) => {
     if (isGradEnabled()) return recomputedGradients(() => cat(lstmCellSimple(xw, hw, c), 1), [xw, hw, c], g);
-    const [dgates, dc] = [new dtype.ArrayType(rows * 4 * hidden), new dtype.ArrayType(rows * hidden)];
-    kernels.lstmCellBackward(g.data, c.data, both.data, kept, rows, hidden, dgates, dc);
+    const [dgates, dc] = [dtype.zeros(rows * 4 * hidden), dtype.zeros(rows * hidden)];
+    kernels.lstmCellBackward(g._data, c._data, both._data, kept, rows, hidden, dgates, dc);
     const gates = new Tensor(dgates, xw.shape, dtype);
     return [gates, gates, new Tensor(dc, c.shape, dtype)];
   }, [c, both]);

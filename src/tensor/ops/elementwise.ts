@@ -44,14 +44,14 @@ export function asTensor(x: Operand): Tensor {
 /** An operand's values as `dtype` reads them (cast only when the dtypes differ) and its shape. */
 function valuesAs(x: Operand, dtype: DType): [DataArray, readonly number[]] {
   if (typeof x === "number") return [castArray([x], dtype), []];
-  return [x.dtype === dtype ? x.data : castArray(x.data, dtype), x.shape];
+  return [x.dtype === dtype ? x._data : castArray(x._data, dtype), x.shape];
 }
 
 // ---- the two loops every elementwise op uses --------------------------------------------------
 
 /** f applied to every element, written into a new array of `dtype`. */
 export function mapData(src: DataArray, f: (x: number) => number, dtype: DType): DataArray {
-  const out = new dtype.ArrayType(src.length);
+  const out = dtype.zeros(src.length);
   for (let i = 0; i < src.length; i++) out[i] = f(src[i]!);
   normalizeInPlace(out, dtype);
   return out;
@@ -63,13 +63,13 @@ export function zipData(
   f: (x: number, y: number) => number, dtype: DType = float32,
 ): [DataArray, readonly number[]] {
   if (sameShape(aShape, bShape)) {
-    const out = new dtype.ArrayType(a.length);
+    const out = dtype.zeros(a.length);
     for (let i = 0; i < a.length; i++) out[i] = f(a[i]!, b[i]!);
     normalizeInPlace(out, dtype);
     return [out, aShape];
   }
   const shape = broadcastShapes(aShape, bShape);
-  const out = new dtype.ArrayType(numelOf(shape));
+  const out = dtype.zeros(numelOf(shape));
   const as = broadcastStrides(aShape, shape);
   if (b.length === 1) {
     const y = b[0]!;
@@ -93,7 +93,7 @@ export function binary(a: Operand, b: Operand, f: (x: number, y: number) => numb
   }
   if (a instanceof Tensor && typeof b === "number" && a.dtype === compute) {
     const y = castValue(b, compute); // a scalar is read in the op's dtype first, as PyTorch does
-    return new Tensor(mapData(a.data, (x) => f(x, y), out), a.shape, out);
+    return new Tensor(mapData(a._data, (x) => f(x, y), out), a.shape, out);
   }
   const [aData, aShape] = valuesAs(a, compute);
   const [bData, bShape] = valuesAs(b, compute);
@@ -122,8 +122,8 @@ function arithmeticLoop(a: Operand, b: Operand, op: ArithmeticOp, dtype: DType):
   const aShape = a instanceof Tensor ? a.shape : [], bShape = b instanceof Tensor ? b.shape : [];
   const [big, small, order] = repeatsWithin(bShape, aShape) ? [a, b, op] : repeatsWithin(aShape, bShape) ? [b, a, SWAPPED[op]] : [null, null, op];
   if (!(big instanceof Tensor) || small === null) return null;
-  const out = new Tensor(new dtype.ArrayType(big.numel()), big.shape, dtype);
-  kernelsFor(dtype).arithmetic(order, big.data, typeof small === "number" ? castArray([small], dtype) : small.data, out.data);
+  const out = new Tensor(dtype.zeros(big.numel()), big.shape, dtype);
+  kernelsFor(dtype).arithmetic(order, big._data, typeof small === "number" ? castArray([small], dtype) : small._data, out._data);
   return out;
 }
 
@@ -142,7 +142,7 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
     const dims = g.shape.map((_, i) => i).filter((i) => i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1));
     return g.sum(dims, true).reshape(shape);
   }
-  return new Tensor(sumToShape(g.data, g.shape, shape), shape, g.dtype);
+  return new Tensor(sumToShape(g._data, g.shape, shape), shape, g.dtype);
 }
 
 function tensorsOf(...xs: Operand[]): Tensor[] {
@@ -260,11 +260,11 @@ export function floatResult(a: Tensor): DType {
  *  loop, taken when a is already of that float dtype. */
 export function unary(a: Tensor, f: (x: number) => number, dtype: DType, op?: MapOp): Tensor {
   if (op && a.dtype === dtype && dtype.isFloatingPoint) {
-    const out = new Tensor(new dtype.ArrayType(a.numel()), a.shape, dtype);
-    kernelsFor(dtype).map(op, a.data, out.data);
+    const out = new Tensor(dtype.zeros(a.numel()), a.shape, dtype);
+    kernelsFor(dtype).map(op, a._data, out._data);
     return out;
   }
-  return new Tensor(mapData(a.data, f, dtype), a.shape, dtype);
+  return new Tensor(mapData(a._data, f, dtype), a.shape, dtype);
 }
 
 export function neg(a: Tensor): Tensor {
@@ -313,13 +313,13 @@ export function relu(a: Tensor): Tensor {
   if (a.dtype === bool) throw new Error("Boolean inputs not supported for relu");
   // on the kernel seam: it runs on every activation of a network (kernels/js/activation.ts reads plainly)
   const kernels = kernelsFor(a.dtype);
-  const out = new Tensor(new a.dtype.ArrayType(a.numel()), a.shape, a.dtype);
-  kernels.relu(a.data, out.data);
+  const out = new Tensor(a.dtype.zeros(a.numel()), a.shape, a.dtype);
+  kernels.relu(a._data, out._data);
   // the gradient passes where the output is positive; at exactly 0 it is 0, as in PyTorch
   return record(out, "ReluBackward0", [a], (g) => {
     if (isGradEnabled()) return [where(out.le(0), 0, g)]; // recorded: a backward being differentiated
-    const dx = new Tensor(new g.dtype.ArrayType(g.numel()), a.shape, g.dtype);
-    kernelsFor(g.dtype).reluBackward(out.data, g.data, dx.data);
+    const dx = new Tensor(g.dtype.zeros(g.numel()), a.shape, g.dtype);
+    kernelsFor(g.dtype).reluBackward(out._data, g._data, dx._data);
     return [dx];
   }, [out]);
 }

@@ -15,8 +15,8 @@ function floatFn(a: Tensor, name: string, f: (x: number) => number, df: (x: numb
   const out = unary(a, f, floatResult(a));
   return record(out, `${name}Backward0`, [a], (g) => {
     if (isGradEnabled()) return [mul(g, dt(a.to(g.dtype), out))];
-    const x = a.data, y = out.data;
-    const d = new g.dtype.ArrayType(x.length);
+    const x = a._data, y = out._data;
+    const d = g.dtype.zeros(x.length);
     for (let i = 0; i < x.length; i++) d[i] = df(x[i]!, y[i]!);
     return [mul(g, new Tensor(d, a.shape, g.dtype))];
   }, [a, out]);
@@ -43,7 +43,7 @@ function stepFn(a: Tensor, name: string, f: (x: number) => number): Tensor {
   if (a.dtype === bool && name !== "Sign") throw new Error(`"${name.toLowerCase()}" not implemented for 'Bool'`);
   const integer = !a.dtype.isFloatingPoint;
   const out = integer && name !== "Sign" ? unary(a, (x) => x, a.dtype) : unary(a, f, a.dtype);
-  return record(out, `${name}Backward0`, [a], (g) => [new Tensor(new g.dtype.ArrayType(g.numel()), a.shape, g.dtype)]);
+  return record(out, `${name}Backward0`, [a], (g) => [new Tensor(g.dtype.zeros(g.numel()), a.shape, g.dtype)]);
 }
 const roundHalfEven = (x: number): number => {
   const r = Math.round(x);
@@ -79,8 +79,8 @@ export function clamp(a: Tensor, min: number | null = null, max: number | null =
   const lo = min === null ? -Infinity : castValue(min, dtype), hi = max === null ? Infinity : castValue(max, dtype);
   const out = unary(a, (x) => (x !== x ? x : Math.min(Math.max(x, lo), hi)), dtype);
   return record(out, "ClampBackward1", [a], (g) => {
-    const x = a.data;
-    const pass = new g.dtype.ArrayType(x.length);
+    const x = a._data;
+    const pass = g.dtype.zeros(x.length);
     for (let i = 0; i < x.length; i++) pass[i] = x[i]! >= lo && x[i]! <= hi ? 1 : 0;
     return [mul(g, new Tensor(pass, a.shape, g.dtype))];
   }, [a]);
@@ -94,8 +94,8 @@ export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
   const dtype = resultTypeOf(a, b);
   const A = asTensor(a), B = asTensor(b);
   const shape = broadcastShapes(broadcastShapes(condition.shape, A.shape), B.shape);
-  const c = condition.expand(shape).data, x = castArray(A.expand(shape).data, dtype), y = castArray(B.expand(shape).data, dtype);
-  const values = new dtype.ArrayType(c.length);
+  const c = condition.expand(shape)._data, x = castArray(A.expand(shape)._data, dtype), y = castArray(B.expand(shape)._data, dtype);
+  const values = dtype.zeros(c.length);
   for (let i = 0; i < c.length; i++) values[i] = c[i] ? x[i]! : y[i]!;
   const inputs = [a, b].filter((t): t is Tensor => t instanceof Tensor);
   return record(new Tensor(values, shape, dtype), "WhereBackward0", inputs, (g) => {
@@ -139,7 +139,7 @@ export function fmod(a: Tensor, b: Operand): Tensor {
 function modulo(a: Tensor, b: Operand, op: string, round: (x: number) => number, name: string): Tensor {
   const dtype = resultTypeOf(a, b);
   if (dtype === bool) throw new Error(`"${op}_cpu" not implemented for 'Bool'`);
-  if (!dtype.isFloatingPoint && (b instanceof Tensor ? b.data.some((v) => v === 0) : b === 0)) throw new Error("ZeroDivisionError");
+  if (!dtype.isFloatingPoint && (b instanceof Tensor ? b._data.some((v) => v === 0) : b === 0)) throw new Error("ZeroDivisionError");
   // fmod is JavaScript's %; remainder moves a result of the wrong sign over by one divisor, as
   // PyTorch computes it (no rounding of a / b to go wrong)
   const f = op === "fmod" ? (x: number, y: number) => x % y : (x: number, y: number) => {
@@ -158,7 +158,7 @@ function modulo(a: Tensor, b: Operand, op: string, round: (x: number) => number,
 /** torch.floor_divide(a, b): floor(a / b) (integers stay integers). No gradient, as PyTorch's. */
 export function floorDivide(a: Tensor, b: Operand): Tensor {
   const dtype = resultTypeOf(a, b);
-  if (!dtype.isFloatingPoint && (b instanceof Tensor ? b.data.some((v) => v === 0) : b === 0)) throw new Error("ZeroDivisionError");
+  if (!dtype.isFloatingPoint && (b instanceof Tensor ? b._data.some((v) => v === 0) : b === 0)) throw new Error("ZeroDivisionError");
   return binary(a, b, (x, y) => Math.floor(x / y), dtype);
 }
 
@@ -187,8 +187,8 @@ export function maskedFill(a: Tensor, mask: Tensor, value: number | Tensor): Ten
   if (shape.length !== a.shape.length || shape.some((s, i) => s !== a.shape[i])) {
     throw new Error(`masked_fill: the mask of shape [${mask.shape.join(", ")}] cannot be broadcast to the tensor's shape [${a.shape.join(", ")}]`);
   }
-  const m = mask.expand(a.shape).data, x = a.data;
-  const out = new a.dtype.ArrayType(x.length);
+  const m = mask.expand(a.shape)._data, x = a._data;
+  const out = a.dtype.zeros(x.length);
   const fill = castArray([v], a.dtype)[0]!;
   for (let i = 0; i < x.length; i++) out[i] = m[i] ? fill : x[i]!;
   return record(new Tensor(out, a.shape, a.dtype), "MaskedFillBackward0", [a], (g) => [mul(g, mask.eq(0).expand(a.shape).to(g.dtype))], [mask]);
@@ -198,7 +198,7 @@ export function maskedFill(a: Tensor, mask: Tensor, value: number | Tensor): Ten
 export function eye(n: number, m: number = n, options: { dtype?: DTypeLike; requiresGrad?: boolean } = {}): Tensor {
   A.checkOptions("eye", options, { dtype: A.dtype, requiresGrad: A.boolean });
   const dtype = toDType(options.dtype ?? float32);
-  const data = new dtype.ArrayType(n * m);
+  const data = dtype.zeros(n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   const t = new Tensor(data, [n, m], dtype);
   if (options.requiresGrad) t.requiresGrad = true;
@@ -211,7 +211,7 @@ export function linspace(start: number, end: number, steps: number, options: { d
   A.checkOptions("linspace", options, { dtype: A.dtype, requiresGrad: A.boolean });
   if (!Number.isInteger(steps) || steps < 0) throw new Error("linspace(): number of steps must be non-negative");
   const dtype = toDType(options.dtype ?? float32);
-  const data = new dtype.ArrayType(steps);
+  const data = dtype.zeros(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) data[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
@@ -236,12 +236,12 @@ function triangle(a: Tensor, diagonal: number, lower: boolean): Tensor {
     return lower ? j - i <= diagonal : j - i >= diagonal;
   };
   const mask = (x: ArrayLike<number>, dtype: DType) => {
-    const out = new dtype.ArrayType(x.length);
+    const out = dtype.zeros(x.length);
     for (let k = 0; k < x.length; k++) out[k] = keep(k) ? x[k]! : 0;
     return out;
   };
-  const out = new Tensor(mask(a.data, a.dtype), a.shape, a.dtype);
-  return record(out, lower ? "TrilBackward0" : "TriuBackward0", [a], (g) => [new Tensor(mask(g.data, g.dtype), a.shape, g.dtype)]);
+  const out = new Tensor(mask(a._data, a.dtype), a.shape, a.dtype);
+  return record(out, lower ? "TrilBackward0" : "TriuBackward0", [a], (g) => [new Tensor(mask(g._data, g.dtype), a.shape, g.dtype)]);
 }
 
 /** torch.lerp(start, end, weight): start + weight * (end - start), weight a number or a tensor. */
@@ -304,10 +304,10 @@ export function diag(a: Tensor, diagonal = 0): Tensor {
   if (a.dim() !== 1) throw new Error(`diag(): Supports 1D or 2D tensors. Got ${a.dim()}D`);
   const n = a.numel() + Math.abs(diagonal);
   const start = diagonal >= 0 ? diagonal : -diagonal * n, step = n + 1;
-  const x = a.data, data = new a.dtype.ArrayType(n * n);
+  const x = a._data, data = a.dtype.zeros(n * n);
   for (let i = 0; i < x.length; i++) data[start + i * step] = x[i]!;
   return record(new Tensor(data, [n, n], a.dtype), "DiagEmbedBackward0", [a], (g) => {
-    const gv = g.data, grad = new g.dtype.ArrayType(a.numel());
+    const gv = g._data, grad = g.dtype.zeros(a.numel());
     for (let i = 0; i < grad.length; i++) grad[i] = gv[start + i * step]!;
     return [new Tensor(grad, a.shape, g.dtype)];
   });
@@ -324,7 +324,7 @@ export function nanToNum(a: Tensor, nan = 0, posinf?: number, neginf?: number): 
 /** torch.allclose: |a - b| <= atol + rtol * |b| everywhere (NaNs equal only with equalNan). */
 export function allclose(a: Tensor, b: Tensor, { rtol = 1e-5, atol = 1e-8, equalNan = false }: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
   const shape = broadcastShapes(a.shape, b.shape);
-  const x = a.expand(shape).data, y = b.expand(shape).data;
+  const x = a.expand(shape)._data, y = b.expand(shape)._data;
   for (let i = 0; i < x.length; i++) {
     const u = x[i]!, v = y[i]!;
     if (u !== u || v !== v) {
@@ -337,7 +337,7 @@ export function allclose(a: Tensor, b: Tensor, { rtol = 1e-5, atol = 1e-8, equal
 /** torch.equal: the same shape and the same values. */
 export function equal(a: Tensor, b: Tensor): boolean {
   if (a.dim() !== b.dim() || a.shape.some((s, i) => s !== b.shape[i])) return false;
-  const x = a.data, y = b.data;
+  const x = a._data, y = b._data;
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
 }

@@ -15,7 +15,7 @@ function shapeError(a: readonly number[], b: readonly number[]): Error {
 /** C[m,n] = op(A)·op(B) into `into` (when given, m·n elements of `dtype`) or a fresh array of
  *  `dtype`; transB reads b as stored [n,k]. */
 export function gemm(dtype: DType, a: DataArray, b: DataArray, m: number, n: number, k: number, transA = false, transB = false, into?: DataArray): DataArray {
-  const c = into ?? new dtype.ArrayType(m * n);
+  const c = into ?? dtype.zeros(m * n);
   kernelsFor(dtype).gemm(transA, transB, m, n, k, a, b, c, false);
   return c;
 }
@@ -36,7 +36,7 @@ function matrixOf(t: Tensor): [DataArray, boolean] {
     const at = t.storageOffset();
     return [t.storage.array.subarray(at, at + rows * cols), true];
   }
-  return [t.data, false];
+  return [t._data, false];
 }
 
 /** 2-D × 2-D: the core everything else reduces to. */
@@ -48,8 +48,8 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   const [aData, aT] = matrixOf(a), [bData, bT] = matrixOf(b);
   const out = new Tensor(gemm(dtype, aData, bData, m, n, k, aT, bT), [m, n], dtype);
   return record(out, "MmBackward0", [a, b], (g) => isGradEnabled() ? [a.requiresGrad ? g.matmul(b.t()) : null, b.requiresGrad ? a.t().matmul(g) : null] : [
-    a.requiresGrad ? new Tensor(gemm(dtype, g.data, bData, m, k, n, false, !bT), [m, k], dtype) : null, // dA = dC·Bᵀ
-    b.requiresGrad ? new Tensor(gemm(dtype, aData, g.data, k, n, m, !aT, false), [k, n], dtype) : null, // dB = Aᵀ·dC
+    a.requiresGrad ? new Tensor(gemm(dtype, g._data, bData, m, k, n, false, !bT), [m, k], dtype) : null, // dA = dC·Bᵀ
+    b.requiresGrad ? new Tensor(gemm(dtype, aData, g._data, k, n, m, !aT, false), [k, n], dtype) : null, // dB = Aᵀ·dC
   ], [b.requiresGrad ? a : null, a.requiresGrad ? b : null]);
 }
 
@@ -62,17 +62,17 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     if (a.shape[0] !== b.shape[0]) {
       throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
     }
-    const out = new Tensor(gemm(dtype, a.data, b.data, 1, 1, a.shape[0]!), [], dtype);
+    const out = new Tensor(gemm(dtype, a._data, b._data, 1, 1, a.shape[0]!), [], dtype);
     return record(out, "DotBackward0", [a, b], (g) => [b.mul(g), a.mul(g)], [b.requiresGrad ? a : null, a.requiresGrad ? b : null]);
   }
   if (ra === 2 && rb === 2) return mm(a, b);
   if (ra === 2 && rb === 1) {
     if (a.shape[1] !== b.shape[0]) throw shapeError(a.shape, b.shape);
     const [m, k] = [a.shape[0]!, a.shape[1]!];
-    const out = new Tensor(gemm(dtype, a.data, b.data, m, 1, k), [m], dtype);
+    const out = new Tensor(gemm(dtype, a._data, b._data, m, 1, k), [m], dtype);
     return record(out, "MvBackward0", [a, b], (g) => [
-      a.requiresGrad ? new Tensor(gemm(dtype, g.data, b.data, m, k, 1), [m, k], dtype) : null,
-      b.requiresGrad ? new Tensor(gemm(dtype, a.data, g.data, k, 1, m, true), [k], dtype) : null,
+      a.requiresGrad ? new Tensor(gemm(dtype, g._data, b._data, m, k, 1), [m, k], dtype) : null,
+      b.requiresGrad ? new Tensor(gemm(dtype, a._data, g._data, k, 1, m, true), [k], dtype) : null,
     ], [b.requiresGrad ? a : null, a.requiresGrad ? b : null]);
   }
   if (ra === 1 && rb === 2) return mm(a.unsqueeze(0), b).squeeze(0);
@@ -94,10 +94,10 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   }
   const count = numelOf(batch);
   const aFull = [...batch, m, k], bFull = [...batch, k, n];
-  const aData = expandData(A.data, A.shape, aFull);
-  const bData = expandData(B.data, B.shape, bFull);
+  const aData = expandData(A._data, A.shape, aFull);
+  const bData = expandData(B._data, B.shape, bFull);
   const dtype = a.dtype;
-  const out = new dtype.ArrayType(count * m * n);
+  const out = dtype.zeros(count * m * n);
   const kern = kernelsFor(dtype);
   for (let i = 0; i < count; i++) {
     kern.gemm(false, false, m, n, k, aData.subarray(i * m * k, (i + 1) * m * k), bData.subarray(i * k * n, (i + 1) * k * n),
@@ -108,10 +108,10 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   if (b.shape.length === 1) shape = a.shape.length === 1 ? batch : [...batch, m];
   const result = new Tensor(out, shape, dtype);
   return record(result, "BmmBackward0", [a, b], (g) => {
-    const gA = new dtype.ArrayType(count * m * k);
-    const gB = new dtype.ArrayType(count * k * n);
+    const gA = dtype.zeros(count * m * k);
+    const gB = dtype.zeros(count * k * n);
     for (let i = 0; i < count; i++) {
-      const gi = g.data.subarray(i * m * n, (i + 1) * m * n);
+      const gi = g._data.subarray(i * m * n, (i + 1) * m * n);
       kern.gemm(false, true, m, k, n, gi, bData.subarray(i * k * n, (i + 1) * k * n), gA.subarray(i * m * k, (i + 1) * m * k), false);
       kern.gemm(true, false, k, n, m, aData.subarray(i * m * k, (i + 1) * m * k), gi, gB.subarray(i * k * n, (i + 1) * k * n), false);
     }
@@ -140,16 +140,16 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     return bias ? y.add(bias) : y;
   }
   const m = x.shape[0]!;
-  const data = new dtype.ArrayType(m * outFeatures);
-  if (bias) for (let i = 0; i < m; i++) data.set(bias.data, i * outFeatures);
-  kernelsFor(dtype).gemm(false, true, m, outFeatures, inFeatures, x.data, weight.data, data, bias != null);
+  const data = dtype.zeros(m * outFeatures);
+  if (bias) for (let i = 0; i < m; i++) data.set(bias._data, i * outFeatures);
+  kernelsFor(dtype).gemm(false, true, m, outFeatures, inFeatures, x._data, weight._data, data, bias != null);
   const out = new Tensor(data, [m, outFeatures], dtype);
   // (the weight's gradient may go into recycled memory: `into`, see autograd.ts)
   const backward = (g: Tensor, weightInto: DataArray | undefined): (Tensor | null)[] => isGradEnabled() ? [
     x.requiresGrad ? g.matmul(weight) : null, weight.requiresGrad ? g.t().matmul(x) : null, // recorded, for a backward differentiated again
   ] : [
-    x.requiresGrad ? new Tensor(gemm(dtype, g.data, weight.data, m, inFeatures, outFeatures), [m, inFeatures], dtype) : null, // g·W
-    weight.requiresGrad ? new Tensor(gemm(dtype, g.data, x.data, outFeatures, inFeatures, m, true, false, weightInto), [outFeatures, inFeatures], dtype) : null, // gᵀ·x
+    x.requiresGrad ? new Tensor(gemm(dtype, g._data, weight._data, m, inFeatures, outFeatures), [m, inFeatures], dtype) : null, // g·W
+    weight.requiresGrad ? new Tensor(gemm(dtype, g._data, x._data, outFeatures, inFeatures, m, true, false, weightInto), [outFeatures, inFeatures], dtype) : null, // gᵀ·x
   ];
   // x is needed for the weight's gradient, the weight for x's (PyTorch saves each only then)
   const saved = [weight.requiresGrad ? x : null, x.requiresGrad ? weight : null];
@@ -158,7 +158,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (!bias) return showTransposed(record(out, "MmBackward0", [x, weight], (g, into) => backward(g, into[1]), saved), 1);
   // PyTorch computes addmm(bias, x, Wᵀ), so the bias comes first in grad_fn.next_functions.
   return showTransposed(record(out, "AddmmBackward0", [bias, x, weight], (g, into) => [
-    isGradEnabled() ? g.sum(0) : new Tensor(into[0] ? (into[0].set(sumToShape(g.data, g.shape, [1, outFeatures])), into[0]) : sumToShape(g.data, g.shape, [1, outFeatures]), [outFeatures], dtype),
+    isGradEnabled() ? g.sum(0) : new Tensor(into[0] ? (into[0].set(sumToShape(g._data, g.shape, [1, outFeatures])), into[0]) : sumToShape(g._data, g.shape, [1, outFeatures]), [outFeatures], dtype),
     ...backward(g, into[2]),
   ], saved), 2);
 }

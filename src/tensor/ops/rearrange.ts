@@ -53,7 +53,7 @@ export function unbind(a: Tensor, dim = 0): Tensor[] {
 /** Copies `a` reading element (i0, i1, ...) from `source(index)`, a flat position in `a`: the
  *  forward of flip and roll, whose backward is the inverse map. */
 function remap(a: Tensor, name: string, source: (index: number[]) => number[]): Tensor {
-  const shape = [...a.shape], strides = stridesOf(shape), x = a.data, n = a.numel();
+  const shape = [...a.shape], strides = stridesOf(shape), x = a._data, n = a.numel();
   const from = new Int32Array(n);
   const index = new Array<number>(shape.length).fill(0);
   for (let k = 0; k < n; k++) {
@@ -61,10 +61,10 @@ function remap(a: Tensor, name: string, source: (index: number[]) => number[]): 
     for (let d = 0; d < shape.length; d++) (index[d] = Math.floor(rest / strides[d]!)), (rest %= strides[d]!);
     from[k] = source(index).reduce((at, v, d) => at + v * strides[d]!, 0);
   }
-  const out = new a.dtype.ArrayType(n);
+  const out = a.dtype.zeros(n);
   for (let k = 0; k < n; k++) out[k] = x[from[k]!]!;
   return record(new Tensor(out, a.shape, a.dtype), name, [a], (g) => {
-    const gk = g.data, grad = new g.dtype.ArrayType(n);
+    const gk = g._data, grad = g.dtype.zeros(n);
     for (let k = 0; k < n; k++) grad[from[k]!] = gk[k]!;
     return [new Tensor(grad, a.shape, g.dtype)];
   });
@@ -116,7 +116,7 @@ export function gather(a: Tensor, dim: number, index: Tensor, name = "GatherBack
   checkIndex(index, "gather");
   const d = normalizeDim(dim, a.dim());
   if (index.dim() !== a.dim()) throw new Error("Index tensor must have the same number of dimensions as input tensor");
-  const idx = index.data, x = a.data, inStrides = stridesOf(a.shape), outStrides = stridesOf(index.shape), n = index.numel();
+  const idx = index._data, x = a._data, inStrides = stridesOf(a.shape), outStrides = stridesOf(index.shape), n = index.numel();
   const from = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     let rest = k, at = 0;
@@ -130,10 +130,10 @@ export function gather(a: Tensor, dim: number, index: Tensor, name = "GatherBack
     }
     from[k] = at;
   }
-  const out = new a.dtype.ArrayType(n);
+  const out = a.dtype.zeros(n);
   for (let k = 0; k < n; k++) out[k] = x[from[k]!]!;
   return record(new Tensor(out, index.shape, a.dtype), name, [a], (g) => {
-    const gk = g.data, grad = new g.dtype.ArrayType(a.numel());
+    const gk = g._data, grad = g.dtype.zeros(a.numel());
     for (let k = 0; k < n; k++) grad[from[k]!] = grad[from[k]!]! + gk[k]!;
     return [new Tensor(grad, a.shape, g.dtype)];
   }, [index]);
@@ -151,13 +151,13 @@ export function indexSelect(a: Tensor, dim: number, index: Tensor): Tensor {
 /** torch.masked_select: the elements where the bool mask (broadcast) is true, as a 1-D tensor. */
 export function maskedSelect(a: Tensor, mask: Tensor): Tensor {
   if (!(mask instanceof Tensor) || mask.dtype !== bool) throw new Error(`masked_select: expected BoolTensor for mask`);
-  const m = mask.expand(a.shape).data, x = a.data;
+  const m = mask.expand(a.shape)._data, x = a._data;
   const picked: number[] = [];
   for (let i = 0; i < m.length; i++) if (m[i]) picked.push(i);
-  const out = new a.dtype.ArrayType(picked.length);
+  const out = a.dtype.zeros(picked.length);
   picked.forEach((at, k) => (out[k] = x[at]!));
   return record(new Tensor(out, [picked.length], a.dtype), "MaskedSelectBackward0", [a], (g) => {
-    const gk = g.data, grad = new g.dtype.ArrayType(a.numel());
+    const gk = g._data, grad = g.dtype.zeros(a.numel());
     picked.forEach((at, k) => (grad[at] = gk[k]!));
     return [new Tensor(grad, a.shape, g.dtype)];
   }, [mask]);
@@ -168,8 +168,8 @@ export function maskedSelect(a: Tensor, mask: Tensor): Tensor {
 export function scatter(a: Tensor, dim: number, index: Tensor, src: Tensor | number, add = false): Tensor {
   checkIndex(index, add ? "scatter_add" : "scatter");
   const d = normalizeDim(dim, a.dim());
-  const idx = index.data, out = a.data.slice(), outStrides = stridesOf(a.shape), ixStrides = stridesOf(index.shape), n = index.numel();
-  const s = src instanceof Tensor ? src.data : null, srcStrides = src instanceof Tensor ? stridesOf(src.shape) : null;
+  const idx = index._data, out = a._data.slice(), outStrides = stridesOf(a.shape), ixStrides = stridesOf(index.shape), n = index.numel();
+  const s = src instanceof Tensor ? src._data : null, srcStrides = src instanceof Tensor ? stridesOf(src.shape) : null;
   const to = new Int32Array(n), from = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     let rest = k, at = 0, sat = 0;
@@ -191,7 +191,7 @@ export function scatter(a: Tensor, dim: number, index: Tensor, src: Tensor | num
   normalizeInPlace(out, a.dtype); // bool holds 0 or 1; int64 stays exact
   const inputs = src instanceof Tensor ? [a, src] : [a];
   return record(new Tensor(out, a.shape, a.dtype), add ? "ScatterAddBackward0" : "ScatterBackward0", inputs, (g) => {
-    const gk = g.data;
+    const gk = g._data;
     let ga: Tensor | null = g;
     if (!add) {
       const masked = gk.slice();
@@ -199,7 +199,7 @@ export function scatter(a: Tensor, dim: number, index: Tensor, src: Tensor | num
       ga = new Tensor(masked, a.shape, g.dtype);
     }
     if (!(src instanceof Tensor)) return [ga];
-    const gs = new g.dtype.ArrayType(src.numel());
+    const gs = g.dtype.zeros(src.numel());
     for (let k = 0; k < n; k++) gs[from[k]!] = gk[to[k]!]!;
     return [ga, new Tensor(gs, src.shape, g.dtype)];
   }, [index]);
@@ -223,8 +223,8 @@ function ordered(a: Tensor, dim: number, descending: boolean, keep: number, name
   const shape = a.dim() === 0 ? [] : a.shape.map((s, j) => (j === d ? keep : s));
   const n = a.dim() === 0 ? 1 : a.shape[d]!;
   const inner = a.dim() === 0 ? 1 : numelOf(a.shape.slice(d + 1)), outer = a.numel() / (n * inner) || 0;
-  const x = a.data;
-  const values = new a.dtype.ArrayType(outer * keep * inner), indices = new Float64Array(outer * keep * inner);
+  const x = a._data;
+  const values = a.dtype.zeros(outer * keep * inner), indices = new Float64Array(outer * keep * inner);
   // NaN sorts as the largest value, as in PyTorch
   const key = (v: number) => (v !== v ? Infinity : v);
   const order = Array.from({ length: n }, (_, j) => j);
@@ -242,7 +242,7 @@ function ordered(a: Tensor, dim: number, descending: boolean, keep: number, name
   }
   const indexT = new Tensor(indices, shape, int64);
   const valuesT = record(new Tensor(values, shape, a.dtype), name, [a], (g) => {
-    const gk = g.data, grad = new g.dtype.ArrayType(a.numel());
+    const gk = g._data, grad = g.dtype.zeros(a.numel());
     for (let o = 0; o < outer; o++) for (let j = 0; j < keep; j++) for (let i = 0; i < inner; i++) {
       const k = (o * keep + j) * inner + i;
       grad[(o * n + indices[k]!) * inner + i] = gk[k]!;
@@ -278,14 +278,14 @@ export function cumprod(a: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, a.dim());
   const dtype = a.dtype.isFloatingPoint ? a.dtype : int64;
   const n = a.shape[d] ?? 1, inner = numelOf(a.shape.slice(d + 1)), outer = a.numel() / (n * inner) || 0;
-  const x = a.data, values = new dtype.ArrayType(a.numel());
+  const x = a._data, values = dtype.zeros(a.numel());
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
     let p = 1;
     for (let j = 0; j < n; j++) values[(o * n + j) * inner + i] = p *= x[(o * n + j) * inner + i]!;
   }
   normalizeInPlace(values, dtype);
   return record(new Tensor(values, a.shape, dtype), "CumprodBackward0", [a], (g) => {
-    const gk = g.data, grad = new g.dtype.ArrayType(a.numel());
+    const gk = g._data, grad = g.dtype.zeros(a.numel());
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
       const at = (j: number) => (o * n + j) * inner + i;
       for (let j = 0; j < n; j++) {
@@ -380,7 +380,7 @@ export function multinomial(probs: Tensor, numSamples: number, replacement = fal
   if (probs.dim() !== 1 && probs.dim() !== 2) throw new Error("prob_dist must be 1 or 2 dim");
   const rows = probs.dim() === 1 ? 1 : probs.shape[0]!, n = probs.shape.at(-1)!;
   if (!replacement && numSamples > n) throw new Error("cannot sample n_sample > prob_dist.size(-1) samples without replacement");
-  const p = probs.data, out = new Float64Array(rows * numSamples);
+  const p = probs._data, out = new Float64Array(rows * numSamples);
   for (let r = 0; r < rows; r++) {
     const w = Array.from(p.subarray(r * n, (r + 1) * n));
     if (w.some((v) => !(v >= 0) || !Number.isFinite(v))) throw new Error("probability tensor contains either `inf`, `nan` or element < 0");
@@ -409,12 +409,12 @@ export function index(a: Tensor, which: Tensor): Tensor {
     }
     const rest = a.shape.slice(k);
     const picked: number[] = [];
-    which.data.forEach((m, i) => void (m && picked.push(i)));
+    which._data.forEach((m, i) => void (m && picked.push(i)));
     return indexSelect(a.reshape(-1, ...rest), 0, new Tensor(Float64Array.from(picked), [picked.length], int64)).reshape([picked.length, ...rest]);
   }
   if (which.dtype !== int64) throw new Error(`tensors used as indices must be long, int, byte or bool tensors, got ${which.dtype}`);
   const size = a.shape[0]!;
-  const flat = Float64Array.from(which.data, (i) => {
+  const flat = Float64Array.from(which._data, (i) => {
     if (!(i >= -size && i < size)) throw new Error(`index ${i} is out of bounds for dimension 0 with size ${size}`);
     return i < 0 ? i + size : i;
   });

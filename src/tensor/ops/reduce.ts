@@ -36,13 +36,13 @@ export function sum(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   const { dims, keepShape } = reducedShape(a.shape, dim);
   // integers and bools are summed as int64, as PyTorch does (so uint8 does not wrap and bools count)
   const dtype = a.dtype.isFloatingPoint ? a.dtype : int64;
-  const values = dtype === a.dtype ? a.data : castArray(a.data, dtype);
+  const values = dtype === a.dtype ? a._data : castArray(a._data, dtype);
   const data = sumToShape(values, a.shape, keepShape);
   if (dtype === int64) normalizeInPlace(data, int64); // refuses a sum beyond ±2^53
   const shape = keepdim ? keepShape : dropDims(keepShape, dims, a.shape.length === 0);
-  const out = new Tensor(data === a.data ? data.slice() : data, shape, dtype);
+  const out = new Tensor(data === a._data ? data.slice() : data, shape, dtype);
   const name = dim === undefined ? "SumBackward0" : "SumBackward1";
-  return record(out, name, [a], (g) => [isGradEnabled() ? g.reshape(keepShape).expand(a.shape) : new Tensor(expandData(g.data, keepShape, a.shape), a.shape)]);
+  return record(out, name, [a], (g) => [isGradEnabled() ? g.reshape(keepShape).expand(a.shape) : new Tensor(expandData(g._data, keepShape, a.shape), a.shape)]);
 }
 
 export function mean(a: Tensor, dim?: Dims, keepdim = false): Tensor {
@@ -52,14 +52,14 @@ export function mean(a: Tensor, dim?: Dims, keepdim = false): Tensor {
   }
   const { dims, keepShape } = reducedShape(a.shape, dim);
   const count = dims.reduce((n, d) => n * a.shape[d]!, 1);
-  const data = sumToShape(a.data, a.shape, keepShape);
-  const out = allocLike(a.data, data.length);
+  const data = sumToShape(a._data, a.shape, keepShape);
+  const out = allocLike(a._data, data.length);
   for (let i = 0; i < out.length; i++) out[i] = data[i]! / count;
   const shape = keepdim ? keepShape : dropDims(keepShape, dims, a.shape.length === 0);
   const name = dim === undefined ? "MeanBackward0" : "MeanBackward1";
   return record(new Tensor(out, shape, a.dtype), name, [a], (g) => {
     if (isGradEnabled()) return [g.reshape(keepShape).expand(a.shape).div(count)];
-    const grad = expandData(g.data, keepShape, a.shape);
+    const grad = expandData(g._data, keepShape, a.shape);
     for (let i = 0; i < grad.length; i++) grad[i]! /= count;
     return [new Tensor(grad, a.shape, g.dtype)];
   });
@@ -95,7 +95,7 @@ function extremeDim(a: Tensor, dim: number, keepdim: boolean, name: "max" | "min
   const [outer, n, inner] = a.shape.length === 0 ? [1, 1, 1] : aroundDim(a.shape, d);
   if (n === 0) throw new Error(`${name}(): Expected reduction dim ${dim} to have non-zero size.`);
   const sign = name === "max" ? 1 : -1;
-  const data = a.data;
+  const data = a._data;
   const values = allocLike(data, outer * inner);
   const indices = new Float64Array(outer * inner); // int64
   for (let o = 0; o < outer; o++) {
@@ -113,9 +113,9 @@ function extremeDim(a: Tensor, dim: number, keepdim: boolean, name: "max" | "min
   const shape = keepdim || a.shape.length === 0 ? keepShape : keepShape.filter((_, i) => i !== d);
   const indicesT = new Tensor(indices, shape, int64);
   const valuesT = record(new Tensor(values, shape, a.dtype), name === "max" ? "MaxBackward0" : "MinBackward0", [a], (g) => {
-    const grad = allocLike(g.data, a.numel());
+    const grad = allocLike(g._data, a.numel());
     for (let o = 0; o < outer; o++)
-      for (let i = 0; i < inner; i++) grad[(o * n + indices[o * inner + i]!) * inner + i] = g.data[o * inner + i]!;
+      for (let i = 0; i < inner; i++) grad[(o * n + indices[o * inner + i]!) * inner + i] = g._data[o * inner + i]!;
     return [new Tensor(grad, a.shape, g.dtype)];
   }, [indicesT]);
   return valuesIndices(valuesT, indicesT);
@@ -134,16 +134,16 @@ export function minAll(a: Tensor): Tensor {
 function extremeAll(a: Tensor, name: "max" | "min", beats: (x: number, best: number) => boolean, start: number): Tensor {
   if (a.numel() === 0) throw new Error(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
   let best = start;
-  for (const x of a.data) if (beats(x, best) || x !== x) best = x;
+  for (const x of a._data) if (beats(x, best) || x !== x) best = x;
   const out = new Tensor(castArray([best], a.dtype), [], a.dtype);
   return record(out, name === "max" ? "MaxBackward1" : "MinBackward1", [a], (g) => {
     // the elements equal to the result share its gradient; when it is NaN, the NaNs do
-    const values = a.data;
+    const values = a._data;
     const isBest = best !== best ? (x: number) => x !== x : (x: number) => x === best;
     let hits = 0;
     for (let i = 0; i < values.length; i++) if (isBest(values[i]!)) hits++;
-    const grad = allocLike(g.data, a.numel());
-    for (let i = 0; i < grad.length; i++) if (isBest(values[i]!)) grad[i] = g.data[0]! / hits;
+    const grad = allocLike(g._data, a.numel());
+    for (let i = 0; i < grad.length; i++) if (isBest(values[i]!)) grad[i] = g._data[0]! / hits;
     return [new Tensor(grad, a.shape, g.dtype)];
   }, [a, out]);
 }
@@ -152,7 +152,7 @@ export function argmax(a: Tensor, dim?: number, keepdim = false): Tensor {
   checkReduction("argmax", dim, keepdim);
   if (a.dtype.name === "bool") throw new Error("argmax(): does not support bool input");
   if (dim === undefined) {
-    const flat = new Tensor(a.data, [a.numel()], a.dtype);
+    const flat = new Tensor(a._data, [a.numel()], a.dtype);
     const index = maxDim(flat, 0)[1];
     return keepdim ? index.reshape(a.shape.map(() => 1)) : index; // keepdim over every dim: all ones
   }
@@ -190,17 +190,17 @@ function spread(a: Tensor, dimOrOptions: Dims | VarianceOptions | undefined, opt
   if (!a.dtype.isFloatingPoint) throw new Error(`${name}(): input dtype should be either floating point or complex dtypes. Got ${a.dtype.scalarName} instead.`);
   const { keepShape, shape, count } = reduction(a, dim, keepdim);
   const divisor = Math.max(0, count - correction);
-  const mean = sumToShape(castArray(a.data, float64) as Float64Array, a.shape, keepShape).map((x) => x / count);
+  const mean = sumToShape(castArray(a._data, float64) as Float64Array, a.shape, keepShape).map((x) => x / count);
   const deviation = new Float64Array(a.numel());
-  const x = a.data;
+  const x = a._data;
   forEachBroadcast(a.shape, keepShape, (i, m) => (deviation[i] = x[i]! - mean[m]!));
   const squares = sumToShape(deviation.map((d) => d * d), a.shape, keepShape);
-  const values = new a.dtype.ArrayType(squares.length);
+  const values = a.dtype.zeros(squares.length);
   for (let i = 0; i < values.length; i++) values[i] = root ? Math.sqrt(squares[i]! / divisor) : squares[i]! / divisor;
   const out = new Tensor(values, shape, a.dtype);
   return record(out, root ? "StdBackward0" : "VarBackward0", [a], (g) => {
-    const gk = g.data, o = out.data;
-    const grad = new g.dtype.ArrayType(a.numel());
+    const gk = g._data, o = out._data;
+    const grad = g.dtype.zeros(a.numel());
     // d var / dx = 2 (x - mean) / divisor; d std / dx = that / (2 std)
     // (where std is 0, PyTorch gives 0 rather than 0/0)
     forEachBroadcast(a.shape, keepShape, (i, m) => (grad[i] = root && o[m] === 0 ? 0 : (gk[m]! * 2 * deviation[i]!) / divisor / (root ? 2 * o[m]! : 1)));
@@ -226,7 +226,7 @@ export function amin(a: Tensor, dim?: Dims, keepdim = false): Tensor {
 function extremeOver(a: Tensor, dim: Dims, keepdim: boolean, name: string, sign: number): Tensor {
   const { keepShape, shape } = reduction(a, dim, keepdim);
   if (a.numel() === 0) throw new Error(`${name}(): Expected reduction dim to be specified for input.numel() == 0.`);
-  const x = a.data;
+  const x = a._data;
   const best = new Float64Array(numelOf(keepShape)).fill(-sign * Infinity);
   forEachBroadcast(a.shape, keepShape, (i, r) => {
     const v = x[i]!;
@@ -237,7 +237,7 @@ function extremeOver(a: Tensor, dim: Dims, keepdim: boolean, name: string, sign:
     const hits = new Float64Array(best.length);
     const isBest = (v: number, r: number) => v === best[r] || (v !== v && best[r] !== best[r]);
     forEachBroadcast(a.shape, keepShape, (i, r) => { if (isBest(x[i]!, r)) hits[r] = hits[r]! + 1; });
-    const gk = g.data, grad = new g.dtype.ArrayType(a.numel());
+    const gk = g._data, grad = g.dtype.zeros(a.numel());
     forEachBroadcast(a.shape, keepShape, (i, r) => (grad[i] = isBest(x[i]!, r) ? gk[r]! / hits[r]! : 0));
     return [new Tensor(grad, a.shape, g.dtype)];
   }, [a, out]);
@@ -248,7 +248,7 @@ export function argmin(a: Tensor, dim?: number, keepdim = false): Tensor {
   checkReduction("argmin", dim, keepdim);
   if (a.dtype.name === "bool") throw new Error("argmin(): does not support bool input");
   if (dim === undefined) {
-    const index = minDim(new Tensor(a.data, [a.numel()], a.dtype), 0)[1];
+    const index = minDim(new Tensor(a._data, [a.numel()], a.dtype), 0)[1];
     return keepdim ? index.reshape(a.shape.map(() => 1)) : index;
   }
   return minDim(a, dim, keepdim)[1];
@@ -261,10 +261,10 @@ export function prod(a: Tensor, dim?: number, keepdim = false): Tensor {
   const dtype = a.dtype.isFloatingPoint ? a.dtype : int64;
   const flat = dim === undefined;
   const d = flat ? 0 : normalizeDim(dim, a.shape.length);
-  const src = flat ? new Tensor(castArray(a.data, dtype), [a.numel()], dtype) : a.dtype === dtype ? a : a.to(dtype);
+  const src = flat ? new Tensor(castArray(a._data, dtype), [a.numel()], dtype) : a.dtype === dtype ? a : a.to(dtype);
   const [outer, n, inner] = src.shape.length === 0 ? [1, 1, 1] : aroundDim(src.shape, d);
-  const x = src.data;
-  const values = new dtype.ArrayType(outer * inner);
+  const x = src._data;
+  const values = dtype.zeros(outer * inner);
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
     let p = 1;
     for (let j = 0; j < n; j++) p *= x[(o * n + j) * inner + i]!;
@@ -274,7 +274,7 @@ export function prod(a: Tensor, dim?: number, keepdim = false): Tensor {
   const keepShape = src.shape.map((s, i) => (i === d ? 1 : s));
   const shape = flat ? (keepdim ? a.shape.map(() => 1) : []) : keepdim ? keepShape : keepShape.filter((_, i) => i !== d);
   return record(new Tensor(values, shape, dtype), "ProdBackward0", [a], (g) => {
-    const gk = g.data, grad = new g.dtype.ArrayType(a.numel());
+    const gk = g._data, grad = g.dtype.zeros(a.numel());
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
       for (let j = 0; j < n; j++) {
         let p = 1;
@@ -291,15 +291,15 @@ export function cumsum(a: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, a.shape.length);
   const dtype = a.dtype.isFloatingPoint ? a.dtype : int64;
   const [outer, n, inner] = a.shape.length === 0 ? [1, 1, 1] : aroundDim(a.shape, d);
-  const x = a.data;
-  const values = new dtype.ArrayType(a.numel());
+  const x = a._data;
+  const values = dtype.zeros(a.numel());
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
     let s = 0;
     for (let j = 0; j < n; j++) values[(o * n + j) * inner + i] = s += x[(o * n + j) * inner + i]!;
   }
   if (dtype === int64) normalizeInPlace(values, int64);
   return record(new Tensor(values, a.shape, dtype), "CumsumBackward0", [a], (g) => {
-    const gk = g.data, grad = new g.dtype.ArrayType(a.numel());
+    const gk = g._data, grad = g.dtype.zeros(a.numel());
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
       let s = 0;
       for (let j = n - 1; j >= 0; j--) grad[(o * n + j) * inner + i] = s += gk[(o * n + j) * inner + i]!;
@@ -319,7 +319,7 @@ export function any(a: Tensor, dim?: number, keepdim = false): Tensor {
 }
 function logical(a: Tensor, dim: number | undefined, keepdim: boolean, every: boolean): Tensor {
   const { keepShape, shape } = reduction(a, dim, keepdim);
-  const x = a.data;
+  const x = a._data;
   const out = new Uint8Array(numelOf(keepShape)).fill(every ? 1 : 0);
   forEachBroadcast(a.shape, keepShape, (i, r) => {
     const truthy = x[i] !== 0;

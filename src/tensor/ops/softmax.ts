@@ -12,7 +12,7 @@ import { Tensor } from "../tensor.ts";
 function alongDim(x: Tensor, dim: number, log: boolean): DataArray {
   checkFloating(x.dtype, log ? "log_softmax" : "softmax");
   const d = normalizeDim(dim, x.shape.length);
-  const data = x.data, out = allocLike(data, x.numel());
+  const data = x._data, out = allocLike(data, x.numel());
   forEachLine(x.shape, d, (first, end, inner) => {
     let max = -Infinity;
     for (let at = first; at < end; at += inner) max = Math.max(max, data[at]!);
@@ -53,7 +53,7 @@ export function softmax(x: Tensor, dim: number, options?: { dtype?: DTypeLike })
   return record(out, "SoftmaxBackward0", [x], (g) => {
     // dx = y * (g - sum(g * y)); with tensor ops when the backward itself is recorded
     if (isGradEnabled()) return [out.mul(g.sub(g.mul(out).sum(d, true)))];
-    const gd = g.data, y = out.data, dx = allocLike(gd, x.numel()), inDType = roundingOf(g.dtype); // the line's sum is kept in the gradient's precision
+    const gd = g._data, y = out._data, dx = allocLike(gd, x.numel()), inDType = roundingOf(g.dtype); // the line's sum is kept in the gradient's precision
     forEachLine(x.shape, d, (first, end, inner) => {
       let sum = 0;
       for (let at = first; at < end; at += inner) sum += gd[at]! * y[at]!;
@@ -74,7 +74,7 @@ export function logSoftmax(x: Tensor, dim: number, options?: { dtype?: DTypeLike
   return record(out, "LogSoftmaxBackward0", [x], (g) => {
     // dx = g - softmax(x) * sum(g); with tensor ops when the backward itself is recorded
     if (isGradEnabled()) return [g.sub(out.exp().mul(g.sum(d, true)))];
-    const gd = g.data, y = out.data, dx = allocLike(gd, x.numel()), inDType = roundingOf(g.dtype); // the line's sum is kept in the gradient's precision
+    const gd = g._data, y = out._data, dx = allocLike(gd, x.numel()), inDType = roundingOf(g.dtype); // the line's sum is kept in the gradient's precision
     forEachLine(x.shape, d, (first, end, inner) => {
       let sum = 0;
       for (let at = first; at < end; at += inner) sum += gd[at]!;

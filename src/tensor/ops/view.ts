@@ -71,7 +71,7 @@ export function view(a: Tensor, shape: readonly number[]): Tensor {
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   const target = inferShape(shape, a.numel());
   if (viewStrides(a, target)) return view(a, target);
-  const out = new Tensor(a.data, target, a.dtype);
+  const out = new Tensor(a._data, target, a.dtype);
   return record(out, "UnsafeViewBackward0", [a], (g) => [g.reshape(a.shape)]);
 }
 
@@ -149,7 +149,7 @@ export function t(a: Tensor): Tensor {
  *  where the same view of them lands. */
 function intoZeros(a: Tensor, g: Tensor, sameView: (zeros: Tensor) => Tensor): Tensor {
   if (isGradEnabled() && g.requiresGrad) {
-    const grad = new Tensor(new g.dtype.ArrayType(a.numel()), a.shape, g.dtype);
+    const grad = new Tensor(g.dtype.zeros(a.numel()), a.shape, g.dtype);
     sameView(grad).copy_(g); // recorded (CopySlices), for a backward differentiated again
     return grad;
   }
@@ -157,12 +157,12 @@ function intoZeros(a: Tensor, g: Tensor, sameView: (zeros: Tensor) => Tensor): T
   const sum = gradientSumInProgress();
   if (sum && sum.dtype === g.dtype && sameShape(sum.shape, a.shape)) {
     const region = noGrad(() => sameView(sum));
-    scatterAddStrided(sum.storage.array, region.shape, region.stride(), region.storageOffset(), g.data);
+    scatterAddStrided(sum.storage.array, region.shape, region.stride(), region.storageOffset(), g._data);
     return sum;
   }
-  const grad = new Tensor(new g.dtype.ArrayType(a.numel()), a.shape, g.dtype);
+  const grad = new Tensor(g.dtype.zeros(a.numel()), a.shape, g.dtype);
   const region = noGrad(() => sameView(grad));
-  scatterStrided(grad.storage.array, region.shape, region.stride(), region.storageOffset(), g.data);
+  scatterStrided(grad.storage.array, region.shape, region.stride(), region.storageOffset(), g._data);
   noteFreshGradient(grad); // only the pass holds it: later windows for `a` may be added into it
   return grad;
 }
@@ -268,8 +268,8 @@ export function asStrided(a: Tensor, size: readonly number[], stride: readonly n
   const out = a._view(size, stride, offset);
   return recordView(out, "AsStridedBackward0", a, (g) => {
     // add g into a space as large as the storage, then read `a`'s elements back out of it
-    const space = new g.dtype.ArrayType(have);
-    const values = g.data;
+    const space = g.dtype.zeros(have);
+    const values = g._data;
     forEachIndex(size, stride, (flat, at) => (space[offset + at] = space[offset + at]! + values[flat]!));
     return [new Tensor(gatherStrided(space, a.shape, a.stride(), a.storageOffset()), a.shape, g.dtype)];
   });
@@ -326,11 +326,11 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const shape = first.shape.map((s, j) => (j === d ? total : s));
   // the tensors' dtypes promote to one, as for an elementwise op
   const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, kind: "tensor" as const })));
-  const data = new dtype.ArrayType(numelOf(shape));
+  const data = dtype.zeros(numelOf(shape));
   let at = 0;
   tensors.forEach((t, k) => {
     const chunk = sizes[k]! * inner;
-    const values = t.dtype === dtype ? t.data : castArray(t.data, dtype);
+    const values = t.dtype === dtype ? t._data : castArray(t._data, dtype);
     for (let o = 0; o < outer; o++) data.set(values.subarray(o * chunk, (o + 1) * chunk), o * total * inner + at * inner);
     at += sizes[k]!;
   });
