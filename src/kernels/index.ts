@@ -4,6 +4,7 @@ import type { BackendName, KernelBackend } from "./types.ts";
 import { float32, type DataArray, type DType } from "../tensor/dtype.ts";
 import { jsBackend } from "./js/index.ts";
 import { createWasmBackend, getThreads, requestedThreads, setThreads, whyNoThreads } from "./wasm/index.ts";
+export { residentBlockOf, type ResidentBlock } from "./wasm/index.ts";
 
 export type { BackendName, KernelBackend, Conv2dGeometry, Pool2dGeometry } from "./types.ts";
 
@@ -76,6 +77,11 @@ export function kernelsFor(dtype: DType): KernelBackend<DataArray> {
  *  use it without copying it in and out, else an ordinary array. */
 export function longLivedFloat32(length: number): Float32Array {
   return loadWasm()?.residentArray?.(length) ?? new Float32Array(length);
+}
+
+/** A zeroed array for torch.tidy inside the kernels' memory (the chosen backend's), or null. */
+export function scopedArray<T extends Float32Array | Int32Array>(type: new (buffer: ArrayBufferLike, at: number, length: number) => T, length: number, zeroed = true): T | null {
+  return current.scopedArray?.(type, length, zeroed) ?? null;
 }
 
 /** Whether `array` came from longLivedFloat32's resident arrays (its gradient and buffers should too). */

@@ -131,7 +131,11 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   /** Whether `array` came from residentArray. */
   isResident?(array: DataArray): boolean;
   /** Fills a resident array with `value` and says true; false (and nothing done) for any other array. */
+  fillResident?(array: DataArray, value: number): boolean;
+  /** A zeroed array for torch.tidy inside the kernels' memory, where the kernels use it in place; its
+   *  block goes back when tidy releases it (tidy finds it with residentBlockOf); zeroed only when
+   *  asked. Null where there is no such memory or no room. */
+  scopedArray?<T extends Float32Array | Int32Array>(type: new (buffer: ArrayBufferLike, at: number, length: number) => T, length: number, zeroed: boolean): T | null;
   /** Starts the worker threads for `count` threads ahead (a browser's start only asynchronously); resolves to how many run. */
   prepareThreads?(count: number): Promise<number>;
-  fillResident?(array: DataArray, value: number): boolean;
 }

@@ -15,7 +15,7 @@
 // float32 sqrt is not always correctly rounded (one ulp off in about a fifth of the values on an
 // AVX-512 build), and ours is.
 import { Tensor } from "../tensor/tensor.ts";
-import { allocLike, castArray, type DataArray } from "../tensor/dtype.ts";
+import { castArray, type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative, type ParamState, type Params } from "./optimizer.ts";
 import * as A from "../args.ts";
 import { positional } from "../args.ts";
@@ -109,10 +109,10 @@ export class Adam extends Optimizer<AdamHyperparameters> {
       const [beta1, beta2] = h.betas;
       let s = this.state.get(p);
       if (s === undefined) {
-        s = { step: 0, expAvg: allocLike(w, w.length), expAvgSq: allocLike(w, w.length), maxExpAvgSq: h.amsgrad ? allocLike(w, w.length) : null };
+        s = { step: 0, expAvg: this.stateArray(p), expAvgSq: this.stateArray(p), maxExpAvgSq: h.amsgrad ? this.stateArray(p) : null };
         this.state.set(p, s);
       }
-      if (h.amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = allocLike(w, w.length);
+      if (h.amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = this.stateArray(p);
       s.step += 1;
       const stepSize = r(-h.lr / (1 - beta1 ** s.step));
       const correction2 = r(Math.sqrt(1 - beta2 ** s.step));

@@ -199,6 +199,12 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
 
   /** Forgets this parameter's state (a loaded dict had none for it). */
   protected abstract clearParamState(p: Tensor): void;
+
+  /** A zeroed array for `p`'s state, living where `p` does and kept beyond any torch.tidy (a raw
+   *  array from the pool would be taken back when the tidy of the first step ends). */
+  protected stateArray(p: Tensor): DataArray {
+    return p.storage.beside(p.numel()).array;
+  }
 }
 
 /** Throws PyTorch's message when a hyperparameter is negative (or not a number at all). */

@@ -68,7 +68,7 @@ export class RMSprop extends Optimizer<RMSpropHyperparameters> {
     for (const { p, w, grad, r, h } of this.withGradients()) {
       let s = this.state.get(p);
       if (!s) {
-        const zeros = () => p.dtype.zeros(w.length);
+        const zeros = () => this.stateArray(p);
         s = { step: 0, squareAvg: zeros(), buf: h.momentum > 0 ? zeros() : null, gradAvg: h.centered ? zeros() : null };
         this.state.set(p, s);
       }
@@ -76,8 +76,8 @@ export class RMSprop extends Optimizer<RMSpropHyperparameters> {
       const alpha = r(h.alpha), c = r(1 - h.alpha), wd = r(h.weightDecay), eps = r(h.eps), m = r(h.momentum), lr = r(-h.lr);
       const weight = r(1 - h.alpha), other = r(1 - weight);
       const { squareAvg: v } = s;
-      const buf = h.momentum > 0 ? (s.buf ??= p.dtype.zeros(w.length)) : null;
-      const gradAvg = h.centered ? (s.gradAvg ??= p.dtype.zeros(w.length)) : null;
+      const buf = h.momentum > 0 ? (s.buf ??= this.stateArray(p)) : null;
+      const gradAvg = h.centered ? (s.gradAvg ??= this.stateArray(p)) : null;
       for (let i = 0; i < w.length; i++) {
         let g = h.maximize ? -grad[i]! : grad[i]!;
         if (h.weightDecay !== 0) g = r(g + wd * w[i]!);
@@ -146,7 +146,7 @@ export class Adagrad extends Optimizer<AdagradHyperparameters> {
     for (const { p, w, grad, r, h } of this.withGradients()) {
       let s = this.state.get(p);
       if (!s) {
-        s = { step: 0, sum: p.dtype.zeros(w.length).fill(h.initialAccumulatorValue) };
+        s = { step: 0, sum: this.stateArray(p).fill(h.initialAccumulatorValue) };
         this.state.set(p, s);
       }
       s.step += 1;

@@ -91,7 +91,7 @@ export class SGD extends Optimizer<SGDHyperparameters> {
       if (weightDecay !== 0) g = g.map((x, i) => r(x + wd * w[i]!));
       if (momentum !== 0) {
         if (buf === undefined) {
-          buf = p.storage.beside(w.length).array; // in the kernels' memory when w is
+          buf = this.stateArray(p); // in the kernels' memory when w is
           buf.set(g);
           this.momentumBuffers.set(p, buf);
         } else {

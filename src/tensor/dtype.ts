@@ -45,6 +45,11 @@ export class DType {
   zeros(length: number): DataArray {
     return takeArray(this.ArrayType, length);
   }
+  /** An array of `length` elements whose values are undefined (memory torch.tidy reused is not
+   *  zeroed again): only for an output its op writes in full. */
+  empty(length: number): DataArray {
+    return takeArray(this.ArrayType, length, false);
+  }
   toString(): string {
     return `torch.${this.name}`;
   }

@@ -7,8 +7,10 @@
 // lives as long as a model does (a parameter, its gradient, an optimiser's buffer), the kernels'
 // own memory, which they then read where it is instead of copying it in and out.
 import { allocLike, float32, type DataArray, type DType } from "./dtype.ts";
-import { fillArray, isLongLived, longLivedFloat32 } from "../kernels/index.ts";
-import { noteStorage, releasedError, takeArray, type ScopedStorage } from "./tidy.ts";
+import { fillArray, isLongLived, longLivedFloat32, residentBlockOf, scopedArray } from "../kernels/index.ts";
+import { noteStorage, releasedError, takeArray, useKernelMemory, type ScopedStorage } from "./tidy.ts";
+
+useKernelMemory({ scopedArray, residentBlockOf });
 
 /** torch.UntypedStorage's role: the memory under a tensor and its views, with their shared version count. */
 export class Storage implements ScopedStorage {
@@ -56,6 +58,10 @@ export class Storage implements ScopedStorage {
   }
   get released(): boolean {
     return this.releasedValue;
+  }
+  /** Whether this memory is a block torch.tidy took from the kernels' memory. */
+  inScopedBlock(): boolean {
+    return residentBlockOf(this.arrayValue) !== null;
   }
   /** Keeps this memory beyond every torch.tidy. */
   pin(): void {

@@ -208,6 +208,9 @@ export class Tensor {
   }
   /** Sets a gradient the engine made (already checked), not yet handed out. @internal */
   _setGrad(value: Tensor | null): void {
+    // a gradient outlives the tidy that made it: never in the kernels' scoped blocks, which tidy
+    // hands out again (a pinned block would stay taken for good)
+    if (value !== null && value.storage.inScopedBlock()) value = new Tensor(value._data.slice(), value.shape, value.dtype);
     value?.storage.pin();
     this.gradValue = value;
     this.gradHandedOut = false;

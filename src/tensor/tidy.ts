@@ -18,6 +18,24 @@
 // - what the library itself keeps is kept: parameters, gradients (`.grad`), optimisers' state and
 //   modules' buffers, and any array user code took from `tensor.data`.
 import type { DataArray } from "./dtype.ts";
+import type { ResidentBlock } from "../kernels/index.ts";
+
+/** The kernels' memory for tidy's arrays, given by storage.ts (an import from here would make a
+ *  cycle: the plain kernels allocate through dtype.ts, which uses this file). */
+interface ScopedMemory {
+  scopedArray<T extends Float32Array | Int32Array>(type: new (buffer: ArrayBufferLike, at: number, length: number) => T, length: number, zeroed: boolean): T | null;
+  residentBlockOf(array: ArrayBufferView): ResidentBlock | null;
+}
+let kernelMemory: ScopedMemory | null = null;
+
+/** Gives tidy the kernels' memory (storage.ts does, once). */
+export function useKernelMemory(memory: ScopedMemory): void {
+  kernelMemory = memory;
+}
+
+function residentBlockOf(array: ArrayBufferView): ResidentBlock | null {
+  return kernelMemory ? kernelMemory.residentBlockOf(array) : null;
+}
 
 /** What the scope needs of a Storage (storage.ts implements it). */
 export interface ScopedStorage {
@@ -40,12 +58,21 @@ interface ReturnedTensor {
   readonly gradFn: unknown;
 }
 
+/** What a scope keys memory on: an ordinary array's buffer, or the kernels' block an array lies in
+ *  (many blocks share the kernels' one buffer). */
+type MemoryKey = ArrayBufferLike | ResidentBlock;
+
+function keyOf(array: DataArray): MemoryKey {
+  return residentBlockOf(array) ?? array.buffer;
+}
+
 interface Scope {
   storages: ScopedStorage[];
   nodes: Set<unknown>;
-  /** Buffers of arrays allocated while this scope was the innermost one (or handed up to it). */
-  fresh: WeakSet<ArrayBufferLike>;
-  /** Bytes of the storages tracked; past TRACK_LIMIT new ones are not tracked. */
+  /** Arrays taken while this scope was the innermost one (or handed up to it), by their memory.
+   *  One that no storage wraps is its taker's scratch, free when the scope ends. */
+  taken: Map<MemoryKey, DataArray>;
+  /** Bytes tracked (storages and arrays taken); past TRACK_LIMIT nothing more is. */
   bytes: number;
 }
 
@@ -54,8 +81,11 @@ interface Scope {
 const TRACK_LIMIT = 512 * 1024 * 1024;
 /** The most the pool holds; arrays given back beyond it are left to the garbage collector. */
 const POOL_LIMIT = 256 * 1024 * 1024;
-/** Buffers under a storage no scope tracks: never reused, since a scope could not tombstone it. */
-const untracked = new WeakSet<ArrayBufferLike>();
+/** Memory under a storage no scope tracks: never reused, since a scope could not tombstone it. */
+const untracked = new WeakSet<MemoryKey>();
+/** Arrays shorter than this are not worth a block of the kernels' memory (a bias, a gradient of
+ *  one): their kernels' work is small beside the call itself. */
+const SMALLEST_SCOPED = 1024;
 
 const scopes: Scope[] = [];
 
@@ -71,18 +101,33 @@ type ArrayMaker = new (length: number) => DataArray;
 const pool = new Map<ArrayMaker, Map<number, DataArray[]>>();
 let pooledBytes = 0;
 
-/** A zeroed array of `length` elements of `type`: one a finished scope gave back, else a new one. */
-export function takeArray<A extends DataArray>(type: new (length: number) => A, length: number): A {
+/** An array of `length` elements of `type`, zeroed unless `zeroed` is false (then its values are
+ *  whatever the memory held): inside a tidy, float32 and int32 ones in the kernels' memory where it
+ *  has room (the kernels then use them in place); else one a finished scope gave back, else a new one. */
+export function takeArray<A extends DataArray>(type: new (length: number) => A, length: number, zeroed = true): A {
+  const tracking = innermost(), scope = tracking && tracking.bytes <= TRACK_LIMIT ? tracking : undefined;
+  const maker: unknown = type;
+  if (scope && length >= SMALLEST_SCOPED && (maker === Float32Array || maker === Int32Array)) {
+    const resident = kernelMemory?.scopedArray(type as unknown as typeof Float32Array, length, zeroed) as unknown as A | null;
+    if (resident) {
+      scope.taken.set(residentBlockOf(resident)!, resident);
+      scope.bytes += resident.byteLength;
+      return resident;
+    }
+  }
   const free = pool.get(type as ArrayMaker)?.get(length);
   let array: A;
   if (free && free.length > 0) {
     array = free.pop() as A;
     pooledBytes -= array.byteLength;
-    array.fill(0);
+    if (zeroed) array.fill(0);
   } else {
     array = new type(length);
   }
-  innermost()?.fresh.add(array.buffer);
+  if (scope) {
+    scope.taken.set(array.buffer, array);
+    scope.bytes += array.byteLength;
+  }
   return array;
 }
 
@@ -114,7 +159,7 @@ export function emptyPool(): void {
 export function noteStorage(storage: ScopedStorage): void {
   const scope = innermost();
   if (!scope) return;
-  if (scope.bytes > TRACK_LIMIT) untracked.add(storage.rawArray.buffer);
+  if (scope.bytes > TRACK_LIMIT) untracked.add(keyOf(storage.rawArray));
   else track(scope, storage);
 }
 
@@ -138,7 +183,7 @@ export function inTidy(): boolean {
  *  fn must be synchronous, and a returned tensor may not carry a graph made inside. */
 export function tidy<T>(fn: () => T): T {
   if (typeof fn !== "function") throw new Error(`tidy: expected a function, got ${describe(fn)}`);
-  const scope: Scope = { storages: [], nodes: new Set(), fresh: new WeakSet(), bytes: 0 };
+  const scope: Scope = { storages: [], nodes: new Set(), taken: new Map(), bytes: 0 };
   scopes.push(scope);
   let result: T;
   try {
@@ -174,36 +219,45 @@ function returnedTensors(value: unknown, found: ReturnedTensor[] = [], seen = ne
   return found;
 }
 
-// Every storage over memory a scope allocated is tracked by that scope by the time it ends (made
-// inside it, or handed up from a scope inside it), so releasing a buffer marks every storage over it.
+// Every storage over memory a scope took is tracked by that scope by the time it ends (made inside
+// it, or handed up from a scope inside it), so releasing memory marks every storage over it.
 function end(scope: Scope, returned: readonly ReturnedTensor[]): void {
   scopes.pop();
   const outer = innermost();
   const surviving = new Set<ScopedStorage>(returned.map((t) => t.storage));
-  const pinned = new Set<ArrayBufferLike>(), kept = new Set<ArrayBufferLike>();
-  for (const s of scope.storages) if (s.pinned) pinned.add(s.rawArray.buffer);
-  for (const s of surviving) kept.add(s.rawArray.buffer);
-  const handUp = (s: ScopedStorage) => {
-    if (!outer) return;
-    track(outer, s);
-    if (scope.fresh.has(s.rawArray.buffer)) outer.fresh.add(s.rawArray.buffer);
-  };
-  const reused = new Set<ArrayBufferLike>();
+  const keys = new Map<ScopedStorage, MemoryKey>();
+  for (const s of scope.storages) keys.set(s, keyOf(s.rawArray));
+  const keyOfStorage = (s: ScopedStorage) => keys.get(s) ?? keyOf(s.rawArray);
+  const pinned = new Set<MemoryKey>(), kept = new Set<MemoryKey>(), wrapped = new Set<MemoryKey>(keys.values());
+  for (const s of scope.storages) if (s.pinned) pinned.add(keys.get(s)!);
+  for (const s of surviving) kept.add(keyOfStorage(s));
+  const released = new Set<MemoryKey>();
   for (const s of scope.storages) {
-    const array = s.rawArray, buffer = array.buffer;
-    if (pinned.has(buffer) || untracked.has(buffer)) continue; // never reused by any scope
-    // memory a returned tensor lies over, or that an outer scope allocated: the outer one decides
-    if (surviving.has(s) || kept.has(buffer) || !scope.fresh.has(buffer)) {
-      handUp(s);
+    const k = keys.get(s)!;
+    if (pinned.has(k) || untracked.has(k)) continue; // never reused by any scope
+    // memory a returned tensor lies over, or that an outer scope took: the outer one decides
+    if (surviving.has(s) || kept.has(k) || !scope.taken.has(k)) {
+      if (outer) {
+        track(outer, s);
+        const array = scope.taken.get(k);
+        if (array) outer.taken.set(k, array);
+      }
       continue;
     }
     s.release();
-    if (!reused.has(buffer) && array.byteOffset === 0 && array.byteLength === buffer.byteLength) {
-      reused.add(buffer);
-      giveBack(array);
-    }
+    released.add(k);
+  }
+  // the memory of released storages, and the scratch no storage wraps, goes back
+  for (const [k, array] of scope.taken) {
+    if (released.has(k) || !(wrapped.has(k) || pinned.has(k) || kept.has(k) || untracked.has(k))) reuse(k, array);
   }
   for (const node of scope.nodes) (node as ScopedNode).releaseForTidy();
+}
+
+/** Gives memory back: a block to the kernels' region, a whole array to the pool. */
+function reuse(k: MemoryKey, array: DataArray): void {
+  if ("region" in k) k.region.give(k);
+  else if (array.byteOffset === 0 && array.byteLength === k.byteLength) giveBack(array);
 }
 
 function describe(value: unknown): string {

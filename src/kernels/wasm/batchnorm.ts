@@ -26,6 +26,13 @@ export class BatchNormBinding {
   private inGroups(layout: BatchNormLayout, read: readonly Float32Array[], write: readonly Float32Array[], scratchBytes: number,
     run: (samples: number, at: (array: Float32Array) => number, scratch: number) => void): void {
     const arrays = read.concat(write.filter((a) => !read.includes(a)));
+    if (this.mem.allResident(arrays)) {
+      // the whole batch where it is: only the scratch is laid out
+      const L = new Layout();
+      const scratch = L.take(scratchBytes / 4);
+      this.mem.reserve(L.end);
+      return run(layout.batch, (a) => this.mem.addressOf(a), scratch);
+    }
     const per = layout.channels * layout.inner; // floats a sample holds
     const group = this.groupSize(layout, arrays.length, scratchBytes);
     for (let b0 = 0; b0 < layout.batch; b0 += group) {
@@ -101,7 +108,7 @@ export class BatchNormBinding {
         this.kernel.channel_grad_input(at(g), at(xHat), at(gradInput), samples, channels, inner, c, k, training ? count : 0, sumG[c]!, sumGxHat[c]!);
       }
     };
-    if (this.groupSize(layout, 3, 16) >= layout.batch) {
+    if (this.mem.allResident([g, xHat, gradInput]) || this.groupSize(layout, 3, 16) >= layout.batch) {
       // the whole batch at once: the sums, then the input's gradient, from one copy in
       this.inGroups(layout, [g, xHat], [gradInput], 16, (samples, at, scratch) => (sums(samples, at, scratch), inputGradients(samples, at)));
     } else {

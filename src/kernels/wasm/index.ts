@@ -18,6 +18,7 @@ import { BatchNormBinding } from "./batchnorm.ts";
 import { OptimizerBinding } from "./optimizer.ts";
 
 export { setMemoryBudget } from "./memory.ts";
+export { residentBlockOf, type ResidentBlock } from "./resident.ts";
 export { BAND_ROWS, PARALLEL_MACS, getThreads, parallelGemmCalls, requestedThreads, setThreads, whyNoThreads } from "./threads.ts";
 
 // The smallest module that uses a SIMD instruction: () -> () { v128.const 0; drop }.
@@ -108,7 +109,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     sgdMomentum: (...args) => optimizer.sgdMomentum(...args),
     prepareThreads: (count) => gemm.prepareThreads(count),
     residentArray: (length) => mem.arena?.alloc(length) ?? null,
-    isResident: (array) => array instanceof Float32Array && mem.addressOf(array) >= 0,
+    isResident: (array) => array instanceof Float32Array && (mem.arena?.addressOf(array) ?? -1) >= 0,
+    scopedArray: (type, length, zeroed) => local.scopedArray(type, length, zeroed),
     fillResident: (array, value) => array instanceof Float32Array && optimizer.fillResident(array, value),
   };
 }

@@ -12,6 +12,7 @@
 // neither get a second, plain memory (index.ts), because copies into a shared one are slower.
 import { assemble } from "./assembler.ts";
 import { ARENA_START, Arena } from "./arena.ts";
+import { RESIDENT_START, ResidentRegion, pagesFor } from "./resident.ts";
 import { CONTROL_BYTES, threadsAvailable } from "./threads.ts";
 
 const PAGE = 65536;
@@ -76,6 +77,8 @@ export class KernelMemory {
   readonly memory: WebAssembly.Memory;
   /** Long-lived arrays, where the memory is shared (else null). */
   readonly arena: Arena | null;
+  /** torch.tidy's arrays, where the memory is plain (else null): see resident.ts. */
+  readonly resident: ResidentRegion | null;
   /** A float32 view of the whole memory, made again when the memory grows. */
   heap: Float32Array;
 
@@ -85,6 +88,7 @@ export class KernelMemory {
       ? new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true })
       : new WebAssembly.Memory({ initial: 16 });
     this.arena = shared ? new Arena(this.memory) : null;
+    this.resident = shared ? null : new ResidentRegion(this);
     this.heap = new Float32Array(this.memory.buffer);
   }
 
@@ -111,9 +115,32 @@ export class KernelMemory {
     return this.heap;
   }
 
-  /** The byte address of an array that lives in the arena, or -1 for one that has to be copied in. */
-  addressOf(a: Float32Array): number {
-    return this.arena ? this.arena.addressOf(a) : -1;
+  /** Grows the memory to hold `bytes` bytes (the resident region's one grow). */
+  growTo(bytes: number): void {
+    this.memory.grow(pagesFor(bytes, this.memory.buffer.byteLength));
+    this.heap = new Float32Array(this.memory.buffer);
+  }
+
+  /** The byte address of an array that lives in this memory's arena or resident region (16-byte
+   *  aligned, so a kernel's last vector stays inside its block), or -1 for one to copy in. */
+  addressOf(a: Float32Array | Int32Array): number {
+    if (this.arena) return a instanceof Float32Array ? this.arena.addressOf(a) : -1;
+    return a.buffer === this.memory.buffer && a.byteOffset >= RESIDENT_START && a.byteOffset % 16 === 0 ? a.byteOffset : -1;
+  }
+
+  /** Whether every one of `arrays` lives in this memory, so a kernel can run on them where they are. */
+  allResident(arrays: readonly (Float32Array | Int32Array)[]): boolean {
+    for (const a of arrays) if (this.addressOf(a) < 0) return false;
+    return true;
+  }
+
+  /** An array for torch.tidy in the resident region (zeroed if asked), or null where there is none or no room. */
+  scopedArray<A extends Float32Array | Int32Array>(type: new (buffer: ArrayBufferLike, at: number, length: number) => A, length: number, zeroed: boolean): A | null {
+    const block = this.resident?.take(length * 4);
+    if (!block) return null;
+    const array = new type(this.memory.buffer, block.at, length);
+    if (zeroed) array.fill(0);
+    return array;
   }
 
   /** Runs an elementwise kernel over arrays of one length in pieces that fit the budget: each piece
@@ -123,6 +150,7 @@ export class KernelMemory {
   inPieces(read: readonly Float32Array[], write: readonly Float32Array[], run: (at: (array: Float32Array) => number, count: number) => void): void {
     const arrays = read.concat(write.filter((y) => !read.includes(y)));
     const n = arrays[0]?.length ?? 0;
+    if (this.allResident(arrays)) return run((x) => this.addressOf(x), n); // where they are: no copies
     const piece = Math.max(4, Math.floor(budget / (16 * arrays.length)) * 4); // floats per array per piece
     const regions = new Array<number>(arrays.length);
     const at = (x: Float32Array) => regions[arrays.indexOf(x)]!;

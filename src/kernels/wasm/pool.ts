@@ -24,6 +24,14 @@ export class PoolBinding {
   maxPool2d(input: Float32Array, out: Float32Array, argmax: Int32Array, g: Pool2dGeometry): void {
     const twoByTwo = g.kernelHeight === 2 && g.kernelWidth === 2 && g.strideH === 2 && g.strideW === 2 &&
       g.padH === 0 && g.padW === 0 && g.dilationH === 1 && g.dilationW === 1 && 2 * g.outHeight <= g.inHeight && 2 * g.outWidth <= g.inWidth;
+    if (this.mem.allResident([input, out, argmax])) {
+      // every plane where it is
+      const [inAt, outAt, argAt] = [input, out, argmax].map((a) => this.mem.addressOf(a)) as [number, number, number];
+      const planes = g.batch * g.channels;
+      if (twoByTwo) this.kernel.max_pool_2x2(inAt, outAt, argAt, planes, g.inHeight, g.inWidth, g.outHeight, g.outWidth);
+      else this.kernel.max_pool(inAt, outAt, argAt, planes, g.inHeight, g.inWidth, g.kernelHeight, g.kernelWidth, g.strideH, g.strideW, g.padH, g.padW, g.outHeight, g.outWidth);
+      return;
+    }
     this.inPlaneGroups(g, "max_pool2d", (p0, count, inPlane, outPlane) => {
       const L = new Layout();
       const inAt = L.take(count * inPlane), outAt = L.take(count * outPlane), argAt = L.take(count * outPlane);
@@ -39,6 +47,11 @@ export class PoolBinding {
   /** gradInput = scatter-add of gradOut through argmax (overwrites gradInput), in groups of planes. */
   maxPool2dBackward(gradOut: Float32Array, argmax: Int32Array, gradInput: Float32Array, g: Pool2dGeometry): void {
     if (g.outHeight * g.outWidth === 0) gradInput.fill(0, 0, g.batch * g.channels * g.inHeight * g.inWidth); // no window: no gradient
+    if (this.mem.allResident([gradOut, argmax, gradInput]) && g.outHeight * g.outWidth > 0) {
+      const [gAt, argAt, dxAt] = [gradOut, argmax, gradInput].map((a) => this.mem.addressOf(a)) as [number, number, number];
+      this.kernel.max_pool_backward(gAt, argAt, dxAt, g.batch * g.channels, g.inHeight * g.inWidth, g.outHeight * g.outWidth);
+      return;
+    }
     this.inPlaneGroups(g, "max_pool2d backward", (p0, count, inPlane, outPlane) => {
       const L = new Layout();
       const gAt = L.take(count * outPlane), argAt = L.take(count * outPlane), dxAt = L.take(count * inPlane);

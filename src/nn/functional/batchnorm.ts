@@ -72,14 +72,14 @@ export function batchNorm(
   }
   // the normalised input, kept for the backward only when there will be one (it is as large as x)
   const needsGrad = isGradEnabled() && [input, weight, bias].some((t) => t?.requiresGrad);
-  const xHat = needsGrad ? allocLike(x, x.length) : null;
-  const out = allocLike(x, x.length);
+  const xHat = needsGrad ? input.dtype.empty(x.length) : null; // both written in full
+  const out = input.dtype.empty(x.length);
   kernels.batchNormNormalize(x, layout, mean, invStd, weight?._data ?? null, bias?._data ?? null, out, xHat);
 
   const inputs = [input, weight, bias].filter((t): t is Tensor => t !== null);
   return record(new Tensor(out, input.shape, input.dtype), "NativeBatchNormBackward0", inputs, (grad) => {
     const g = grad._data;
-    const gradInput = allocLike(g, x.length), gradWeight = allocLike(g, channels), gradBias = allocLike(g, channels);
+    const gradInput = grad.dtype.empty(x.length), gradWeight = allocLike(g, channels), gradBias = allocLike(g, channels);
     kernels.batchNormBackward(g, xHat!, layout, weight?._data ?? null, invStd, training, gradInput, gradWeight, gradBias);
     const grads: (Tensor | null)[] = [new Tensor(gradInput, input.shape, grad.dtype)];
     if (weight) grads.push(new Tensor(gradWeight, weight.shape, grad.dtype));

@@ -119,14 +119,14 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const outShape = unbatched ? [outChannels, g.outHeight, g.outWidth] : [g.batch, outChannels, g.outHeight, g.outWidth];
   const dtype = input.dtype;
   const kernels = kernelsFor(dtype);
-  const out = new Tensor(dtype.zeros(g.batch * outChannels * g.outHeight * g.outWidth), outShape, dtype);
+  const out = new Tensor(dtype.empty(g.batch * outChannels * g.outHeight * g.outWidth), outShape, dtype); // conv2d writes it all
   kernels.conv2d(input._data, weight._data, bias ? bias._data : null, out._data, g);
 
   const inputs = bias ? [input, weight, bias] : [input, weight];
   return record(out, "ConvolutionBackward0", inputs, (grad, into) => {
     let gradInput: Tensor | null = null, gradWeight: Tensor | null = null, gradBias: Tensor | null = null;
     if (input.requiresGrad) {
-      gradInput = new Tensor(dtype.zeros(input.numel()), input.shape, dtype);
+      gradInput = new Tensor(dtype.empty(input.numel()), input.shape, dtype); // written in full
       kernels.conv2dBackwardInput(grad._data, weight._data, gradInput._data, g);
     }
     // into: recycled memory for a parameter's gradient, when autograd offers some

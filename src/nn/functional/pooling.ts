@@ -7,6 +7,7 @@ import { sameShape, shapeString } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { kernelsFor } from "../../kernels/index.ts";
 import { checkFloating, int64 } from "../../tensor/dtype.ts";
+import { takeArray } from "../../tensor/tidy.ts";
 import type { Pool2dGeometry } from "../../kernels/types.ts";
 import { pair, type Pair } from "./conv.ts";
 
@@ -72,10 +73,11 @@ function poolGeometry(input: Tensor, op: string, kernelSize: Pair, options: Pool
   return { batch, channels, inHeight, inWidth, kernelHeight, kernelWidth, strideH, strideW, padH, padW, dilationH, dilationW, outHeight, outWidth };
 }
 
-/** The output tensor for a pooling of `input`: same rank, last two dims replaced. */
-function pooledOutput(input: Tensor, outHeight: number, outWidth: number): Tensor {
-  const shape = [...input.shape.slice(0, -2), outHeight, outWidth];
-  return new Tensor(input.dtype.zeros(shape.reduce((a, b) => a * b, 1)), shape, input.dtype);
+/** The output tensor for a pooling of `input`: same rank, last two dims replaced; zeroed unless
+ *  the kernel writes it in full. */
+function pooledOutput(input: Tensor, outHeight: number, outWidth: number, writtenInFull = false): Tensor {
+  const shape = [...input.shape.slice(0, -2), outHeight, outWidth], n = shape.reduce((a, b) => a * b, 1);
+  return new Tensor(writtenInFull ? input.dtype.empty(n) : input.dtype.zeros(n), shape, input.dtype);
 }
 
 /** A zeroed gradient for `input`, in its dtype. */
@@ -100,11 +102,11 @@ export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOpt
   const g = poolGeometry(input, "max_pool2d", kernelSize, options);
   checkFloating(input.dtype, "max_pool2d");
   const kernels = kernelsFor(input.dtype);
-  const out = pooledOutput(input, g.outHeight, g.outWidth);
-  const argmax = new Int32Array(out.numel());
+  const out = pooledOutput(input, g.outHeight, g.outWidth, true);
+  const argmax = takeArray(Int32Array, out.numel(), false); // maxPool2d writes both in full
   kernels.maxPool2d(input._data, out._data, argmax, g);
   const values = record(out, "MaxPool2DWithIndicesBackward0", [input], (grad) => {
-    const gradInput = gradFor(input);
+    const gradInput = new Tensor(input.dtype.empty(input.numel()), input.shape, input.dtype); // overwritten by the kernel
     kernels.maxPool2dBackward(grad._data, argmax, gradInput._data, g);
     return [gradInput];
   }, [input]);

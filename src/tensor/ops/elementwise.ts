@@ -51,7 +51,7 @@ function valuesAs(x: Operand, dtype: DType): [DataArray, readonly number[]] {
 
 /** f applied to every element, written into a new array of `dtype`. */
 export function mapData(src: DataArray, f: (x: number) => number, dtype: DType): DataArray {
-  const out = dtype.zeros(src.length);
+  const out = dtype.empty(src.length); // written in full
   for (let i = 0; i < src.length; i++) out[i] = f(src[i]!);
   normalizeInPlace(out, dtype);
   return out;
@@ -63,7 +63,7 @@ export function zipData(
   f: (x: number, y: number) => number, dtype: DType = float32,
 ): [DataArray, readonly number[]] {
   if (sameShape(aShape, bShape)) {
-    const out = dtype.zeros(a.length);
+    const out = dtype.empty(a.length); // written in full
     for (let i = 0; i < a.length; i++) out[i] = f(a[i]!, b[i]!);
     normalizeInPlace(out, dtype);
     return [out, aShape];
@@ -122,7 +122,7 @@ function arithmeticLoop(a: Operand, b: Operand, op: ArithmeticOp, dtype: DType):
   const aShape = a instanceof Tensor ? a.shape : [], bShape = b instanceof Tensor ? b.shape : [];
   const [big, small, order] = repeatsWithin(bShape, aShape) ? [a, b, op] : repeatsWithin(aShape, bShape) ? [b, a, SWAPPED[op]] : [null, null, op];
   if (!(big instanceof Tensor) || small === null) return null;
-  const out = new Tensor(dtype.zeros(big.numel()), big.shape, dtype);
+  const out = new Tensor(dtype.empty(big.numel()), big.shape, dtype); // written in full
   kernelsFor(dtype).arithmetic(order, big._data, typeof small === "number" ? castArray([small], dtype) : small._data, out._data);
   return out;
 }
@@ -313,12 +313,12 @@ export function relu(a: Tensor): Tensor {
   if (a.dtype === bool) throw new Error("Boolean inputs not supported for relu");
   // on the kernel seam: it runs on every activation of a network (kernels/js/activation.ts reads plainly)
   const kernels = kernelsFor(a.dtype);
-  const out = new Tensor(a.dtype.zeros(a.numel()), a.shape, a.dtype);
+  const out = new Tensor(a.dtype.empty(a.numel()), a.shape, a.dtype); // written in full
   kernels.relu(a._data, out._data);
   // the gradient passes where the output is positive; at exactly 0 it is 0, as in PyTorch
   return record(out, "ReluBackward0", [a], (g) => {
     if (isGradEnabled()) return [where(out.le(0), 0, g)]; // recorded: a backward being differentiated
-    const dx = new Tensor(g.dtype.zeros(g.numel()), a.shape, g.dtype);
+    const dx = new Tensor(g.dtype.empty(g.numel()), a.shape, g.dtype); // written in full
     kernelsFor(g.dtype).reluBackward(out._data, g._data, dx._data);
     return [dx];
   }, [out]);
