@@ -113,14 +113,23 @@ function data(g: Conv2dGeometry, seed: number) {
   };
 }
 
-function checkAll(g: Conv2dGeometry, seed: number): void {
-  const { input, weight, bias, gradOut } = data(g, seed);
+/** `inKernels`: the activations live in the kernels' memory (torch.tidy's blocks), read and
+ *  written where they are. */
+function checkAll(g: Conv2dGeometry, seed: number, inKernels = false): void {
+  const fresh = data(g, seed);
+  const place = (a: Float32Array) => {
+    if (!inKernels) return a;
+    const b = wasm.scopedArray!(Float32Array, a.length, false)!;
+    b.set(a);
+    return b;
+  };
+  const input = place(fresh.input), gradOut = place(fresh.gradOut), { weight, bias } = fresh;
   const ref = reference(g, input, weight, bias, gradOut);
   const label = JSON.stringify(g);
-  const out = new Float32Array(gradOut.length).fill(NaN); // every element must be written
+  const out = place(new Float32Array(gradOut.length).fill(NaN)); // every element must be written
   wasm.conv2d(input, weight, bias, out, g);
   close(out, ref.out, `forward ${label}`);
-  const gi = new Float32Array(input.length).fill(NaN);
+  const gi = place(new Float32Array(input.length).fill(NaN));
   wasm.conv2dBackwardInput(gradOut, weight, gi, g);
   close(gi, ref.gi, `input grad ${label}`);
   const gw = new Float32Array(weight.length).fill(NaN);
@@ -140,7 +149,7 @@ function checkAll(g: Conv2dGeometry, seed: number): void {
 }
 
 test("wasm conv2d forward, input grad and weight grad match a float64 loop (strides, padding, dilation)", () => {
-  fc.assert(fc.property(geometryArb, fc.integer(), checkAll), { numRuns: 150 });
+  fc.assert(fc.property(geometryArb, fc.integer(), (g, seed) => checkAll(g, seed)), { numRuns: 150 });
 });
 
 test("wasm conv2d on the MNIST CNN's two layers (batch 20)", () => {
@@ -206,7 +215,7 @@ const SMALL_BUDGET = 160_000;
 test("under a small memory budget, convolution works in pieces (images, then row bands) with the same results", () => {
   const old = setMemoryBudget(SMALL_BUDGET);
   try {
-    fc.assert(fc.property(geometryArb, fc.integer(), checkAll), { numRuns: 150 });
+    fc.assert(fc.property(geometryArb, fc.integer(), (g, seed) => checkAll(g, seed)), { numRuns: 150 });
     const big: Conv2dGeometry = { // one image alone is over the budget: bands of rows, padding rows in between
       batch: 2, inChannels: 3, inHeight: 40, inWidth: 30, outChannels: 4, kernelHeight: 3, kernelWidth: 3,
       strideH: 2, strideW: 1, padH: 2, padW: 1, dilationH: 2, dilationW: 1, outHeight: 19, outWidth: 30,
@@ -273,7 +282,19 @@ test("the direct kernels (stride 1, no padding, four output columns at a time) m
     inHeight: k.outHeight + k.kernelHeight - 1, inWidth: 4 * k.groups + k.kernelWidth - 1, outHeight: k.outHeight, outWidth: 4 * k.groups,
     strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1,
   }));
-  fc.assert(fc.property(directArb, fc.integer(), checkAll), { numRuns: 150 });
+  fc.assert(fc.property(directArb, fc.integer(), (g, seed) => checkAll(g, seed)), { numRuns: 150 });
+});
+
+test("stride 1 with padding (a padded copy for the direct kernels where the channels are few), in plain arrays and in the kernels' memory", () => {
+  const paddedArb = fc.record({
+    batch: fc.integer({ min: 1, max: 3 }), inChannels: fc.constantFrom(1, 2, 3, 8, 9, 17), outChannels: fc.constantFrom(1, 2, 5, 16, 17),
+    kernelHeight: fc.integer({ min: 1, max: 5 }), kernelWidth: fc.integer({ min: 1, max: 5 }),
+    inHeight: fc.integer({ min: 1, max: 10 }), inWidth: fc.integer({ min: 1, max: 13 }), padH: fc.integer({ min: 0, max: 3 }), padW: fc.integer({ min: 0, max: 3 }),
+  }).map((k): Conv2dGeometry => ({
+    ...k, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+    outHeight: k.inHeight + 2 * k.padH - k.kernelHeight + 1, outWidth: k.inWidth + 2 * k.padW - k.kernelWidth + 1,
+  })).filter((g) => g.outHeight >= 1 && g.outWidth >= 1);
+  fc.assert(fc.property(paddedArb, fc.integer(), fc.boolean(), checkAll), { numRuns: 200 });
 });
 
 test.run();

@@ -85,9 +85,9 @@ export interface KernelBackend<A extends DataArray = Float32Array> {
   /** Batch norm: per channel mean and sum of squared deviations. */
   batchNormStatistics(x: A, layout: BatchNormLayout, mean: Float64Array, squares: Float64Array): void;
   /** Batch norm: xHat = (x - mean) * invStd (kept when given) and out = xHat * weight + bias. */
-  batchNormNormalize(x: A, layout: BatchNormLayout, mean: Float64Array, invStd: Float64Array, weight: A | null, bias: A | null, out: A, xHat: A | null): void;
+  batchNormNormalize(x: A, layout: BatchNormLayout, mean: Float64Array, invStd: Float64Array, weight: A | null, bias: A | null, out: A): void;
   /** Batch norm's gradients for input, weight and bias. */
-  batchNormBackward(g: A, xHat: A, layout: BatchNormLayout, weight: A | null, invStd: Float64Array, training: boolean, gradInput: A, gradWeight: A, gradBias: A): void;
+  batchNormBackward(g: A, x: A, layout: BatchNormLayout, weight: A | null, mean: Float64Array, invStd: Float64Array, training: boolean, gradInput: A, gradWeight: A, gradBias: A): void;
 
   /** One GRU step's gates and new state (see kernels/js/rnn.ts), keeping r, z, n. */
   gruCell(xw: A, hw: A, h: A, rows: number, hidden: number, out: A, kept: A): void;

@@ -25,19 +25,22 @@ export function batchNormStatistics(x: DataArray, { batch, channels, inner }: Ba
   }
 }
 
-/** xHat = (x - mean) * invStd, rounded as xHat's array stores it (kept when xHat is given), and
- *  out = xHat * weight + bias, per channel (weight 1 and bias 0 when absent). */
+/** xHat = (x - mean) * invStd, rounded to the array's precision (float32 rounds it), as the
+ *  backward works it out again from x (PyTorch too saves the input, not xHat). */
+function xHatOf(x: DataArray): (value: number, mean: number, invStd: number) => number {
+  return x instanceof Float32Array ? (v, m, s) => Math.fround((v - m) * s) : (v, m, s) => (v - m) * s;
+}
+
+/** out = xHat * weight + bias, per channel (weight 1 and bias 0 when absent). */
 export function batchNormNormalize(x: DataArray, layout: BatchNormLayout, mean: Float64Array, invStd: Float64Array,
-  weight: DataArray | null, bias: DataArray | null, out: DataArray, xHat: DataArray | null): void {
+  weight: DataArray | null, bias: DataArray | null, out: DataArray): void {
   const { batch, channels, inner } = layout;
+  const xHat = xHatOf(x);
   for (let c = 0; c < channels; c++) {
     const m = mean[c]!, s = invStd[c]!, w = weight ? weight[c]! : 1, b0 = bias ? bias[c]! : 0;
     for (let b = 0; b < batch; b++) {
       const start = (b * channels + c) * inner, end = start + inner;
-      // xHat is read back as stored (a float32 array rounds it), so out uses the rounded value
-      if (xHat) for (let i = start; i < end; i++) (xHat[i] = (x[i]! - m) * s), (out[i] = xHat[i]! * w + b0);
-      else if (out instanceof Float32Array) for (let i = start; i < end; i++) out[i] = Math.fround((x[i]! - m) * s) * w + b0;
-      else for (let i = start; i < end; i++) out[i] = (x[i]! - m) * s * w + b0;
+      for (let i = start; i < end; i++) out[i] = xHat(x[i]!, m, s) * w + b0;
     }
   }
 }
@@ -46,18 +49,19 @@ export function batchNormNormalize(x: DataArray, layout: BatchNormLayout, mean: 
  *  training (the batch's statistics depend on every x of the channel)
  *  gradInput = w * invStd / M * (M * g - sum(g) - xHat * sum(g * xHat)), M values per channel;
  *  in evaluation (the running statistics are constants) gradInput = w * invStd * g. */
-export function batchNormBackward(g: DataArray, xHat: DataArray, layout: BatchNormLayout, weight: DataArray | null, invStd: Float64Array,
+export function batchNormBackward(g: DataArray, x: DataArray, layout: BatchNormLayout, weight: DataArray | null, mean: Float64Array, invStd: Float64Array,
   training: boolean, gradInput: DataArray, gradWeight: DataArray, gradBias: DataArray): void {
   const { batch, channels, inner } = layout;
   const count = batch * inner;
+  const xHat = xHatOf(x);
   for (let c = 0; c < channels; c++) {
-    const w = weight ? weight[c]! : 1;
+    const w = weight ? weight[c]! : 1, m = mean[c]!, s = invStd[c]!;
     let sumG = 0, sumGxHat = 0;
     for (let b = 0; b < batch; b++) {
       const start = (b * channels + c) * inner;
       for (let i = start; i < start + inner; i++) {
         sumG += g[i]!;
-        sumGxHat += g[i]! * xHat[i]!;
+        sumGxHat += g[i]! * xHat(x[i]!, m, s);
       }
     }
     gradBias[c] = sumG;
@@ -65,7 +69,7 @@ export function batchNormBackward(g: DataArray, xHat: DataArray, layout: BatchNo
     const k = training ? (w * invStd[c]!) / count : w * invStd[c]!;
     for (let b = 0; b < batch; b++) {
       const start = (b * channels + c) * inner;
-      if (training) for (let i = start; i < start + inner; i++) gradInput[i] = k * (count * g[i]! - sumG - xHat[i]! * sumGxHat);
+      if (training) for (let i = start; i < start + inner; i++) gradInput[i] = k * (count * g[i]! - sumG - xHat(x[i]!, m, s) * sumGxHat);
       else for (let i = start; i < start + inner; i++) gradInput[i] = k * g[i]!;
     }
   }

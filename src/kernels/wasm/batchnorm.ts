@@ -8,9 +8,9 @@ import { batchnormWat } from "./wat.generated.ts";
 type I = number; // a count or a byte address in the shared memory
 interface BatchNormExports {
   channel_sum(x: I, samples: I, channels: I, inner: I, c: I, shift: number, squares: I): number;
-  channel_normalize(x: I, out: I, xhat: I, keep: I, samples: I, channels: I, inner: I, c: I, mean: number, invStd: number, weight: number, bias: number): void;
-  channel_grad_sums(g: I, xhat: I, samples: I, channels: I, inner: I, c: I, result: I): void;
-  channel_grad_input(g: I, xhat: I, dx: I, samples: I, channels: I, inner: I, c: I, k: number, count: number, sumG: number, sumGxHat: number): void;
+  channel_normalize(x: I, out: I, samples: I, channels: I, inner: I, c: I, mean: number, invStd: number, weight: number, bias: number): void;
+  channel_grad_sums(g: I, x: I, samples: I, channels: I, inner: I, c: I, mean: number, invStd: number, result: I): void;
+  channel_grad_input(g: I, x: I, dx: I, samples: I, channels: I, inner: I, c: I, mean: number, invStd: number, k: number, count: number, sumG: number, sumGxHat: number): void;
 }
 
 export class BatchNormBinding {
@@ -79,23 +79,22 @@ export class BatchNormBinding {
   }
 
   batchNormNormalize(x: Float32Array, layout: BatchNormLayout, mean: Float64Array, invStd: Float64Array,
-    weight: Float32Array | null, bias: Float32Array | null, out: Float32Array, xHat: Float32Array | null): void {
+    weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): void {
     const { channels, inner } = layout;
-    this.inGroups(layout, [x], xHat ? [out, xHat] : [out], 0, (samples, at) => {
+    this.inGroups(layout, [x], [out], 0, (samples, at) => {
       for (let c = 0; c < channels; c++) {
-        this.kernel.channel_normalize(at(x), at(out), xHat ? at(xHat) : 0, xHat ? 1 : 0, samples, channels, inner, c,
-          mean[c]!, invStd[c]!, weight ? weight[c]! : 1, bias ? bias[c]! : 0);
+        this.kernel.channel_normalize(at(x), at(out), samples, channels, inner, c, mean[c]!, invStd[c]!, weight ? weight[c]! : 1, bias ? bias[c]! : 0);
       }
     });
   }
 
-  batchNormBackward(g: Float32Array, xHat: Float32Array, layout: BatchNormLayout, weight: Float32Array | null, invStd: Float64Array,
+  batchNormBackward(g: Float32Array, x: Float32Array, layout: BatchNormLayout, weight: Float32Array | null, mean: Float64Array, invStd: Float64Array,
     training: boolean, gradInput: Float32Array, gradWeight: Float32Array, gradBias: Float32Array): void {
     const { channels, inner } = layout, count = layout.batch * inner;
     const sumG = new Float64Array(channels), sumGxHat = new Float64Array(channels);
     const sums = (samples: number, at: (a: Float32Array) => number, scratch: number) => {
       for (let c = 0; c < channels; c++) {
-        this.kernel.channel_grad_sums(at(g), at(xHat), samples, channels, inner, c, scratch);
+        this.kernel.channel_grad_sums(at(g), at(x), samples, channels, inner, c, mean[c]!, invStd[c]!, scratch);
         const pair = new Float64Array(this.mem.memory.buffer, scratch, 2);
         sumG[c] = sumG[c]! + pair[0]!;
         sumGxHat[c] = sumGxHat[c]! + pair[1]!;
@@ -105,15 +104,15 @@ export class BatchNormBinding {
       for (let c = 0; c < channels; c++) {
         const w = weight ? weight[c]! : 1;
         const k = training ? (w * invStd[c]!) / count : w * invStd[c]!;
-        this.kernel.channel_grad_input(at(g), at(xHat), at(gradInput), samples, channels, inner, c, k, training ? count : 0, sumG[c]!, sumGxHat[c]!);
+        this.kernel.channel_grad_input(at(g), at(x), at(gradInput), samples, channels, inner, c, mean[c]!, invStd[c]!, k, training ? count : 0, sumG[c]!, sumGxHat[c]!);
       }
     };
-    if (this.mem.allResident([g, xHat, gradInput]) || this.groupSize(layout, 3, 16) >= layout.batch) {
+    if (this.mem.allResident([g, x, gradInput]) || this.groupSize(layout, 3, 16) >= layout.batch) {
       // the whole batch at once: the sums, then the input's gradient, from one copy in
-      this.inGroups(layout, [g, xHat], [gradInput], 16, (samples, at, scratch) => (sums(samples, at, scratch), inputGradients(samples, at)));
+      this.inGroups(layout, [g, x], [gradInput], 16, (samples, at, scratch) => (sums(samples, at, scratch), inputGradients(samples, at)));
     } else {
-      this.inGroups(layout, [g, xHat], [], 16, sums);
-      this.inGroups(layout, [g, xHat], [gradInput], 0, inputGradients);
+      this.inGroups(layout, [g, x], [], 16, sums);
+      this.inGroups(layout, [g, x], [gradInput], 0, inputGradients);
     }
     for (let c = 0; c < channels; c++) {
       gradBias[c] = sumG[c]!;

@@ -62,8 +62,9 @@
     local.get $acc  call $lanes  local.get $tail  f64.add
   )
 
-  ;; xhat = (x - mean) * invStd, stored as float32 (when keep), and out = xhat * weight + bias
-  (func (export "channel_normalize") (param $x i32) (param $out i32) (param $xhat i32) (param $keep i32)
+  ;; out = xhat * weight + bias, xhat = (x - mean) * invStd rounded to float32 (as the backward
+  ;; works it out again from x: PyTorch too saves the input, not xhat)
+  (func (export "channel_normalize") (param $x i32) (param $out i32)
     (param $samples i32) (param $channels i32) (param $inner i32) (param $c i32)
     (param $mean f64) (param $invstd f64) (param $weight f64) (param $bias f64)
     (local $b i32) (local $offset i32) (local $n i32) (local $m2 v128) (local $s2 v128) (local $w2 v128) (local $b2 v128) (local $h v128) (local $e f32)
@@ -82,10 +83,6 @@
             ;; h = f32((x - mean) * invStd), two lanes
             local.get $x  local.get $offset  i32.add  v128.load64_zero align=4  f64x2.promote_low_f32x4
             local.get $m2  f64x2.sub  local.get $s2  f64x2.mul  f32x4.demote_f64x2_zero  local.set $h
-            local.get $keep
-            if
-              local.get $xhat  local.get $offset  i32.add  local.get $h  v128.store64_lane align=4 0
-            end
             local.get $out  local.get $offset  i32.add
             local.get $h  f64x2.promote_low_f32x4  local.get $w2  f64x2.mul  local.get $b2  f64x2.add  f32x4.demote_f64x2_zero
             v128.store64_lane align=4 0
@@ -98,8 +95,6 @@
         if
           local.get $x  local.get $offset  i32.add  f32.load  f64.promote_f32
           local.get $mean  f64.sub  local.get $invstd  f64.mul  f32.demote_f64  local.set $e
-          local.get $keep
-          if  local.get $xhat  local.get $offset  i32.add  local.get $e  f32.store  end
           local.get $out  local.get $offset  i32.add
           local.get $e  f64.promote_f32  local.get $weight  f64.mul  local.get $bias  f64.add  f32.demote_f64
           f32.store
@@ -110,10 +105,16 @@
     end
   )
 
+  ;; xhat = f32((x - mean) * invStd) is worked out again below from x exactly as channel_normalize
+  ;; worked it out (written out at each use: a call per pair would cost more than the arithmetic)
+
   ;; sum(g) into result[0] and sum(g * xhat) into result[1] (two f64 at the byte address $result)
-  (func (export "channel_grad_sums") (param $g i32) (param $xhat i32) (param $samples i32) (param $channels i32) (param $inner i32)
-    (param $c i32) (param $result i32)
+  (func (export "channel_grad_sums") (param $g i32) (param $x i32) (param $samples i32) (param $channels i32) (param $inner i32)
+    (param $c i32) (param $mean f64) (param $invstd f64) (param $result i32)
     (local $b i32) (local $offset i32) (local $n i32) (local $gv v128) (local $sg v128) (local $sgx v128) (local $e f64) (local $tg f64) (local $tgx f64)
+    (local $m2 v128) (local $s2 v128)
+    local.get $mean  f64x2.splat  local.set $m2
+    local.get $invstd  f64x2.splat  local.set $s2
     block $samples_done
       loop $sample
         local.get $b  local.get $samples  i32.ge_s  br_if $samples_done
@@ -125,7 +126,7 @@
             local.get $g  local.get $offset  i32.add  v128.load64_zero align=4  f64x2.promote_low_f32x4  local.set $gv
             local.get $sg  local.get $gv  f64x2.add  local.set $sg
             local.get $sgx
-            local.get $gv  local.get $xhat  local.get $offset  i32.add  v128.load64_zero align=4  f64x2.promote_low_f32x4  f64x2.mul
+            local.get $gv  local.get $x  local.get $offset  i32.add  v128.load64_zero align=4  f64x2.promote_low_f32x4  local.get $m2  f64x2.sub  local.get $s2  f64x2.mul  f32x4.demote_f64x2_zero  f64x2.promote_low_f32x4  f64x2.mul
             f64x2.add  local.set $sgx
             local.get $offset  i32.const 8  i32.add  local.set $offset
             local.get $n  i32.const 2  i32.sub  local.set $n
@@ -136,7 +137,7 @@
         if
           local.get $g  local.get $offset  i32.add  f32.load  f64.promote_f32  local.set $e
           local.get $tg  local.get $e  f64.add  local.set $tg
-          local.get $tgx  local.get $e  local.get $xhat  local.get $offset  i32.add  f32.load  f64.promote_f32  f64.mul  f64.add  local.set $tgx
+          local.get $tgx  local.get $e  local.get $x  local.get $offset  i32.add  f32.load  f64.promote_f32  local.get $mean  f64.sub  local.get $invstd  f64.mul  f32.demote_f64  f64.promote_f32  f64.mul  f64.add  local.set $tgx
         end
         local.get $b  i32.const 1  i32.add  local.set $b
         br $sample
@@ -147,9 +148,12 @@
   )
 
   ;; dx = k * (count * g - sumG - xhat * sumGxHat) (training), or dx = k * g (count = 0: evaluation)
-  (func (export "channel_grad_input") (param $g i32) (param $xhat i32) (param $dx i32) (param $samples i32) (param $channels i32)
-    (param $inner i32) (param $c i32) (param $k f64) (param $count f64) (param $sumg f64) (param $sumgx f64)
+  (func (export "channel_grad_input") (param $g i32) (param $x i32) (param $dx i32) (param $samples i32) (param $channels i32)
+    (param $inner i32) (param $c i32) (param $mean f64) (param $invstd f64) (param $k f64) (param $count f64) (param $sumg f64) (param $sumgx f64)
     (local $b i32) (local $offset i32) (local $n i32) (local $k2 v128) (local $c2 v128) (local $sg2 v128) (local $sgx2 v128) (local $v v128) (local $e f64)
+    (local $m2 v128) (local $s2 v128)
+    local.get $mean  f64x2.splat  local.set $m2
+    local.get $invstd  f64x2.splat  local.set $s2
     local.get $k  f64x2.splat  local.set $k2
     local.get $count  f64x2.splat  local.set $c2
     local.get $sumg  f64x2.splat  local.set $sg2
@@ -168,7 +172,7 @@
               local.get $k2  local.get $v  f64x2.mul  local.set $v
             else
               local.get $c2  local.get $v  f64x2.mul  local.get $sg2  f64x2.sub
-              local.get $xhat  local.get $offset  i32.add  v128.load64_zero align=4  f64x2.promote_low_f32x4  local.get $sgx2  f64x2.mul
+              local.get $x  local.get $offset  i32.add  v128.load64_zero align=4  f64x2.promote_low_f32x4  local.get $m2  f64x2.sub  local.get $s2  f64x2.mul  f32x4.demote_f64x2_zero  f64x2.promote_low_f32x4  local.get $sgx2  f64x2.mul
               f64x2.sub  local.get $k2  f64x2.mul  local.set $v
             end
             local.get $dx  local.get $offset  i32.add  local.get $v  f32x4.demote_f64x2_zero  v128.store64_lane align=4 0
@@ -185,7 +189,7 @@
             local.get $k  local.get $e  f64.mul
           else
             local.get $count  local.get $e  f64.mul  local.get $sumg  f64.sub
-            local.get $xhat  local.get $offset  i32.add  f32.load  f64.promote_f32  local.get $sumgx  f64.mul
+            local.get $x  local.get $offset  i32.add  f32.load  f64.promote_f32  local.get $mean  f64.sub  local.get $invstd  f64.mul  f32.demote_f64  f64.promote_f32  local.get $sumgx  f64.mul
             f64.sub  local.get $k  f64.mul
           end
           local.set $e

@@ -71,6 +71,52 @@
     end
   )
 
+  ;; Planes of H x W floats at $src, each copied into a plane of dstH x dstW at $dst starting at row
+  ;; $top, column $left; the rest of $dst zero. A convolution's padding made explicit, so that the
+  ;; direct loops (direct.wat), which take no padding, can run it; also widens planes with zero
+  ;; columns on the right.
+  (func (export "pad_planes") (param $src i32) (param $dst i32) (param $planes i32) (param $H i32) (param $W i32)
+      (param $dstH i32) (param $dstW i32) (param $top i32) (param $left i32)
+    (local $p i32) (local $r i32) (local $plane i32)
+    local.get $dst  local.get $planes  local.get $dstH  i32.mul  local.get $dstW  i32.mul  call $zero
+    block $done
+      loop $planes_loop
+        local.get $p  local.get $planes  i32.ge_s  br_if $done
+        local.get $dst  local.get $p  local.get $dstH  i32.mul  local.get $dstW  i32.mul  i32.const 2  i32.shl  i32.add  local.set $plane
+        i32.const 0  local.set $r
+        block $rows_done
+          loop $rows
+            local.get $r  local.get $H  i32.ge_s  br_if $rows_done
+            ;; to row top + r, column left of the plane; from row r of source plane p
+            local.get $plane  local.get $top  local.get $r  i32.add  local.get $dstW  i32.mul  local.get $left  i32.add  i32.const 2  i32.shl  i32.add
+            local.get $src  local.get $p  local.get $H  i32.mul  local.get $r  i32.add  local.get $W  i32.mul  i32.const 2  i32.shl  i32.add
+            local.get $W  i32.const 4  call $gather
+            local.get $r  i32.const 1  i32.add  local.set $r
+            br $rows
+          end
+        end
+        local.get $p  i32.const 1  i32.add  local.set $p
+        br $planes_loop
+      end
+    end
+  )
+
+  ;; The first W floats of each of $rows rows of srcW floats at $src, packed at $dst (rows of W):
+  ;; a result computed W rounded up to four columns wide, cut back to its real width.
+  (func (export "crop_rows") (param $src i32) (param $dst i32) (param $rows i32) (param $srcW i32) (param $W i32)
+    (local $r i32)
+    block $done
+      loop $rows_loop
+        local.get $r  local.get $rows  i32.ge_s  br_if $done
+        local.get $dst  local.get $r  local.get $W  i32.mul  i32.const 2  i32.shl  i32.add
+        local.get $src  local.get $r  local.get $srcW  i32.mul  i32.const 2  i32.shl  i32.add
+        local.get $W  i32.const 4  call $gather
+        local.get $r  i32.const 1  i32.add  local.set $r
+        br $rows_loop
+      end
+    end
+  )
+
   ;; dst[i * stride] += src[i] for i < count (the mirror image of $gather, for col2im)
   (func $scatter_add (param $dst i32) (param $src i32) (param $count i32) (param $stride i32)
     local.get $stride  i32.const 4  i32.eq

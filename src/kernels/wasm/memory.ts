@@ -44,6 +44,8 @@ export function regionBytes(floats: number): number {
 
 /** Lays out a call's regions after the control blocks; every region starts on a 16-byte boundary. */
 export class Layout {
+  /** Where every call's regions begin: after the threads' control blocks. */
+  static readonly START = CONTROL_BYTES;
   end = CONTROL_BYTES;
   /** Reserve room for `floats` float32s; returns the byte address. */
   take(floats: number): number {

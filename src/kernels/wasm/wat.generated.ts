@@ -145,8 +145,9 @@ export const batchnormWat = `;; Batch normalisation, one channel at a time, over
     local.get $acc  call $lanes  local.get $tail  f64.add
   )
 
-  ;; xhat = (x - mean) * invStd, stored as float32 (when keep), and out = xhat * weight + bias
-  (func (export "channel_normalize") (param $x i32) (param $out i32) (param $xhat i32) (param $keep i32)
+  ;; out = xhat * weight + bias, xhat = (x - mean) * invStd rounded to float32 (as the backward
+  ;; works it out again from x: PyTorch too saves the input, not xhat)
+  (func (export "channel_normalize") (param $x i32) (param $out i32)
     (param $samples i32) (param $channels i32) (param $inner i32) (param $c i32)
     (param $mean f64) (param $invstd f64) (param $weight f64) (param $bias f64)
     (local $b i32) (local $offset i32) (local $n i32) (local $m2 v128) (local $s2 v128) (local $w2 v128) (local $b2 v128) (local $h v128) (local $e f32)
@@ -165,10 +166,6 @@ export const batchnormWat = `;; Batch normalisation, one channel at a time, over
             ;; h = f32((x - mean) * invStd), two lanes
             local.get $x  local.get $offset  i32.add  v128.load64_zero align=4  f64x2.promote_low_f32x4
             local.get $m2  f64x2.sub  local.get $s2  f64x2.mul  f32x4.demote_f64x2_zero  local.set $h
-            local.get $keep
-            if
-              local.get $xhat  local.get $offset  i32.add  local.get $h  v128.store64_lane align=4 0
-            end
             local.get $out  local.get $offset  i32.add
             local.get $h  f64x2.promote_low_f32x4  local.get $w2  f64x2.mul  local.get $b2  f64x2.add  f32x4.demote_f64x2_zero
             v128.store64_lane align=4 0
@@ -181,8 +178,6 @@ export const batchnormWat = `;; Batch normalisation, one channel at a time, over
         if
           local.get $x  local.get $offset  i32.add  f32.load  f64.promote_f32
           local.get $mean  f64.sub  local.get $invstd  f64.mul  f32.demote_f64  local.set $e
-          local.get $keep
-          if  local.get $xhat  local.get $offset  i32.add  local.get $e  f32.store  end
           local.get $out  local.get $offset  i32.add
           local.get $e  f64.promote_f32  local.get $weight  f64.mul  local.get $bias  f64.add  f32.demote_f64
           f32.store
@@ -193,10 +188,16 @@ export const batchnormWat = `;; Batch normalisation, one channel at a time, over
     end
   )
 
+  ;; xhat = f32((x - mean) * invStd) is worked out again below from x exactly as channel_normalize
+  ;; worked it out (written out at each use: a call per pair would cost more than the arithmetic)
+
   ;; sum(g) into result[0] and sum(g * xhat) into result[1] (two f64 at the byte address $result)
-  (func (export "channel_grad_sums") (param $g i32) (param $xhat i32) (param $samples i32) (param $channels i32) (param $inner i32)
-    (param $c i32) (param $result i32)
+  (func (export "channel_grad_sums") (param $g i32) (param $x i32) (param $samples i32) (param $channels i32) (param $inner i32)
+    (param $c i32) (param $mean f64) (param $invstd f64) (param $result i32)
     (local $b i32) (local $offset i32) (local $n i32) (local $gv v128) (local $sg v128) (local $sgx v128) (local $e f64) (local $tg f64) (local $tgx f64)
+    (local $m2 v128) (local $s2 v128)
+    local.get $mean  f64x2.splat  local.set $m2
+    local.get $invstd  f64x2.splat  local.set $s2
     block $samples_done
       loop $sample
         local.get $b  local.get $samples  i32.ge_s  br_if $samples_done
@@ -208,7 +209,7 @@ export const batchnormWat = `;; Batch normalisation, one channel at a time, over
             local.get $g  local.get $offset  i32.add  v128.load64_zero align=4  f64x2.promote_low_f32x4  local.set $gv
             local.get $sg  local.get $gv  f64x2.add  local.set $sg
             local.get $sgx
-            local.get $gv  local.get $xhat  local.get $offset  i32.add  v128.load64_zero align=4  f64x2.promote_low_f32x4  f64x2.mul
+            local.get $gv  local.get $x  local.get $offset  i32.add  v128.load64_zero align=4  f64x2.promote_low_f32x4  local.get $m2  f64x2.sub  local.get $s2  f64x2.mul  f32x4.demote_f64x2_zero  f64x2.promote_low_f32x4  f64x2.mul
             f64x2.add  local.set $sgx
             local.get $offset  i32.const 8  i32.add  local.set $offset
             local.get $n  i32.const 2  i32.sub  local.set $n
@@ -219,7 +220,7 @@ export const batchnormWat = `;; Batch normalisation, one channel at a time, over
         if
           local.get $g  local.get $offset  i32.add  f32.load  f64.promote_f32  local.set $e
           local.get $tg  local.get $e  f64.add  local.set $tg
-          local.get $tgx  local.get $e  local.get $xhat  local.get $offset  i32.add  f32.load  f64.promote_f32  f64.mul  f64.add  local.set $tgx
+          local.get $tgx  local.get $e  local.get $x  local.get $offset  i32.add  f32.load  f64.promote_f32  local.get $mean  f64.sub  local.get $invstd  f64.mul  f32.demote_f64  f64.promote_f32  f64.mul  f64.add  local.set $tgx
         end
         local.get $b  i32.const 1  i32.add  local.set $b
         br $sample
@@ -230,9 +231,12 @@ export const batchnormWat = `;; Batch normalisation, one channel at a time, over
   )
 
   ;; dx = k * (count * g - sumG - xhat * sumGxHat) (training), or dx = k * g (count = 0: evaluation)
-  (func (export "channel_grad_input") (param $g i32) (param $xhat i32) (param $dx i32) (param $samples i32) (param $channels i32)
-    (param $inner i32) (param $c i32) (param $k f64) (param $count f64) (param $sumg f64) (param $sumgx f64)
+  (func (export "channel_grad_input") (param $g i32) (param $x i32) (param $dx i32) (param $samples i32) (param $channels i32)
+    (param $inner i32) (param $c i32) (param $mean f64) (param $invstd f64) (param $k f64) (param $count f64) (param $sumg f64) (param $sumgx f64)
     (local $b i32) (local $offset i32) (local $n i32) (local $k2 v128) (local $c2 v128) (local $sg2 v128) (local $sgx2 v128) (local $v v128) (local $e f64)
+    (local $m2 v128) (local $s2 v128)
+    local.get $mean  f64x2.splat  local.set $m2
+    local.get $invstd  f64x2.splat  local.set $s2
     local.get $k  f64x2.splat  local.set $k2
     local.get $count  f64x2.splat  local.set $c2
     local.get $sumg  f64x2.splat  local.set $sg2
@@ -251,7 +255,7 @@ export const batchnormWat = `;; Batch normalisation, one channel at a time, over
               local.get $k2  local.get $v  f64x2.mul  local.set $v
             else
               local.get $c2  local.get $v  f64x2.mul  local.get $sg2  f64x2.sub
-              local.get $xhat  local.get $offset  i32.add  v128.load64_zero align=4  f64x2.promote_low_f32x4  local.get $sgx2  f64x2.mul
+              local.get $x  local.get $offset  i32.add  v128.load64_zero align=4  f64x2.promote_low_f32x4  local.get $m2  f64x2.sub  local.get $s2  f64x2.mul  f32x4.demote_f64x2_zero  f64x2.promote_low_f32x4  local.get $sgx2  f64x2.mul
               f64x2.sub  local.get $k2  f64x2.mul  local.set $v
             end
             local.get $dx  local.get $offset  i32.add  local.get $v  f32x4.demote_f64x2_zero  v128.store64_lane align=4 0
@@ -268,7 +272,7 @@ export const batchnormWat = `;; Batch normalisation, one channel at a time, over
             local.get $k  local.get $e  f64.mul
           else
             local.get $count  local.get $e  f64.mul  local.get $sumg  f64.sub
-            local.get $xhat  local.get $offset  i32.add  f32.load  f64.promote_f32  local.get $sumgx  f64.mul
+            local.get $x  local.get $offset  i32.add  f32.load  f64.promote_f32  local.get $mean  f64.sub  local.get $invstd  f64.mul  f32.demote_f64  f64.promote_f32  local.get $sumgx  f64.mul
             f64.sub  local.get $k  f64.mul
           end
           local.set $e
@@ -352,6 +356,52 @@ export const convWat = `;; Convolution helpers: im2col and col2im. The convoluti
         local.get $src  local.get $stride  i32.add  local.set $src
         local.get $count  i32.const 1  i32.sub  local.set $count
         br $one
+      end
+    end
+  )
+
+  ;; Planes of H x W floats at $src, each copied into a plane of dstH x dstW at $dst starting at row
+  ;; $top, column $left; the rest of $dst zero. A convolution's padding made explicit, so that the
+  ;; direct loops (direct.wat), which take no padding, can run it; also widens planes with zero
+  ;; columns on the right.
+  (func (export "pad_planes") (param $src i32) (param $dst i32) (param $planes i32) (param $H i32) (param $W i32)
+      (param $dstH i32) (param $dstW i32) (param $top i32) (param $left i32)
+    (local $p i32) (local $r i32) (local $plane i32)
+    local.get $dst  local.get $planes  local.get $dstH  i32.mul  local.get $dstW  i32.mul  call $zero
+    block $done
+      loop $planes_loop
+        local.get $p  local.get $planes  i32.ge_s  br_if $done
+        local.get $dst  local.get $p  local.get $dstH  i32.mul  local.get $dstW  i32.mul  i32.const 2  i32.shl  i32.add  local.set $plane
+        i32.const 0  local.set $r
+        block $rows_done
+          loop $rows
+            local.get $r  local.get $H  i32.ge_s  br_if $rows_done
+            ;; to row top + r, column left of the plane; from row r of source plane p
+            local.get $plane  local.get $top  local.get $r  i32.add  local.get $dstW  i32.mul  local.get $left  i32.add  i32.const 2  i32.shl  i32.add
+            local.get $src  local.get $p  local.get $H  i32.mul  local.get $r  i32.add  local.get $W  i32.mul  i32.const 2  i32.shl  i32.add
+            local.get $W  i32.const 4  call $gather
+            local.get $r  i32.const 1  i32.add  local.set $r
+            br $rows
+          end
+        end
+        local.get $p  i32.const 1  i32.add  local.set $p
+        br $planes_loop
+      end
+    end
+  )
+
+  ;; The first W floats of each of $rows rows of srcW floats at $src, packed at $dst (rows of W):
+  ;; a result computed W rounded up to four columns wide, cut back to its real width.
+  (func (export "crop_rows") (param $src i32) (param $dst i32) (param $rows i32) (param $srcW i32) (param $W i32)
+    (local $r i32)
+    block $done
+      loop $rows_loop
+        local.get $r  local.get $rows  i32.ge_s  br_if $done
+        local.get $dst  local.get $r  local.get $W  i32.mul  i32.const 2  i32.shl  i32.add
+        local.get $src  local.get $r  local.get $srcW  i32.mul  i32.const 2  i32.shl  i32.add
+        local.get $W  i32.const 4  call $gather
+        local.get $r  i32.const 1  i32.add  local.set $r
+        br $rows_loop
       end
     end
   )

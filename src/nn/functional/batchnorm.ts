@@ -70,17 +70,16 @@ export function batchNorm(
     if (runningMean) runningMean.storage.bump();
     if (runningVar) runningVar.storage.bump();
   }
-  // the normalised input, kept for the backward only when there will be one (it is as large as x)
-  const needsGrad = isGradEnabled() && [input, weight, bias].some((t) => t?.requiresGrad);
-  const xHat = needsGrad ? input.dtype.empty(x.length) : null; // both written in full
-  const out = input.dtype.empty(x.length);
-  kernels.batchNormNormalize(x, layout, mean, invStd, weight?._data ?? null, bias?._data ?? null, out, xHat);
+  // the backward works the normalised input out again from x, mean and invStd, as PyTorch's does
+  // (it saves the input, not a second array as large)
+  const out = input.dtype.empty(x.length); // written in full
+  kernels.batchNormNormalize(x, layout, mean, invStd, weight?._data ?? null, bias?._data ?? null, out);
 
   const inputs = [input, weight, bias].filter((t): t is Tensor => t !== null);
   return record(new Tensor(out, input.shape, input.dtype), "NativeBatchNormBackward0", inputs, (grad) => {
     const g = grad._data;
     const gradInput = grad.dtype.empty(x.length), gradWeight = allocLike(g, channels), gradBias = allocLike(g, channels);
-    kernels.batchNormBackward(g, xHat!, layout, weight?._data ?? null, invStd, training, gradInput, gradWeight, gradBias);
+    kernels.batchNormBackward(g, x, layout, weight?._data ?? null, mean, invStd, training, gradInput, gradWeight, gradBias);
     const grads: (Tensor | null)[] = [new Tensor(gradInput, input.shape, grad.dtype)];
     if (weight) grads.push(new Tensor(gradWeight, weight.shape, grad.dtype));
     if (bias) grads.push(new Tensor(gradBias, bias.shape, grad.dtype));
