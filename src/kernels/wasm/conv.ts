@@ -12,6 +12,7 @@ import { jsBackend } from "../js/index.ts";
 import type { GemmBinding } from "./gemm.ts";
 import { KernelMemory, Layout, largestFitting, memoryBudget, regionBytes, tooLarge } from "./memory.ts";
 import { convWat, directWat } from "./wat.generated.ts";
+import { PARALLEL_MACS } from "./threads.ts";
 
 type I = number; // an i32 argument: a count, a flag, or a byte address in the shared memory
 type Walk = (img: I, col: I, ldcol: I, C: I, H: I, W: I, KH: I, KW: I,
@@ -154,12 +155,15 @@ function explicitPadding(g: Conv2dGeometry): Conv2dGeometry | null {
 /** Where a padded copy and direct.wat's loops beat im2col + GEMM. Measured 2026-12-08 (AMD EPYC,
  *  batch 64, 3x3 kernels, padding 1, forward and both gradients) on 1->16, 1->32, 3->16, 8->16,
  *  16->16, 16->32 and 32->32 channels: the forward pass up to 32 input channels (on wider layers,
- *  VGG's 64-512, the GEMM wins); the weight gradient only up to 8 input channels (at 16 even, at 32
+ *  VGG's 64-512, the GEMM wins), where the product is too small to split over threads or its taps
+ *  too few for the GEMM (see conv2d); the weight gradient only up to 8 input channels (at 16 even, at 32
  *  10 % slower); the input gradient (a convolution of gradOut with OC input channels and C output
  *  ones) up to 16 output channels and from 2 input ones (at C = 1 its pairs of channels run half
  *  empty, at OC = 32 the GEMM is ahead). */
 const PADDED_DIRECT_CHANNELS = 32;
 const PADDED_WEIGHT_GRAD_CHANNELS = 8;
+/** A GEMM over this few taps (C * KH * KW, its inner dimension) runs its tiles mostly empty. */
+const FEW_TAPS = 32;
 const PADDED_INPUT_GRAD_OUT_CHANNELS = 16;
 const paddedDirect = (g: Conv2dGeometry) =>
   !dense(g) && g.inChannels <= PADDED_DIRECT_CHANNELS && g.outChannels <= 2 * PADDED_DIRECT_CHANNELS ? explicitPadding(g) : null;
@@ -188,7 +192,11 @@ export class ConvolutionBinding {
       out.set(h.subarray(outAt / 4, outAt / 4 + outSize));
       return;
     }
-    const pg = paddedDirect(g);
+    // The direct loops run on one thread, so a product large enough to be split goes to the GEMM,
+    // unless its taps are so few that the GEMM is slow at any thread count. The choice depends on
+    // the shape alone, so the bits never depend on the thread count.
+    const macs = g.outChannels * g.batch * g.outHeight * g.outWidth * taps(g);
+    const pg = taps(g) <= FEW_TAPS || macs < PARALLEL_MACS ? paddedDirect(g) : null;
     if (pg) {
       const N = g.batch, C = g.inChannels, OC = g.outChannels, wide = N * OC * pg.outHeight * pg.outWidth;
       const L = new Layout();
