@@ -101,22 +101,36 @@ export function torchRates(python: string, script: string, threads: number, name
 
 export interface NetworkRow { name: NetName; batch: number; ours: [number, number]; torch: [number | null, number | null] }
 
-/** Times every network at every batch on one and two threads (PyTorch first, when `python` is given). */
-export function networkSection(python: string | null, script: string, names: readonly NetName[] = Object.keys(NETS) as NetName[]): NetworkRow[] {
-  const theirs = [1, 2].map((t) => (python ? torchRates(python, script, t, names) : null));
+/** Times every network at every batch on one and two threads, PyTorch (when `python` is given)
+ *  just before ours network by network, so that a slow spell of the shared machine falls on both
+ *  sides of a ratio. With `rounds` > 1 the whole table is timed that many times and each cell is
+ *  the median of its rounds. */
+export function networkSection(python: string | null, script: string, names: readonly NetName[] = Object.keys(NETS) as NetName[], rounds = 1): NetworkRow[] {
   const backendBefore = torch.getBackend();
   torch.setBackend("wasm");
-  const rows: NetworkRow[] = [];
-  for (const name of names) {
-    for (const batch of BATCHES) {
-      console.error(`bench: ${name} at batch ${batch}...`);
-      const ours: [number, number] = [ourRate(NETS[name], batch, 1), ourRate(NETS[name], batch, 2)];
-      const t = theirs.map((m) => m?.get(`${name} ${batch}`) ?? null) as [number | null, number | null];
-      rows.push({ name, batch, ours, torch: t });
+  const samples = new Map<string, { ours: number[][]; torch: number[][] }>();
+  for (let round = 0; round < rounds; round++) {
+    for (const name of names) {
+      const theirs = [1, 2].map((t) => (python ? torchRates(python, script, t, [name]) : null));
+      for (const batch of BATCHES) {
+        console.error(`bench: ${name} at batch ${batch}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ""}...`);
+        const key = `${name} ${batch}`;
+        const cell = samples.get(key) ?? { ours: [[], []], torch: [[], []] };
+        samples.set(key, cell);
+        [1, 2].forEach((threads, i) => {
+          cell.ours[i]!.push(ourRate(NETS[name], batch, threads));
+          const t = theirs[i]?.get(key);
+          if (t !== undefined) cell.torch[i]!.push(t);
+        });
+      }
     }
   }
   torch.setBackend(backendBefore);
-  return rows;
+  const median = (xs: number[]) => (xs.length === 0 ? null : [...xs].sort((a, b) => a - b)[xs.length >> 1]!);
+  return names.flatMap((name) => BATCHES.map((batch) => {
+    const cell = samples.get(`${name} ${batch}`)!;
+    return { name, batch, ours: [median(cell.ours[0]!)!, median(cell.ours[1]!)!] as [number, number], torch: [median(cell.torch[0]!), median(cell.torch[1]!)] as [number | null, number | null] };
+  }));
 }
 
 export function printNetworkTable(rows: NetworkRow[]): string[] {

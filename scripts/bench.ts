@@ -292,8 +292,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const script = flag("--torch-script") ?? fileURLToPath(new URL("../../shared/anchors/pytorch/train_nets.py", import.meta.url));
   const cpu = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} vCPUs`;
   if (process.argv.includes("--networks")) {
-    // Only the networks table (about 2 minutes with PyTorch's figures).
-    const table = printNetworkTable(networkSection(python, script));
+    // Only the networks table (about 4 minutes with PyTorch's figures; --rounds N: medians of N tables).
+    const table = printNetworkTable(networkSection(python, script, undefined, Number(flag("--rounds") ?? 1)));
     console.log(`training throughput, images/s; ${cpu}; Node ${process.version}; ${new Date().toISOString()}`);
     table.forEach((l) => console.log(l));
     process.exit(0);
