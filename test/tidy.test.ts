@@ -117,6 +117,17 @@ test("an array user code took from .data, a kept tensor and a module's tensors a
   assert.equal(holder.cache!.tolist(), [5, 5, 5, 5, 5]);
 });
 
+test("the copy .data gives of a non-contiguous view is the caller's: no later tidy reuses it", () => {
+  let copy: Float32Array | null = null;
+  torch.tidy(() => {
+    const t = torch.arange(2048, { dtype: torch.float32 }).reshape(32, 64).mul(1);
+    copy = t.t().data as Float32Array; // a transposed view: .data is a row-major copy
+  });
+  const before = [...copy!];
+  overwrite(2048, 2048, 2048, 2048);
+  assert.equal([...copy!], before);
+});
+
 test("nested tidies: what the inner one returns belongs to the outer one, which releases it unless returned", () => {
   let inner: Tensor | null = null;
   const outer = torch.tidy(() => {

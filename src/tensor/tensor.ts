@@ -113,7 +113,9 @@ export class Tensor {
    *  it change nothing: use the in-place ops, or `contiguous()` first. */
   get data(): DataArray {
     this.storage.pin(); // user code may hold the array: torch.tidy must never reuse it
-    return this._data;
+    const data = this._data;
+    // a non-contiguous view's copy is the caller's alone: never an array a tidy takes back
+    return data === this.dense ? data : data.slice();
   }
   /** `data` as the library's own ops read it (they hold it no longer than the op). @internal */
   get _data(): DataArray {
