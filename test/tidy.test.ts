@@ -128,6 +128,24 @@ test("the copy .data gives of a non-contiguous view is the caller's: no later ti
   assert.equal([...copy!], before);
 });
 
+test("optimiser state loaded inside a tidy is the optimiser's, untouched by later tidies", () => {
+  for (const make of [(ps: Tensor[]) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9 }), (ps: Tensor[]) => new optim.Adam(ps), (ps: Tensor[]) => new optim.RMSprop(ps, { momentum: 0.5, centered: true })]) {
+    const w = new nn.Parameter(torch.rand(4096));
+    const first = make([w]);
+    for (let i = 0; i < 2; i++) {
+      first.zeroGrad();
+      w.mul(w).sum().backward();
+      first.step();
+    }
+    const saved = first.stateDict();
+    const second = make([w]);
+    torch.tidy(() => second.loadStateDict(saved));
+    overwrite(4096, 4096, 4096, 4096, 4096, 4096);
+    const values = (o: typeof first) => Object.entries(o.stateDict().state.get(0)!).map(([k, v]) => [k, v instanceof Tensor ? v.tolist() : v]);
+    assert.equal(values(second), values(first));
+  }
+});
+
 test("nested tidies: what the inner one returns belongs to the outer one, which releases it unless returned", () => {
   let inner: Tensor | null = null;
   const outer = torch.tidy(() => {

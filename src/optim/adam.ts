@@ -15,7 +15,7 @@
 // float32 sqrt is not always correctly rounded (one ulp off in about a fifth of the values on an
 // AVX-512 build), and ours is.
 import { Tensor } from "../tensor/tensor.ts";
-import { castArray, type DataArray } from "../tensor/dtype.ts";
+import { type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative, type ParamState, type Params } from "./optimizer.ts";
 import * as A from "../args.ts";
 import { positional } from "../args.ts";
@@ -95,9 +95,9 @@ export class Adam extends Optimizer<AdamHyperparameters> {
   protected setParamState(p: Tensor, s: ParamState): void {
     this.state.set(p, {
       step: s.step as number,
-      expAvg: castArray((s.exp_avg as Tensor)._data, p.dtype),
-      expAvgSq: castArray((s.exp_avg_sq as Tensor)._data, p.dtype),
-      maxExpAvgSq: s.max_exp_avg_sq instanceof Tensor ? castArray(s.max_exp_avg_sq._data, p.dtype) : null,
+      expAvg: this.stateFrom(p, s.exp_avg as Tensor),
+      expAvgSq: this.stateFrom(p, s.exp_avg_sq as Tensor),
+      maxExpAvgSq: s.max_exp_avg_sq instanceof Tensor ? this.stateFrom(p, s.max_exp_avg_sq) : null,
     });
   }
   protected clearParamState(p: Tensor): void {

@@ -2,7 +2,7 @@
 // makes when an optimiser is built. Subclasses give their defaults and write step(), reading each
 // group's own hyperparameters.
 import { Tensor } from "../tensor/tensor.ts";
-import { roundingOf, type DataArray } from "../tensor/dtype.ts";
+import { castArray, roundingOf, type DataArray } from "../tensor/dtype.ts";
 import { sameShape, shapeString } from "../tensor/shape.ts";
 import { resetGrads, type ZeroGradOptions } from "../tensor/autograd.ts";
 
@@ -204,6 +204,13 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    *  array from the pool would be taken back when the tidy of the first step ends). */
   protected stateArray(p: Tensor): DataArray {
     return p.storage.beside(p.numel()).array;
+  }
+
+  /** stateArray(p) holding a loaded state tensor's values, cast to p's dtype. */
+  protected stateFrom(p: Tensor, t: Tensor): DataArray {
+    const array = this.stateArray(p);
+    array.set(castArray(t._data, p.dtype));
+    return array;
   }
 }
 

@@ -7,7 +7,7 @@
 //           momentum: buf = momentum buf + g / avg, p -= lr buf;  else p -= lr g / avg
 // Adagrad:  g = grad (+ weightDecay * p);  sum += g^2;  p -= lr / (1 + (t - 1) lrDecay) * g / (sqrt(sum) + eps)
 import { Tensor } from "../tensor/tensor.ts";
-import { castArray, type DataArray } from "../tensor/dtype.ts";
+import { type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative, type ParamState, type Params } from "./optimizer.ts";
 import * as A from "../args.ts";
 import { positional } from "../args.ts";
@@ -57,7 +57,7 @@ export class RMSprop extends Optimizer<RMSpropHyperparameters> {
     return out;
   }
   protected setParamState(p: Tensor, s: ParamState): void {
-    const copy = (key: string) => (s[key] instanceof Tensor ? castArray((s[key] as Tensor)._data, p.dtype) : null);
+    const copy = (key: string) => (s[key] instanceof Tensor ? this.stateFrom(p, s[key] as Tensor) : null);
     this.state.set(p, { step: s.step as number, squareAvg: copy("square_avg")!, buf: copy("momentum_buffer"), gradAvg: copy("grad_avg") });
   }
   protected clearParamState(p: Tensor): void {
@@ -136,7 +136,7 @@ export class Adagrad extends Optimizer<AdagradHyperparameters> {
     return s && { step: s.step, sum: new Tensor(s.sum.slice(), p.shape, p.dtype) };
   }
   protected setParamState(p: Tensor, s: ParamState): void {
-    this.state.set(p, { step: s.step as number, sum: castArray((s.sum as Tensor)._data, p.dtype) });
+    this.state.set(p, { step: s.step as number, sum: this.stateFrom(p, s.sum as Tensor) });
   }
   protected clearParamState(p: Tensor): void {
     this.state.delete(p);

@@ -14,7 +14,7 @@
 // `x + alpha * y` (add with alpha, which PyTorch computes as one fused multiply-add) is worked out
 // in double precision and rounded to float32 once.
 import { Tensor } from "../tensor/tensor.ts";
-import { castArray, type DataArray } from "../tensor/dtype.ts";
+import { type DataArray } from "../tensor/dtype.ts";
 import { Optimizer, checkNonNegative, type ParamState, type Params } from "./optimizer.ts";
 import { kernelsFor } from "../kernels/index.ts";
 import * as A from "../args.ts";
@@ -70,7 +70,7 @@ export class SGD extends Optimizer<SGDHyperparameters> {
     return buf && { momentum_buffer: new Tensor(buf.slice(), p.shape, p.dtype) };
   }
   protected setParamState(p: Tensor, s: ParamState): void {
-    this.momentumBuffers.set(p, castArray((s.momentum_buffer as Tensor)._data, p.dtype));
+    this.momentumBuffers.set(p, this.stateFrom(p, s.momentum_buffer as Tensor));
   }
   protected clearParamState(p: Tensor): void {
     this.momentumBuffers.delete(p);
