@@ -31,6 +31,24 @@ test("relu: wasm and js agree bit for bit, NaN stays NaN, -0 and -Infinity becom
   assert.ok(Object.is(out[1], 0), "-0 becomes +0");
 });
 
+test("relu and its backward on arrays in the kernels' memory (run where they are, no copies) agree with the plain loops", () => {
+  fc.assert(fc.property(arrays, (x) => {
+    const inKernels = (values: ArrayLike<number>) => {
+      const a = wasm.scopedArray!(Float32Array, values.length, false)!;
+      a.set(values);
+      return a;
+    };
+    const a = new Float32Array(x.length), b = inKernels(new Float32Array(x.length).fill(NaN));
+    jsBackend.relu(x, a);
+    wasm.relu(inKernels(x), b);
+    const g = Float32Array.from(x, (_, i) => i - 7.25);
+    const da = new Float32Array(x.length), db = inKernels(new Float32Array(x.length).fill(NaN));
+    jsBackend.reluBackward(a, g, da);
+    wasm.reluBackward(inKernels(a), inKernels(g), db);
+    return sameBits(a, b) && sameBits(da, db);
+  }), { numRuns: 200 });
+});
+
 test("relu backward: the gradient stops where the output is <= 0 and passes elsewhere (NaN too, as PyTorch), on both backends", () => {
   fc.assert(fc.property(arrays, (x) => {
     const out = new Float32Array(x.length);

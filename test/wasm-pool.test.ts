@@ -44,24 +44,33 @@ const valuesFor = (g: Pool2dGeometry) =>
 
 /** The backward through the same argmax on both backends: the same bits (one scatter-add per
  *  output, in the same order; overlapping windows make some inputs collect several). */
-function agreeBackward(g: Pool2dGeometry, argmax: Int32Array): void {
+/** `values` in an array of `type`: an ordinary one, or (inKernels) one in the kernels' memory, as
+ *  torch.tidy hands them out, which the kernels read and write where it is. */
+function placed<A extends Float32Array | Int32Array>(type: { new (n: number): A; new (b: ArrayBufferLike, at: number, n: number): A }, values: ArrayLike<number>, inKernels: boolean): A {
+  const a = inKernels ? wasm.scopedArray!(type, values.length, false)! : new type(values.length);
+  a.set(values);
+  return a;
+}
+
+function agreeBackward(g: Pool2dGeometry, argmax: Int32Array, inKernels = false): void {
   const n = g.batch * g.channels * g.outHeight * g.outWidth, inputs = g.batch * g.channels * g.inHeight * g.inWidth;
-  const gradOut = Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 1.3) * 5));
-  const [d1, d2] = [new Float32Array(inputs).fill(7), new Float32Array(inputs).fill(-7)]; // overwritten, whatever they held
+  const gradOut = placed(Float32Array, Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 1.3) * 5)), inKernels);
+  argmax = placed(Int32Array, argmax, inKernels);
+  const [d1, d2] = [new Float32Array(inputs).fill(7), placed(Float32Array, new Float32Array(inputs).fill(-7), inKernels)]; // overwritten, whatever they held
   jsBackend.maxPool2dBackward(gradOut, argmax, d1, g);
   wasm.maxPool2dBackward(gradOut, argmax, d2, g);
   assert.ok(d1.every((v, i) => Object.is(v, d2[i]!)), `backward ${JSON.stringify(g)}`);
 }
 
-function agree(g: Pool2dGeometry, input: Float32Array): void {
+function agree(g: Pool2dGeometry, input: Float32Array, inKernels = false): void {
   const n = g.batch * g.channels * g.outHeight * g.outWidth;
-  const [o1, o2] = [new Float32Array(n), new Float32Array(n)];
-  const [a1, a2] = [new Int32Array(n), new Int32Array(n)];
+  const [o1, o2] = [new Float32Array(n), placed(Float32Array, new Float32Array(n).fill(NaN), inKernels)];
+  const [a1, a2] = [new Int32Array(n), placed(Int32Array, new Int32Array(n).fill(-5), inKernels)];
   jsBackend.maxPool2d(input, o1, a1, g);
-  wasm.maxPool2d(input, o2, a2, g);
+  wasm.maxPool2d(placed(Float32Array, input, inKernels), o2, a2, g);
   assert.equal(Array.from(a2), Array.from(a1), `argmax ${JSON.stringify(g)}`);
   assert.ok(o1.every((v, i) => (Number.isNaN(v) ? Number.isNaN(o2[i]!) : Object.is(v, o2[i]!))), `values ${JSON.stringify(g)}`);
-  agreeBackward(g, a1);
+  agreeBackward(g, a1, inKernels);
 }
 
 test("wasm max pooling equals the plain loops on random geometries (the general kernel)", () => {
@@ -70,6 +79,11 @@ test("wasm max pooling equals the plain loops on random geometries (the general 
 
 test("wasm max pooling equals the plain loops on 2x2 windows (the SIMD kernel), odd sizes too", () => {
   fc.assert(fc.property(twoByTwoArb.chain((g) => fc.tuple(fc.constant(g), valuesFor(g))), ([g, x]) => agree(g, x)), { numRuns: 300 });
+});
+
+test("wasm max pooling on arrays in the kernels' memory (run where they are, every plane at once) equals the plain loops", () => {
+  fc.assert(fc.property(geometryArb.chain((g) => fc.tuple(fc.constant(g), valuesFor(g))), ([g, x]) => agree(g, x, true)), { numRuns: 150 });
+  fc.assert(fc.property(twoByTwoArb.chain((g) => fc.tuple(fc.constant(g), valuesFor(g))), ([g, x]) => agree(g, x, true)), { numRuns: 150 });
 });
 
 test("wasm max pooling under a small memory budget works a group of planes at a time", () => {
