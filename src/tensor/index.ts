@@ -16,7 +16,19 @@ export {
 export { Size } from "./shape.ts";
 export type { ValuesIndices } from "./ops/reduce.ts";
 export { GradFn, AccumulateGrad, noGrad, isGradEnabled } from "./autograd.ts";
-export { tidy, keep } from "./tidy.ts";
+import { keep as keepMemory, tidy as tidyScope } from "./tidy.ts";
+import { describe } from "../args.ts";
+/** torch.tidy(fn): runs a synchronous fn and reuses the memory of the tensors it made once it
+ *  returns, except what it returns and what the library keeps (tidy.ts, docs/API.md). */
+export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== "function") throw new Error(`tidy: expected a function, got ${describe(fn)}`);
+  return tidyScope(fn);
+}
+/** torch.keep(t): t's memory is never reused by a tidy; returns t. */
+export function keep<T extends Tensor>(t: T): T {
+  if (!(t instanceof Tensor)) throw new Error(`keep: expected a Tensor, got ${describe(t)}`);
+  return keepMemory(t);
+}
 import { grad as autogradGrad } from "./autograd.ts";
 import { gradcheck as autogradGradcheck, gradgradcheck as autogradGradgradcheck } from "./gradcheck.ts";
 /** torch.autograd: grad(outputs, inputs, { gradOutputs, retainGraph, createGraph, allowUnused }),

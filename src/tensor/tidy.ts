@@ -173,16 +173,10 @@ export function noteNode(node: ScopedNode): void {
   innermost()?.nodes.add(node);
 }
 
-/** Whether a tidy is running (the engine asks before it pins a gradient). */
-export function inTidy(): boolean {
-  return scopes.length > 0;
-}
-
 /** Runs fn; when it returns (or throws), the memory of the tensors it made goes back to the pool,
  *  except the tensors it returns (alone, or inside arrays, Maps and plain objects) and what is kept.
  *  fn must be synchronous, and a returned tensor may not carry a graph made inside. */
 export function tidy<T>(fn: () => T): T {
-  if (typeof fn !== "function") throw new Error(`tidy: expected a function, got ${describe(fn)}`);
   const scope: Scope = { storages: [], nodes: new Set(), taken: new Map(), bytes: 0 };
   scopes.push(scope);
   let result: T;
@@ -260,10 +254,6 @@ function reuse(k: MemoryKey, array: DataArray): void {
   else if (array.byteOffset === 0 && array.byteLength === k.byteLength) giveBack(array);
 }
 
-function describe(value: unknown): string {
-  return value === null ? "null" : typeof value;
-}
-
 /** The error a released storage raises when read. */
 export function releasedError(): Error {
   return new Error(
@@ -274,7 +264,6 @@ export function releasedError(): Error {
 
 /** Keeps `t`'s memory beyond every torch.tidy (as TensorFlow.js's tf.keep); returns `t`. */
 export function keep<T extends { readonly storage: { pin(): void } }>(t: T): T {
-  if (typeof t !== "object" || t === null || !("storage" in t)) throw new Error(`keep: expected a Tensor, got ${describe(t)}`);
   t.storage.pin();
   return t;
 }

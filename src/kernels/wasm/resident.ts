@@ -65,11 +65,6 @@ export class ResidentRegion {
     return null;
   }
 
-  /** Bytes carved so far (for tests). */
-  carved(): number {
-    return this.next - RESIDENT_START;
-  }
-
   private grown(): boolean {
     if (this.ready === null) {
       try {
